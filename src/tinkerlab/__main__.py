@@ -1,0 +1,5 @@
+"""``python -m tinkerlab`` runs the command line."""
+
+from tinkerlab.cli import main
+
+main()

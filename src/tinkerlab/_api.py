@@ -1,0 +1,137 @@
+"""The Python API: the same verbs as the command line, returning objects.
+
+The command line is a thin layer over these functions, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tinkerlab.data import Dataset, DatasetInfo
+    from tinkerlab.journal import Journal
+    from tinkerlab.run import Progress, Run
+
+
+def datasets() -> list[DatasetInfo]:
+    """The built-in datasets: name, description, rows, columns, task, target, source, licence."""
+    from tinkerlab.data import list_datasets
+
+    return list_datasets()
+
+
+def load(
+    source: str | Path | pd.DataFrame,
+    *,
+    target: str | None = None,
+    task: str | None = None,
+    drop: Iterable[str] = (),
+    text: Iterable[str] = (),
+    categorical: Iterable[str] = (),
+    numeric: Iterable[str] = (),
+    **read_options: Any,
+) -> Dataset:
+    """Load a built-in dataset by name, a file (CSV, Parquet, JSON lines, Excel) or a frame.
+
+    Schema inference gives every column a role and says why (``dataset.columns``,
+    ``dataset.notices``); each decision can be overridden with the keyword arguments.
+
+    >>> load("titanic").target
+    'survived'
+    """
+    from tinkerlab.data import load as load_data
+
+    return load_data(
+        source, target=target, task=task,  # type: ignore[arg-type]
+        drop=tuple(drop), text=tuple(text), categorical=tuple(categorical), numeric=tuple(numeric),
+        **read_options,
+    )
+
+
+def run(
+    dataset: str | Path | pd.DataFrame | Dataset,
+    *,
+    target: str | None = None,
+    task: str | None = None,
+    model: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    cv: int = 5,
+    test_size: float = 0.2,
+    seed: int = 0,
+    drop: Iterable[str] = (),
+    text: Iterable[str] = (),
+    categorical: Iterable[str] = (),
+    numeric: Iterable[str] = (),
+    record: bool = True,
+    db: str | None = None,
+    progress: Progress | None = None,
+    **read_options: Any,
+) -> Run:
+    """Train and evaluate a model on a dataset, beside a dummy baseline; record it.
+
+    Parameters
+    ----------
+    dataset : str, path, DataFrame or Dataset
+        A built-in name (``"titanic"``; see :func:`datasets`), a file, or a table.
+    target, task : str, optional
+        The column to predict and ``"classification"``/``"regression"`` (inferred if omitted).
+    model : str, optional
+        A registry name (``tinkerlab models`` lists them); default random forest.
+    params : mapping, optional
+        Knob values such as ``{"max_depth": 8}``, checked against the registry.
+    cv, test_size, seed : int, float, int
+        k-fold cross-validation on the training split, the held-out share, the seed.
+    record : bool
+        Store the run (recipe, scores, plots) in the journal; ``run.id`` is its id.
+    db : str, optional
+        The journal's database URL (default: ``TINKERLAB_DB`` or a SQLite file).
+
+    Returns
+    -------
+    Run
+        ``run.metrics``, ``run.pipeline``, ``run.script()``, ``run.recipe``; renders as
+        HTML in Jupyter.
+
+    Examples
+    --------
+    >>> r = run("iris", model="knn", params={"n_neighbors": 3}, record=False)
+    >>> sorted(r.metrics)[:2]
+    ['accuracy', 'balanced_accuracy']
+    """
+    import time
+
+    from tinkerlab.data import Dataset
+    from tinkerlab.recipe import make_recipe
+    from tinkerlab.run import execute
+
+    tick = time.perf_counter()
+    if isinstance(dataset, Dataset):
+        data = dataset
+    else:
+        data = load(
+            dataset, target=target, task=task, drop=drop, text=text, categorical=categorical,
+            numeric=numeric, **read_options,
+        )
+    load_time = time.perf_counter() - tick
+    recipe = make_recipe(
+        data, model=model, params=dict(params or {}), cv_folds=cv, test_size=test_size, seed=seed
+    )
+    result = execute(recipe, data, progress=progress)
+    result.timings["load"] = load_time
+    if record:
+        with journal(db) as store:
+            entry = store.record_run(result)
+        result.id = entry.id
+        result.plot_paths = list(entry.plot_paths)
+    return result
+
+
+def journal(db: str | None = None) -> Journal:
+    """Open the journal: every run, note and question so far (a context manager)."""
+    from tinkerlab.journal import Journal
+
+    return Journal(db)

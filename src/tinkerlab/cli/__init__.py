@@ -1,0 +1,63 @@
+"""The ``tinkerlab`` command line: a thin Typer layer over the Python API.
+
+Every command has ``--help`` with an example and ``--json`` for scripts. Exit codes:
+0 success, 1 failure, 2 bad input (with a one-paragraph message, never a traceback;
+set ``TINKERLAB_DEBUG=1`` to see one for a failure).
+
+Only Typer and rich are imported at start-up; scikit-learn and pandas load inside the
+commands that need them, so ``tinkerlab --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from tinkerlab.cli import _datasets, _journal, _models, _run
+
+app = typer.Typer(
+    name="tinkerlab",
+    help=(
+        "A code-first machine-learning lab: run a real model in a minute, tinker with one "
+        "thing at a time, understand why, ship it.\n\n"
+        "Start with:  tinkerlab quickstart"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+app.command("quickstart")(_run.quickstart)
+app.command("datasets")(_datasets.datasets)
+app.command("models")(_models.models)
+app.command("run")(_run.run)
+app.add_typer(_journal.app, name="journal")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``tinkerlab`` console script; exits with 0, 1 or 2."""
+    from tinkerlab.cli._output import print_error
+    from tinkerlab.exceptions import TinkerlabError
+
+    try:
+        app(args=argv, prog_name="tinkerlab")
+    except TinkerlabError as error:
+        print_error(str(error), bad_input=error.exit_code == 2)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        print_error("Interrupted; nothing was recorded for the unfinished step.", bad_input=False)
+        sys.exit(130)
+    except Exception as error:  # a bug or an environment problem: say so, exit 1
+        if os.environ.get("TINKERLAB_DEBUG"):
+            raise
+        print_error(
+            f"{type(error).__name__}: {error}. This looks like a bug or an environment problem; "
+            "rerun with TINKERLAB_DEBUG=1 for the traceback and report it.",
+            bad_input=False,
+        )
+        sys.exit(1)
+
+
+__all__ = ["app", "main"]

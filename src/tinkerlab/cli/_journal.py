@@ -1,0 +1,202 @@
+"""``tinkerlab journal``: every run so far, notes and questions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tinkerlab.cli._output import console, print_json
+
+if TYPE_CHECKING:
+    from tinkerlab.journal import RunEntry
+
+app = typer.Typer(
+    help="Every run so far, with your notes and questions.\n\nExample:  tinkerlab journal show 3",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+_Db = Annotated[str | None, typer.Option(help="Journal database URL (default: TINKERLAB_DB or "
+                                              "the SQLite file in TINKERLAB_HOME).")]
+_Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@app.callback()
+def journal(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="Show at most this many runs.")] = 20,
+    dataset: Annotated[str | None, typer.Option(help="Only runs on this dataset.")] = None,
+    db: _Db = None,
+    json_out: _Json = False,
+) -> None:
+    """List runs, newest first (the same as `tinkerlab journal list`).
+
+    Example:  tinkerlab journal --limit 5
+    """
+    if ctx.invoked_subcommand is None:
+        list_runs(limit=limit, dataset=dataset, db=db, json_out=json_out)
+
+
+@app.command("list")
+def list_runs(
+    limit: Annotated[int, typer.Option(help="Show at most this many runs.")] = 20,
+    dataset: Annotated[str | None, typer.Option(help="Only runs on this dataset.")] = None,
+    db: _Db = None,
+    json_out: _Json = False,
+) -> None:
+    """List runs, newest first.
+
+    Example:  tinkerlab journal list --dataset titanic --json
+    """
+    from tinkerlab import _api
+
+    with _api.journal(db) as store:
+        entries = store.list_runs(limit=limit, dataset=dataset)
+        total = store.count_runs()
+    if json_out:
+        print_json([_entry_json(e) for e in entries])
+        return
+    if not entries:
+        console.print("The journal is empty. Record a first run with:  [bold]tinkerlab "
+                      "quickstart[/]")
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Journal: {len(entries)} of {total} runs, newest first")
+    for column in ("id", "when (UTC)", "dataset", "model", "metric", "cv mean ± std", "test",
+                   "baseline"):
+        table.add_column(column)
+    for e in entries:
+        name = _primary(e)
+        s, b = e.metrics.get(name, {}), e.baseline.get(name, {})
+        table.add_row(
+            str(e.id), e.created_at.strftime("%Y-%m-%d %H:%M"), e.dataset, e.model, name,
+            f"{s.get('cv_mean', float('nan')):.4f} ± {s.get('cv_std', float('nan')):.4f}",
+            f"{s.get('test', float('nan')):.4f}", f"{b.get('test', float('nan')):.4f}",
+        )
+    console.print(table)
+    console.print("One run in full:  [bold]tinkerlab journal show ID[/]")
+
+
+@app.command("show")
+def show(
+    run_id: Annotated[int, typer.Argument(help="The run's id (see `tinkerlab journal`).")],
+    db: _Db = None,
+    json_out: _Json = False,
+) -> None:
+    """Show one run: its recipe, scores, notes, questions and plot files.
+
+    Example:  tinkerlab journal show 3
+    """
+    from tinkerlab import _api
+
+    with _api.journal(db) as store:
+        entry = store.get_run(run_id)
+        notes = store.notes(run_id)
+        questions = store.questions(run_id)
+    if json_out:
+        data = _entry_json(entry)
+        data["notes"] = [{"id": n.id, "created_at": n.created_at, "text": n.text} for n in notes]
+        data["questions"] = [
+            {"id": q.id, "created_at": q.created_at, "text": q.text} for q in questions
+        ]
+        print_json(data)
+        return
+    from rich.table import Table
+
+    console.print(f"[bold]Run #{entry.id}[/] · {entry.model} on {entry.dataset} "
+                  f"({entry.task}) · {entry.created_at:%Y-%m-%d %H:%M} UTC · "
+                  f"tinkerlab {entry.tinkerlab_version}")
+    recipe = entry.recipe
+    settings = ", ".join(f"{k}={v}" for k, v in recipe.get("params", {}).items()) or "defaults"
+    console.print(f"  target {recipe['target']!r}; model settings: {settings}; "
+                  f"{recipe['cv_folds']}-fold CV; test size {recipe['test_size']}; "
+                  f"seed {recipe['seed']}")
+    console.print(f"  data sha256 {entry.data_sha256[:16]}…")
+    for notice in entry.notices:
+        console.print(f"  [yellow]note:[/] {notice}")
+    table = Table(title="Scores")
+    for column in ("metric", "cv mean ± std", "test", "baseline test"):
+        table.add_column(column)
+    for name, s in entry.metrics.items():
+        table.add_row(name, f"{s['cv_mean']:.4f} ± {s['cv_std']:.4f}", f"{s['test']:.4f}",
+                      f"{entry.baseline.get(name, {}).get('test', float('nan')):.4f}")
+    console.print(table)
+    for path in entry.plot_paths:
+        console.print(f"  plot: {path}")
+    for n in notes:
+        console.print(f"  [green]note #{n.id}[/] ({n.created_at:%Y-%m-%d %H:%M}): {n.text}")
+    for q in questions:
+        console.print(f"  [magenta]question #{q.id}[/] ({q.created_at:%Y-%m-%d %H:%M}): {q.text}")
+    console.print(f'Add a note:  tinkerlab journal note {entry.id} "what I noticed"')
+
+
+@app.command("note")
+def note(
+    run_id: Annotated[int, typer.Argument(help="The run the note is about.")],
+    text: Annotated[str, typer.Argument(help="What you noticed.")],
+    db: _Db = None,
+    json_out: _Json = False,
+) -> None:
+    """Write down what you noticed about a run.
+
+    Example:  tinkerlab journal note 3 "deeper trees overfit after depth 5"
+    """
+    from tinkerlab import _api
+
+    with _api.journal(db) as store:
+        entry = store.add_note(run_id, text)
+    if json_out:
+        print_json({"id": entry.id, "run_id": entry.run_id, "text": entry.text,
+                    "created_at": entry.created_at})
+        return
+    console.print(f"Note #{entry.id} added to run #{run_id}.")
+
+
+@app.command("ask")
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, in your own words.")],
+    run_id: Annotated[int | None, typer.Option("--run", help="The run it is about.")] = None,
+    db: _Db = None,
+    json_out: _Json = False,
+) -> None:
+    """Record a question a result raised, linked to the run it came from.
+
+    Example:  tinkerlab journal ask "why is the forest worse on the test split?" --run 3
+    """
+    from tinkerlab import _api
+
+    with _api.journal(db) as store:
+        entry = store.add_question(question, run_id=run_id)
+    if json_out:
+        print_json({"id": entry.id, "run_id": entry.run_id, "text": entry.text,
+                    "created_at": entry.created_at})
+        return
+    about = f" about run #{run_id}" if run_id is not None else ""
+    console.print(f"Question #{entry.id} recorded{about}. Your open questions: "
+                  "tinkerlab journal show ID")
+
+
+def _primary(entry: RunEntry) -> str:
+    return "accuracy" if entry.task == "classification" else "rmse"
+
+
+def _entry_json(e: RunEntry) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "uid": e.uid,
+        "created_at": e.created_at,
+        "dataset": e.dataset,
+        "task": e.task,
+        "model": e.model,
+        "metrics": e.metrics,
+        "baseline": e.baseline,
+        "summary": e.summary,
+        "timings": e.timings,
+        "notices": e.notices,
+        "data_sha256": e.data_sha256,
+        "tinkerlab_version": e.tinkerlab_version,
+        "recipe": e.recipe,
+        "plots": [str(p) for p in e.plot_paths],
+    }

@@ -1,0 +1,52 @@
+"""How the command line talks: rich text for people, ``--json`` for scripts, and errors
+as one paragraph with no traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    """Write *data* as JSON on stdout (never through rich, so it stays parseable)."""
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def print_error(message: str, *, bad_input: bool) -> None:
+    """One paragraph on stderr: what happened, the value, the fix."""
+    label = "Error" if bad_input else "Failed"
+    errors.print(f"[bold red]{label}:[/] {message}", soft_wrap=False)
+
+
+@contextmanager
+def progress(enabled: bool, total: int | None = None) -> Iterator[Any]:
+    """A progress bar on stderr that a step callback can advance; silent when disabled.
+
+    Yields a function ``step(description)``: each call completes the previous step and
+    shows the next one.
+    """
+    if not enabled:
+        yield lambda _description: None
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+        console=errors, transient=True,
+    ) as bar:
+        task = bar.add_task("starting", total=total)
+
+        def step(description: str) -> None:
+            if bar.tasks[task].description != "starting":
+                bar.advance(task)
+            bar.update(task, description=description)
+
+        yield step

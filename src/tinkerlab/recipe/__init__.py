@@ -1,0 +1,44 @@
+"""Recipes: what to run. The frozen Recipe, the model registry, the pipeline builder and
+the code generator that writes the script a learner owns.
+
+>>> from tinkerlab.recipe import MODELS
+>>> "random_forest" in MODELS
+True
+"""
+
+from __future__ import annotations
+
+from tinkerlab.recipe._codegen import PRECISION, render_notebook, render_script
+from tinkerlab.recipe._metrics import Metric, metrics_for
+from tinkerlab.recipe._pipeline import build_pipeline, build_program
+from tinkerlab.recipe._recipe import RECIPE_FORMAT, Preprocessing, Recipe, make_recipe
+from tinkerlab.recipe.models import (
+    MODELS,
+    Knob,
+    ModelSpec,
+    default_model,
+    get_model,
+    models_for,
+    parse_settings,
+)
+
+__all__ = [
+    "MODELS",
+    "PRECISION",
+    "RECIPE_FORMAT",
+    "Knob",
+    "Metric",
+    "ModelSpec",
+    "Preprocessing",
+    "Recipe",
+    "build_pipeline",
+    "build_program",
+    "default_model",
+    "get_model",
+    "make_recipe",
+    "metrics_for",
+    "models_for",
+    "parse_settings",
+    "render_notebook",
+    "render_script",
+]

@@ -1,0 +1,201 @@
+"""Render a Recipe as code the learner owns: a standalone script, or a Jupyter notebook.
+
+The script uses only pandas and scikit-learn and prints the same numbers as
+``tinkerlab run`` to the printed precision: it reads the table the same way, splits
+with the same seed, and builds its pipeline from the same description
+(:func:`~tinkerlab.recipe._pipeline.build_program`) that the run builds from.
+
+Both outputs are made of the same :class:`Section` list: a title, a few sentences of
+explanation, and code. The script turns each section into a ``# %%`` cell with
+comments; the notebook turns it into a markdown cell and a code cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tinkerlab.recipe._calls import literal
+from tinkerlab.recipe._metrics import Metric
+from tinkerlab.recipe._pipeline import build_program, model_call
+from tinkerlab.recipe.models import get_model
+
+if TYPE_CHECKING:
+    from tinkerlab.recipe._recipe import Recipe
+
+#: Digits printed for every metric, by the run and by the script alike.
+PRECISION = 4
+#: Above this many numeric columns the script selects them by exclusion, not by name.
+_LONG_LIST = 30
+
+
+@dataclass(frozen=True)
+class Section:
+    """One step of the script: a title, why it is done, and the code that does it."""
+
+    title: str
+    text: str
+    code: str
+
+
+def splitter_call_code(recipe: Recipe) -> str:
+    """The cross-validation splitter, as code (stratified for classification)."""
+    name = "StratifiedKFold" if recipe.task == "classification" else "KFold"
+    return f"{name}(n_splits={recipe.cv_folds}, shuffle=True, random_state={recipe.seed})"
+
+
+def _columns_code(recipe: Recipe) -> str:
+    lines = [f"TARGET = {literal(recipe.target)}"]
+    if len(recipe.numeric) > _LONG_LIST:
+        others = [recipe.target, *recipe.categorical, *recipe.text, *recipe.unused]
+        lines.append(f"NOT_NUMERIC = {_list(others)}")
+        lines.append("NUMERIC = [c for c in frame.columns if c not in NOT_NUMERIC]")
+    else:
+        lines.append(f"NUMERIC = {_list(recipe.numeric)}")
+    lines.append(f"CATEGORICAL = {_list(recipe.categorical)}")
+    lines.append(f"TEXT = {_list(recipe.text)}")
+    lines.append("FEATURES = NUMERIC + CATEGORICAL + TEXT")
+    return "\n".join(lines)
+
+
+def _list(names: Any) -> str:
+    flat = "[" + ", ".join(literal(n) for n in names) + "]"
+    if len(flat) <= 80:
+        return flat
+    return "[\n" + "".join(f"    {literal(n)},\n" for n in names) + "]"
+
+
+def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> list[Section]:
+    """The steps of the script for *recipe*.
+
+    *metrics* are the ones the run reported (they depend on the number of classes), and
+    *reading_code* loads the table into ``frame``.
+    """
+    spec = get_model(recipe.model, recipe.task)
+    program = build_program(recipe)
+    classification = recipe.task == "classification"
+    scoring_lines = [f"    {literal(m.name)}: ({literal(m.scorer)}, {m.sign})," for m in metrics]
+
+    prepare = [reading_code.rstrip(), "", _columns_code(recipe)]
+    prepare.append("frame = frame.dropna(subset=[TARGET]).reset_index(drop=True)")
+    if recipe.text:
+        prepare.append("frame[TEXT] = frame[TEXT].fillna(\"\")  # TF-IDF needs text, not NaN")
+    prepare += ["X = frame[FEATURES]", "y = frame[TARGET]"]
+
+    stratify = ", stratify=y" if classification else ""
+    split = (
+        "X_train, X_test, y_train, y_test = train_test_split(\n"
+        f"    X, y, test_size={recipe.test_size!r}, random_state={recipe.seed}{stratify}\n)"
+    )
+    baseline = "DummyClassifier()" if classification else "DummyRegressor()"
+    report = (
+        "def report(label, model):\n"
+        '    """Cross-validate on the training split, then fit it all and score the test split."""\n'
+        "    cv = cross_validate(model, X_train, y_train, cv=cv_splitter, scoring=scorers)\n"
+        "    model.fit(X_train, y_train)\n"
+        "    print(label)\n"
+        "    for name, (scorer, sign) in SCORING.items():\n"
+        '        fold_scores = sign * cv[f"test_{name}"]\n'
+        "        test_score = sign * get_scorer(scorer)(model, X_test, y_test)\n"
+        "        print(\n"
+        f'            f"  {{name:<18}} cv {{fold_scores.mean():.{PRECISION}f}} '
+        f'± {{fold_scores.std():.{PRECISION}f}}"\n'
+        f'            f"  test {{test_score:.{PRECISION}f}}"\n'
+        "        )"
+    )
+    return [
+        Section(
+            "Imports",
+            "Only pandas and scikit-learn: this script runs without tinkerlab.",
+            "\n".join(sorted(_imports(recipe, program.imports()))),
+        ),
+        Section(
+            "Load the data",
+            f"Read {recipe.dataset!r} exactly as tinkerlab did, name the columns by role, and "
+            "drop rows whose target is missing.",
+            "\n".join(prepare),
+        ),
+        Section(
+            "Hold out a test set",
+            f"{recipe.test_size:.0%} of the rows are kept aside and only used once, at the end"
+            + (", with the same class balance as the whole (stratify)." if classification else "."),
+            split,
+        ),
+        Section(
+            "Build the pipeline",
+            f"Preprocessing per column role, then the model: {spec.title}. {spec.summary}",
+            program.code(),
+        ),
+        Section(
+            "Choose the metrics and the folds",
+            f"{recipe.cv_folds}-fold cross-validation on the training split gives a mean and a "
+            "spread; scikit-learn's error scorers are negated (greater is better), the sign "
+            "undoes that.",
+            "SCORING = {\n" + "\n".join(scoring_lines) + "\n}\n"
+            "scorers = {name: scorer for name, (scorer, _) in SCORING.items()}\n"
+            f"cv_splitter = {splitter_call_code(recipe)}",
+        ),
+        Section(
+            "Evaluate the model beside a baseline",
+            "A dummy model that ignores the features tells you what 'no skill' scores; "
+            "your model is only as good as its lead over it.",
+            report + f'\n\n\nreport("{recipe.model}", pipeline)\nreport("baseline", {baseline})',
+        ),
+    ]
+
+
+def _imports(recipe: Recipe, needed: set[str]) -> set[str]:
+    found = {
+        "import pandas as pd",
+        "from sklearn.metrics import get_scorer",
+        "from sklearn.model_selection import cross_validate, train_test_split",
+        "from sklearn.dummy import " + ("DummyClassifier" if recipe.task == "classification"
+                                        else "DummyRegressor"),
+        "from sklearn.model_selection import "
+        + ("StratifiedKFold" if recipe.task == "classification" else "KFold"),
+    }
+    found |= needed | model_call(recipe).imports()
+    # Merge "from m import a" and "from m import b" into one line per module.
+    by_module: dict[str, set[str]] = {}
+    plain = set()
+    for line in found:
+        if line.startswith("from "):
+            module, names = line[5:].split(" import ")
+            by_module.setdefault(module, set()).update(n.strip() for n in names.split(","))
+        else:
+            plain.add(line)
+    return plain | {f"from {m} import {', '.join(sorted(n))}" for m, n in by_module.items()}
+
+
+def render_script(
+    recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str, header: str
+) -> str:
+    """The recipe as a standalone Python script with ``# %%`` cells."""
+    parts = [f'"""{header}\n"""\n']
+    for i, section in enumerate(sections(recipe, metrics, reading_code), start=1):
+        comment = "\n".join(f"# {line}" if line else "#" for line in _wrap(section.text))
+        parts.append(f"# %% {i}. {section.title}\n{comment}\n{section.code}\n")
+    return "\n\n".join(parts)
+
+
+def render_notebook(
+    recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str, header: str
+) -> str:
+    """The recipe as a Jupyter notebook (nbformat 4 JSON): a markdown cell per step."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    cells = [nbformat.v4.new_markdown_cell(f"# {header}")]
+    for i, section in enumerate(sections(recipe, metrics, reading_code), start=1):
+        cells.append(nbformat.v4.new_markdown_cell(f"## {i}. {section.title}\n\n{section.text}"))
+        cells.append(nbformat.v4.new_code_cell(section.code))
+    notebook.cells = cells
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    return str(nbformat.writes(notebook))
+
+
+def _wrap(text: str, width: int = 86) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width) or [""]

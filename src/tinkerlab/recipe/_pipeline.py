@@ -1,0 +1,103 @@
+"""From a Recipe to a scikit-learn Pipeline: preprocessing per column role, then the model.
+
+The pipeline is described once, as a :class:`~tinkerlab.recipe._calls.Program`, and
+that description is both built (for the run) and written out (for the script):
+
+* numeric columns: fill empty cells with the median, then standardise when the model
+  works with distances or gradients (kNN, SVM, linear models);
+* categorical columns: fill with the most frequent value, then one-hot encode, pooling
+  rare categories so a column with 500 values does not become 500 features;
+* text columns: TF-IDF, one vocabulary per column (empty text is filled with "" before);
+* image datasets arrive already flattened: one numeric column per pixel.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tinkerlab.recipe._calls import Call, Program, Var
+from tinkerlab.recipe.models import ModelSpec, get_model
+
+if TYPE_CHECKING:
+    from tinkerlab.recipe._recipe import Recipe
+
+#: Dense-only models turn TF-IDF into a dense matrix; cap its width to keep memory sane.
+DENSE_TEXT_MAX_FEATURES = 2_000
+
+
+def needs_scaling(recipe: Recipe) -> bool:
+    """Whether numeric columns are standardised for this recipe."""
+    scale = recipe.preprocessing.scale
+    return scale == "standard" or (scale == "auto" and get_model(recipe.model).needs_scaling)
+
+
+def model_call(recipe: Recipe) -> Call:
+    """The estimator itself, with every parameter spelled out."""
+    spec = get_model(recipe.model, recipe.task)
+    return Call(spec.classes[recipe.task], recipe.model_params())
+
+
+def build_program(recipe: Recipe) -> Program:
+    """The pipeline as named steps: ``numeric``, ``categorical``, ``preprocess``, ``model``,
+    ``pipeline`` (only the steps the recipe's columns need)."""
+    spec = get_model(recipe.model, recipe.task)
+    prep = recipe.preprocessing
+    steps: list[tuple[str, Call]] = []
+    blocks: list[Any] = []
+
+    if recipe.numeric:
+        numeric: list[Any] = [
+            ("impute", Call("sklearn.impute.SimpleImputer", {"strategy": prep.numeric_impute}))
+        ]
+        if needs_scaling(recipe):
+            numeric.append(("scale", Call("sklearn.preprocessing.StandardScaler")))
+        steps.append(("numeric", Call("sklearn.pipeline.Pipeline", args=(numeric,))))
+        blocks.append(("numeric", Var("numeric"), Var("NUMERIC")))
+
+    if recipe.categorical:
+        encoder = {
+            "handle_unknown": "infrequent_if_exist",
+            "max_categories": prep.max_categories,
+            "sparse_output": not spec.needs_dense,
+        }
+        impute = {"strategy": prep.categorical_impute}
+        if prep.categorical_impute == "constant":
+            impute["fill_value"] = "missing"
+        categorical = [
+            ("impute", Call("sklearn.impute.SimpleImputer", impute)),
+            ("encode", Call("sklearn.preprocessing.OneHotEncoder", encoder)),
+        ]
+        steps.append(("categorical", Call("sklearn.pipeline.Pipeline", args=(categorical,))))
+        blocks.append(("categorical", Var("categorical"), Var("CATEGORICAL")))
+
+    for column in recipe.text:
+        tfidf = {
+            "max_features": _text_width(recipe, spec),
+            "ngram_range": (1, prep.text_ngram_max),
+            "sublinear_tf": True,
+        }
+        blocks.append((f"text_{column}", Call("sklearn.feature_extraction.text.TfidfVectorizer",
+                                               tfidf), column))
+
+    steps.append(("preprocess", Call(
+        "sklearn.compose.ColumnTransformer",
+        {"sparse_threshold": 0.0 if spec.needs_dense else 0.3},
+        args=(blocks,),
+    )))
+    steps.append(("model", model_call(recipe)))
+    steps.append(("pipeline", Call(
+        "sklearn.pipeline.Pipeline",
+        args=([("preprocess", Var("preprocess")), ("model", Var("model"))],),
+    )))
+    return Program(tuple(steps))
+
+
+def build_pipeline(recipe: Recipe) -> Any:
+    """A new, unfitted scikit-learn Pipeline for *recipe*."""
+    env = {"NUMERIC": list(recipe.numeric), "CATEGORICAL": list(recipe.categorical)}
+    return build_program(recipe).build(env)
+
+
+def _text_width(recipe: Recipe, spec: ModelSpec) -> int:
+    width = recipe.preprocessing.text_max_features
+    return min(width, DENSE_TEXT_MAX_FEATURES) if spec.needs_dense else width

@@ -1,0 +1,16 @@
+"""Executing a Recipe: the held-out split, cross-validation, metrics beside a baseline,
+what went in and what came out, and the plots.
+
+>>> from tinkerlab.data import load
+>>> from tinkerlab.recipe import make_recipe
+>>> run = execute(make_recipe(load("iris"), model="knn"), load("iris"))
+>>> run.metrics["accuracy"]["test"] > run.baseline["accuracy"]["test"]
+True
+"""
+
+from __future__ import annotations
+
+from tinkerlab.run._execute import Progress, execute, prepare_frame, split, splitter
+from tinkerlab.run._run import Run
+
+__all__ = ["Progress", "Run", "execute", "prepare_frame", "split", "splitter"]

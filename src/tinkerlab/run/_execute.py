@@ -1,0 +1,177 @@
+"""Executing a Recipe: split, cross-validate, fit, score, explain — beside a baseline.
+
+The steps are exactly those of the script :meth:`Run.script` writes, in the same
+order and with the same seeds, so the two print the same numbers:
+
+1. hold out ``test_size`` of the rows (stratified for classification);
+2. k-fold cross-validation of the pipeline on the training split (mean ± std);
+3. fit on the whole training split and score the held-out test split once;
+4. the same for a dummy baseline that ignores the features;
+5. what came out: confusion matrix or residuals, the most important features, plots.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from tinkerlab.exceptions import SchemaError
+from tinkerlab.recipe import Metric, build_pipeline, metrics_for
+from tinkerlab.run._explain import describe_inputs, describe_outputs, importances
+from tinkerlab.run._plots import render_plots
+from tinkerlab.run._run import Run
+
+if TYPE_CHECKING:
+    from tinkerlab.data import Dataset
+    from tinkerlab.recipe import Recipe
+
+#: Called with a short description of each step as it starts (for progress bars).
+Progress = Callable[[str], None]
+
+
+def prepare_frame(recipe: Recipe, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series[Any]]:
+    """``X`` and ``y`` from the table, as the script's "Load the data" step does it."""
+    frame = frame.dropna(subset=[recipe.target]).reset_index(drop=True)
+    if recipe.text:
+        frame[list(recipe.text)] = frame[list(recipe.text)].fillna("")
+    return frame[recipe.features], frame[recipe.target]
+
+
+def split(recipe: Recipe, X: pd.DataFrame, y: pd.Series[Any]) -> tuple[Any, Any, Any, Any]:
+    """The held-out test split, after checking every class can be split and folded."""
+    from sklearn.model_selection import train_test_split
+
+    classification = recipe.task == "classification"
+    if classification:
+        _check_class_counts(recipe, y)
+    elif len(y) * (1 - recipe.test_size) < 2 * recipe.cv_folds:
+        raise SchemaError(
+            f"Only {len(y)} rows: too few for a {recipe.test_size:.0%} test split and "
+            f"{recipe.cv_folds}-fold cross-validation. Fix: use more rows, or --cv 2."
+        )
+    return tuple(  # type: ignore[return-value]
+        train_test_split(
+            X, y, test_size=recipe.test_size, random_state=recipe.seed,
+            stratify=y if classification else None,
+        )
+    )
+
+
+def splitter(recipe: Recipe) -> Any:
+    """The cross-validation folds: stratified for classification, shuffled, seeded."""
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    kind = StratifiedKFold if recipe.task == "classification" else KFold
+    return kind(n_splits=recipe.cv_folds, shuffle=True, random_state=recipe.seed)
+
+
+def execute(recipe: Recipe, dataset: Dataset, progress: Progress | None = None) -> Run:
+    """Run *recipe* on *dataset* and return the :class:`Run` with metrics, plots and model.
+
+    Nothing is written anywhere: recording the run is the journal's job.
+    """
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+
+    say = progress or (lambda _step: None)
+    started = time.perf_counter()
+    X, y = prepare_frame(recipe, dataset.frame)
+    X_train, X_test, y_train, y_test = split(recipe, X, y)
+    pipeline = build_pipeline(recipe)
+    n_classes = int(y.nunique()) if recipe.task == "classification" else 0
+    metrics = metrics_for(recipe.task, n_classes, pipeline)
+
+    say(f"cross-validating {recipe.model} ({recipe.cv_folds} folds)")
+    timings: dict[str, float] = {}
+    scores, timings["cv"] = _cross_validate(recipe, pipeline, metrics, X_train, y_train)
+    say(f"fitting {recipe.model} on {len(X_train)} rows")
+    tick = time.perf_counter()
+    pipeline.fit(X_train, y_train)
+    timings["fit"] = time.perf_counter() - tick
+    tick = time.perf_counter()
+    _add_test_scores(scores, pipeline, metrics, X_test, y_test)
+    timings["predict"] = time.perf_counter() - tick
+
+    say("scoring the baseline")
+    dummy = DummyClassifier() if recipe.task == "classification" else DummyRegressor()
+    baseline, _ = _cross_validate(recipe, dummy, metrics, X_train, y_train)
+    dummy.fit(X_train, y_train)
+    _add_test_scores(baseline, dummy, metrics, X_test, y_test)
+
+    say("explaining the model")
+    y_pred = pipeline.predict(X_test)
+    found = importances(recipe, pipeline, X_test, y_test, metrics[0])
+    summary = {
+        "inputs": describe_inputs(recipe, dataset, X, y, len(X_train), len(X_test)),
+        "outputs": describe_outputs(recipe, y_test, y_pred, found),
+        "folds": {m.name: scores[m.name].pop("folds") for m in metrics},
+    }
+    for m in metrics:
+        baseline[m.name].pop("folds")
+    say("drawing plots")
+    plots = render_plots(recipe, pipeline, X_test, y_test, y_pred, found)
+    timings["total"] = time.perf_counter() - started
+    return Run(
+        recipe=recipe,
+        pipeline=pipeline,
+        metrics={name: {k: float(v) for k, v in s.items()} for name, s in scores.items()},
+        baseline={name: {k: float(v) for k, v in s.items()} for name, s in baseline.items()},
+        metric_specs=metrics,
+        summary=summary,
+        timings=timings,
+        notices=list(dataset.notices),
+        plots=plots,
+        data_sha256=dataset.source.sha256,
+        predictions=pd.DataFrame({"actual": np.asarray(y_test), "predicted": y_pred}),
+    )
+
+
+def _cross_validate(
+    recipe: Recipe, model: Any, metrics: tuple[Metric, ...], X: Any, y: Any
+) -> tuple[dict[str, dict[str, Any]], float]:
+    from sklearn.model_selection import cross_validate
+
+    tick = time.perf_counter()
+    result = cross_validate(
+        model, X, y, cv=splitter(recipe), scoring={m.name: m.scorer for m in metrics},
+        return_train_score=True, error_score="raise",
+    )
+    elapsed = time.perf_counter() - tick
+    scores: dict[str, dict[str, Any]] = {}
+    for m in metrics:
+        folds = m.sign * result[f"test_{m.name}"]  # (cv_folds,)
+        train = m.sign * result[f"train_{m.name}"]  # (cv_folds,)
+        scores[m.name] = {
+            "cv_mean": folds.mean(), "cv_std": folds.std(), "train_mean": train.mean(),
+            "folds": [float(v) for v in folds],
+        }
+    return scores, elapsed
+
+
+def _add_test_scores(
+    scores: dict[str, dict[str, Any]], model: Any, metrics: tuple[Metric, ...], X: Any, y: Any
+) -> None:
+    from sklearn.metrics import get_scorer
+
+    for m in metrics:
+        scores[m.name]["test"] = m.sign * get_scorer(m.scorer)(model, X, y)
+
+
+def _check_class_counts(recipe: Recipe, y: pd.Series[Any]) -> None:
+    counts = y.value_counts()
+    rarest, n = counts.index[-1], int(counts.iloc[-1])
+    # After the stratified split the training part keeps about (1 - test_size) of each class.
+    in_train = int(np.floor(n * (1 - recipe.test_size)))
+    if n < 2 or in_train < recipe.cv_folds:
+        few = ", ".join(f"{c!r} ({int(k)})" for c, k in counts.items() if k * (1 - recipe.test_size)
+                        < recipe.cv_folds)
+        raise SchemaError(
+            f"Class {rarest!r} of {recipe.target!r} has only {n} rows, about {in_train} after "
+            f"holding out the test split, but {recipe.cv_folds}-fold stratified cross-validation "
+            f"needs at least {recipe.cv_folds} rows of every class in the training split. "
+            f"Too rare: {few}. Fix: fewer folds (--cv {max(2, min(in_train, 3))}), more rows, "
+            "or drop or merge the rare classes."
+        )

@@ -1,0 +1,133 @@
+"""What went into a run and what came out, as plain JSON-able dicts.
+
+Inputs: rows, the split sizes, features by role, the class balance or the target's
+spread. Outputs: the confusion matrix or a residual summary, and the most important
+features — by *permutation* (shuffle one input column on the test split and measure
+how much the score drops) when there are few columns, else from the model itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tinkerlab.data import Dataset
+    from tinkerlab.recipe import Metric, Recipe
+
+#: Permutation importance re-scores the test split once per column and repeat; above
+#: this many input columns (e.g. 625 pixels) we read the model's own importances instead.
+PERMUTATION_MAX_COLUMNS = 40
+PERMUTATION_REPEATS = 5
+TOP_FEATURES = 10
+
+
+def describe_inputs(
+    recipe: Recipe, dataset: Dataset, X: pd.DataFrame, y: pd.Series[Any], n_train: int, n_test: int
+) -> dict[str, Any]:
+    """Rows, split sizes, features by role, and the target's balance or spread."""
+    inputs: dict[str, Any] = {
+        "dataset": recipe.dataset,
+        "rows": len(X),
+        "train_rows": n_train,
+        "test_rows": n_test,
+        "target": recipe.target,
+        "task": recipe.task,
+        "features": {
+            "numeric": list(recipe.numeric),
+            "categorical": list(recipe.categorical),
+            "text": list(recipe.text),
+        },
+        "unused": list(recipe.unused),
+    }
+    if recipe.task == "classification":
+        counts = y.value_counts()
+        inputs["classes"] = {str(k): int(v) for k, v in counts.items()}
+    else:
+        inputs["target_stats"] = {
+            "mean": float(y.mean()), "std": float(y.std()),
+            "min": float(y.min()), "max": float(y.max()),
+        }
+    if dataset.image_shape:
+        inputs["image_shape"] = list(dataset.image_shape)
+    return inputs
+
+
+def describe_outputs(
+    recipe: Recipe, y_test: Any, y_pred: Any, found: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The confusion matrix (classification) or residual summary (regression), and the
+    most important features."""
+    outputs: dict[str, Any] = {"importances": found}
+    if recipe.task == "classification":
+        from sklearn.metrics import confusion_matrix
+
+        labels = sorted(set(np.asarray(y_test)) | set(np.asarray(y_pred)), key=str)
+        matrix = confusion_matrix(y_test, y_pred, labels=labels)  # (n_classes, n_classes)
+        outputs["confusion_matrix"] = {
+            "labels": [str(label) for label in labels],
+            "matrix": matrix.tolist(),  # rows: actual class, columns: predicted class
+        }
+    else:
+        residuals = np.asarray(y_test, dtype=float) - np.asarray(y_pred, dtype=float)  # (n_test,)
+        outputs["residuals"] = {
+            "mean": float(residuals.mean()),
+            "std": float(residuals.std()),
+            "median_abs": float(np.median(np.abs(residuals))),
+            "max_abs": float(np.abs(residuals).max()),
+        }
+    return outputs
+
+
+def importances(
+    recipe: Recipe, pipeline: Any, X_test: pd.DataFrame, y_test: Any, metric: Metric
+) -> list[dict[str, Any]]:
+    """The most important features, largest first: ``[{"feature", "importance", "std", "method"}]``.
+
+    Permutation importance on the raw input columns when there are at most
+    :data:`PERMUTATION_MAX_COLUMNS` of them; otherwise the fitted model's own
+    ``feature_importances_`` or absolute coefficients, over the encoded features.
+    Empty when the model offers neither (e.g. kNN on 625 pixels).
+    """
+    if len(recipe.features) <= PERMUTATION_MAX_COLUMNS:
+        from sklearn.inspection import permutation_importance
+
+        result = permutation_importance(
+            pipeline, X_test, y_test, scoring=metric.scorer,
+            n_repeats=PERMUTATION_REPEATS, random_state=recipe.seed,
+        )
+        rows = [
+            {"feature": name, "importance": float(mean), "std": float(std), "method": "permutation"}
+            for name, mean, std in zip(
+                recipe.features, result.importances_mean, result.importances_std, strict=True
+            )
+        ]
+    else:
+        model = pipeline.named_steps["model"]
+        if hasattr(model, "feature_importances_"):
+            values = np.asarray(model.feature_importances_)  # (n_encoded_features,)
+            method = "impurity"
+        elif hasattr(model, "coef_"):
+            coef = np.atleast_2d(model.coef_)  # (n_classes or 1, n_encoded_features)
+            values = np.abs(coef).mean(axis=0)  # (n_encoded_features,)
+            method = "abs_coefficient"
+        else:
+            return []
+        names = pipeline.named_steps["preprocess"].get_feature_names_out()
+        rows = [
+            {"feature": _short(str(n)), "importance": float(v), "std": 0.0, "method": method}
+            for n, v in zip(names, values, strict=True)
+        ]
+    rows.sort(key=lambda r: -r["importance"])
+    return rows[:TOP_FEATURES]
+
+
+def _short(encoded_name: str) -> str:
+    """``numeric__age`` → ``age``; ``text_review__great`` → ``review: great``."""
+    block, _, name = encoded_name.partition("__")
+    if block.startswith("text_"):
+        return f"{block[5:]}: {name}"
+    return name or block
