@@ -5,31 +5,28 @@
 >>> run.metrics["accuracy"]["test"] > 0.9
 True
 
-The verbs are re-exported here and imported lazily, so ``import tinkerlab`` (and the
-command line's ``--help``) stays fast: scikit-learn loads on first use.
+The verbs (``tl.run``, ``tl.load``, ``tl.datasets``, ``tl.journal``) live in
+:mod:`tinkerlab._api` and import scikit-learn only when called, so ``import tinkerlab``
+(and the command line's ``--help``) stays fast.
 """
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from tinkerlab._api import datasets, journal, load, run
+
+from tinkerlab._version import __version__
 
 if TYPE_CHECKING:
-    from tinkerlab._api import datasets, journal, load, run
     from tinkerlab.data import Dataset
     from tinkerlab.recipe import Recipe
     from tinkerlab.run import Run
 
-_LAZY = {
-    "run": "tinkerlab._api",
-    "load": "tinkerlab._api",
-    "datasets": "tinkerlab._api",
-    "journal": "tinkerlab._api",
-    "Dataset": "tinkerlab.data",
-    "Recipe": "tinkerlab.recipe",
-    "Run": "tinkerlab.run",
-}
+_LAZY = {"Dataset": "tinkerlab.data", "Recipe": "tinkerlab.recipe", "Run": "tinkerlab.run"}
+_VERBS = frozenset({"run", "journal"})  # verbs that share their name with a sub-package
 
 __all__ = ["Dataset", "Recipe", "Run", "__version__", "datasets", "journal", "load", "run"]
 
@@ -40,3 +37,21 @@ def __getattr__(name: str) -> Any:
 
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'tinkerlab' has no attribute {name!r}")
+
+
+class _KeepVerbs(types.ModuleType):
+    """``tl.run`` is a function *and* ``tinkerlab.run`` a sub-package.
+
+    Importing a sub-package normally sets it as an attribute of its parent, which would
+    replace the function ``tl.run`` by the package. This module class refuses exactly
+    that replacement; ``from tinkerlab.run import Run`` still works (through
+    ``sys.modules``).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _VERBS and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _KeepVerbs

@@ -72,8 +72,8 @@ def list_runs(
         s, b = e.metrics.get(name, {}), e.baseline.get(name, {})
         table.add_row(
             str(e.id), e.created_at.strftime("%Y-%m-%d %H:%M"), e.dataset, e.model, name,
-            f"{s.get('cv_mean', float('nan')):.4f} ± {s.get('cv_std', float('nan')):.4f}",
-            f"{s.get('test', float('nan')):.4f}", f"{b.get('test', float('nan')):.4f}",
+            f"{_num(s.get('cv_mean'))} ± {_num(s.get('cv_std'))}",
+            _num(s.get("test")), _num(b.get("test")),
         )
     console.print(table)
     console.print("One run in full:  [bold]tinkerlab journal show ID[/]")
@@ -120,8 +120,8 @@ def show(
     for column in ("metric", "cv mean ± std", "test", "baseline test"):
         table.add_column(column)
     for name, s in entry.metrics.items():
-        table.add_row(name, f"{s['cv_mean']:.4f} ± {s['cv_std']:.4f}", f"{s['test']:.4f}",
-                      f"{entry.baseline.get(name, {}).get('test', float('nan')):.4f}")
+        table.add_row(name, f"{_num(s.get('cv_mean'))} ± {_num(s.get('cv_std'))}",
+                      _num(s.get("test")), _num(entry.baseline.get(name, {}).get("test")))
     console.print(table)
     for path in entry.plot_paths:
         console.print(f"  plot: {path}")
@@ -176,6 +176,11 @@ def ask(
     about = f" about run #{run_id}" if run_id is not None else ""
     console.print(f"Question #{entry.id} recorded{about}. Your open questions: "
                   "tinkerlab journal show ID")
+
+
+def _num(value: float | None) -> str:
+    """A score with 4 decimals; the journal stores NaN as None, shown as a dash."""
+    return "–" if value is None or value != value else f"{value:.4f}"
 
 
 def _primary(entry: RunEntry) -> str:

@@ -73,8 +73,9 @@ def _render_outputs(outputs: dict[str, Any]) -> None:
         console.print(f"[bold]Most important[/] ({method}): {top}")
     matrix = outputs.get("confusion_matrix")
     if matrix and len(matrix["labels"]) <= 10:
-        table = Table(title="Confusion matrix (test split): rows actual, columns predicted",
-                      title_justify="left")
+        console.print("[bold]Confusion matrix[/] (test split): rows are the actual class, "
+                      "columns the predicted one")
+        table = Table()
         table.add_column("")
         for label in matrix["labels"]:
             table.add_column(label, justify="right")
@@ -92,12 +93,16 @@ def render_next_steps(run: Run) -> None:
     ref = run.id if run.id is not None else "ID"
     console.print(
         "\n[bold]What next?[/]\n"
-        "  tinkerlab run titanic --script train.py   # the code you own; python train.py prints "
-        "the same scores\n"
-        "  tinkerlab run titanic --model logistic_regression   # change one thing: the model\n"
-        "  tinkerlab run titanic --model decision_tree --set max_depth=3   # or one knob\n"
-        "  tinkerlab models decision_tree            # which knobs there are\n"
-        "  tinkerlab datasets                        # 13 built-in datasets, or your own CSV\n"
-        f"  tinkerlab journal show {ref}                  # this run, kept in your journal\n"
-        f'  tinkerlab journal note {ref} "sex matters most"  # write down what you noticed'
+        "  The code you own (python train.py prints the same scores):\n"
+        "    tinkerlab run titanic --script train.py --notebook train.ipynb\n"
+        "  Change one thing, the model or one of its knobs:\n"
+        "    tinkerlab run titanic --model logistic_regression\n"
+        "    tinkerlab run titanic --model decision_tree --set max_depth=3\n"
+        "  See the knobs, the other datasets, or bring your own CSV:\n"
+        "    tinkerlab models decision_tree\n"
+        "    tinkerlab datasets\n"
+        "    tinkerlab run my.csv --target price\n"
+        "  This run is in your journal; write down what you noticed:\n"
+        f"    tinkerlab journal show {ref}\n"
+        f'    tinkerlab journal note {ref} "sex matters most"'
     )

@@ -68,7 +68,7 @@ class Dataset:
         return [c.name for c in self.columns.values() if c.role in roles]
 
     @property
-    def X(self) -> pd.DataFrame:
+    def X(self) -> pd.DataFrame:  # noqa: N802 - X is the field's name for features
         """The feature columns."""
         return self.frame[self.features()]
 

@@ -88,6 +88,12 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
         f"    X, y, test_size={recipe.test_size!r}, random_state={recipe.seed}{stratify}\n)"
     )
     baseline = "DummyClassifier()" if classification else "DummyRegressor()"
+    quiet = (
+        "\n# The baseline never predicts the rarer classes: their precision is undefined\n"
+        "# (scored 0), and scikit-learn would warn about it on every fold.\n"
+        'warnings.filterwarnings("ignore", category=UndefinedMetricWarning)'
+        if classification else ""
+    )
     report = (
         "def report(label, model):\n"
         '    """Cross-validate on the training split, then fit it all and score the test split."""\n'
@@ -139,7 +145,7 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
             "Evaluate the model beside a baseline",
             "A dummy model that ignores the features tells you what 'no skill' scores; "
             "your model is only as good as its lead over it.",
-            report + f'\n\n\nreport("{recipe.model}", pipeline)\nreport("baseline", {baseline})',
+            report + f'\n\n\nreport("{recipe.model}", pipeline){quiet}\nreport("baseline", {baseline})',
         ),
     ]
 
@@ -154,6 +160,8 @@ def _imports(recipe: Recipe, needed: set[str]) -> set[str]:
         "from sklearn.model_selection import "
         + ("StratifiedKFold" if recipe.task == "classification" else "KFold"),
     }
+    if recipe.task == "classification":
+        found |= {"import warnings", "from sklearn.exceptions import UndefinedMetricWarning"}
     found |= needed | model_call(recipe).imports()
     # Merge "from m import a" and "from m import b" into one line per module.
     by_module: dict[str, set[str]] = {}

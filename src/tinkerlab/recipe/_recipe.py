@@ -127,7 +127,7 @@ class Recipe:
         values = {k.name: k.default for k in spec.knobs_for(self.task)}
         values.update(self.params)
         values.update(spec.fixed)
-        if spec.seeded:
+        if spec.is_seeded(self.task):
             values["random_state"] = self.seed
         return values
 

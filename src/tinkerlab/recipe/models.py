@@ -17,6 +17,9 @@ controls.
 from __future__ import annotations
 
 import difflib
+import functools
+import importlib
+import inspect
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -122,13 +125,16 @@ class ModelSpec:
     fixed: dict[str, Any] = field(default_factory=dict)  # always passed (e.g. max_iter)
     needs_scaling: bool = False  # distances or gradients: standardise numeric inputs
     needs_dense: bool = False  # cannot take sparse matrices (TF-IDF becomes dense)
-    seeded: bool = False  # has a random_state that the recipe's seed must control
     scratch: str | None = None  # name of the from-scratch twin in tinkerlab.scratch (later)
 
     @property
     def tasks(self) -> frozenset[Task]:
         """The tasks this model can do."""
         return frozenset(self.classes)
+
+    def is_seeded(self, task: Task) -> bool:
+        """Whether the estimator has a ``random_state`` the recipe's seed must control."""
+        return _accepts_random_state(self.classes[task])
 
     def knobs_for(self, task: Task) -> tuple[Knob, ...]:
         """The knobs that exist for *task*."""
@@ -187,7 +193,6 @@ MODELS: dict[str, ModelSpec] = {
                 Knob("strategy", "choice", "mean", "What to predict without looking at the "
                      "features.", choices=("mean", "median"), tasks=frozenset({"regression"})),
             ),
-            seeded=True,
         ),
         ModelSpec(
             name="logistic_regression",
@@ -273,7 +278,6 @@ MODELS: dict[str, ModelSpec] = {
                      choices=("squared_error", "absolute_error", "friedman_mse", "poisson"),
                      tasks=frozenset({"regression"})),
             ),
-            seeded=True,
             scratch="decision_tree",
         ),
         ModelSpec(
@@ -285,7 +289,6 @@ MODELS: dict[str, ModelSpec] = {
                 "regression": "sklearn.ensemble.RandomForestRegressor",
             },
             knobs=(_N_ESTIMATORS, _MAX_DEPTH, _MIN_LEAF, _MAX_FEATURES),
-            seeded=True,
             scratch="random_forest",
         ),
         ModelSpec(
@@ -297,7 +300,6 @@ MODELS: dict[str, ModelSpec] = {
                 "regression": "sklearn.ensemble.ExtraTreesRegressor",
             },
             knobs=(_N_ESTIMATORS, _MAX_DEPTH, _MIN_LEAF, _MAX_FEATURES),
-            seeded=True,
         ),
         ModelSpec(
             name="gradient_boosting",
@@ -322,7 +324,6 @@ MODELS: dict[str, ModelSpec] = {
                      "is smoother.", low=0.0, high=1e4),
             ),
             needs_dense=True,
-            seeded=True,
         ),
         ModelSpec(
             name="svm",
@@ -341,7 +342,6 @@ MODELS: dict[str, ModelSpec] = {
                      specials=("scale", "auto")),
             ),
             needs_scaling=True,
-            seeded=False,
             scratch="svm",
         ),
         ModelSpec(
@@ -359,6 +359,13 @@ MODELS: dict[str, ModelSpec] = {
         ),
     ]
 }
+
+
+@functools.cache
+def _accepts_random_state(path: str) -> bool:
+    module, name = path.rsplit(".", 1)
+    cls = getattr(importlib.import_module(module), name)
+    return "random_state" in inspect.signature(cls).parameters
 
 
 def get_model(name: str, task: Task | None = None) -> ModelSpec:

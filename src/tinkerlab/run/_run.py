@@ -107,7 +107,7 @@ class Run:
         return reading_code(self.recipe.source, var="frame")
 
     def _header(self) -> str:
-        from tinkerlab import __version__
+        from tinkerlab._version import __version__
 
         ref = f" (journal run {self.id})" if self.id is not None else ""
         return (

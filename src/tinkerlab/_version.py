@@ -1,0 +1,3 @@
+"""The version of tinkerlab (one place; the package metadata reads pyproject.toml)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,60 @@
+"""Datasets: the built-in catalog, reading user files, schema inference and validation.
+
+The one-line way in is :func:`load`::
+
+    >>> from tinkerlab.data import load
+    >>> ds = load("penguins")                      # a built-in, bundled offline
+    >>> ds = load("data/sales.csv", target="revenue", drop=["order_id"])  # doctest: +SKIP
+
+It returns a :class:`Dataset`: the frame, one :class:`ColumnInfo` per column (role and
+the reason for it), the task, the :class:`Source` it was read from, and ``notices``
+about every decision worth knowing (an id column dropped, an encoding guessed, a big
+file sampled...). Anything unusable raises :class:`~tinkerlab.exceptions.DatasetError`
+or :class:`~tinkerlab.exceptions.SchemaError` with what happened, the offending value
+and the fix, naming the command-line flag (``--target``, ``--sep``, ``--encoding``...).
+
+Reproducing a load in a standalone script
+-----------------------------------------
+A generated script must rebuild ``dataset.frame`` exactly, with pandas alone. Two
+functions write the code, and together they are the whole story:
+
+1. ``reading_code(dataset.source)`` — the ``pd.read_*`` call(s) that :func:`read_source`
+   makes, with every sniffed option spelled out (``sep=";"``, ``encoding="cp1252"``,
+   the sheet name, the seeded sample of a large file).
+2. ``prepare_code(dataset)`` — the one change :func:`load` makes to what it read:
+   dropping the rows whose target is empty (an empty string when there were none).
+
+Column roles are *not* applied to the frame (no column is removed or converted); they
+are metadata for the pipeline, which is why the frame replays so simply. The tests
+check ``exec(reading_code(src))`` against ``read_source(src)`` for every format.
+Importing this package does not import pandas or scikit-learn; :func:`list_datasets`
+reads a small JSON manifest only.
+"""
+
+from __future__ import annotations
+
+from tinkerlab.data._catalog import DatasetInfo, Provenance, dataset_info, list_datasets
+from tinkerlab.data._dataset import FEATURE_ROLES, ColumnInfo, Dataset, Format, Role, Source, Task
+from tinkerlab.data._load import load, prepare_code
+from tinkerlab.data._readers import read_source, reading_code
+from tinkerlab.data._schema import infer_schema, infer_task
+
+__all__ = [
+    "FEATURE_ROLES",
+    "ColumnInfo",
+    "Dataset",
+    "DatasetInfo",
+    "Format",
+    "Provenance",
+    "Role",
+    "Source",
+    "Task",
+    "dataset_info",
+    "infer_schema",
+    "infer_task",
+    "list_datasets",
+    "load",
+    "prepare_code",
+    "read_source",
+    "reading_code",
+]

@@ -1,0 +1,110 @@
+"""The journal's tables, as SQLAlchemy models.
+
+These classes describe the schema as it is *now*; the migrations in ``migrations/versions/``
+describe how a database gets there. The two must agree, and a test checks that they do (an
+autogenerate comparison finds nothing to change). To change a table, edit it here and add a
+revision: the procedure is in ``docs/journal.md``.
+
+Only types that mean the same on SQLite and PostgreSQL are used: ``JSON`` (``json`` on
+PostgreSQL, text on SQLite), ``Text`` rather than length-limited strings (SQLite does not
+enforce lengths, PostgreSQL does, so a limit would behave differently on each), and
+:class:`UTCDateTime` for times.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Dialect, ForeignKey, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+#: Constraint names follow one pattern, so a later migration can name (and drop) them on any
+#: backend. SQLite would otherwise leave them unnamed, and Alembic could not alter them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    PostgreSQL keeps the zone (``timestamptz``) but returns it in the session's zone; SQLite
+    keeps none and returns a naive value. Both come back here as UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"UTCDateTime needs a timezone-aware datetime; got {value!r}.")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:  # SQLite: the value was stored as UTC wall time
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every journal table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class RunRow(Base):
+    """One run: what was trained, on what, and how well it did."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)  # uuid4 hex, names the plots dir
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    dataset: Mapped[str] = mapped_column(Text, index=True)
+    task: Mapped[str] = mapped_column(Text)
+    model: Mapped[str] = mapped_column(Text)
+    recipe: Mapped[dict[str, Any]] = mapped_column(JSON)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)
+    baseline: Mapped[dict[str, Any]] = mapped_column(JSON)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    timings: Mapped[dict[str, float]] = mapped_column(JSON)
+    notices: Mapped[list[str]] = mapped_column(JSON)
+    # File names only: the directory is <runs dir>/<uid>/ on whichever machine reads the row,
+    # so moving TINKERLAB_HOME, or sharing a PostgreSQL journal, never leaves stale paths.
+    plot_names: Mapped[list[str]] = mapped_column(JSON)
+    data_sha256: Mapped[str] = mapped_column(String(64))
+    tinkerlab_version: Mapped[str] = mapped_column(Text)
+
+
+class NoteRow(Base):
+    """A note about one run; it goes when its run goes."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    text: Mapped[str] = mapped_column(Text)
+
+
+class QuestionRow(Base):
+    """A question, raised by a run or on its own; it outlives its run (the link is cleared)."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("runs.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    text: Mapped[str] = mapped_column(Text)
