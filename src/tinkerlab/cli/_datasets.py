@@ -33,7 +33,7 @@ def datasets(
     for info in infos:
         table.add_row(
             info.name, str(info.rows), str(info.columns), info.task, info.target,
-            info.description, info.source, info.licence,
+            info.description, f"{info.source.item} ({info.source.package})", info.licence,
         )
     console.print(table)
     console.print("Try one:  [bold]tinkerlab run titanic[/]   (or your own: tinkerlab run my.csv "

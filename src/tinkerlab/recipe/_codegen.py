@@ -89,9 +89,9 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
     )
     baseline = "DummyClassifier()" if classification else "DummyRegressor()"
     quiet = (
-        "\n# The baseline never predicts the rarer classes: their precision is undefined\n"
-        "# (scored 0), and scikit-learn would warn about it on every fold.\n"
-        'warnings.filterwarnings("ignore", category=UndefinedMetricWarning)'
+        "# A model that never predicts some class has an undefined precision for it, scored 0\n"
+        "# (the baseline never predicts the rarer classes at all): no need to warn each fold.\n"
+        'warnings.filterwarnings("ignore", category=UndefinedMetricWarning)\n\n\n'
         if classification else ""
     )
     report = (
@@ -113,7 +113,7 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
         Section(
             "Imports",
             "Only pandas and scikit-learn: this script runs without tinkerlab.",
-            "\n".join(sorted(_imports(recipe, program.imports()))),
+            "\n".join(sorted(_imports(recipe, program.imports()), key=_import_order)),
         ),
         Section(
             "Load the data",
@@ -145,7 +145,8 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
             "Evaluate the model beside a baseline",
             "A dummy model that ignores the features tells you what 'no skill' scores; "
             "your model is only as good as its lead over it.",
-            report + f'\n\n\nreport("{recipe.model}", pipeline){quiet}\nreport("baseline", {baseline})',
+            quiet + report
+            + f'\n\n\nreport("{recipe.model}", pipeline)\nreport("baseline", {baseline})',
         ),
     ]
 
@@ -173,6 +174,13 @@ def _imports(recipe: Recipe, needed: set[str]) -> set[str]:
         else:
             plain.add(line)
     return plain | {f"from {m} import {', '.join(sorted(n))}" for m, n in by_module.items()}
+
+
+def _import_order(line: str) -> tuple[int, str]:
+    """The standard library first, then pandas, then scikit-learn (as isort would)."""
+    if line == "import warnings":
+        return (0, line)
+    return (1 if line.startswith("import ") else 2, line)
 
 
 def render_script(

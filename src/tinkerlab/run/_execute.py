@@ -86,6 +86,9 @@ def execute(recipe: Recipe, dataset: Dataset, progress: Progress | None = None) 
     n_classes = int(y.nunique()) if recipe.task == "classification" else 0
     metrics = metrics_for(recipe.task, n_classes, pipeline)
 
+    # A model that never predicts some class has an undefined precision for it, scored 0
+    # (the baseline never predicts the rarer classes at all); the script does the same.
+    warnings.filterwarnings("ignore", category=UndefinedMetricWarning)
     say(f"cross-validating {recipe.model} ({recipe.cv_folds} folds)")
     timings: dict[str, float] = {}
     scores, timings["cv"] = _cross_validate(recipe, pipeline, metrics, X_train, y_train)
@@ -99,13 +102,9 @@ def execute(recipe: Recipe, dataset: Dataset, progress: Progress | None = None) 
 
     say("scoring the baseline")
     dummy = DummyClassifier() if recipe.task == "classification" else DummyRegressor()
-    with warnings.catch_warnings():
-        # The baseline never predicts the rarer classes: their precision is undefined
-        # and scored 0, which is the point. The script silences the same warning.
-        warnings.simplefilter("ignore", UndefinedMetricWarning)
-        baseline, _ = _cross_validate(recipe, dummy, metrics, X_train, y_train)
-        dummy.fit(X_train, y_train)
-        _add_test_scores(baseline, dummy, metrics, X_test, y_test)
+    baseline, _ = _cross_validate(recipe, dummy, metrics, X_train, y_train)
+    dummy.fit(X_train, y_train)
+    _add_test_scores(baseline, dummy, metrics, X_test, y_test)
 
     say("explaining the model")
     y_pred = pipeline.predict(X_test)
@@ -172,10 +171,10 @@ def _check_class_counts(recipe: Recipe, y: pd.Series[Any]) -> None:
     # After the stratified split the training part keeps about (1 - test_size) of each class.
     in_train = int(np.floor(n * (1 - recipe.test_size)))
     if n < 2 or in_train < recipe.cv_folds:
-        few = ", ".join(f"{c!r} ({int(k)})" for c, k in counts.items() if k * (1 - recipe.test_size)
-                        < recipe.cv_folds)
+        few = ", ".join(f"'{c}' ({int(k)})" for c, k in counts.items()
+                        if k * (1 - recipe.test_size) < recipe.cv_folds)
         raise SchemaError(
-            f"Class {rarest!r} of {recipe.target!r} has only {n} rows, about {in_train} after "
+            f"Class '{rarest}' of {recipe.target!r} has only {n} rows, about {in_train} after "
             f"holding out the test split, but {recipe.cv_folds}-fold stratified cross-validation "
             f"needs at least {recipe.cv_folds} rows of every class in the training split. "
             f"Too rare: {few}. Fix: fewer folds (--cv {max(2, min(in_train, 3))}), more rows, "

@@ -1,0 +1,145 @@
+"""The commands of the Run foundation, end to end: datasets, models, run, quickstart, journal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tinkerlab.data import list_datasets
+from tinkerlab.journal import Journal
+
+
+def test_help_lists_commands_without_importing_sklearn_or_pandas():
+    code = (
+        "import sys\n"
+        "from tinkerlab.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sklearn', 'pandas', 'matplotlib', 'sqlalchemy') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "quickstart" in out.stdout and "journal" in out.stdout
+    assert "HEAVY []" in out.stdout
+
+
+def test_python_dash_m_runs_the_cli():
+    out = subprocess.run([sys.executable, "-m", "tinkerlab", "models", "--json"],
+                         capture_output=True, text=True, check=True)
+    assert {m["name"] for m in json.loads(out.stdout)} >= {"knn", "random_forest", "dummy"}
+
+
+@pytest.mark.parametrize("command", ["quickstart", "datasets", "models", "run", "journal"])
+def test_every_command_has_help_with_an_example(cli, command):
+    result = cli(command, "--help")
+    assert result.code == 0
+    assert "Example" in result.out
+    assert "--json" in result.out
+
+
+def test_datasets_json_lists_every_builtin_with_provenance(cli):
+    result = cli("datasets", "--json")
+    assert result.code == 0
+    rows = json.loads(result.out)
+    assert [r["name"] for r in rows] == [d.name for d in list_datasets()]
+    for row in rows:
+        for field in ("description", "rows", "columns", "task", "target", "licence"):
+            assert row[field], (row["name"], field)
+        assert row["source"]["item"] and row["source"]["package"]
+
+
+def test_datasets_table(cli):
+    result = cli("datasets")
+    assert result.code == 0
+    for name in ("titanic", "faces", "reviews", "house_prices"):
+        assert name in result.out
+
+
+def test_models_shows_knobs(cli):
+    result = cli("models", "decision_tree")
+    assert result.code == 0
+    assert "max_depth" in result.out and "min_samples_leaf" in result.out
+
+
+def test_run_records_and_reports(cli, tinkerlab_home):
+    result = cli("run", "iris", "--model", "knn", "--set", "n_neighbors=7")
+    assert result.code == 0, result.err
+    assert "Run #1" in result.out
+    assert "accuracy" in result.out and "baseline" in result.out
+    with Journal() as journal:
+        entry = journal.get_run(1)
+    assert entry.model == "knn"
+    assert entry.recipe["params"] == {"n_neighbors": 7}
+    assert {p.name for p in entry.plot_paths} >= {"confusion_matrix.png"}
+    assert all(p.read_bytes().startswith(b"\x89PNG") for p in entry.plot_paths)
+
+
+def test_run_json_is_parseable_and_complete(cli):
+    result = cli("run", "diabetes", "--model", "ridge", "--set", "alpha=0.5", "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["task"] == "regression"
+    assert set(data["metrics"]) == {"mae", "rmse", "r2"}
+    assert data["metrics"]["rmse"]["test"] < data["baseline"]["rmse"]["test"]
+    assert data["recipe"]["params"] == {"alpha": 0.5}
+    assert data["id"] == 1
+
+
+def test_run_writes_script_notebook_and_recipe(cli, tmp_path):
+    script, notebook, recipe = tmp_path / "t.py", tmp_path / "t.ipynb", tmp_path / "r.toml"
+    result = cli("run", "iris", "--model", "knn", "--script", str(script), "--notebook",
+                 str(notebook), "--recipe-out", str(recipe), "--no-record")
+    assert result.code == 0, result.err
+    compile(script.read_text(), str(script), "exec")
+    import nbformat
+
+    nbformat.validate(nbformat.reads(notebook.read_text(), as_version=4))
+    from tinkerlab.recipe import Recipe
+
+    assert Recipe.from_toml(recipe.read_text()).model == "knn"
+    with Journal() as journal:
+        assert journal.count_runs() == 0  # --no-record
+
+
+def test_quickstart_trains_on_titanic_and_suggests_next_steps(cli):
+    result = cli("quickstart")
+    assert result.code == 0, result.err
+    assert "random_forest on titanic" in result.out
+    assert "What next?" in result.out
+    assert "tinkerlab journal show 1" in result.out
+
+
+def test_journal_list_show_note_ask(cli):
+    assert cli("run", "iris", "--model", "knn").code == 0
+    listed = cli("journal", "--json")
+    assert [e["id"] for e in json.loads(listed.out)] == [1]
+    assert "knn" in cli("journal", "list").out
+    note = cli("journal", "note", "1", "petal width separates the classes")
+    assert note.code == 0 and "Note #1" in note.out
+    ask = cli("journal", "ask", "why is the test score higher than CV?", "--run", "1")
+    assert ask.code == 0 and "Question #1" in ask.out
+    shown = json.loads(cli("journal", "show", "1", "--json").out)
+    assert shown["notes"][0]["text"] == "petal width separates the classes"
+    assert shown["questions"][0]["text"] == "why is the test score higher than CV?"
+    assert "petal width" in cli("journal", "show", "1").out
+
+
+def test_journal_show_unknown_id_is_bad_input(cli):
+    result = cli("journal", "show", "42")
+    assert result.code == 2
+    assert "42" in result.message and "Traceback" not in result.err
+
+
+def test_journal_empty_note_is_bad_input(cli):
+    assert cli("run", "iris", "--model", "knn").code == 0
+    result = cli("journal", "note", "1", "  ")
+    assert result.code == 2
+
+
+def test_journal_db_option_selects_another_database(cli, tmp_path):
+    url = f"sqlite:///{tmp_path / 'other.sqlite'}"
+    assert cli("run", "iris", "--model", "knn", "--db", url).code == 0
+    assert json.loads(cli("journal", "--json").out) == []
+    assert len(json.loads(cli("journal", "--json", "--db", url).out)) == 1
