@@ -532,6 +532,13 @@ def infer_task(y: pd.Series[Any], task: Task | None = None) -> tuple[Task, str]:
                 f"{n_fractional} distinct non-integer numbers (e.g. {fractional[0]:g}). Pass "
                 "--task regression to predict the number itself."
             )
+        if pd.api.types.is_float_dtype(dtype) and n_unique > MAX_CLASSES:
+            # Whole numbers stored as floats (57.0, 212.0...): a measurement, not labels.
+            raise SchemaError(
+                f"Classification needs a few classes, but the float target {name!r} holds "
+                f"{n_unique} distinct values (e.g. {numbers[0]:g}) in {len(values)} rows. Pass "
+                "--task regression to predict the number itself."
+            )
         return "classification", f"you asked for it; the target holds {n_unique} distinct values"
     if task == "regression":
         return "regression", f"you asked for it; the target holds {n_unique} distinct numbers"

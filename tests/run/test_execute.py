@@ -1,0 +1,120 @@
+"""Executing a Recipe: honest, deterministic numbers beside a baseline, and what went in/out."""
+
+from __future__ import annotations
+
+import pytest
+from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import tinkerlab as tl
+from tinkerlab.data import load
+from tinkerlab.exceptions import SchemaError
+from tinkerlab.recipe import make_recipe
+from tinkerlab.run import execute
+
+
+@pytest.fixture(scope="module")
+def iris_run():
+    return tl.run("iris", model="knn", record=False)
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers():
+    first = tl.run("wine", model="random_forest", params={"n_estimators": 20}, record=False)
+    again = tl.run("wine", model="random_forest", params={"n_estimators": 20}, record=False)
+    other = tl.run("wine", model="random_forest", params={"n_estimators": 20}, seed=1,
+                   record=False)
+    assert first.metrics == again.metrics
+    assert first.summary["folds"] == again.summary["folds"]
+    assert other.summary["folds"] != first.summary["folds"]
+
+
+def test_cv_scores_match_plain_scikit_learn(iris_run):
+    """Parity: the CV mean is what scikit-learn computes for the same pipeline and folds."""
+    frame = load("iris").frame
+    X, y = frame.drop(columns="species"), frame["species"]
+    X_train, _, y_train, _ = train_test_split(X, y, test_size=0.2, random_state=0, stratify=y)
+    scores = cross_val_score(
+        make_pipeline(StandardScaler(), KNeighborsClassifier()), X_train, y_train,
+        cv=StratifiedKFold(5, shuffle=True, random_state=0),
+    )
+    assert iris_run.metrics["accuracy"]["cv_mean"] == pytest.approx(scores.mean(), abs=1e-12)
+    assert iris_run.summary["folds"]["accuracy"] == pytest.approx(list(scores), abs=1e-12)
+
+
+def test_classification_metrics_and_baseline(iris_run):
+    assert list(iris_run.metrics) == ["accuracy", "balanced_accuracy", "precision", "recall",
+                                      "f1", "roc_auc"]
+    for scores in iris_run.metrics.values():
+        assert set(scores) == {"cv_mean", "cv_std", "train_mean", "test"}
+    assert iris_run.baseline["accuracy"]["test"] == pytest.approx(1 / 3, abs=0.01)
+    assert iris_run.metrics["accuracy"]["test"] > 0.9
+
+
+def test_svm_multiclass_has_no_roc_auc_without_probabilities():
+    run = tl.run("penguins", model="svm", record=False)
+    assert "roc_auc" not in run.metrics
+    binary = tl.run("breast_cancer", model="svm", record=False)
+    assert "roc_auc" in binary.metrics  # two classes: the decision function is enough
+
+
+def test_regression_reports_errors_in_target_units():
+    run = tl.run("diabetes", model="linear_regression", record=False)
+    assert list(run.metrics) == ["mae", "rmse", "r2"]
+    assert 0 < run.metrics["mae"]["test"] < run.metrics["rmse"]["test"]
+    assert run.metrics["rmse"]["test"] < run.baseline["rmse"]["test"]
+    assert run.baseline["r2"]["cv_mean"] <= 0.0
+    residuals = run.summary["outputs"]["residuals"]
+    assert residuals["max_abs"] >= residuals["median_abs"] > 0
+    assert set(run.plots) == {"predicted_vs_actual.png", "importances.png"}
+
+
+def test_inputs_and_outputs_are_described(iris_run):
+    inputs = iris_run.summary["inputs"]
+    assert inputs["rows"] == 150 and inputs["train_rows"] == 120 and inputs["test_rows"] == 30
+    assert inputs["classes"] == {"setosa": 50, "versicolor": 50, "virginica": 50}
+    assert len(inputs["features"]["numeric"]) == 4
+    matrix = iris_run.summary["outputs"]["confusion_matrix"]
+    assert sum(map(sum, matrix["matrix"])) == 30
+    found = iris_run.summary["outputs"]["importances"]
+    assert found[0]["method"] == "permutation"
+    assert found[0]["feature"].startswith("petal")  # petals separate iris species
+
+
+def test_plots_are_png(iris_run):
+    assert {"confusion_matrix.png", "importances.png"} <= set(iris_run.plots)
+    for png in iris_run.plots.values():
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_images_use_model_importances_not_625_permutations():
+    run = tl.run("faces", model="random_forest", params={"n_estimators": 20}, record=False)
+    found = run.summary["outputs"]["importances"]
+    assert found and found[0]["method"] == "impurity"
+    assert run.summary["inputs"]["image_shape"] == [25, 25]
+
+
+def test_text_column_goes_through_tfidf():
+    run = tl.run("reviews", model="logistic_regression", record=False)
+    assert run.recipe.text == ("review",)
+    vectorizer = run.pipeline.named_steps["preprocess"].named_transformers_["text_review"]
+    assert len(vectorizer.vocabulary_) > 1000
+    assert run.metrics["accuracy"]["test"] > run.baseline["accuracy"]["test"] + 0.05
+
+
+def test_too_rare_class_for_the_folds_is_a_schema_error():
+    dataset = load("iris")
+    recipe = make_recipe(dataset, model="knn", cv_folds=45)
+    with pytest.raises(SchemaError, match="--cv"):
+        execute(recipe, dataset)
+
+
+def test_html_repr_shows_scores_and_plots(iris_run):
+    html = iris_run._repr_html_()
+    assert "<table>" in html and "accuracy" in html and "data:image/png;base64," in html
+    assert "baseline" in html
+
+
+def test_repr_is_one_line(iris_run):
+    assert "\n" not in repr(iris_run) and "knn on iris" in repr(iris_run)

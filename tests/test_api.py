@@ -1,0 +1,65 @@
+"""The Python API: the same verbs as the CLI, for notebooks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import tinkerlab as tl
+
+
+def test_run_records_and_journal_stays_callable():
+    r = tl.run("iris", model="knn")
+    assert r.id == 1 and r.plot_paths
+    import tinkerlab.journal  # importing the sub-package must not shadow the verb
+    import tinkerlab.run  # noqa: F401
+
+    assert callable(tl.run) and callable(tl.journal)
+    with tl.journal() as journal:
+        assert journal.get_run(1).metrics["accuracy"]["test"] == pytest.approx(
+            r.metrics["accuracy"]["test"])
+
+
+def test_run_accepts_a_dataframe_and_a_dataset():
+    frame = tl.load("iris").frame
+    from_frame = tl.run(frame, target="species", model="knn", record=False)
+    from_dataset = tl.run(tl.load("iris"), model="knn", record=False)
+    assert from_frame.metrics == from_dataset.metrics
+
+
+def test_recipe_round_trips_and_reruns_to_the_same_numbers():
+    first = tl.run("titanic", model="decision_tree", params={"max_depth": 4}, record=False)
+    recipe = tl.Recipe.from_toml(first.recipe.to_toml())
+    assert recipe == first.recipe
+    assert tl.Recipe.from_json(first.recipe.to_json()) == first.recipe
+    from tinkerlab.data import Dataset
+    from tinkerlab.run import execute
+
+    again = execute(recipe, tl.load(recipe.dataset))
+    assert again.metrics == first.metrics
+    assert isinstance(tl.load("titanic"), Dataset)
+
+
+def test_datasets_lists_the_required_builtins():
+    names = {d.name for d in tl.datasets()}
+    assert {"iris", "penguins", "titanic", "breast_cancer", "wine", "diabetes", "digits",
+            "house_prices", "credit", "churn", "diamonds", "reviews", "faces"} <= names
+
+
+def test_script_is_plain_pandas_and_sklearn():
+    import ast
+
+    script = tl.run("iris", model="knn", record=False).script()
+    imported = set()
+    for node in ast.walk(ast.parse(script)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(str(node.module).split(".")[0])
+    assert imported == {"pandas", "sklearn", "warnings"}
+
+
+def test_predictions_frame():
+    r = tl.run("iris", model="knn", record=False)
+    assert isinstance(r.predictions, pd.DataFrame)
+    assert list(r.predictions.columns) == ["actual", "predicted"] and len(r.predictions) == 30
