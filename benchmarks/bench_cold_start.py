@@ -39,11 +39,17 @@ def main() -> None:
 
     home = Path(tempfile.mkdtemp(prefix="tinkerlab-bench-"))
     env = {**os.environ, "TINKERLAB_HOME": str(home), "OMP_NUM_THREADS": "1"}
-    tinkerlab = shutil.which("tinkerlab") or sys.exit("tinkerlab is not installed: pip install -e .")
+    tinkerlab = shutil.which("tinkerlab") or sys.exit(
+        "tinkerlab is not installed: pip install -e ."
+    )
     script = home / "plain_iris.py"
     # Write the baseline script (and warm the file cache and the journal's schema once).
-    subprocess.run([tinkerlab, "run", "iris", "--script", str(script), "--json"], env=env,
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [tinkerlab, "run", "iris", "--script", str(script), "--json"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
     ours, plain = [], []
     for _ in range(args.repeats):
@@ -52,13 +58,21 @@ def main() -> None:
     shutil.rmtree(home, ignore_errors=True)
 
     ours_median, plain_median = statistics.median(ours), statistics.median(plain)
-    print(f"tinkerlab run iris      median {ours_median:.3f} s   (runs: "
-          + ", ".join(f"{t:.2f}" for t in ours) + ")")
-    print(f"plain sklearn script    median {plain_median:.3f} s   (runs: "
-          + ", ".join(f"{t:.2f}" for t in plain) + ")")
+    print(
+        f"tinkerlab run iris      median {ours_median:.3f} s   (runs: "
+        + ", ".join(f"{t:.2f}" for t in ours)
+        + ")"
+    )
+    print(
+        f"plain sklearn script    median {plain_median:.3f} s   (runs: "
+        + ", ".join(f"{t:.2f}" for t in plain)
+        + ")"
+    )
     ratio = ours_median / plain_median
-    print(f"ratio tinkerlab / plain: {ratio:.2f}  (target <= 1.15: "
-          f"{'met' if ratio <= 1.15 else 'NOT met'})")
+    print(
+        f"ratio tinkerlab / plain: {ratio:.2f}  (target <= 1.15: "
+        f"{'met' if ratio <= 1.15 else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

@@ -10,14 +10,17 @@ import tinkerlab as tl
 
 def test_run_records_and_journal_stays_callable():
     r = tl.run("iris", model="knn")
-    assert r.id == 1 and r.plot_paths
+    assert r.id == 1
+    assert r.plot_paths
     import tinkerlab.journal  # importing the sub-package must not shadow the verb
     import tinkerlab.run  # noqa: F401
 
-    assert callable(tl.run) and callable(tl.journal)
+    assert callable(tl.run)
+    assert callable(tl.journal)
     with tl.journal() as journal:
         assert journal.get_run(1).metrics["accuracy"]["test"] == pytest.approx(
-            r.metrics["accuracy"]["test"])
+            r.metrics["accuracy"]["test"]
+        )
 
 
 def test_run_accepts_a_dataframe_and_a_dataset():
@@ -42,8 +45,21 @@ def test_recipe_round_trips_and_reruns_to_the_same_numbers():
 
 def test_datasets_lists_the_required_builtins():
     names = {d.name for d in tl.datasets()}
-    assert {"iris", "penguins", "titanic", "breast_cancer", "wine", "diabetes", "digits",
-            "house_prices", "credit", "churn", "diamonds", "reviews", "faces"} <= names
+    assert {
+        "iris",
+        "penguins",
+        "titanic",
+        "breast_cancer",
+        "wine",
+        "diabetes",
+        "digits",
+        "house_prices",
+        "credit",
+        "churn",
+        "diamonds",
+        "reviews",
+        "faces",
+    } <= names
 
 
 def test_script_is_plain_pandas_and_sklearn():
@@ -62,4 +78,5 @@ def test_script_is_plain_pandas_and_sklearn():
 def test_predictions_frame():
     r = tl.run("iris", model="knn", record=False)
     assert isinstance(r.predictions, pd.DataFrame)
-    assert list(r.predictions.columns) == ["actual", "predicted"] and len(r.predictions) == 30
+    assert list(r.predictions.columns) == ["actual", "predicted"]
+    assert len(r.predictions) == 30

@@ -17,7 +17,6 @@ import types
 from typing import TYPE_CHECKING, Any
 
 from tinkerlab._api import datasets, journal, load, run
-
 from tinkerlab._version import __version__
 
 if TYPE_CHECKING:

@@ -46,8 +46,13 @@ def load(
     from tinkerlab.data import load as load_data
 
     return load_data(
-        source, target=target, task=task,  # type: ignore[arg-type]
-        drop=tuple(drop), text=tuple(text), categorical=tuple(categorical), numeric=tuple(numeric),
+        source,
+        target=target,
+        task=task,
+        drop=tuple(drop),
+        text=tuple(text),
+        categorical=tuple(categorical),
+        numeric=tuple(numeric),
         **read_options,
     )
 
@@ -113,8 +118,14 @@ def run(
         data = dataset
     else:
         data = load(
-            dataset, target=target, task=task, drop=drop, text=text, categorical=categorical,
-            numeric=numeric, **read_options,
+            dataset,
+            target=target,
+            task=task,
+            drop=drop,
+            text=text,
+            categorical=categorical,
+            numeric=numeric,
+            **read_options,
         )
     load_time = time.perf_counter() - tick
     recipe = make_recipe(

@@ -31,8 +31,11 @@ def bad(cli, seeded_home, tinkerlab_home):
     def snapshot() -> tuple[int, list[str]]:
         with Journal() as journal:
             runs = journal.count_runs()
-        files = sorted(str(p.relative_to(tinkerlab_home)) for p in tinkerlab_home.rglob("*")
-                       if "journal.sqlite" not in p.name)
+        files = sorted(
+            str(p.relative_to(tinkerlab_home))
+            for p in tinkerlab_home.rglob("*")
+            if "journal.sqlite" not in p.name
+        )
         return runs, files
 
     def invoke(*args: str) -> str:
@@ -88,9 +91,11 @@ def test_non_utf8_bytes(bad, tmp_path):
 
 def test_cp1252_file_loads_with_a_notice(cli, tmp_path):
     text = "city,size,label\n" + "".join(
-        f"{'Zürich' if i % 2 else 'Málaga'},{i},{'a' if i % 3 else 'b'}\n" for i in range(60))
-    result = cli("run", write(tmp_path / "latin.csv", text, "cp1252"), "--target", "label",
-                 "--model", "knn")
+        f"{'Zürich' if i % 2 else 'Málaga'},{i},{'a' if i % 3 else 'b'}\n" for i in range(60)
+    )
+    result = cli(
+        "run", write(tmp_path / "latin.csv", text, "cp1252"), "--target", "label", "--model", "knn"
+    )
     assert result.code == 0, result.err
     assert "cp1252" in result.out
 
@@ -103,7 +108,8 @@ def test_duplicate_column_names(bad, tmp_path):
 
 def test_target_not_found_suggests_the_closest(bad, tmp_path):
     message = bad("run", write(tmp_path / "t.csv", table()), "--target", "lable")
-    assert "'label'" in message and "size" in message
+    assert "'label'" in message
+    assert "size" in message
 
 
 def test_target_with_trailing_space(bad, tmp_path):
@@ -114,7 +120,7 @@ def test_target_with_trailing_space(bad, tmp_path):
 def test_target_all_missing(bad, tmp_path):
     text = "a,b,y\n" + "".join(f"{i},{i * 3 % 7},\n" for i in range(30))
     message = bad("run", write(tmp_path / "m.csv", text), "--target", "y")
-    assert "'y'" in message and "missing" in message.lower() or "empty" in message.lower()
+    assert ("'y'" in message and "missing" in message.lower()) or "empty" in message.lower()
 
 
 def test_single_class(bad, tmp_path):
@@ -132,14 +138,17 @@ def test_more_classes_than_rows_allow_for_cv(bad, tmp_path):
     labels = ["a"] * 20 + ["b"] * 20 + ["c"] * 3
     text = "x,z,y\n" + "".join(f"{i},{i % 5},{label}\n" for i, label in enumerate(labels))
     message = bad("run", write(tmp_path / "rare.csv", text), "--target", "y", "--model", "knn")
-    assert "'c'" in message and "--cv" in message
+    assert "'c'" in message
+    assert "--cv" in message
 
 
 def test_id_like_column_is_dropped_with_a_notice(cli, tmp_path):
     text = "customer_id,size,label\n" + "".join(
-        f"{1000 + i},{(i * 7) % 13},{'yes' if i % 3 else 'no'}\n" for i in range(60))
-    result = cli("run", write(tmp_path / "ids.csv", text), "--target", "label", "--model", "knn",
-                 "--json")
+        f"{1000 + i},{(i * 7) % 13},{'yes' if i % 3 else 'no'}\n" for i in range(60)
+    )
+    result = cli(
+        "run", write(tmp_path / "ids.csv", text), "--target", "label", "--model", "knn", "--json"
+    )
     assert result.code == 0, result.err
     import json
 
@@ -149,17 +158,20 @@ def test_id_like_column_is_dropped_with_a_notice(cli, tmp_path):
 
 
 def test_only_an_id_column_left_is_bad_input(bad, tmp_path):
-    text = "customer_id,label\n" + "".join(f"{1000 + i},{'yes' if i % 3 else 'no'}\n"
-                                           for i in range(60))
+    text = "customer_id,label\n" + "".join(
+        f"{1000 + i},{'yes' if i % 3 else 'no'}\n" for i in range(60)
+    )
     message = bad("run", write(tmp_path / "only_ids.csv", text), "--target", "label")
     assert "customer_id" in message
 
 
 def test_constant_column_is_dropped_with_a_notice(cli, tmp_path):
     text = "shop,size,label\n" + "".join(
-        f"main,{(i * 7) % 13},{'yes' if i % 3 else 'no'}\n" for i in range(60))
-    result = cli("run", write(tmp_path / "const.csv", text), "--target", "label", "--model",
-                 "knn", "--json")
+        f"main,{(i * 7) % 13},{'yes' if i % 3 else 'no'}\n" for i in range(60)
+    )
+    result = cli(
+        "run", write(tmp_path / "const.csv", text), "--target", "label", "--model", "knn", "--json"
+    )
     assert result.code == 0, result.err
     import json
 
@@ -171,20 +183,24 @@ def test_constant_column_is_dropped_with_a_notice(cli, tmp_path):
 def test_infinite_values(bad, tmp_path):
     text = "a,b,y\n" + "".join(f"{'inf' if i == 4 else i},{i % 7},{i % 2}\n" for i in range(30))
     message = bad("run", write(tmp_path / "inf.csv", text), "--target", "y")
-    assert "'a'" in message and "inf" in message.lower()
+    assert "'a'" in message
+    assert "inf" in message.lower()
 
 
 def test_mixed_types_in_a_column(bad, tmp_path):
-    text = "a,b,y\n" + "".join(f"{'n/a?' if i in (3, 9) else i},{i % 7},{i % 2}\n"
-                               for i in range(40))
+    text = "a,b,y\n" + "".join(
+        f"{'n/a?' if i in (3, 9) else i},{i % 7},{i % 2}\n" for i in range(40)
+    )
     message = bad("run", write(tmp_path / "mixed.csv", text), "--target", "y")
-    assert "'a'" in message and "--categorical" in message
+    assert "'a'" in message
+    assert "--categorical" in message
 
 
 def test_file_too_large_is_sampled_with_a_notice(cli, tmp_path):
     path = write(tmp_path / "big.csv", table(3000))
-    result = cli("run", path, "--target", "label", "--model", "knn", "--max-bytes", "20000",
-                 "--json")
+    result = cli(
+        "run", path, "--target", "label", "--model", "knn", "--max-bytes", "20000", "--json"
+    )
     assert result.code == 0, result.err
     import json
 
@@ -205,7 +221,8 @@ def test_unknown_parameter(bad):
 
 def test_parameter_out_of_range(bad):
     message = bad("run", "iris", "--model", "knn", "--set", "n_neighbors=0")
-    assert "n_neighbors" in message and "Got 0" in message
+    assert "n_neighbors" in message
+    assert "Got 0" in message
 
 
 def test_bad_task(bad):

@@ -17,17 +17,23 @@ def test_help_lists_commands_without_importing_sklearn_or_pandas():
         "import sys\n"
         "from tinkerlab.cli import main\n"
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('sklearn', 'pandas', 'matplotlib', 'sqlalchemy') if m in sys.modules]\n"
+        "names = ('sklearn', 'pandas', 'matplotlib', 'sqlalchemy')\n"
+        "heavy = [m for m in names if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "quickstart" in out.stdout and "journal" in out.stdout
+    assert "quickstart" in out.stdout
+    assert "journal" in out.stdout
     assert "HEAVY []" in out.stdout
 
 
 def test_python_dash_m_runs_the_cli():
-    out = subprocess.run([sys.executable, "-m", "tinkerlab", "models", "--json"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "tinkerlab", "models", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert {m["name"] for m in json.loads(out.stdout)} >= {"knn", "random_forest", "dummy"}
 
 
@@ -47,7 +53,8 @@ def test_datasets_json_lists_every_builtin_with_provenance(cli):
     for row in rows:
         for field in ("description", "rows", "columns", "task", "target", "licence"):
             assert row[field], (row["name"], field)
-        assert row["source"]["item"] and row["source"]["package"]
+        assert row["source"]["item"]
+        assert row["source"]["package"]
 
 
 def test_datasets_table(cli):
@@ -60,14 +67,16 @@ def test_datasets_table(cli):
 def test_models_shows_knobs(cli):
     result = cli("models", "decision_tree")
     assert result.code == 0
-    assert "max_depth" in result.out and "min_samples_leaf" in result.out
+    assert "max_depth" in result.out
+    assert "min_samples_leaf" in result.out
 
 
 def test_run_records_and_reports(cli, tinkerlab_home):
     result = cli("run", "iris", "--model", "knn", "--set", "n_neighbors=7")
     assert result.code == 0, result.err
     assert "Run #1" in result.out
-    assert "accuracy" in result.out and "baseline" in result.out
+    assert "accuracy" in result.out
+    assert "baseline" in result.out
     with Journal() as journal:
         entry = journal.get_run(1)
     assert entry.model == "knn"
@@ -89,8 +98,19 @@ def test_run_json_is_parseable_and_complete(cli):
 
 def test_run_writes_script_notebook_and_recipe(cli, tmp_path):
     script, notebook, recipe = tmp_path / "t.py", tmp_path / "t.ipynb", tmp_path / "r.toml"
-    result = cli("run", "iris", "--model", "knn", "--script", str(script), "--notebook",
-                 str(notebook), "--recipe-out", str(recipe), "--no-record")
+    result = cli(
+        "run",
+        "iris",
+        "--model",
+        "knn",
+        "--script",
+        str(script),
+        "--notebook",
+        str(notebook),
+        "--recipe-out",
+        str(recipe),
+        "--no-record",
+    )
     assert result.code == 0, result.err
     compile(script.read_text(), str(script), "exec")
     import nbformat
@@ -117,9 +137,11 @@ def test_journal_list_show_note_ask(cli):
     assert [e["id"] for e in json.loads(listed.out)] == [1]
     assert "knn" in cli("journal", "list").out
     note = cli("journal", "note", "1", "petal width separates the classes")
-    assert note.code == 0 and "Note #1" in note.out
+    assert note.code == 0
+    assert "Note #1" in note.out
     ask = cli("journal", "ask", "why is the test score higher than CV?", "--run", "1")
-    assert ask.code == 0 and "Question #1" in ask.out
+    assert ask.code == 0
+    assert "Question #1" in ask.out
     shown = json.loads(cli("journal", "show", "1", "--json").out)
     assert shown["notes"][0]["text"] == "petal width separates the classes"
     assert shown["questions"][0]["text"] == "why is the test score higher than CV?"
@@ -129,7 +151,8 @@ def test_journal_list_show_note_ask(cli):
 def test_journal_show_unknown_id_is_bad_input(cli):
     result = cli("journal", "show", "42")
     assert result.code == 2
-    assert "42" in result.message and "Traceback" not in result.err
+    assert "42" in result.message
+    assert "Traceback" not in result.err
 
 
 def test_journal_empty_note_is_bad_input(cli):

@@ -16,10 +16,12 @@ def test_call_builds_and_writes_the_same_object():
 
 
 def test_program_code_executes_to_an_equal_pipeline():
-    program = Program((
-        ("scale", Call("sklearn.preprocessing.StandardScaler")),
-        ("pipeline", Call("sklearn.pipeline.Pipeline", args=([("scale", Var("scale"))],))),
-    ))
+    program = Program(
+        (
+            ("scale", Call("sklearn.preprocessing.StandardScaler")),
+            ("pipeline", Call("sklearn.pipeline.Pipeline", args=([("scale", Var("scale"))],))),
+        )
+    )
     namespace: dict[str, object] = {}
     exec("\n".join(sorted(program.imports())) + "\n" + program.code(), namespace)
     from_code = namespace["pipeline"]
@@ -29,8 +31,7 @@ def test_program_code_executes_to_an_equal_pipeline():
 
 
 def test_long_calls_are_split_over_lines_and_still_valid_python():
-    call = Call("sklearn.ensemble.RandomForestClassifier",
-                {f"p{i}": "x" * 10 for i in range(8)})
+    call = Call("sklearn.ensemble.RandomForestClassifier", {f"p{i}": "x" * 10 for i in range(8)})
     code = call.code()
     assert "\n" in code
     compile(code, "<test>", "eval")

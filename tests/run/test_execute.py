@@ -23,8 +23,7 @@ def iris_run():
 def test_same_seed_same_numbers_other_seed_other_numbers():
     first = tl.run("wine", model="random_forest", params={"n_estimators": 20}, record=False)
     again = tl.run("wine", model="random_forest", params={"n_estimators": 20}, record=False)
-    other = tl.run("wine", model="random_forest", params={"n_estimators": 20}, seed=1,
-                   record=False)
+    other = tl.run("wine", model="random_forest", params={"n_estimators": 20}, seed=1, record=False)
     assert first.metrics == again.metrics
     assert first.summary["folds"] == again.summary["folds"]
     assert other.summary["folds"] != first.summary["folds"]
@@ -36,7 +35,9 @@ def test_cv_scores_match_plain_scikit_learn(iris_run):
     X, y = frame.drop(columns="species"), frame["species"]
     X_train, _, y_train, _ = train_test_split(X, y, test_size=0.2, random_state=0, stratify=y)
     scores = cross_val_score(
-        make_pipeline(StandardScaler(), KNeighborsClassifier()), X_train, y_train,
+        make_pipeline(StandardScaler(), KNeighborsClassifier()),
+        X_train,
+        y_train,
         cv=StratifiedKFold(5, shuffle=True, random_state=0),
     )
     assert iris_run.metrics["accuracy"]["cv_mean"] == pytest.approx(scores.mean(), abs=1e-12)
@@ -44,8 +45,14 @@ def test_cv_scores_match_plain_scikit_learn(iris_run):
 
 
 def test_classification_metrics_and_baseline(iris_run):
-    assert list(iris_run.metrics) == ["accuracy", "balanced_accuracy", "precision", "recall",
-                                      "f1", "roc_auc"]
+    assert list(iris_run.metrics) == [
+        "accuracy",
+        "balanced_accuracy",
+        "precision",
+        "recall",
+        "f1",
+        "roc_auc",
+    ]
     for scores in iris_run.metrics.values():
         assert set(scores) == {"cv_mean", "cv_std", "train_mean", "test"}
     assert iris_run.baseline["accuracy"]["test"] == pytest.approx(1 / 3, abs=0.01)
@@ -72,7 +79,9 @@ def test_regression_reports_errors_in_target_units():
 
 def test_inputs_and_outputs_are_described(iris_run):
     inputs = iris_run.summary["inputs"]
-    assert inputs["rows"] == 150 and inputs["train_rows"] == 120 and inputs["test_rows"] == 30
+    assert inputs["rows"] == 150
+    assert inputs["train_rows"] == 120
+    assert inputs["test_rows"] == 30
     assert inputs["classes"] == {"setosa": 50, "versicolor": 50, "virginica": 50}
     assert len(inputs["features"]["numeric"]) == 4
     matrix = iris_run.summary["outputs"]["confusion_matrix"]
@@ -91,7 +100,8 @@ def test_plots_are_png(iris_run):
 def test_images_use_model_importances_not_625_permutations():
     run = tl.run("faces", model="random_forest", params={"n_estimators": 20}, record=False)
     found = run.summary["outputs"]["importances"]
-    assert found and found[0]["method"] == "impurity"
+    assert found
+    assert found[0]["method"] == "impurity"
     assert run.summary["inputs"]["image_shape"] == [25, 25]
 
 
@@ -112,9 +122,12 @@ def test_too_rare_class_for_the_folds_is_a_schema_error():
 
 def test_html_repr_shows_scores_and_plots(iris_run):
     html = iris_run._repr_html_()
-    assert "<table>" in html and "accuracy" in html and "data:image/png;base64," in html
+    assert "<table>" in html
+    assert "accuracy" in html
+    assert "data:image/png;base64," in html
     assert "baseline" in html
 
 
 def test_repr_is_one_line(iris_run):
-    assert "\n" not in repr(iris_run) and "knn on iris" in repr(iris_run)
+    assert "\n" not in repr(iris_run)
+    assert "knn on iris" in repr(iris_run)

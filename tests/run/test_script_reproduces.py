@@ -23,8 +23,9 @@ import tinkerlab as tl
 def script_output(run: tl.Run, tmp_path: Path) -> str:
     path = tmp_path / "train.py"
     path.write_text(run.script(), encoding="utf-8")
-    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -42,8 +43,7 @@ CASES = [
     pytest.param("faces", "logistic_regression", {"C": 0.1}, id="faces-625-pixels"),
     pytest.param("credit", "gradient_boosting", {"max_iter": 30}, id="credit-boosting-dense"),
     pytest.param("house_prices", "decision_tree", {"max_depth": 6}, id="ames-tree-regression"),
-    pytest.param("reviews", "logistic_regression", {}, id="reviews-text",
-                 marks=pytest.mark.slow),
+    pytest.param("reviews", "logistic_regression", {}, id="reviews-text", marks=pytest.mark.slow),
 ]
 
 
@@ -56,13 +56,16 @@ def test_builtin_script_reproduces_the_run(dataset, model, params, tmp_path):
 def test_sniffed_csv_options_replay(tmp_path):
     """A ';'-separated cp1252 file: the script must read it with the same options."""
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({
-        "région": rng.choice(["Zürich", "Málaga", "Köln"], 300),
-        "surface": rng.normal(80, 20, 300).round(1),
-        "étage": rng.integers(0, 6, 300),
-    })
-    frame["prix"] = (frame["surface"] * 3000 + frame["étage"] * 5000
-                     + rng.normal(0, 20000, 300)).round(0)
+    frame = pd.DataFrame(
+        {
+            "région": rng.choice(["Zürich", "Málaga", "Köln"], 300),
+            "surface": rng.normal(80, 20, 300).round(1),
+            "étage": rng.integers(0, 6, 300),
+        }
+    )
+    frame["prix"] = (
+        frame["surface"] * 3000 + frame["étage"] * 5000 + rng.normal(0, 20000, 300)
+    ).round(0)
     path = tmp_path / "maisons.csv"
     frame.to_csv(path, sep=";", index=False, encoding="cp1252")
     run = tl.run(path, target="prix", model="linear_regression", record=False)
@@ -84,8 +87,7 @@ def test_sampled_file_replays_the_same_sample(tmp_path):
 @pytest.mark.parametrize("suffix", [".parquet", ".jsonl", ".xlsx"])
 def test_other_formats_replay(suffix, tmp_path):
     rng = np.random.default_rng(2)
-    frame = pd.DataFrame({"x": rng.normal(size=120).round(3),
-                          "kind": rng.choice(["a", "b"], 120)})
+    frame = pd.DataFrame({"x": rng.normal(size=120).round(3), "kind": rng.choice(["a", "b"], 120)})
     frame["y"] = np.where(frame["x"] > 0, "pos", "neg")
     path = tmp_path / f"table{suffix}"
     if suffix == ".parquet":
@@ -104,10 +106,17 @@ def test_notebook_executes_to_the_same_numbers(tmp_path):
     nbclient = pytest.importorskip("nbclient")
     run = tl.run("iris", model="knn", record=False)
     notebook = nbformat.reads(run.notebook(), as_version=4)
-    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbclient.NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
     printed = "".join(
-        output.get("text", "") for cell in notebook.cells if cell.cell_type == "code"
-        for output in cell.get("outputs", []) if output.get("name") == "stdout"
+        output.get("text", "")
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if output.get("name") == "stdout"
     )
     assert_same_numbers(run, printed)

@@ -32,9 +32,17 @@ def datasets(
         table.add_column(column, overflow="fold")
     for info in infos:
         table.add_row(
-            info.name, str(info.rows), str(info.columns), info.task, info.target,
-            info.description, f"{info.source.item} ({info.source.package})", info.licence,
+            info.name,
+            str(info.rows),
+            str(info.columns),
+            info.task,
+            info.target,
+            info.description,
+            f"{info.source.item} ({info.source.package})",
+            info.licence,
         )
     console.print(table)
-    console.print("Try one:  [bold]tinkerlab run titanic[/]   (or your own: tinkerlab run my.csv "
-                  "--target price)")
+    console.print(
+        "Try one:  [bold]tinkerlab run titanic[/]   (or your own: tinkerlab run my.csv "
+        "--target price)"
+    )

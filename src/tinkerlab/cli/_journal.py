@@ -17,8 +17,12 @@ app = typer.Typer(
     no_args_is_help=False,
 )
 
-_Db = Annotated[str | None, typer.Option(help="Journal database URL (default: TINKERLAB_DB or "
-                                              "the SQLite file in TINKERLAB_HOME).")]
+_Db = Annotated[
+    str | None,
+    typer.Option(
+        help="Journal database URL (default: TINKERLAB_DB or the SQLite file in TINKERLAB_HOME)."
+    ),
+]
 _Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
@@ -58,22 +62,36 @@ def list_runs(
         print_json([_entry_json(e) for e in entries])
         return
     if not entries:
-        console.print("The journal is empty. Record a first run with:  [bold]tinkerlab "
-                      "quickstart[/]")
+        console.print(
+            "The journal is empty. Record a first run with:  [bold]tinkerlab quickstart[/]"
+        )
         return
     from rich.table import Table
 
     table = Table(title=f"Journal: {len(entries)} of {total} runs, newest first")
-    for column in ("id", "when (UTC)", "dataset", "model", "metric", "cv mean ± std", "test",
-                   "baseline"):
+    for column in (
+        "id",
+        "when (UTC)",
+        "dataset",
+        "model",
+        "metric",
+        "cv mean ± std",
+        "test",
+        "baseline",
+    ):
         table.add_column(column)
     for e in entries:
         name = _primary(e)
         s, b = e.metrics.get(name, {}), e.baseline.get(name, {})
         table.add_row(
-            str(e.id), e.created_at.strftime("%Y-%m-%d %H:%M"), e.dataset, e.model, name,
+            str(e.id),
+            e.created_at.strftime("%Y-%m-%d %H:%M"),
+            e.dataset,
+            e.model,
+            name,
             f"{_num(s.get('cv_mean'))} ± {_num(s.get('cv_std'))}",
-            _num(s.get("test")), _num(b.get("test")),
+            _num(s.get("test")),
+            _num(b.get("test")),
         )
     console.print(table)
     console.print("One run in full:  [bold]tinkerlab journal show ID[/]")
@@ -105,14 +123,18 @@ def show(
         return
     from rich.table import Table
 
-    console.print(f"[bold]Run #{entry.id}[/] · {entry.model} on {entry.dataset} "
-                  f"({entry.task}) · {entry.created_at:%Y-%m-%d %H:%M} UTC · "
-                  f"tinkerlab {entry.tinkerlab_version}")
+    console.print(
+        f"[bold]Run #{entry.id}[/] · {entry.model} on {entry.dataset} "
+        f"({entry.task}) · {entry.created_at:%Y-%m-%d %H:%M} UTC · "
+        f"tinkerlab {entry.tinkerlab_version}"
+    )
     recipe = entry.recipe
     settings = ", ".join(f"{k}={v}" for k, v in recipe.get("params", {}).items()) or "defaults"
-    console.print(f"  target {recipe['target']!r}; model settings: {settings}; "
-                  f"{recipe['cv_folds']}-fold CV; test size {recipe['test_size']}; "
-                  f"seed {recipe['seed']}")
+    console.print(
+        f"  target {recipe['target']!r}; model settings: {settings}; "
+        f"{recipe['cv_folds']}-fold CV; test size {recipe['test_size']}; "
+        f"seed {recipe['seed']}"
+    )
     console.print(f"  data sha256 {entry.data_sha256[:16]}…")
     for notice in entry.notices:
         console.print(f"  [yellow]note:[/] {notice}")
@@ -120,8 +142,12 @@ def show(
     for column in ("metric", "cv mean ± std", "test", "baseline test"):
         table.add_column(column)
     for name, s in entry.metrics.items():
-        table.add_row(name, f"{_num(s.get('cv_mean'))} ± {_num(s.get('cv_std'))}",
-                      _num(s.get("test")), _num(entry.baseline.get(name, {}).get("test")))
+        table.add_row(
+            name,
+            f"{_num(s.get('cv_mean'))} ± {_num(s.get('cv_std'))}",
+            _num(s.get("test")),
+            _num(entry.baseline.get(name, {}).get("test")),
+        )
     console.print(table)
     for path in entry.plot_paths:
         console.print(f"  plot: {path}")
@@ -148,8 +174,14 @@ def note(
     with _api.journal(db) as store:
         entry = store.add_note(run_id, text)
     if json_out:
-        print_json({"id": entry.id, "run_id": entry.run_id, "text": entry.text,
-                    "created_at": entry.created_at})
+        print_json(
+            {
+                "id": entry.id,
+                "run_id": entry.run_id,
+                "text": entry.text,
+                "created_at": entry.created_at,
+            }
+        )
         return
     console.print(f"Note #{entry.id} added to run #{run_id}.")
 
@@ -170,12 +202,19 @@ def ask(
     with _api.journal(db) as store:
         entry = store.add_question(question, run_id=run_id)
     if json_out:
-        print_json({"id": entry.id, "run_id": entry.run_id, "text": entry.text,
-                    "created_at": entry.created_at})
+        print_json(
+            {
+                "id": entry.id,
+                "run_id": entry.run_id,
+                "text": entry.text,
+                "created_at": entry.created_at,
+            }
+        )
         return
     about = f" about run #{run_id}" if run_id is not None else ""
-    console.print(f"Question #{entry.id} recorded{about}. Your open questions: "
-                  "tinkerlab journal show ID")
+    console.print(
+        f"Question #{entry.id} recorded{about}. Your open questions: tinkerlab journal show ID"
+    )
 
 
 def _num(value: float | None) -> str:

@@ -41,8 +41,9 @@ def models(
     for column in ("knob", "tasks", "default", "allowed", "scale", "what it controls"):
         table.add_column(column, overflow="fold")
     for k in spec.knobs:
-        table.add_row(k.name, ", ".join(sorted(k.tasks)), repr(k.default), k.describe_range(),
-                      k.scale, k.help)
+        table.add_row(
+            k.name, ", ".join(sorted(k.tasks)), repr(k.default), k.describe_range(), k.scale, k.help
+        )
     console.print(table)
 
 
@@ -56,9 +57,16 @@ def _spec_json(spec: Any) -> dict[str, Any]:
         "needs_scaling": spec.needs_scaling,
         "knobs": [
             {
-                "name": k.name, "kind": k.kind, "default": k.default, "low": k.low,
-                "high": k.high, "scale": k.scale, "choices": list(k.choices),
-                "specials": list(k.specials), "tasks": sorted(k.tasks), "help": k.help,
+                "name": k.name,
+                "kind": k.kind,
+                "default": k.default,
+                "low": k.low,
+                "high": k.high,
+                "scale": k.scale,
+                "choices": list(k.choices),
+                "specials": list(k.specials),
+                "tasks": sorted(k.tasks),
+                "help": k.help,
             }
             for k in spec.knobs
         ],

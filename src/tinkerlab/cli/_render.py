@@ -20,42 +20,56 @@ def render_run(run: Run, written: list[Path]) -> None:
     recipe = run.recipe
     inputs = run.summary["inputs"]
     ref = f"Run #{run.id}" if run.id is not None else "Run (not recorded)"
-    console.print(f"\n[bold]{ref}[/] · [cyan]{run.model}[/] on [cyan]{run.dataset_name}[/] — "
-                  f"predict [bold]{recipe.target!r}[/] ({run.task})")
+    console.print(
+        f"\n[bold]{ref}[/] · [cyan]{run.model}[/] on [cyan]{run.dataset_name}[/] — "
+        f"predict [bold]{recipe.target!r}[/] ({run.task})"
+    )
     for notice in run.notices:
         console.print(f"  [yellow]note:[/] {notice}")
 
     roles = ", ".join(f"{len(v)} {k}" for k, v in inputs["features"].items() if v)
-    console.print(f"[bold]In:[/]  {inputs['rows']} rows → {inputs['train_rows']} train / "
-                  f"{inputs['test_rows']} test · features: {roles}")
+    console.print(
+        f"[bold]In:[/]  {inputs['rows']} rows → {inputs['train_rows']} train / "
+        f"{inputs['test_rows']} test · features: {roles}"
+    )
     if "classes" in inputs:
         total = sum(inputs["classes"].values())
         balance = ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in inputs["classes"].items())
         console.print(f"     classes: {balance}")
     else:
         s = inputs["target_stats"]
-        console.print(f"     target: mean {s['mean']:.4g}, std {s['std']:.4g}, "
-                      f"range {s['min']:.4g} … {s['max']:.4g}")
+        console.print(
+            f"     target: mean {s['mean']:.4g}, std {s['std']:.4g}, "
+            f"range {s['min']:.4g} … {s['max']:.4g}"
+        )
     if recipe.unused:
-        console.print(f"     not used: {', '.join(recipe.unused[:8])}"
-                      + (" …" if len(recipe.unused) > 8 else ""))
+        console.print(
+            f"     not used: {', '.join(recipe.unused[:8])}"
+            + (" …" if len(recipe.unused) > 8 else "")
+        )
 
-    table = Table(title=f"Out: {recipe.cv_folds}-fold CV on the training split, then the test "
-                        "split", title_justify="left")
+    table = Table(
+        title=f"Out: {recipe.cv_folds}-fold CV on the training split, then the test split",
+        title_justify="left",
+    )
     for column in ("metric", "cv mean ± std", "train", "test", "baseline test"):
         table.add_column(column, justify="right" if column != "metric" else "left")
     for spec in run.metric_specs:
         s, b = run.metrics[spec.name], run.baseline[spec.name]
         table.add_row(
-            spec.name, f"{s['cv_mean']:.{PRECISION}f} ± {s['cv_std']:.{PRECISION}f}",
-            f"{s['train_mean']:.{PRECISION}f}", f"{s['test']:.{PRECISION}f}",
+            spec.name,
+            f"{s['cv_mean']:.{PRECISION}f} ± {s['cv_std']:.{PRECISION}f}",
+            f"{s['train_mean']:.{PRECISION}f}",
+            f"{s['test']:.{PRECISION}f}",
             f"{b['test']:.{PRECISION}f}",
         )
     console.print(table)
     _render_outputs(run.summary["outputs"])
     timings = run.timings
-    console.print(f"[dim]time: {timings.get('total', 0):.1f} s (cv {timings.get('cv', 0):.1f} s, "
-                  f"fit {timings.get('fit', 0):.2f} s)[/]")
+    console.print(
+        f"[dim]time: {timings.get('total', 0):.1f} s (cv {timings.get('cv', 0):.1f} s, "
+        f"fit {timings.get('fit', 0):.2f} s)[/]"
+    )
     if run.plot_paths:
         folder = run.plot_paths[0].parent
         console.print(f"[bold]Plots:[/] {folder}/ ({', '.join(p.name for p in run.plot_paths)})")
@@ -73,8 +87,10 @@ def _render_outputs(outputs: dict[str, Any]) -> None:
         console.print(f"[bold]Most important[/] ({method}): {top}")
     matrix = outputs.get("confusion_matrix")
     if matrix and len(matrix["labels"]) <= 10:
-        console.print("[bold]Confusion matrix[/] (test split): rows are the actual class, "
-                      "columns the predicted one")
+        console.print(
+            "[bold]Confusion matrix[/] (test split): rows are the actual class, "
+            "columns the predicted one"
+        )
         table = Table()
         table.add_column("")
         for label in matrix["labels"]:
@@ -84,8 +100,10 @@ def _render_outputs(outputs: dict[str, Any]) -> None:
         console.print(table)
     residuals = outputs.get("residuals")
     if residuals:
-        console.print(f"[bold]Residuals[/] (test): median |error| {residuals['median_abs']:.4g}, "
-                      f"largest {residuals['max_abs']:.4g}, mean {residuals['mean']:.4g}")
+        console.print(
+            f"[bold]Residuals[/] (test): median |error| {residuals['median_abs']:.4g}, "
+            f"largest {residuals['max_abs']:.4g}, mean {residuals['mean']:.4g}"
+        )
 
 
 def render_next_steps(run: Run) -> None:

@@ -16,40 +16,67 @@ _TASKS = ("classification", "regression")
 
 
 def run(
-    dataset: Annotated[str, typer.Argument(help="A built-in name (tinkerlab datasets) or a file: "
-                                           "CSV, Parquet, JSON lines, Excel.")],
-    target: Annotated[str | None, typer.Option(help="The column to predict (built-ins know "
-                                                    "theirs).")] = None,
-    model: Annotated[str | None, typer.Option(help="A model from `tinkerlab models`; default "
-                                                   "random_forest.")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="A knob value, NAME=VALUE; "
-                                                   "repeat it. See `tinkerlab models NAME`.")] = None,
-    task: Annotated[str | None, typer.Option(help="classification or regression (inferred from "
-                                                  "the target otherwise).")] = None,
-    drop: Annotated[list[str] | None, typer.Option(help="A column to leave out; repeat it.")] = None,
-    text: Annotated[list[str] | None, typer.Option(help="Treat a column as free text "
-                                                        "(TF-IDF).")] = None,
-    categorical: Annotated[list[str] | None, typer.Option(help="Treat a column as "
-                                                               "categories.")] = None,
-    numeric: Annotated[list[str] | None, typer.Option(help="Treat a column as a number (keeps "
-                                                           "an id-like column).")] = None,
+    dataset: Annotated[
+        str,
+        typer.Argument(
+            help="A built-in name (tinkerlab datasets) or a file: CSV, Parquet, JSON lines, Excel."
+        ),
+    ],
+    target: Annotated[
+        str | None, typer.Option(help="The column to predict (built-ins know theirs).")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(help="A model from `tinkerlab models`; default random_forest.")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="A knob value, NAME=VALUE; repeat it. See `tinkerlab models NAME`."
+        ),
+    ] = None,
+    task: Annotated[
+        str | None,
+        typer.Option(help="classification or regression (inferred from the target otherwise)."),
+    ] = None,
+    drop: Annotated[
+        list[str] | None, typer.Option(help="A column to leave out; repeat it.")
+    ] = None,
+    text: Annotated[
+        list[str] | None, typer.Option(help="Treat a column as free text (TF-IDF).")
+    ] = None,
+    categorical: Annotated[
+        list[str] | None, typer.Option(help="Treat a column as categories.")
+    ] = None,
+    numeric: Annotated[
+        list[str] | None, typer.Option(help="Treat a column as a number (keeps an id-like column).")
+    ] = None,
     cv: Annotated[int, typer.Option(help="Folds of cross-validation on the training split.")] = 5,
-    test_size: Annotated[float, typer.Option(help="Share of rows held out for the test "
-                                                  "score.")] = 0.2,
+    test_size: Annotated[
+        float, typer.Option(help="Share of rows held out for the test score.")
+    ] = 0.2,
     seed: Annotated[int, typer.Option(help="Seed of the split, the folds and the model.")] = 0,
-    script: Annotated[Path | None, typer.Option(help="Write a standalone script that "
-                                                     "reproduces this run.")] = None,
-    notebook: Annotated[Path | None, typer.Option(help="Write the same as a Jupyter "
-                                                       "notebook.")] = None,
-    recipe_out: Annotated[Path | None, typer.Option(help="Write the recipe as TOML (or JSON if "
-                                                         "the name ends in .json).")] = None,
+    script: Annotated[
+        Path | None, typer.Option(help="Write a standalone script that reproduces this run.")
+    ] = None,
+    notebook: Annotated[
+        Path | None, typer.Option(help="Write the same as a Jupyter notebook.")
+    ] = None,
+    recipe_out: Annotated[
+        Path | None,
+        typer.Option(help="Write the recipe as TOML (or JSON if the name ends in .json)."),
+    ] = None,
     sep: Annotated[str | None, typer.Option(help="CSV delimiter (sniffed otherwise).")] = None,
     encoding: Annotated[str | None, typer.Option(help="File encoding (sniffed otherwise).")] = None,
-    sheet: Annotated[str | None, typer.Option(help="Excel sheet name (default: the first).")] = None,
-    max_bytes: Annotated[int | None, typer.Option(help="Memory budget for reading a file; "
-                                                        "larger files are sampled.")] = None,
-    db: Annotated[str | None, typer.Option(help="Journal database URL (default: TINKERLAB_DB or "
-                                                "a SQLite file).")] = None,
+    sheet: Annotated[
+        str | None, typer.Option(help="Excel sheet name (default: the first).")
+    ] = None,
+    max_bytes: Annotated[
+        int | None, typer.Option(help="Memory budget for reading a file; larger files are sampled.")
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(help="Journal database URL (default: TINKERLAB_DB or a SQLite file)."),
+    ] = None,
     record: Annotated[bool, typer.Option(help="Record the run in the journal.")] = True,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
@@ -75,9 +102,21 @@ def run(
         _check_writable(path)
     options = {"sep": sep, "encoding": encoding, "sheet": sheet, "max_bytes": max_bytes}
     result = _run(
-        dataset, target=target, task=task, model=model, settings=set_ or [], drop=drop or [],
-        text=text or [], categorical=categorical or [], numeric=numeric or [], cv=cv,
-        test_size=test_size, seed=seed, db=db, record=record, show_progress=not json_out,
+        dataset,
+        target=target,
+        task=task,
+        model=model,
+        settings=set_ or [],
+        drop=drop or [],
+        text=text or [],
+        categorical=categorical or [],
+        numeric=numeric or [],
+        cv=cv,
+        test_size=test_size,
+        seed=seed,
+        db=db,
+        record=record,
+        show_progress=not json_out,
         read_options={k: v for k, v in options.items() if v is not None},
     )
     written = _write_outputs(result, script, notebook, recipe_out)
@@ -109,9 +148,22 @@ def quickstart(
             "guesses the most common outcome.\n"
         )
     result = _run(
-        "titanic", target=None, task=None, model="random_forest", settings=[], drop=[], text=[],
-        categorical=[], numeric=[], cv=5, test_size=0.2, seed=0, db=db, record=True,
-        show_progress=not json_out, read_options={},
+        "titanic",
+        target=None,
+        task=None,
+        model="random_forest",
+        settings=[],
+        drop=[],
+        text=[],
+        categorical=[],
+        numeric=[],
+        cv=5,
+        test_size=0.2,
+        seed=0,
+        db=db,
+        record=True,
+        show_progress=not json_out,
+        read_options={},
     )
     if json_out:
         print_json(result.to_dict())
@@ -123,10 +175,23 @@ def quickstart(
 
 
 def _run(
-    dataset: str, *, target: str | None, task: str | None, model: str | None,
-    settings: list[str], drop: list[str], text: list[str], categorical: list[str],
-    numeric: list[str], cv: int, test_size: float, seed: int, db: str | None, record: bool,
-    show_progress: bool, read_options: dict[str, object],
+    dataset: str,
+    *,
+    target: str | None,
+    task: str | None,
+    model: str | None,
+    settings: list[str],
+    drop: list[str],
+    text: list[str],
+    categorical: list[str],
+    numeric: list[str],
+    cv: int,
+    test_size: float,
+    seed: int,
+    db: str | None,
+    record: bool,
+    show_progress: bool,
+    read_options: dict[str, object],
 ) -> Run:
     from tinkerlab import _api
     from tinkerlab.recipe import default_model, parse_settings
@@ -134,15 +199,28 @@ def _run(
     with progress(show_progress, total=6) as step:
         step(f"loading {dataset}")
         data = _api.load(
-            dataset, target=target, task=task, drop=drop, text=text, categorical=categorical,
-            numeric=numeric, **read_options,
+            dataset,
+            target=target,
+            task=task,
+            drop=drop,
+            text=text,
+            categorical=categorical,
+            numeric=numeric,
+            **read_options,
         )
         assert data.task is not None  # load() always settles the task when there is a target
         name = model or default_model(data.task, has_text=bool(data.features("text")))
         params = parse_settings(name, data.task, settings)
         return _api.run(
-            data, model=name, params=params, cv=cv, test_size=test_size, seed=seed,
-            record=record, db=db, progress=step,
+            data,
+            model=name,
+            params=params,
+            cv=cv,
+            test_size=test_size,
+            seed=seed,
+            record=record,
+            db=db,
+            progress=step,
         )
 
 

@@ -79,7 +79,7 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
     prepare = [reading_code.rstrip(), "", _columns_code(recipe)]
     prepare.append("frame = frame.dropna(subset=[TARGET]).reset_index(drop=True)")
     if recipe.text:
-        prepare.append("frame[TEXT] = frame[TEXT].fillna(\"\")  # TF-IDF needs text, not NaN")
+        prepare.append('frame[TEXT] = frame[TEXT].fillna("")  # TF-IDF needs text, not NaN')
     prepare += ["X = frame[FEATURES]", "y = frame[TARGET]"]
 
     stratify = ", stratify=y" if classification else ""
@@ -92,11 +92,12 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
         "# A model that never predicts some class has an undefined precision for it, scored 0\n"
         "# (the baseline never predicts the rarer classes at all): no need to warn each fold.\n"
         'warnings.filterwarnings("ignore", category=UndefinedMetricWarning)\n\n\n'
-        if classification else ""
+        if classification
+        else ""
     )
     report = (
         "def report(label, model):\n"
-        '    """Cross-validate on the training split, then fit it all and score the test split."""\n'
+        '    """Cross-validate on the training split, then fit it and score the test split."""\n'
         "    cv = cross_validate(model, X_train, y_train, cv=cv_splitter, scoring=scorers)\n"
         "    model.fit(X_train, y_train)\n"
         "    print(label)\n"
@@ -145,7 +146,8 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
             "Evaluate the model beside a baseline",
             "A dummy model that ignores the features tells you what 'no skill' scores; "
             "your model is only as good as its lead over it.",
-            quiet + report
+            quiet
+            + report
             + f'\n\n\nreport("{recipe.model}", pipeline)\nreport("baseline", {baseline})',
         ),
     ]
@@ -156,8 +158,8 @@ def _imports(recipe: Recipe, needed: set[str]) -> set[str]:
         "import pandas as pd",
         "from sklearn.metrics import get_scorer",
         "from sklearn.model_selection import cross_validate, train_test_split",
-        "from sklearn.dummy import " + ("DummyClassifier" if recipe.task == "classification"
-                                        else "DummyRegressor"),
+        "from sklearn.dummy import "
+        + ("DummyClassifier" if recipe.task == "classification" else "DummyRegressor"),
         "from sklearn.model_selection import "
         + ("StratifiedKFold" if recipe.task == "classification" else "KFold"),
     }
@@ -206,8 +208,11 @@ def render_notebook(
         cells.append(nbformat.v4.new_markdown_cell(f"## {i}. {section.title}\n\n{section.text}"))
         cells.append(nbformat.v4.new_code_cell(section.code))
     notebook.cells = cells
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return str(nbformat.writes(notebook))
 
 

@@ -26,24 +26,62 @@ class Metric:
 
 CLASSIFICATION: tuple[Metric, ...] = (
     Metric("accuracy", "accuracy", 1, True, "Share of rows predicted correctly."),
-    Metric("balanced_accuracy", "balanced_accuracy", 1, True,
-           "Accuracy averaged over classes, so a rare class counts as much as a common one."),
-    Metric("precision", "precision_macro", 1, True,
-           "Of the rows predicted as a class, the share that really are (macro-averaged)."),
-    Metric("recall", "recall_macro", 1, True,
-           "Of the rows of a class, the share found (macro-averaged)."),
+    Metric(
+        "balanced_accuracy",
+        "balanced_accuracy",
+        1,
+        True,
+        "Accuracy averaged over classes, so a rare class counts as much as a common one.",
+    ),
+    Metric(
+        "precision",
+        "precision_macro",
+        1,
+        True,
+        "Of the rows predicted as a class, the share that really are (macro-averaged).",
+    ),
+    Metric(
+        "recall",
+        "recall_macro",
+        1,
+        True,
+        "Of the rows of a class, the share found (macro-averaged).",
+    ),
     Metric("f1", "f1_macro", 1, True, "Harmonic mean of precision and recall (macro-averaged)."),
 )
-ROC_AUC_BINARY = Metric("roc_auc", "roc_auc", 1, True,
-                        "Chance that a random positive row is ranked above a random negative one.")
-ROC_AUC_MULTI = Metric("roc_auc", "roc_auc_ovr", 1, True,
-                       "ROC AUC of each class against the rest, averaged (one-vs-rest).")
+ROC_AUC_BINARY = Metric(
+    "roc_auc",
+    "roc_auc",
+    1,
+    True,
+    "Chance that a random positive row is ranked above a random negative one.",
+)
+ROC_AUC_MULTI = Metric(
+    "roc_auc",
+    "roc_auc_ovr",
+    1,
+    True,
+    "ROC AUC of each class against the rest, averaged (one-vs-rest).",
+)
 REGRESSION: tuple[Metric, ...] = (
-    Metric("mae", "neg_mean_absolute_error", -1, False, "Average size of the error, in target units."),
-    Metric("rmse", "neg_root_mean_squared_error", -1, False,
-           "Typical size of the error, punishing large errors more (target units)."),
-    Metric("r2", "r2", 1, True, "Share of the target's variance explained (1 is perfect, 0 is "
-           "no better than predicting the mean)."),
+    Metric(
+        "mae", "neg_mean_absolute_error", -1, False, "Average size of the error, in target units."
+    ),
+    Metric(
+        "rmse",
+        "neg_root_mean_squared_error",
+        -1,
+        False,
+        "Typical size of the error, punishing large errors more (target units).",
+    ),
+    Metric(
+        "r2",
+        "r2",
+        1,
+        True,
+        "Share of the target's variance explained (1 is perfect, 0 is "
+        "no better than predicting the mean).",
+    ),
 )
 
 
@@ -55,7 +93,9 @@ def metrics_for(task: Task, n_classes: int, estimator: Any) -> tuple[Metric, ...
     """
     if task == "regression":
         return REGRESSION
-    if n_classes == 2 and (hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")):
+    if n_classes == 2 and (
+        hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")
+    ):
         return (*CLASSIFICATION, ROC_AUC_BINARY)
     if n_classes > 2 and hasattr(estimator, "predict_proba"):
         return (*CLASSIFICATION, ROC_AUC_MULTI)

@@ -60,7 +60,7 @@ def build_program(recipe: Recipe) -> Program:
             "max_categories": prep.max_categories,
             "sparse_output": not spec.needs_dense,
         }
-        impute = {"strategy": prep.categorical_impute}
+        impute: dict[str, str] = {"strategy": prep.categorical_impute}
         if prep.categorical_impute == "constant":
             impute["fill_value"] = "missing"
         categorical = [
@@ -76,19 +76,34 @@ def build_program(recipe: Recipe) -> Program:
             "ngram_range": (1, prep.text_ngram_max),
             "sublinear_tf": True,
         }
-        blocks.append((f"text_{column}", Call("sklearn.feature_extraction.text.TfidfVectorizer",
-                                               tfidf), column))
+        blocks.append(
+            (
+                f"text_{column}",
+                Call("sklearn.feature_extraction.text.TfidfVectorizer", tfidf),
+                column,
+            )
+        )
 
-    steps.append(("preprocess", Call(
-        "sklearn.compose.ColumnTransformer",
-        {"sparse_threshold": 0.0 if spec.needs_dense else 0.3},
-        args=(blocks,),
-    )))
+    steps.append(
+        (
+            "preprocess",
+            Call(
+                "sklearn.compose.ColumnTransformer",
+                {"sparse_threshold": 0.0 if spec.needs_dense else 0.3},
+                args=(blocks,),
+            ),
+        )
+    )
     steps.append(("model", model_call(recipe)))
-    steps.append(("pipeline", Call(
-        "sklearn.pipeline.Pipeline",
-        args=([("preprocess", Var("preprocess")), ("model", Var("model"))],),
-    )))
+    steps.append(
+        (
+            "pipeline",
+            Call(
+                "sklearn.pipeline.Pipeline",
+                args=([("preprocess", Var("preprocess")), ("model", Var("model"))],),
+            ),
+        )
+    )
     return Program(tuple(steps))
 
 

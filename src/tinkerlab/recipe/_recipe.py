@@ -92,7 +92,9 @@ class Recipe:
 
     def __post_init__(self) -> None:
         spec = get_model(self.model, self.task)
-        checked = {name: spec.knob(name, self.task).check(v, spec.title) for name, v in self.params.items()}
+        checked = {
+            name: spec.knob(name, self.task).check(v, spec.title) for name, v in self.params.items()
+        }
         object.__setattr__(self, "params", checked)
         if not 2 <= self.cv_folds <= 50:
             raise RecipeError(
@@ -182,10 +184,14 @@ class Recipe:
         lines = [f"{k} = {_toml_value(v)}" for k, v in data.items()]
         for name, table in tables.items():
             lines += ["", f"[{name}]"]
-            lines += [f"{k} = {_toml_value(v)}" for k, v in table.items() if not isinstance(v, dict)]
+            lines += [
+                f"{k} = {_toml_value(v)}" for k, v in table.items() if not isinstance(v, dict)
+            ]
             for k, v in table.items():
                 if isinstance(v, dict):
-                    lines += ["", f"[{name}.{k}]"] + [f"{kk} = {_toml_value(vv)}" for kk, vv in v.items()]
+                    lines += ["", f"[{name}.{k}]"] + [
+                        f"{kk} = {_toml_value(vv)}" for kk, vv in v.items()
+                    ]
         return "\n".join(lines) + "\n"
 
     @classmethod
@@ -208,7 +214,9 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+        return (
+            "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
+        )
     return json.dumps(str(value))  # a JSON string is a valid TOML basic string
 
 

@@ -53,7 +53,9 @@ class Knob:
         elif self.kind == "bool":
             text = "true or false"
         else:
-            text = f"{'an int' if self.kind == 'int' else 'a float'} in [{self.low:g}, {self.high:g}]"
+            text = (
+                f"{'an int' if self.kind == 'int' else 'a float'} in [{self.low:g}, {self.high:g}]"
+            )
         if self.specials:
             text += " or " + " or ".join(repr(s) for s in self.specials)
         return text
@@ -96,7 +98,8 @@ class Knob:
             ok = ok and math.isfinite(value)
             value = float(value) if ok else value
         if ok and self.kind in ("int", "float"):
-            assert self.low is not None and self.high is not None
+            assert self.low is not None
+            assert self.high is not None
             ok = self.low <= value <= self.high
         if not ok:
             raise RecipeError(self._out_of_range(value, model))
@@ -110,7 +113,13 @@ class Knob:
 
     def _example(self) -> str:
         default = self.default
-        return "none" if default is None else str(default).lower() if self.kind == "bool" else str(default)
+        return (
+            "none"
+            if default is None
+            else str(default).lower()
+            if self.kind == "bool"
+            else str(default)
+        )
 
 
 @dataclass(frozen=True)
@@ -158,20 +167,40 @@ class ModelSpec:
 
 # Reused knob definitions (the same parameter means the same thing in every tree model).
 _MAX_DEPTH = Knob(
-    "max_depth", "int", None, "How many questions deep each tree may grow; deeper fits more detail "
-    "(and more noise).", low=1, high=100, specials=(None,),
+    "max_depth",
+    "int",
+    None,
+    "How many questions deep each tree may grow; deeper fits more detail (and more noise).",
+    low=1,
+    high=100,
+    specials=(None,),
 )
 _MIN_LEAF = Knob(
-    "min_samples_leaf", "int", 1, "The fewest training rows a leaf may hold; larger values smooth "
-    "the predictions.", low=1, high=1000, scale="log",
+    "min_samples_leaf",
+    "int",
+    1,
+    "The fewest training rows a leaf may hold; larger values smooth the predictions.",
+    low=1,
+    high=1000,
+    scale="log",
 )
 _N_ESTIMATORS = Knob(
-    "n_estimators", "int", 100, "How many trees vote; more trees give steadier predictions but "
-    "cost time.", low=1, high=5000, scale="log",
+    "n_estimators",
+    "int",
+    100,
+    "How many trees vote; more trees give steadier predictions but cost time.",
+    low=1,
+    high=5000,
+    scale="log",
 )
 _MAX_FEATURES = Knob(
-    "max_features", "choice", "sqrt", "How many columns each split may look at; fewer makes the "
-    "trees more different from each other.", choices=("sqrt", "log2"), specials=(None,),
+    "max_features",
+    "choice",
+    "sqrt",
+    "How many columns each split may look at; fewer makes the "
+    "trees more different from each other.",
+    choices=("sqrt", "log2"),
+    specials=(None,),
 )
 
 
@@ -187,11 +216,22 @@ MODELS: dict[str, ModelSpec] = {
                 "regression": "sklearn.dummy.DummyRegressor",
             },
             knobs=(
-                Knob("strategy", "choice", "prior", "What to predict without looking at the "
-                     "features.", choices=("prior", "most_frequent", "stratified", "uniform"),
-                     tasks=frozenset({"classification"})),
-                Knob("strategy", "choice", "mean", "What to predict without looking at the "
-                     "features.", choices=("mean", "median"), tasks=frozenset({"regression"})),
+                Knob(
+                    "strategy",
+                    "choice",
+                    "prior",
+                    "What to predict without looking at the features.",
+                    choices=("prior", "most_frequent", "stratified", "uniform"),
+                    tasks=frozenset({"classification"}),
+                ),
+                Knob(
+                    "strategy",
+                    "choice",
+                    "mean",
+                    "What to predict without looking at the features.",
+                    choices=("mean", "median"),
+                    tasks=frozenset({"regression"}),
+                ),
             ),
         ),
         ModelSpec(
@@ -201,13 +241,33 @@ MODELS: dict[str, ModelSpec] = {
             "class probabilities.",
             classes={"classification": "sklearn.linear_model.LogisticRegression"},
             knobs=(
-                Knob("C", "float", 1.0, "Inverse regularisation strength: small C keeps the "
-                     "weights small, large C fits the training data more closely.",
-                     low=1e-6, high=1e6, scale="log"),
-                Knob("max_iter", "int", 1000, "How many optimisation steps the solver may take "
-                     "before it stops.", low=1, high=100_000, scale="log"),
-                Knob("class_weight", "choice", None, "'balanced' weighs rare classes up so they "
-                     "count as much as common ones.", choices=("balanced",), specials=(None,)),
+                Knob(
+                    "C",
+                    "float",
+                    1.0,
+                    "Inverse regularisation strength: small C keeps the "
+                    "weights small, large C fits the training data more closely.",
+                    low=1e-6,
+                    high=1e6,
+                    scale="log",
+                ),
+                Knob(
+                    "max_iter",
+                    "int",
+                    1000,
+                    "How many optimisation steps the solver may take before it stops.",
+                    low=1,
+                    high=100_000,
+                    scale="log",
+                ),
+                Knob(
+                    "class_weight",
+                    "choice",
+                    None,
+                    "'balanced' weighs rare classes up so they count as much as common ones.",
+                    choices=("balanced",),
+                    specials=(None,),
+                ),
             ),
             needs_scaling=True,
             scratch="logistic_regression",
@@ -218,8 +278,12 @@ MODELS: dict[str, ModelSpec] = {
             summary="A weighted sum of the features, weights chosen by least squares.",
             classes={"regression": "sklearn.linear_model.LinearRegression"},
             knobs=(
-                Knob("fit_intercept", "bool", True, "Whether to learn a constant offset as well "
-                     "as one weight per feature."),
+                Knob(
+                    "fit_intercept",
+                    "bool",
+                    True,
+                    "Whether to learn a constant offset as well as one weight per feature.",
+                ),
             ),
             needs_scaling=True,
             scratch="linear_regression",
@@ -233,8 +297,16 @@ MODELS: dict[str, ModelSpec] = {
                 "regression": "sklearn.linear_model.Ridge",
             },
             knobs=(
-                Knob("alpha", "float", 1.0, "Penalty strength: larger alpha shrinks the weights "
-                     "towards zero and makes the model simpler.", low=0.0, high=1e6, scale="log"),
+                Knob(
+                    "alpha",
+                    "float",
+                    1.0,
+                    "Penalty strength: larger alpha shrinks the weights "
+                    "towards zero and makes the model simpler.",
+                    low=0.0,
+                    high=1e6,
+                    scale="log",
+                ),
             ),
             needs_scaling=True,
             scratch="ridge",
@@ -248,12 +320,30 @@ MODELS: dict[str, ModelSpec] = {
                 "regression": "sklearn.neighbors.KNeighborsRegressor",
             },
             knobs=(
-                Knob("n_neighbors", "int", 5, "How many neighbours vote: few follow the data "
-                     "closely, many smooth it out.", low=1, high=10_000, scale="log"),
-                Knob("weights", "choice", "uniform", "'distance' lets closer neighbours count "
-                     "more than farther ones.", choices=("uniform", "distance")),
-                Knob("p", "int", 2, "The distance: 1 is Manhattan (city blocks), 2 is Euclidean "
-                     "(straight line).", low=1, high=2),
+                Knob(
+                    "n_neighbors",
+                    "int",
+                    5,
+                    "How many neighbours vote: few follow the data closely, many smooth it out.",
+                    low=1,
+                    high=10_000,
+                    scale="log",
+                ),
+                Knob(
+                    "weights",
+                    "choice",
+                    "uniform",
+                    "'distance' lets closer neighbours count more than farther ones.",
+                    choices=("uniform", "distance"),
+                ),
+                Knob(
+                    "p",
+                    "int",
+                    2,
+                    "The distance: 1 is Manhattan (city blocks), 2 is Euclidean (straight line).",
+                    low=1,
+                    high=2,
+                ),
             ),
             needs_scaling=True,
             scratch="knn",
@@ -269,14 +359,31 @@ MODELS: dict[str, ModelSpec] = {
             knobs=(
                 _MAX_DEPTH,
                 _MIN_LEAF,
-                Knob("min_samples_split", "int", 2, "The fewest rows a node needs before it may "
-                     "be split.", low=2, high=1000, scale="log"),
-                Knob("criterion", "choice", "gini", "How a split's quality is measured.",
-                     choices=("gini", "entropy", "log_loss"),
-                     tasks=frozenset({"classification"})),
-                Knob("criterion", "choice", "squared_error", "How a split's quality is measured.",
-                     choices=("squared_error", "absolute_error", "friedman_mse", "poisson"),
-                     tasks=frozenset({"regression"})),
+                Knob(
+                    "min_samples_split",
+                    "int",
+                    2,
+                    "The fewest rows a node needs before it may be split.",
+                    low=2,
+                    high=1000,
+                    scale="log",
+                ),
+                Knob(
+                    "criterion",
+                    "choice",
+                    "gini",
+                    "How a split's quality is measured.",
+                    choices=("gini", "entropy", "log_loss"),
+                    tasks=frozenset({"classification"}),
+                ),
+                Knob(
+                    "criterion",
+                    "choice",
+                    "squared_error",
+                    "How a split's quality is measured.",
+                    choices=("squared_error", "absolute_error", "friedman_mse", "poisson"),
+                    tasks=frozenset({"regression"}),
+                ),
             ),
             scratch="decision_tree",
         ),
@@ -311,17 +418,52 @@ MODELS: dict[str, ModelSpec] = {
                 "regression": "sklearn.ensemble.HistGradientBoostingRegressor",
             },
             knobs=(
-                Knob("learning_rate", "float", 0.1, "How much each new tree corrects: small "
-                     "steps need more trees but generalise better.", low=1e-4, high=10.0,
-                     scale="log"),
-                Knob("max_iter", "int", 100, "How many trees are added (boosting rounds).",
-                     low=1, high=10_000, scale="log"),
-                Knob("max_leaf_nodes", "int", 31, "How many leaves each tree may have.",
-                     low=2, high=4096, scale="log", specials=(None,)),
-                Knob("max_depth", "int", None, "How deep each tree may grow.", low=1, high=100,
-                     specials=(None,)),
-                Knob("l2_regularization", "float", 0.0, "Penalty on large leaf values; larger "
-                     "is smoother.", low=0.0, high=1e4),
+                Knob(
+                    "learning_rate",
+                    "float",
+                    0.1,
+                    "How much each new tree corrects: small "
+                    "steps need more trees but generalise better.",
+                    low=1e-4,
+                    high=10.0,
+                    scale="log",
+                ),
+                Knob(
+                    "max_iter",
+                    "int",
+                    100,
+                    "How many trees are added (boosting rounds).",
+                    low=1,
+                    high=10_000,
+                    scale="log",
+                ),
+                Knob(
+                    "max_leaf_nodes",
+                    "int",
+                    31,
+                    "How many leaves each tree may have.",
+                    low=2,
+                    high=4096,
+                    scale="log",
+                    specials=(None,),
+                ),
+                Knob(
+                    "max_depth",
+                    "int",
+                    None,
+                    "How deep each tree may grow.",
+                    low=1,
+                    high=100,
+                    specials=(None,),
+                ),
+                Knob(
+                    "l2_regularization",
+                    "float",
+                    0.0,
+                    "Penalty on large leaf values; larger is smoother.",
+                    low=0.0,
+                    high=1e4,
+                ),
             ),
             needs_dense=True,
         ),
@@ -332,14 +474,33 @@ MODELS: dict[str, ModelSpec] = {
             "for curved boundaries.",
             classes={"classification": "sklearn.svm.SVC", "regression": "sklearn.svm.SVR"},
             knobs=(
-                Knob("C", "float", 1.0, "How hard to avoid margin violations: large C follows "
-                     "the training data closely.", low=1e-6, high=1e6, scale="log"),
-                Knob("kernel", "choice", "rbf", "The shape of the boundary: straight (linear) "
-                     "or curved (rbf, poly, sigmoid).",
-                     choices=("rbf", "linear", "poly", "sigmoid")),
-                Knob("gamma", "float", "scale", "How far one training row's influence reaches: "
-                     "large gamma is short-sighted.", low=1e-9, high=1e6, scale="log",
-                     specials=("scale", "auto")),
+                Knob(
+                    "C",
+                    "float",
+                    1.0,
+                    "How hard to avoid margin violations: large C follows "
+                    "the training data closely.",
+                    low=1e-6,
+                    high=1e6,
+                    scale="log",
+                ),
+                Knob(
+                    "kernel",
+                    "choice",
+                    "rbf",
+                    "The shape of the boundary: straight (linear) or curved (rbf, poly, sigmoid).",
+                    choices=("rbf", "linear", "poly", "sigmoid"),
+                ),
+                Knob(
+                    "gamma",
+                    "float",
+                    "scale",
+                    "How far one training row's influence reaches: large gamma is short-sighted.",
+                    low=1e-9,
+                    high=1e6,
+                    scale="log",
+                    specials=("scale", "auto"),
+                ),
             ),
             needs_scaling=True,
             scratch="svm",
@@ -351,8 +512,15 @@ MODELS: dict[str, ModelSpec] = {
             "within each class.",
             classes={"classification": "sklearn.naive_bayes.GaussianNB"},
             knobs=(
-                Knob("var_smoothing", "float", 1e-9, "A small variance added to every feature "
-                     "for numerical stability.", low=0.0, high=1.0, scale="log"),
+                Knob(
+                    "var_smoothing",
+                    "float",
+                    1e-9,
+                    "A small variance added to every feature for numerical stability.",
+                    low=0.0,
+                    high=1.0,
+                    scale="log",
+                ),
             ),
             needs_dense=True,
             scratch="naive_bayes",

@@ -54,9 +54,12 @@ def split(recipe: Recipe, X: pd.DataFrame, y: pd.Series[Any]) -> tuple[Any, Any,
             f"Only {len(y)} rows: too few for a {recipe.test_size:.0%} test split and "
             f"{recipe.cv_folds}-fold cross-validation. Fix: use more rows, or --cv 2."
         )
-    return tuple(  # type: ignore[return-value]
+    return tuple(
         train_test_split(
-            X, y, test_size=recipe.test_size, random_state=recipe.seed,
+            X,
+            y,
+            test_size=recipe.test_size,
+            random_state=recipe.seed,
             stratify=y if classification else None,
         )
     )
@@ -141,8 +144,13 @@ def _cross_validate(
 
     tick = time.perf_counter()
     result = cross_validate(
-        model, X, y, cv=splitter(recipe), scoring={m.name: m.scorer for m in metrics},
-        return_train_score=True, error_score="raise",
+        model,
+        X,
+        y,
+        cv=splitter(recipe),
+        scoring={m.name: m.scorer for m in metrics},
+        return_train_score=True,
+        error_score="raise",
     )
     elapsed = time.perf_counter() - tick
     scores: dict[str, dict[str, Any]] = {}
@@ -150,7 +158,9 @@ def _cross_validate(
         folds = m.sign * result[f"test_{m.name}"]  # (cv_folds,)
         train = m.sign * result[f"train_{m.name}"]  # (cv_folds,)
         scores[m.name] = {
-            "cv_mean": folds.mean(), "cv_std": folds.std(), "train_mean": train.mean(),
+            "cv_mean": folds.mean(),
+            "cv_std": folds.std(),
+            "train_mean": train.mean(),
             "folds": [float(v) for v in folds],
         }
     return scores, elapsed
@@ -171,8 +181,11 @@ def _check_class_counts(recipe: Recipe, y: pd.Series[Any]) -> None:
     # After the stratified split the training part keeps about (1 - test_size) of each class.
     in_train = int(np.floor(n * (1 - recipe.test_size)))
     if n < 2 or in_train < recipe.cv_folds:
-        few = ", ".join(f"'{c}' ({int(k)})" for c, k in counts.items()
-                        if k * (1 - recipe.test_size) < recipe.cv_folds)
+        few = ", ".join(
+            f"'{c}' ({int(k)})"
+            for c, k in counts.items()
+            if k * (1 - recipe.test_size) < recipe.cv_folds
+        )
         raise SchemaError(
             f"Class '{rarest}' of {recipe.target!r} has only {n} rows, about {in_train} after "
             f"holding out the test split, but {recipe.cv_folds}-fold stratified cross-validation "

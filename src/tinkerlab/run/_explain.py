@@ -48,8 +48,10 @@ def describe_inputs(
         inputs["classes"] = {str(k): int(v) for k, v in counts.items()}
     else:
         inputs["target_stats"] = {
-            "mean": float(y.mean()), "std": float(y.std()),
-            "min": float(y.min()), "max": float(y.max()),
+            "mean": float(y.mean()),
+            "std": float(y.std()),
+            "min": float(y.min()),
+            "max": float(y.max()),
         }
     if dataset.image_shape:
         inputs["image_shape"] = list(dataset.image_shape)
@@ -96,10 +98,14 @@ def importances(
         from sklearn.inspection import permutation_importance
 
         result = permutation_importance(
-            pipeline, X_test, y_test, scoring=metric.scorer,
-            n_repeats=PERMUTATION_REPEATS, random_state=recipe.seed,
+            pipeline,
+            X_test,
+            y_test,
+            scoring=metric.scorer,
+            n_repeats=PERMUTATION_REPEATS,
+            random_state=recipe.seed,
         )
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"feature": name, "importance": float(mean), "std": float(std), "method": "permutation"}
             for name, mean, std in zip(
                 recipe.features, result.importances_mean, result.importances_std, strict=True

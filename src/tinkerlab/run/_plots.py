@@ -20,7 +20,11 @@ if TYPE_CHECKING:
 
 
 def render_plots(
-    recipe: Recipe, pipeline: Any, X_test: Any, y_test: Any, y_pred: Any,
+    recipe: Recipe,
+    pipeline: Any,
+    X_test: Any,
+    y_test: Any,
+    y_pred: Any,
     found: list[dict[str, Any]],
 ) -> dict[str, bytes]:
     """Every plot of a run: ``{"confusion_matrix.png": b"\\x89PNG..."}``."""
@@ -58,7 +62,12 @@ def _confusion_matrix(recipe: Recipe, y_test: Any, y_pred: Any) -> Figure:
     figure = _figure(size, size * 0.85)
     axes = figure.add_subplot()
     ConfusionMatrixDisplay.from_predictions(
-        y_test, y_pred, labels=labels, ax=axes, colorbar=False, cmap="Blues",
+        y_test,
+        y_pred,
+        labels=labels,
+        ax=axes,
+        colorbar=False,
+        cmap="Blues",
         xticks_rotation=45 if len(labels) > 4 else "horizontal",
     )
     axes.set_title(f"{recipe.model} on {_name(recipe)}: test split")
@@ -103,7 +112,9 @@ def _importances(recipe: Recipe, found: list[dict[str, Any]]) -> Figure:
     axes.barh(names, values, xerr=errors)
     method = found[0]["method"]
     axes.set(
-        xlabel="drop in score when shuffled" if method == "permutation" else method.replace("_", " "),
+        xlabel="drop in score when shuffled"
+        if method == "permutation"
+        else method.replace("_", " "),
         title=f"Most important features ({method})",
     )
     return figure

@@ -143,8 +143,7 @@ class Run:
         )
         notices = "".join(f"<li>{e(n)}</li>" for n in self.notices)
         images = "".join(
-            f'<img src="data:image/png;base64,{_b64(png)}" style="max-width:32%" '
-            f'alt="{e(name)}"/>'
+            f'<img src="data:image/png;base64,{_b64(png)}" style="max-width:32%" alt="{e(name)}"/>'
             for name, png in self.plots.items()
         )
         title = f"Run #{self.id}" if self.id is not None else "Run"
