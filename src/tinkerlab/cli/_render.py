@@ -42,11 +42,7 @@ def render_run(run: Run, written: list[Path]) -> None:
             f"     target: mean {s['mean']:.4g}, std {s['std']:.4g}, "
             f"range {s['min']:.4g} … {s['max']:.4g}"
         )
-    if recipe.unused:
-        console.print(
-            f"     not used: {', '.join(recipe.unused[:8])}"
-            + (" …" if len(recipe.unused) > 8 else "")
-        )
+    _render_columns(inputs["columns"])
 
     table = Table(
         title=f"Out: {recipe.cv_folds}-fold CV on the training split, then the test split",
@@ -77,6 +73,28 @@ def render_run(run: Run, written: list[Path]) -> None:
         console.print(f"[bold]Wrote:[/] {path}")
     if any(p.suffix == ".py" for p in written):
         console.print(f"       python {written[0]}   # prints the same scores")
+
+
+#: Up to this many columns, `run` shows each column's role and the reason for it.
+_COLUMN_TABLE_MAX = 15
+
+
+def _render_columns(columns: list[dict[str, Any]]) -> None:
+    """Schema inference's decisions: a row per column, or counts per role for wide tables."""
+    if len(columns) > _COLUMN_TABLE_MAX:
+        counts: dict[str, int] = {}
+        for column in columns:
+            counts[column["role"]] = counts.get(column["role"], 0) + 1
+        roles = ", ".join(f"{n} {role}" for role, n in counts.items())
+        console.print(f"     columns: {roles} (every column's role and reason: --json)")
+        return
+    table = Table(title="Columns: the role each one plays, and why", title_justify="left")
+    for name in ("column", "role", "missing", "why"):
+        table.add_column(name)
+    for c in columns:
+        style = "dim" if c["role"] not in ("numeric", "categorical", "text", "target") else ""
+        table.add_row(c["name"], c["role"], str(c["missing"]), c["reason"], style=style)
+    console.print(table)
 
 
 def _render_outputs(outputs: dict[str, Any]) -> None:

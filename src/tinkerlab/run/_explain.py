@@ -42,6 +42,18 @@ def describe_inputs(
             "text": list(recipe.text),
         },
         "unused": list(recipe.unused),
+        # Schema inference's decision for every column, and why (shown by `tinkerlab run`).
+        "columns": [
+            {
+                "name": c.name,
+                "role": c.role,
+                "dtype": c.dtype,
+                "missing": c.n_missing,
+                "distinct": c.n_unique,
+                "reason": c.reason,
+            }
+            for c in dataset.columns.values()
+        ],
     }
     if recipe.task == "classification":
         counts = y.value_counts()
