@@ -27,7 +27,9 @@ class DecisionTreeClassifier(ClassifierMixin, _DecisionTree):  # type: ignore[mi
     Twin of :class:`sklearn.tree.DecisionTreeClassifier` (``splitter="best"``). When two cuts
     are exactly as good we keep the first feature; scikit-learn visits features in a random
     order (``random_state``), so on such ties the trees may differ. scikit-learn also keeps
-    drawing features past ``max_features`` when all drawn ones are constant; we do not.
+    drawing features past ``max_features`` when all drawn ones are constant; we do not. It
+    rounds ``X`` to float32 where we keep float64, so a row lying exactly on a threshold
+    can fall on the other side. No ``max_leaf_nodes``, pruning or sample weights.
 
     Parameters
     ----------

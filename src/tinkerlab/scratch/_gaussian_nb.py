@@ -106,5 +106,6 @@ class GaussianNB(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def predict(self, X: ArrayLike) -> NDArray[Any]:
         """Return the most probable class, shape (n_samples,)."""
         check_is_fitted(self)
-        y_pred: NDArray[Any] = self.classes_[np.argmax(self.predict_log_proba(X), axis=1)]
-        return y_pred  # (m,)
+        best = np.argmax(self.predict_log_proba(X), axis=1)  # (m,)
+        y_pred: NDArray[Any] = self.classes_[best]  # (m,)
+        return y_pred

@@ -157,12 +157,14 @@ class KNeighborsRegressor(RegressorMixin, _KNeighbors):  # type: ignore[misc]
     def fit(self, X: ArrayLike, y: ArrayLike) -> KNeighborsRegressor:
         """Store the training rows and their targets."""
         self._validate_params()
-        self.X_fit_, self.y_fit_ = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)  # (n, d), (n,)
+        self.X_fit_, self.y_fit_ = X, y
         return self
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """Return the weighted mean target of each query's neighbours, shape (n_samples,)."""
         check_is_fitted(self)
         nearest, w = self._neighbors(X)  # (m, k), (m, k)
-        y_hat: NDArray[np.float64] = (w * self.y_fit_[nearest]).sum(axis=1) / w.sum(axis=1)
-        return y_hat  # (m,)
+        neighbour_y = self.y_fit_[nearest]  # (m, k)
+        y_hat: NDArray[np.float64] = (w * neighbour_y).sum(axis=1) / w.sum(axis=1)  # (m,)
+        return y_hat

@@ -179,10 +179,16 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Y = (y_index[:, None] == np.arange(len(self.classes_))).astype(float)  # (n, K) one-hot
         n = len(X)
         hidden = np.atleast_1d(self.hidden_layer_sizes).tolist()
+        if not all(isinstance(h, int) and h >= 1 for h in hidden):
+            raise ValueError(
+                f"hidden_layer_sizes must be positive integer widths, got "
+                f"{self.hidden_layer_sizes!r}. Example: hidden_layer_sizes=(64, 32)."
+            )
         rng = check_random_state(self.random_state)
         self._initialize([X.shape[1], *hidden, len(self.classes_)], rng)
         params = self.coefs_ + self.intercepts_  # the arrays the optimiser updates in place
-        state = [(np.zeros_like(p), np.zeros_like(p)) for p in params]  # velocity or (m, v)
+        # Optimiser memory per parameter: (velocity, unused) for "sgd", (m, v) for "adam".
+        state = [(np.zeros_like(p), np.zeros_like(p)) for p in params]  # like params: (m, v)
         batch = min(200, n) if self.batch_size == "auto" else min(int(self.batch_size), n)
         self.history_: list[float] = []
         best_loss, no_improvement, step = np.inf, 0, 0
@@ -205,8 +211,8 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 break
         else:
             warnings.warn(
-                f"MLPClassifier stopped at max_iter={self.max_iter} epochs while the loss was "
-                "still improving. Increase max_iter or learning_rate_init.",
+                f"MLPClassifier stopped at max_iter={self.max_iter} epochs before the loss "
+                "stopped improving. Increase max_iter or learning_rate_init.",
                 ConvergenceWarning,
                 stacklevel=2,
             )
@@ -254,13 +260,15 @@ class MLPClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         loss = -float((Y * np.log(np.maximum(P, np.finfo(float).tiny))).sum()) / n + penalty
         coef_grads: list[Array] = [np.empty(0)] * len(self.coefs_)
         intercept_grads: list[Array] = [np.empty(0)] * len(self.coefs_)
-        # Softmax followed by cross-entropy has the simple gradient ∂L/∂Z = (P − Y) / n.
-        delta = (P - Y) / n  # (n, K)  δ = ∂L/∂Z of the output layer
-        for layer in range(len(self.coefs_) - 1, -1, -1):
+        # Output layer: softmax followed by cross-entropy has the tidy gradient (P − Y) / n.
+        delta = (P - Y) / n  # (n, K)  δ = ∂L/∂Z, Z the output layer's pre-activation
+        for layer in reversed(range(len(self.coefs_))):  # from the output back to the input
             a_in, W = activations[layer], self.coefs_[layer]  # (n, fan_in), (fan_in, fan_out)
+            # Z = a_in W + b, so ∂L/∂W = a_inᵀ δ (plus the penalty's α W / n), ∂L/∂b = Σᵢ δᵢ.
             coef_grads[layer] = a_in.T @ delta + self.alpha / n * W  # (fan_in, fan_out)
             intercept_grads[layer] = delta.sum(axis=0)  # (fan_out,)
-            if layer > 0:  # chain rule into the layer below: δ ← (δ Wᵀ) ⊙ f′(a)
+            if layer > 0:
+                # a_in = f(Z_below), so ∂L/∂Z_below = (δ Wᵀ) ⊙ f′(Z_below): the chain rule.
                 delta = (delta @ W.T) * DERIVATIVES[self.activation](a_in)  # (n, fan_in)
         return loss, coef_grads, intercept_grads
 

@@ -126,7 +126,8 @@ class RandomForestClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mi
         self.estimators_, self.estimators_samples_ = [], []
         for seed in rng.randint(np.iinfo(np.int32).max, size=self.n_estimators):
             # n row indices drawn with replacement, from the tree's seed as scikit-learn does
-            rows = check_random_state(seed).randint(0, n, n) if self.bootstrap else np.arange(n)
+            draw = check_random_state(seed).randint(0, n, n) if self.bootstrap else None
+            rows = np.arange(n) if draw is None else draw  # (n,)
             tree = DecisionTreeClassifier(
                 criterion=self.criterion,
                 max_depth=self.max_depth,

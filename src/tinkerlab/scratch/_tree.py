@@ -19,12 +19,17 @@ LEAF = -1  # children_left_/children_right_ of a leaf
 
 
 class _DecisionTree(BaseEstimator):  # type: ignore[misc]
-    """Grow a binary tree; each node asks "is ``x[feature] <= threshold``?".
+    """Grow a binary tree greedily; each node asks "is ``x[feature] <= threshold``?".
 
-    Each sample carries statistics ``S`` (a one-hot class row, or ``[y, y²]``); an impurity
-    is a function of their sums, so one search serves both twins: at a node, for every
-    feature and every cut between two sorted values, the children's sums are prefix sums,
-    and the best cut minimises ``n_left · impurity_left + n_right · impurity_right``.
+    Starting with all rows at the root, a node becomes a leaf when it is pure, too small or
+    too deep; otherwise it is split by the best cut and both halves are grown the same way.
+
+    Finding the best cut is the heart of it. Each row carries statistics ``S`` (a one-hot
+    class row, or ``[y, y²]``) and a node's impurity is a function of their sums. Sort the
+    node's rows by a feature: the sums on the left of every possible cut are the prefix
+    sums (``cumsum``), those on the right are the total minus them. So every cut of every
+    feature is scored at once, and the best minimises
+    ``n_left · impurity_left + n_right · impurity_right``.
     """
 
     _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
@@ -135,7 +140,9 @@ class _DecisionTree(BaseEstimator):  # type: ignore[misc]
         right = S.sum(axis=0) - left  # (n-1, f, m)
         n_left = np.arange(1, n)[:, None]  # (n-1, 1)
         n_right = n - n_left  # (n-1, 1)
-        cost = n_left * self._impurity(left, n_left) + n_right * self._impurity(right, n_right)
+        impurity_left = self._impurity(left, n_left)  # (n-1, f)
+        impurity_right = self._impurity(right, n_right)  # (n-1, f)
+        cost = n_left * impurity_left + n_right * impurity_right  # (n-1, f)  to minimise
         valid = (
             (x_sorted[1:] > x_sorted[:-1] + FEATURE_THRESHOLD)  # a cut between distinct values
             & (n_left >= self.min_samples_leaf)
@@ -143,8 +150,8 @@ class _DecisionTree(BaseEstimator):  # type: ignore[misc]
         )  # (n-1, f)
         if not valid.any():
             return None
-        # (f, n-1): argmin breaks ties by the first column, then the first cut.
-        cost = np.where(valid, cost, np.inf).T  # n_L · impurity_L + n_R · impurity_R
+        # Transposed so that argmin breaks ties by the first column, then the first cut.
+        cost = np.where(valid, cost, np.inf).T  # (f, n-1)
         j, i = np.unravel_index(np.argmin(cost), cost.shape)
         lo, hi = x_sorted[i, j], x_sorted[i + 1, j]
         threshold = lo / 2 + hi / 2  # the midpoint, or lo if rounding lands on hi
@@ -155,18 +162,24 @@ class _DecisionTree(BaseEstimator):  # type: ignore[misc]
         mean = sums / n[..., None]  # (..., m)  class fractions p, or [E[y], E[y²]]
         impurity: NDArray[np.float64]
         if self.criterion == "squared_error":  # variance: E[y²] − E[y]²
-            impurity = mean[..., 1] - mean[..., 0] ** 2
+            impurity = mean[..., 1] - mean[..., 0] ** 2  # (...)
         elif self.criterion == "gini":  # chance two random draws disagree: 1 − Σ p²
-            impurity = 1 - (mean**2).sum(axis=-1)
-        else:  # entropy in bits: −Σ p log₂ p
-            impurity = -(mean * np.log2(np.where(mean > 0, mean, 1))).sum(axis=-1)
-        return impurity  # (...)
+            impurity = 1 - (mean**2).sum(axis=-1)  # (...)
+        else:  # entropy in bits: −Σ p log₂ p  (0 · log 0 counts as 0)
+            impurity = -(mean * np.log2(np.where(mean > 0, mean, 1))).sum(axis=-1)  # (...)
+        return impurity
+
+    def _leaf_value(self, mean: NDArray[np.float64]) -> NDArray[np.float64]:
+        """What a node predicts, from the mean statistics of its rows (set by each twin)."""
+        raise NotImplementedError
 
     def _apply(self, X: ArrayLike) -> NDArray[np.intp]:
         """Drop every row down the tree at once; return the leaf each one lands in."""
         X = validate_data(self, X, dtype=np.float64, reset=False)  # (m, d)
         node = np.zeros(len(X), dtype=np.intp)  # (m,)  everyone starts at the root
         while (inner := self.feature_[node] != LEAF).any():  # (m,)
+            # Each row reads the feature its node asks about (rows at a leaf read column 0
+            # and are not moved).
             x = X[np.arange(len(X)), np.maximum(self.feature_[node], 0)]  # (m,)
             child = np.where(
                 x <= self.threshold_[node], self.children_left_[node], self.children_right_[node]
