@@ -66,6 +66,7 @@ class Spec:
     item: str  # what inside that package
     url: str  # the original data or its documentation
     licence: str
+    licence_id: str  # SPDX identifier of that licence, or "unstated"
     citation: str
     roles: dict[str, str] = field(default_factory=dict)
     image_shape: tuple[int, int] | None = None
@@ -162,6 +163,7 @@ SPECS: list[Spec] = [
         item="sklearn.datasets.load_iris",
         url="https://archive.ics.uci.edu/dataset/53/iris",
         licence=SKLEARN_LICENCE,
+        licence_id="CC-BY-4.0",
         citation=(
             "Fisher, R. A. (1936). The use of multiple measurements in taxonomic problems. "
             "Annals of Eugenics, 7(2), 179-188."
@@ -183,6 +185,7 @@ SPECS: list[Spec] = [
         item="palmerpenguins.load_penguins",
         url="https://allisonhorst.github.io/palmerpenguins/",
         licence="CC0 1.0 (public domain dedication) by the palmerpenguins authors",
+        licence_id="CC0-1.0",
         citation=(
             "Horst, A. M., Hill, A. P., & Gorman, K. B. (2020). palmerpenguins: Palmer "
             "Archipelago (Antarctica) penguin data. doi:10.5281/zenodo.3960218. Original data: "
@@ -205,6 +208,7 @@ SPECS: list[Spec] = [
         item="carData/TitanicSurvival",
         url="https://vincentarelbundock.github.io/Rdatasets/doc/carData/TitanicSurvival.html",
         licence=f"GPL (>= 2), the licence of the carData R package; {RDATASETS}",
+        licence_id="GPL-2.0-or-later",
         citation=(
             "Harrell, F. E. (2001). Regression Modeling Strategies. Springer (data set titanic3, "
             "compiled by Thomas Cason from Encyclopedia Titanica). Via Fox, J. & Weisberg, S. "
@@ -230,6 +234,7 @@ SPECS: list[Spec] = [
         item="sklearn.datasets.load_wine",
         url="https://archive.ics.uci.edu/dataset/109/wine",
         licence=SKLEARN_LICENCE,
+        licence_id="CC-BY-4.0",
         citation=(
             "Forina, M. et al. (1991). PARVUS - An extendible package for data exploration, "
             "classification and correlation. Institute of Pharmaceutical and Food Analysis and "
@@ -252,6 +257,7 @@ SPECS: list[Spec] = [
         item="sklearn.datasets.load_breast_cancer",
         url="https://archive.ics.uci.edu/dataset/17/breast+cancer+wisconsin+diagnostic",
         licence=SKLEARN_LICENCE,
+        licence_id="CC-BY-4.0",
         citation=(
             "Street, W. N., Wolberg, W. H., & Mangasarian, O. L. (1993). Nuclear feature "
             "extraction for breast tumor diagnosis. IS&T/SPIE International Symposium on "
@@ -277,6 +283,7 @@ SPECS: list[Spec] = [
             "No licence stated by the authors; distributed with scikit-learn (BSD-3-Clause) for "
             "teaching and research"
         ),
+        licence_id="unstated",
         citation=(
             "Efron, B., Hastie, T., Johnstone, I., & Tibshirani, R. (2004). Least angle "
             "regression. Annals of Statistics, 32(2), 407-499."
@@ -298,6 +305,7 @@ SPECS: list[Spec] = [
         item="sklearn.datasets.load_digits",
         url="https://archive.ics.uci.edu/dataset/80/optical+recognition+of+handwritten+digits",
         licence=SKLEARN_LICENCE,
+        licence_id="CC-BY-4.0",
         citation=(
             "Alpaydin, E. & Kaynak, C. (1998). Optical Recognition of Handwritten Digits. UCI "
             "Machine Learning Repository."
@@ -325,6 +333,7 @@ SPECS: list[Spec] = [
             f"{MODELDATA_LICENCE}. The original data were published by De Cock (2011) in the "
             "Journal of Statistics Education for teaching"
         ),
+        licence_id="MIT",
         citation=(
             "De Cock, D. (2011). Ames, Iowa: Alternative to the Boston Housing Data as an End of "
             "Semester Regression Project. Journal of Statistics Education, 19(3)."
@@ -350,6 +359,7 @@ SPECS: list[Spec] = [
             f"{MODELDATA_LICENCE}. The terms of the original data (Lluís A. Belanche Muñoz, via "
             "Gaston Sanchez) are not stated"
         ),
+        licence_id="MIT",
         citation=(
             "Kuhn, M. modeldata: Data Sets Useful for Modeling Examples (R package), data "
             "credit_data, from Lluís A. Belanche Muñoz via https://github.com/gastonstat/"
@@ -376,6 +386,7 @@ SPECS: list[Spec] = [
             f"{MODELDATA_LICENCE}. The terms of the original MLC++ (SGI) distribution are not "
             "stated"
         ),
+        licence_id="MIT",
         citation=(
             "Kuhn, M. modeldata: Data Sets Useful for Modeling Examples (R package), data "
             "mlc_churn, originally distributed with the MLC++ machine learning library (SGI)."
@@ -397,6 +408,7 @@ SPECS: list[Spec] = [
         item="ggplot2/diamonds",
         url="https://ggplot2.tidyverse.org/reference/diamonds.html",
         licence=f"MIT, the licence of the ggplot2 R package; {RDATASETS}",
+        licence_id="MIT",
         citation="Wickham, H. (2016). ggplot2: Elegant Graphics for Data Analysis. Springer.",
     ),
     Spec(
@@ -418,6 +430,7 @@ SPECS: list[Spec] = [
             f"{MODELDATA_LICENCE}. The terms of the original SNAP Amazon Fine Food Reviews "
             "data are not stated beyond its citation request"
         ),
+        licence_id="MIT",
         citation=(
             "McAuley, J. & Leskovec, J. (2013). From amateurs to connoisseurs: modeling the "
             "evolution of user expertise through online reviews. WWW 2013."
@@ -446,6 +459,7 @@ SPECS: list[Spec] = [
             "BSD-3-Clause (scikit-image, which bundles the subset); the Labeled Faces in the "
             "Wild images are published by their authors for research, without a formal licence"
         ),
+        licence_id="BSD-3-Clause",
         citation=(
             "Huang, G. B., Ramesh, M., Berg, T., & Learned-Miller, E. (2007). Labeled Faces in "
             "the Wild: A Database for Studying Face Recognition in Unconstrained Environments. "
@@ -513,6 +527,7 @@ def build(spec: Spec) -> dict[str, Any]:
             "url": spec.url,
         },
         "licence": spec.licence,
+        "licence_id": spec.licence_id,
         "citation": spec.citation,
         "roles": spec.roles,
         "image_shape": list(spec.image_shape) if spec.image_shape else None,
@@ -522,13 +537,44 @@ def build(spec: Spec) -> dict[str, Any]:
     }
 
 
+OWN_FILES = """\
+## Your own files
+
+```python
+ds = load("data/sales.csv", target="revenue")            # the target is required for files
+ds = load("data/sales.csv", target="revenue", drop=["order_id"], categorical=["store"])
+ds = load(frame, target="revenue")                       # a pandas DataFrame works too
+```
+
+- **Formats**, by extension: `.csv` `.tsv` `.tab` `.txt` (delimited text; may end in `.gz`,
+  `.bz2` or `.xz`), `.parquet` `.pq`, `.jsonl` `.ndjson` (one JSON object per line), `.json`
+  (an array of objects), `.xlsx` `.xlsm` `.xls` (the first sheet unless `sheet=`/`--sheet`).
+- **Delimiter and encoding** are guessed for text files: one of `,` `;` TAB `|`; UTF-8,
+  UTF-8 or UTF-16 with a byte-order mark, else cp1252 with a notice. Override with
+  `sep=`/`--sep` and `encoding=`/`--encoding`.
+- **Large files**: when the file would take more memory than `max_bytes` (`--max-bytes`,
+  `TINKERLAB_MAX_BYTES`, default a quarter of the available RAM), a seeded random sample of
+  its rows is read, with a notice.
+- **Column roles** are inferred, each with a one-sentence reason (`ds.columns[name].reason`):
+  ids and constant columns are dropped, long strings become text, dates are set aside.
+  Force a role with `drop=`, `text=`, `categorical=`, `numeric=` (`--drop`, `--text`...).
+  Every notable decision is listed in `ds.notices`.
+- **Problems** (a missing target, a single class, `inf`, numbers mixed with text, duplicate
+  column names...) raise `DatasetError`/`SchemaError` with one paragraph: what happened,
+  the offending value, and the flag that fixes it.
+- **Reproducible**: `reading_code(ds.source)` plus `prepare_code(ds)` are the pandas lines a
+  generated script uses to rebuild `ds.frame` exactly, every guessed option spelled out."""
+
+
 def write_docs(entries: list[dict[str, Any]]) -> None:
     """Regenerate docs/datasets.md from the manifest entries."""
     total = sum((OUT / e["file"]).stat().st_size for e in entries)
     lines = [
-        "# Built-in datasets",
+        "# Datasets",
         "",
         "<!-- Generated by scripts/build_datasets.py from the manifest; do not edit by hand. -->",
+        "",
+        "## Built-in datasets",
         "",
         "tinkerlab ships these tables inside the package (`tinkerlab/data/builtin/`, gzip CSV, "
         f"{total / 1024 / 1024:.1f} MB in all), so they load offline. List them with "
@@ -549,20 +595,19 @@ def write_docs(entries: list[dict[str, Any]]) -> None:
         "not stated we say so rather than guess. Check them before using a table outside "
         "teaching and experimentation.",
         "",
-        "| name | rows | columns | task | target | from | licence (short) |",
+        "| name | rows | columns | task | target | from | licence |",
         "|---|---:|---:|---|---|---|---|",
     ]
     for e in entries:
-        short = e["licence"].split(",")[0].split(";")[0]
         lines.append(
             f"| `{e['name']}` | {e['rows']:,} | {e['columns']} | {e['task']} | `{e['target']}` "
-            f"| {e['source']['package']} `{e['source']['item']}` | {short} |"
+            f"| {e['source']['package']} | {e['licence_id']} |"
         )
     for e in entries:
         src = e["source"]
         lines += [
             "",
-            f"## `{e['name']}` — {e['title']}",
+            f"### `{e['name']}` — {e['title']}",
             "",
             e["description"],
             "",
@@ -583,6 +628,7 @@ def write_docs(entries: list[dict[str, Any]]) -> None:
             lines.append(f"- **Declared roles**: {shown}.")
         if e["notes"]:
             lines.append(f"- **Notes**: {e['notes']}")
+    lines += ["", OWN_FILES]
     DOCS.parent.mkdir(parents=True, exist_ok=True)
     DOCS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -64,6 +64,7 @@ def run(
     task: str | None = None,
     model: str | None = None,
     params: Mapping[str, Any] | None = None,
+    impl: str = "sklearn",
     cv: int = 5,
     test_size: float = 0.2,
     seed: int = 0,
@@ -88,6 +89,8 @@ def run(
         A registry name (``tinkerlab models`` lists them); default random forest.
     params : mapping, optional
         Knob values such as ``{"max_depth": 8}``, checked against the registry.
+    impl : {"sklearn", "scratch"}
+        scikit-learn's estimator, or our from-scratch NumPy twin (``tinkerlab.scratch``).
     cv, test_size, seed : int, float, int
         k-fold cross-validation on the training split, the held-out share, the seed.
     record : bool
@@ -129,7 +132,13 @@ def run(
         )
     load_time = time.perf_counter() - tick
     recipe = make_recipe(
-        data, model=model, params=dict(params or {}), cv_folds=cv, test_size=test_size, seed=seed
+        data,
+        model=model,
+        params=dict(params or {}),
+        impl=impl,  # type: ignore[arg-type]
+        cv_folds=cv,
+        test_size=test_size,
+        seed=seed,
     )
     result = execute(recipe, data, progress=progress)
     result.timings["load"] = load_time

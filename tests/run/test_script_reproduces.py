@@ -45,11 +45,25 @@ CASES = [
     pytest.param("house_prices", "decision_tree", {"max_depth": 6}, id="ames-tree-regression"),
     pytest.param("reviews", "logistic_regression", {}, id="reviews-text", marks=pytest.mark.slow),
 ]
+SCRATCH_CASES = [
+    pytest.param("iris", "knn", {}, id="iris-knn-scratch"),
+    pytest.param("titanic", "logistic_regression", {"learning_rate": 0.5}, id="titanic-scratch"),
+    pytest.param("diabetes", "decision_tree", {"max_depth": 4}, id="diabetes-tree-scratch"),
+]
 
 
 @pytest.mark.parametrize(("dataset", "model", "params"), CASES)
 def test_builtin_script_reproduces_the_run(dataset, model, params, tmp_path):
     run = tl.run(dataset, model=model, params=params, record=False)
+    assert_same_numbers(run, script_output(run, tmp_path))
+
+
+@pytest.mark.parametrize(("dataset", "model", "params"), SCRATCH_CASES)
+def test_scratch_twin_script_reproduces_the_run(dataset, model, params, tmp_path):
+    """--impl scratch: the script imports the twin from tinkerlab.scratch, same numbers."""
+    run = tl.run(dataset, model=model, params=params, impl="scratch", record=False)
+    script = run.script()
+    assert "from tinkerlab.scratch import" in script
     assert_same_numbers(run, script_output(run, tmp_path))
 
 

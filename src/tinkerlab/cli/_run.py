@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -34,6 +34,9 @@ def run(
             "--set", help="A knob value, NAME=VALUE; repeat it. See `tinkerlab models NAME`."
         ),
     ] = None,
+    impl: Annotated[
+        str, typer.Option(help="sklearn, or scratch for our NumPy twin (tinkerlab.scratch).")
+    ] = "sklearn",
     task: Annotated[
         str | None,
         typer.Option(help="classification or regression (inferred from the target otherwise)."),
@@ -100,24 +103,26 @@ def run(
         raise UsageError(f"--task must be classification or regression. Got {task!r} instead.")
     for path in (script, notebook, recipe_out):
         _check_writable(path)
-    options = {"sep": sep, "encoding": encoding, "sheet": sheet, "max_bytes": max_bytes}
+    if impl not in ("sklearn", "scratch"):
+        raise UsageError(f"--impl must be sklearn or scratch. Got {impl!r} instead.")
+    read = {"sep": sep, "encoding": encoding, "sheet": sheet, "max_bytes": max_bytes}
+    loading = {
+        "target": target,
+        "task": task,
+        "drop": drop or [],
+        "text": text or [],
+        "categorical": categorical or [],
+        "numeric": numeric or [],
+        **{k: v for k, v in read.items() if v is not None},
+    }
     result = _run(
         dataset,
-        target=target,
-        task=task,
         model=model,
         settings=set_ or [],
-        drop=drop or [],
-        text=text or [],
-        categorical=categorical or [],
-        numeric=numeric or [],
-        cv=cv,
-        test_size=test_size,
-        seed=seed,
-        db=db,
-        record=record,
+        impl=impl,
+        loading=loading,
+        running={"cv": cv, "test_size": test_size, "seed": seed, "record": record, "db": db},
         show_progress=not json_out,
-        read_options={k: v for k, v in options.items() if v is not None},
     )
     written = _write_outputs(result, script, notebook, recipe_out)
     if json_out:
@@ -149,21 +154,12 @@ def quickstart(
         )
     result = _run(
         "titanic",
-        target=None,
-        task=None,
         model="random_forest",
         settings=[],
-        drop=[],
-        text=[],
-        categorical=[],
-        numeric=[],
-        cv=5,
-        test_size=0.2,
-        seed=0,
-        db=db,
-        record=True,
+        impl="sklearn",
+        loading={},
+        running={"record": True, "db": db},
         show_progress=not json_out,
-        read_options={},
     )
     if json_out:
         print_json(result.to_dict())
@@ -177,51 +173,25 @@ def quickstart(
 def _run(
     dataset: str,
     *,
-    target: str | None,
-    task: str | None,
     model: str | None,
     settings: list[str],
-    drop: list[str],
-    text: list[str],
-    categorical: list[str],
-    numeric: list[str],
-    cv: int,
-    test_size: float,
-    seed: int,
-    db: str | None,
-    record: bool,
+    impl: str,
+    loading: dict[str, Any],
+    running: dict[str, Any],
     show_progress: bool,
-    read_options: dict[str, object],
 ) -> Run:
+    """Load, settle the model and its knob values, then run: the steps shared by
+    ``run`` and ``quickstart``, under one progress bar."""
     from tinkerlab import _api
     from tinkerlab.recipe import default_model, parse_settings
 
     with progress(show_progress, total=6) as step:
         step(f"loading {dataset}")
-        data = _api.load(
-            dataset,
-            target=target,
-            task=task,
-            drop=drop,
-            text=text,
-            categorical=categorical,
-            numeric=numeric,
-            **read_options,
-        )
+        data = _api.load(dataset, **loading)
         assert data.task is not None  # load() always settles the task when there is a target
         name = model or default_model(data.task, has_text=bool(data.features("text")))
-        params = parse_settings(name, data.task, settings)
-        return _api.run(
-            data,
-            model=name,
-            params=params,
-            cv=cv,
-            test_size=test_size,
-            seed=seed,
-            record=record,
-            db=db,
-            progress=step,
-        )
+        params = parse_settings(name, data.task, settings, impl)  # type: ignore[arg-type]
+        return _api.run(data, model=name, params=params, impl=impl, progress=step, **running)
 
 
 def _check_writable(path: Path | None) -> None:

@@ -25,7 +25,9 @@ functions write the code, and together they are the whole story:
    dropping the rows whose target is empty (an empty string when there were none).
 
 Column roles are *not* applied to the frame (no column is removed or converted); they
-are metadata for the pipeline, which is why the frame replays so simply. The tests
+are metadata for the pipeline, which is why the frame replays so simply. An in-memory
+DataFrame is copied (non-string column names become strings) and cannot be replayed:
+:func:`reading_code` asks to save it to a file first. The tests
 check ``exec(reading_code(src))`` against ``read_source(src)`` for every format.
 Importing this package does not import pandas or scikit-learn; :func:`list_datasets`
 reads a small JSON manifest only.

@@ -53,6 +53,7 @@ class DatasetInfo:
     file: str  # the bundled file's name inside tinkerlab/data/builtin/
     source: Provenance  # where the table was taken from
     licence: str  # the terms it is redistributed under, as far as we know them
+    licence_id: str  # SPDX identifier of that licence ("MIT", "CC-BY-4.0"), or "unstated"
     citation: str  # how to cite the original
     roles: dict[str, Role] = field(default_factory=dict, hash=False)  # per-column overrides
     image_shape: tuple[int, int] | None = None  # (height, width) when the features are pixels
@@ -109,6 +110,7 @@ def _read_manifest() -> dict[str, DatasetInfo]:
             file=entry["file"],
             source=Provenance(**entry["source"]),
             licence=entry["licence"],
+            licence_id=entry["licence_id"],
             citation=entry["citation"],
             roles=dict(entry.get("roles", {})),
             image_shape=(int(shape[0]), int(shape[1])) if shape else None,

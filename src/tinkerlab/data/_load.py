@@ -145,22 +145,19 @@ def load(
             "empty; a model cannot learn from them."
         )
 
-    declared = info is not None and target == info.target
-    if task is None and info is not None and declared:
-        task = info.task
-        task_from = "declared by the built-in catalog"
-    else:
-        task_from = "you asked for it" if task is not None else ""
+    asked = task is not None
+    from_catalog = not asked and info is not None and target == info.target
+    if from_catalog and info is not None:
+        task = info.task  # still checked against the values by infer_task
     task, task_reason = infer_task(frame[target], task)
-    if not task_from:
+    if from_catalog:
+        task_reason = "the built-in catalog declares it"
+    elif not asked:
         notices.append(f"Task: {task}, because {task_reason} — pass --task to change it.")
     notices.extend(check_target(frame[target], task))
 
     columns, column_notices = infer_columns(
-        frame,
-        target,
-        overrides,
-        target_reason=f"the column to predict; {task} because {task_from or task_reason}",
+        frame, target, overrides, target_reason=f"the column to predict; {task}: {task_reason}"
     )
     notices.extend(column_notices)
     if not any(c.role in FEATURE_ROLES for c in columns.values()):

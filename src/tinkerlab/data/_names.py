@@ -7,12 +7,14 @@ from collections.abc import Iterable, Sequence
 
 
 def quoted(names: Iterable[object], limit: int = 12) -> str:
-    """Return ``'a', 'b', 'c'``, cut after *limit* names with a count of the rest.
+    """Return ``'a', 'b', 3``: strings quoted, cut after *limit* items with a count of the rest.
 
     >>> quoted(["a", "b", "c"], limit=2)
     "'a', 'b' and 1 more"
+    >>> quoted([1, 2.5])
+    '1, 2.5'
     """
-    items = [repr(str(name)) for name in names]
+    items = [repr(name) if isinstance(name, str) else str(name) for name in names]
     if len(items) <= limit:
         return ", ".join(items)
     return f"{', '.join(items[:limit])} and {len(items) - limit} more"

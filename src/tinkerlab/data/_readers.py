@@ -91,6 +91,8 @@ CHUNK_ROWS = 100_000
 MEMORY_SHARE = 0.25
 
 _TEXT_FORMATS: tuple[Format, ...] = ("csv", "json", "jsonl")
+#: What people type on a command line for a tab: a backslash and a t, or the word.
+_SEP_ALIASES = {"\\t": "\t", "tab": "\t", "TAB": "\t"}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
 
 
@@ -249,6 +251,8 @@ def inspect_file(
         )
     if encoding is not None:
         _check_codec(encoding)
+    if sep is not None:
+        sep = _SEP_ALIASES.get(sep, sep)
 
     notices: list[str] = []
     if fmt == "csv":
@@ -347,8 +351,8 @@ def _excel_options(path: Path, sheet: str | int | None, notices: list[str]) -> d
         ) from None
     except Exception as error:  # openpyxl/xlrd raise many types for damaged files
         raise DatasetError(
-            f"{path.name!r} could not be opened as an Excel workbook: {_said(error)}. Check that it "
-            "is a real .xlsx/.xls file (not a renamed CSV), or save it again from Excel."
+            f"{path.name!r} could not be opened as an Excel workbook: {_said(error)}. Check "
+            "that it is a real .xlsx/.xls file (not a renamed CSV), or save it again from Excel."
         ) from None
     if sheet is None:
         chosen = names[0]

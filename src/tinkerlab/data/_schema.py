@@ -8,8 +8,8 @@ matches decides (``n`` is the number of non-missing values):
 2. **constant** — at most one distinct value: nothing to learn from. Dropped, with a notice.
 3. **id** — every value distinct, and either the name says identifier (``id``, ``uuid``,
    ``rownames``, ``index``, ``*_id``, ``PassengerId``, ``Unnamed: 0``) or, from 20 rows on,
-   the values are integers counting up (``1, 2, 3…``) or short strings (at most
-   40 characters and 5 words on average: codes, names). Dropped, with a notice.
+   the values are integers counting up (``1, 2, 3…`` or just increasing) or strings too
+   short to be free text (codes, names; see rule 7). Dropped, with a notice.
 4. **datetime** — a datetime dtype, or strings that read as dates (``2021-03-04``,
    ``04/03/2021 10:30``). Kept out of the features, with a notice.
 5. **categorical** — booleans and pandas categoricals.
@@ -129,8 +129,10 @@ def collect_overrides(
                     "has one role. Keep only one of them."
                 )
             given[name] = flag
-            reason = "dropped by you (--drop)" if flag == "drop" else f"{role} because you said so"
-            decisions[name] = Decision(role, f"{reason} (--{flag})" if flag != "drop" else reason)
+            if flag == "drop":
+                decisions[name] = Decision(role, "dropped by you (--drop)")
+            else:
+                decisions[name] = Decision(role, f"{role} because you said so (--{flag})")
     return decisions
 
 
@@ -177,9 +179,10 @@ def decide(series: pd.Series[Any], name: str) -> Decision:
         if n == 0:
             reason = "every value is missing"
         else:
-            reason = f"every row holds the same value {values.iloc[0]!r}"
+            only = quoted([values.iloc[0]])
+            reason = f"every row holds the same value {only}"
             if n < len(series):
-                reason = f"one value, {values.iloc[0]!r}, apart from {len(series) - n} empty cells"
+                reason = f"one value, {only}, apart from {len(series) - n} empty cells"
         return Decision(
             "constant",
             reason,
@@ -304,12 +307,12 @@ def _decide_strings(
             f"Dropped {name!r}: every value is a distinct short string (e.g. {texts.iloc[0]!r}), "
             f"looks like an id or a name — pass --categorical {name} or --text {name} to keep it.",
         )
-    reason = f"{n_unique} distinct strings in {n} rows, e.g. {_example(values)}"
+    reason = f"{n_unique} distinct strings among {n} values, e.g. {_example(values)}"
     if n_unique > MANY_CATEGORIES and distinct > 0.5:
         return Decision(
             "categorical",
             reason,
-            f"{name!r} has {n_unique} distinct values in {n} rows; one-hot encoding makes a "
+            f"{name!r} has {n_unique} distinct values among {n}; one-hot encoding makes a "
             f"column for each — pass --drop {name} if it is an identifier, or --text {name} if "
             "it is prose.",
         )
@@ -567,15 +570,15 @@ def check_target(y: pd.Series[Any], task: Task) -> list[str]:
         check_finite(y, name)
     counts = y.value_counts()
     if len(counts) == 1:
-        only = counts.index[0]
+        only = quoted([counts.index[0]])
         if task == "classification":
             raise SchemaError(
-                f"The target {name!r} has a single class, {only!r}, in all {len(y)} rows; a "
+                f"The target {name!r} has a single class, {only}, in all {len(y)} rows; a "
                 "classifier needs at least two. Check the file holds every class, or choose "
                 "another target with --target."
             )
         raise SchemaError(
-            f"The target {name!r} is {only!r} in all {len(y)} rows, so there is nothing to "
+            f"The target {name!r} is {only} in all {len(y)} rows, so there is nothing to "
             "predict. Choose another target with --target."
         )
     notices: list[str] = []

@@ -113,7 +113,10 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
     return [
         Section(
             "Imports",
-            "Only pandas and scikit-learn: this script runs without tinkerlab.",
+            "Only pandas and scikit-learn: this script runs without tinkerlab."
+            if recipe.impl == "sklearn"
+            else "pandas and scikit-learn, and the model from tinkerlab.scratch: a NumPy "
+            "twin of scikit-learn's, written to be read.",
             "\n".join(sorted(_imports(recipe, program.imports()), key=_import_order)),
         ),
         Section(

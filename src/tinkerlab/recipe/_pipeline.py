@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tinkerlab.recipe._calls import Call, Program, Var
-from tinkerlab.recipe.models import ModelSpec, get_model
+from tinkerlab.recipe.models import get_model
 
 if TYPE_CHECKING:
     from tinkerlab.recipe._recipe import Recipe
@@ -34,13 +34,17 @@ def needs_scaling(recipe: Recipe) -> bool:
 def model_call(recipe: Recipe) -> Call:
     """The estimator itself, with every parameter spelled out."""
     spec = get_model(recipe.model, recipe.task)
-    return Call(spec.classes[recipe.task], recipe.model_params())
+    return Call(spec.class_path(recipe.task, recipe.impl), recipe.model_params())
+
+
+def needs_dense(recipe: Recipe) -> bool:
+    """Whether the model needs a dense matrix (our NumPy twins always do)."""
+    return recipe.impl == "scratch" or get_model(recipe.model).needs_dense
 
 
 def build_program(recipe: Recipe) -> Program:
     """The pipeline as named steps: ``numeric``, ``categorical``, ``preprocess``, ``model``,
     ``pipeline`` (only the steps the recipe's columns need)."""
-    spec = get_model(recipe.model, recipe.task)
     prep = recipe.preprocessing
     steps: list[tuple[str, Call]] = []
     blocks: list[Any] = []
@@ -58,7 +62,7 @@ def build_program(recipe: Recipe) -> Program:
         encoder = {
             "handle_unknown": "infrequent_if_exist",
             "max_categories": prep.max_categories,
-            "sparse_output": not spec.needs_dense,
+            "sparse_output": not needs_dense(recipe),
         }
         impute: dict[str, str] = {"strategy": prep.categorical_impute}
         if prep.categorical_impute == "constant":
@@ -72,7 +76,7 @@ def build_program(recipe: Recipe) -> Program:
 
     for column in recipe.text:
         tfidf = {
-            "max_features": _text_width(recipe, spec),
+            "max_features": _text_width(recipe),
             "ngram_range": (1, prep.text_ngram_max),
             "sublinear_tf": True,
         }
@@ -89,7 +93,7 @@ def build_program(recipe: Recipe) -> Program:
             "preprocess",
             Call(
                 "sklearn.compose.ColumnTransformer",
-                {"sparse_threshold": 0.0 if spec.needs_dense else 0.3},
+                {"sparse_threshold": 0.0 if needs_dense(recipe) else 0.3},
                 args=(blocks,),
             ),
         )
@@ -113,6 +117,6 @@ def build_pipeline(recipe: Recipe) -> Any:
     return build_program(recipe).build(env)
 
 
-def _text_width(recipe: Recipe, spec: ModelSpec) -> int:
+def _text_width(recipe: Recipe) -> int:
     width = recipe.preprocessing.text_max_features
-    return min(width, DENSE_TEXT_MAX_FEATURES) if spec.needs_dense else width
+    return min(width, DENSE_TEXT_MAX_FEATURES) if needs_dense(recipe) else width

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tinkerlab.data._dataset import Source
 from tinkerlab.exceptions import RecipeError
-from tinkerlab.recipe.models import Task, default_model, get_model
+from tinkerlab.recipe.models import Impl, Task, default_model, get_model
 
 if TYPE_CHECKING:
     from tinkerlab.data import Dataset
@@ -84,6 +84,7 @@ class Recipe:
     unused: tuple[str, ...] = ()  # columns the model never sees (ids, constants, dates, dropped)
     model: str = "random_forest"  # a name from the model registry
     params: dict[str, Any] = field(default_factory=dict)  # knob values the user set
+    impl: Impl = "sklearn"  # "scratch": our NumPy twin (tinkerlab.scratch) instead of sklearn's
     preprocessing: Preprocessing = field(default_factory=Preprocessing)  # imputing, scaling...
     cv_folds: int = 5  # k of the (stratified) k-fold cross-validation on the training split
     test_size: float = 0.2  # share of rows held out for the final test score
@@ -92,8 +93,15 @@ class Recipe:
 
     def __post_init__(self) -> None:
         spec = get_model(self.model, self.task)
+        if self.impl not in ("sklearn", "scratch"):
+            raise RecipeError(
+                f"The implementation must be 'sklearn' or 'scratch'. Got {self.impl!r} instead. "
+                "Fix: --impl scratch"
+            )
+        spec.class_path(self.task, self.impl)  # a model without a twin fails here, clearly
         checked = {
-            name: spec.knob(name, self.task).check(v, spec.title) for name, v in self.params.items()
+            name: spec.knob(name, self.task, self.impl).check(v, spec.title)
+            for name, v in self.params.items()
         }
         object.__setattr__(self, "params", checked)
         if not 2 <= self.cv_folds <= 50:
@@ -126,10 +134,10 @@ class Recipe:
         """The estimator's keyword arguments: registry defaults, then the user's values, then
         the fixed ones, then ``random_state=seed`` for models with randomness."""
         spec = get_model(self.model, self.task)
-        values = {k.name: k.default for k in spec.knobs_for(self.task)}
+        values = {k.name: k.default for k in spec.knobs_for(self.task, self.impl)}
         values.update(self.params)
         values.update(spec.fixed)
-        if spec.is_seeded(self.task):
+        if spec.is_seeded(self.task, self.impl):
             values["random_state"] = self.seed
         return values
 
@@ -235,6 +243,7 @@ def make_recipe(
     *,
     model: str | None = None,
     params: dict[str, Any] | None = None,
+    impl: Impl = "sklearn",
     cv_folds: int = 5,
     test_size: float = 0.2,
     seed: int = 0,
@@ -250,6 +259,8 @@ def make_recipe(
         A registry name; by default a random forest, or a linear model for text.
     params : dict, optional
         Knob values, checked against the registry (``{"max_depth": 8}``).
+    impl : {"sklearn", "scratch"}
+        scikit-learn's estimator, or our from-scratch NumPy twin of it.
     cv_folds, test_size, seed : int, float, int
         Evaluation: k-fold CV on the training split, held-out share, and the seed.
     """
@@ -271,6 +282,7 @@ def make_recipe(
         unused=tuple(c for c in dataset.frame.columns if c not in used),
         model=name,
         params=dict(params or {}),
+        impl=impl,
         preprocessing=preprocessing or Preprocessing(),
         cv_folds=cv_folds,
         test_size=test_size,

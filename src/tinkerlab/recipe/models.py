@@ -27,6 +27,7 @@ from typing import Any, Literal
 from tinkerlab.exceptions import RecipeError
 
 Task = Literal["classification", "regression"]
+Impl = Literal["sklearn", "scratch"]  # scikit-learn's estimator, or our NumPy twin of it
 KnobKind = Literal["int", "float", "choice", "bool"]
 BOTH: frozenset[Task] = frozenset({"classification", "regression"})
 
@@ -134,24 +135,43 @@ class ModelSpec:
     fixed: dict[str, Any] = field(default_factory=dict)  # always passed (e.g. max_iter)
     needs_scaling: bool = False  # distances or gradients: standardise numeric inputs
     needs_dense: bool = False  # cannot take sparse matrices (TF-IDF becomes dense)
-    scratch: str | None = None  # name of the from-scratch twin in tinkerlab.scratch (later)
+    scratch: dict[Task, str] = field(default_factory=dict)  # task -> tinkerlab.scratch.TWINS key
+    scratch_knobs: tuple[Knob, ...] = ()  # knobs only the from-scratch twin has
 
     @property
     def tasks(self) -> frozenset[Task]:
         """The tasks this model can do."""
         return frozenset(self.classes)
 
-    def is_seeded(self, task: Task) -> bool:
+    def class_path(self, task: Task, impl: Impl = "sklearn") -> str:
+        """Import path of the estimator: scikit-learn's, or our twin in tinkerlab.scratch."""
+        if impl == "sklearn":
+            return self.classes[task]
+        if task not in self.scratch:
+            with_twins = [m.name for m in MODELS.values() if task in m.scratch]
+            raise RecipeError(
+                f"{self.title} has no from-scratch twin for {task}. Models with one: "
+                f"{', '.join(with_twins)}. Fix: drop --impl scratch, or pick one of those."
+            )
+        from tinkerlab.scratch import TWINS
+
+        return f"tinkerlab.scratch.{TWINS[self.scratch[task]][0].__name__}"
+
+    def is_seeded(self, task: Task, impl: Impl = "sklearn") -> bool:
         """Whether the estimator has a ``random_state`` the recipe's seed must control."""
-        return _accepts_random_state(self.classes[task])
+        return "random_state" in _parameters(self.class_path(task, impl))
 
-    def knobs_for(self, task: Task) -> tuple[Knob, ...]:
-        """The knobs that exist for *task*."""
-        return tuple(k for k in self.knobs if task in k.tasks)
+    def knobs_for(self, task: Task, impl: Impl = "sklearn") -> tuple[Knob, ...]:
+        """The knobs that exist for *task* (a twin keeps those of scikit-learn it shares)."""
+        knobs = tuple(k for k in self.knobs if task in k.tasks)
+        if impl == "scratch":
+            accepted = _parameters(self.class_path(task, impl))
+            knobs = tuple(k for k in (*knobs, *self.scratch_knobs) if k.name in accepted)
+        return knobs
 
-    def knob(self, name: str, task: Task | None = None) -> Knob:
+    def knob(self, name: str, task: Task | None = None, impl: Impl = "sklearn") -> Knob:
         """The knob called *name*; an unknown name raises an error listing the valid ones."""
-        knobs = self.knobs_for(task) if task else self.knobs
+        knobs = self.knobs_for(task, impl) if task else self.knobs
         for k in knobs:
             if k.name == name:
                 return k
@@ -191,6 +211,15 @@ _N_ESTIMATORS = Knob(
     "How many trees vote; more trees give steadier predictions but cost time.",
     low=1,
     high=5000,
+    scale="log",
+)
+_LEARNING_RATE = Knob(
+    "learning_rate",
+    "float",
+    0.5,
+    "The size of each gradient-descent step: too small crawls, too large overshoots and diverges.",
+    low=1e-6,
+    high=1e3,
     scale="log",
 )
 _MAX_FEATURES = Knob(
@@ -270,7 +299,8 @@ MODELS: dict[str, ModelSpec] = {
                 ),
             ),
             needs_scaling=True,
-            scratch="logistic_regression",
+            scratch={"classification": "logistic_regression"},
+            scratch_knobs=(_LEARNING_RATE,),
         ),
         ModelSpec(
             name="linear_regression",
@@ -286,7 +316,7 @@ MODELS: dict[str, ModelSpec] = {
                 ),
             ),
             needs_scaling=True,
-            scratch="linear_regression",
+            scratch={"regression": "linear_regression"},
         ),
         ModelSpec(
             name="ridge",
@@ -309,7 +339,7 @@ MODELS: dict[str, ModelSpec] = {
                 ),
             ),
             needs_scaling=True,
-            scratch="ridge",
+            scratch={"regression": "ridge"},
         ),
         ModelSpec(
             name="knn",
@@ -346,7 +376,7 @@ MODELS: dict[str, ModelSpec] = {
                 ),
             ),
             needs_scaling=True,
-            scratch="knn",
+            scratch={"classification": "knn_classifier", "regression": "knn_regressor"},
         ),
         ModelSpec(
             name="decision_tree",
@@ -385,7 +415,10 @@ MODELS: dict[str, ModelSpec] = {
                     tasks=frozenset({"regression"}),
                 ),
             ),
-            scratch="decision_tree",
+            scratch={
+                "classification": "decision_tree_classifier",
+                "regression": "decision_tree_regressor",
+            },
         ),
         ModelSpec(
             name="random_forest",
@@ -396,7 +429,7 @@ MODELS: dict[str, ModelSpec] = {
                 "regression": "sklearn.ensemble.RandomForestRegressor",
             },
             knobs=(_N_ESTIMATORS, _MAX_DEPTH, _MIN_LEAF, _MAX_FEATURES),
-            scratch="random_forest",
+            scratch={"classification": "random_forest_classifier"},
         ),
         ModelSpec(
             name="extra_trees",
@@ -503,7 +536,6 @@ MODELS: dict[str, ModelSpec] = {
                 ),
             ),
             needs_scaling=True,
-            scratch="svm",
         ),
         ModelSpec(
             name="naive_bayes",
@@ -523,17 +555,18 @@ MODELS: dict[str, ModelSpec] = {
                 ),
             ),
             needs_dense=True,
-            scratch="naive_bayes",
+            scratch={"classification": "gaussian_nb"},
         ),
     ]
 }
 
 
 @functools.cache
-def _accepts_random_state(path: str) -> bool:
+def _parameters(path: str) -> frozenset[str]:
+    """The keyword parameters of the estimator class at *path*."""
     module, name = path.rsplit(".", 1)
     cls = getattr(importlib.import_module(module), name)
-    return "random_state" in inspect.signature(cls).parameters
+    return frozenset(inspect.signature(cls).parameters)
 
 
 def get_model(name: str, task: Task | None = None) -> ModelSpec:
@@ -555,7 +588,9 @@ def get_model(name: str, task: Task | None = None) -> ModelSpec:
     return spec
 
 
-def parse_settings(model: str, task: Task, settings: list[str]) -> dict[str, Any]:
+def parse_settings(
+    model: str, task: Task, settings: list[str], impl: Impl = "sklearn"
+) -> dict[str, Any]:
     """Turn command-line ``--set name=value`` strings into checked knob values.
 
     >>> parse_settings("decision_tree", "classification", ["max_depth=8", "criterion=entropy"])
@@ -570,7 +605,7 @@ def parse_settings(model: str, task: Task, settings: list[str]) -> dict[str, Any
                 f"A setting must look like name=value. Got {setting!r} instead. "
                 f"Fix: --set {spec.knobs_for(task)[0].name}={spec.knobs_for(task)[0]._example()}"
             )
-        knob = spec.knob(name.strip(), task)
+        knob = spec.knob(name.strip(), task, impl)
         values[knob.name] = knob.parse(text, spec.title)
     return values
 

@@ -76,10 +76,44 @@ def splitter(recipe: Recipe) -> Any:
 def execute(recipe: Recipe, dataset: Dataset, progress: Progress | None = None) -> Run:
     """Run *recipe* on *dataset* and return the :class:`Run` with metrics, plots and model.
 
-    Nothing is written anywhere: recording the run is the journal's job.
+    Nothing is written anywhere: recording the run is the journal's job. Warnings raised
+    while fitting (a solver that did not converge...) become notices on the run, counted
+    once each, instead of one line per fold on the terminal.
     """
-    from sklearn.dummy import DummyClassifier, DummyRegressor
     from sklearn.exceptions import UndefinedMetricWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # A model that never predicts some class has an undefined precision for it, scored 0
+        # (the baseline never predicts the rarer classes at all); the script does the same.
+        warnings.filterwarnings("ignore", category=UndefinedMetricWarning)
+        result = _execute(recipe, dataset, progress)
+    result.notices.extend(_warning_notices(caught))
+    return result
+
+
+def _warning_notices(caught: list[warnings.WarningMessage]) -> list[str]:
+    """One notice per kind of warning, with how often it came (e.g. once per fold).
+
+    Warnings that differ only in their numbers ("gradient 0.108", "gradient 0.111") are
+    the same warning; the notice quotes the first one.
+    """
+    import re
+
+    first: dict[tuple[str, str], str] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for w in caught:
+        if issubclass(w.category, DeprecationWarning | FutureWarning):
+            continue  # about library versions, not about this data or model
+        message = str(w.message)
+        key = (w.category.__name__, re.sub(r"[-+]?\d[\d.e+-]*", "#", message))
+        first.setdefault(key, message)
+        counts[key] = counts.get(key, 0) + 1
+    return [f"{key[0]} ({n}×): {first[key]}" for key, n in counts.items()]
+
+
+def _execute(recipe: Recipe, dataset: Dataset, progress: Progress | None) -> Run:
+    from sklearn.dummy import DummyClassifier, DummyRegressor
 
     say = progress or (lambda _step: None)
     started = time.perf_counter()
@@ -89,9 +123,6 @@ def execute(recipe: Recipe, dataset: Dataset, progress: Progress | None = None) 
     n_classes = int(y.nunique()) if recipe.task == "classification" else 0
     metrics = metrics_for(recipe.task, n_classes, pipeline)
 
-    # A model that never predicts some class has an undefined precision for it, scored 0
-    # (the baseline never predicts the rarer classes at all); the script does the same.
-    warnings.filterwarnings("ignore", category=UndefinedMetricWarning)
     say(f"cross-validating {recipe.model} ({recipe.cv_folds} folds)")
     timings: dict[str, float] = {}
     scores, timings["cv"] = _cross_validate(recipe, pipeline, metrics, X_train, y_train)

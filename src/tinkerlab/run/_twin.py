@@ -1,0 +1,519 @@
+"""A from-scratch twin next to its scikit-learn original: same data, same split, both timed.
+
+:func:`compare_twin` fits our NumPy twin (``tinkerlab.scratch``) and the scikit-learn
+estimator it mirrors on the same split of a bundled dataset and reports how often they
+predict the same thing, both test scores and how long each took. :func:`twin_table` lists
+every twin with its file's size and how its parity with scikit-learn is established.
+
+>>> result = compare_twin("gaussian_nb")              # on its default dataset, wine
+>>> result.agreement                                  # share of identical test predictions
+1.0
+>>> [row["name"] for row in twin_table()][:2]
+['linear_regression', 'ridge']
+
+How each twin is set up is plain data (``CASES``): the kind of estimator, its default
+dataset, whether the features are standardised first and the parameters both sides get.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import importlib
+import inspect
+import time
+import warnings
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from tinkerlab.exceptions import RecipeError
+from tinkerlab.scratch import TWINS
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from tinkerlab.data import Dataset
+
+Kind = Literal["classifier", "regressor", "clusterer", "transformer"]
+
+#: What each kind predicts on the test rows, and how the two sides are scored there.
+METRICS: dict[Kind, str] = {
+    "classifier": "accuracy",
+    "regressor": "r2",
+    "clusterer": "adjusted_rand",  # against the dataset's classes, which neither side saw
+    "transformer": "variance_kept",  # share of the test rows' variance the components keep
+}
+
+#: Most rows used from a dataset: the brute-force kNN twin holds (test × train) distances.
+MAX_ROWS = 5000
+TEST_SIZE = 0.25
+
+
+@dataclass(frozen=True)
+class TwinCase:
+    """How one twin is compared: the plain-data row behind :func:`compare_twin`."""
+
+    kind: Kind  # what it predicts: a class, a number, a cluster or a projection
+    dataset: str  # the bundled dataset used when none is named
+    scale: bool  # standardise the features (fitted on the training rows) before fitting
+    params: dict[str, Any] = field(default_factory=dict)  # given to both sides
+    theirs: dict[str, Any] = field(default_factory=dict)  # scikit-learn only: same problem
+    counts: bool = False  # needs non-negative features (word or pixel counts)
+
+
+CASES: dict[str, TwinCase] = {
+    "linear_regression": TwinCase("regressor", "diabetes", scale=False),
+    "ridge": TwinCase("regressor", "diabetes", scale=True),
+    # lbfgs needs more than its default 100 steps to reach the optimum our GD reaches.
+    "logistic_regression": TwinCase(
+        "classifier", "breast_cancer", scale=True, theirs={"max_iter": 1000}
+    ),
+    "knn_classifier": TwinCase("classifier", "wine", scale=True),
+    "knn_regressor": TwinCase("regressor", "diabetes", scale=True),
+    "decision_tree_classifier": TwinCase("classifier", "breast_cancer", scale=False),
+    "decision_tree_regressor": TwinCase("regressor", "diabetes", scale=False),
+    "random_forest_classifier": TwinCase("classifier", "wine", scale=False),
+    "gaussian_nb": TwinCase("classifier", "wine", scale=False),
+    "multinomial_nb": TwinCase("classifier", "digits", scale=False, counts=True),
+    "kmeans": TwinCase("clusterer", "iris", scale=True),  # n_clusters = number of classes
+    "pca": TwinCase("transformer", "wine", scale=True, params={"n_components": 2}),
+    # Our LinearSVC minimises the plain hinge loss; liblinear's default is the squared hinge.
+    "linear_svc": TwinCase(
+        "classifier", "breast_cancer", scale=True, theirs={"loss": "hinge", "max_iter": 10_000}
+    ),
+    "mlp_classifier": TwinCase(
+        "classifier",
+        "wine",
+        scale=True,
+        params={"hidden_layer_sizes": (32,), "learning_rate_init": 0.01, "max_iter": 300},
+    ),
+}
+
+#: How parity with scikit-learn is established for each twin: the test file and what it checks.
+#: Nothing here is run at run time; tests/run/test_twin.py checks each file exists.
+PARITY: dict[str, tuple[str, str]] = {
+    "linear_regression": (
+        "tests/scratch/test_scratch_linear_models.py",
+        "coefficients and predictions rtol=1e-8 (lstsq); solver='gd' coefficients atol=1e-6",
+    ),
+    "ridge": (
+        "tests/scratch/test_scratch_linear_models.py",
+        "coefficients and intercept vs Ridge(solver='cholesky'), rtol=1e-8",
+    ),
+    "logistic_regression": (
+        "tests/scratch/test_scratch_linear_models.py",
+        "coefficients atol=1e-4, probabilities atol=1e-5 vs lbfgs (tol=1e-10)",
+    ),
+    "knn_classifier": (
+        "tests/scratch/test_scratch_neighbors_and_bayes.py",
+        "predict_proba rtol=1e-12 (uniform) / 1e-8 (distance) on tie-free data",
+    ),
+    "knn_regressor": (
+        "tests/scratch/test_scratch_neighbors_and_bayes.py",
+        "predictions rtol=1e-12 (uniform) / 1e-8 (distance) on tie-free data",
+    ),
+    "decision_tree_classifier": (
+        "tests/scratch/test_scratch_trees.py",
+        "the whole tree rtol=1e-10 where no cuts tie; fully grown: >= 85% equal predictions",
+    ),
+    "decision_tree_regressor": (
+        "tests/scratch/test_scratch_trees.py",
+        "the whole tree rtol=1e-10 where no cuts tie; fully grown: >= 85% equal predictions",
+    ),
+    "random_forest_classifier": (
+        "tests/scratch/test_scratch_trees.py",
+        "bootstrap rows exactly; 3-fold CV accuracy within 0.03 (feature draws differ)",
+    ),
+    "gaussian_nb": (
+        "tests/scratch/test_scratch_neighbors_and_bayes.py",
+        "means, variances, priors, log-probabilities rtol=1e-9",
+    ),
+    "multinomial_nb": (
+        "tests/scratch/test_scratch_neighbors_and_bayes.py",
+        "counts and log-probabilities rtol=1e-9",
+    ),
+    "kmeans": (
+        "tests/scratch/test_scratch_unsupervised.py",
+        "same labels, centres rtol=1e-10 from the same seeds; best-of-10 inertia within 1%",
+    ),
+    "pca": (
+        "tests/scratch/test_scratch_unsupervised.py",
+        "components (signs included) and transform atol=1e-10",
+    ),
+    "linear_svc": (
+        "tests/scratch/test_scratch_linear_models.py",
+        "hinge objective within 0.5%, coefficients atol=0.05 after 5000 steps",
+    ),
+    "mlp_classifier": (
+        "tests/scratch/test_scratch_mlp.py",
+        "weights after 15 epochs atol=1e-8; gradients vs finite differences (rel. 1e-6)",
+    ),
+}
+ESTIMATOR_CHECKS = "tests/scratch/test_scratch_estimator_checks.py"
+DOCS = "docs/scratch.md"
+
+
+@dataclass(frozen=True)
+class TwinResult:
+    """One side of a comparison, scored and timed on the same rows as the other."""
+
+    estimator: str  # import path, e.g. "tinkerlab.scratch.LogisticRegression"
+    score: float  # on the test rows, in the comparison's metric
+    fit_seconds: float  # fitting on the training rows
+    predict_seconds: float  # predicting (or transforming) the test rows
+
+
+@dataclass(frozen=True)
+class TwinComparison:
+    """Our twin and scikit-learn's estimator, fitted on the same split of one dataset."""
+
+    name: str  # the twin's name in TWINS, e.g. "logistic_regression"
+    dataset: str  # the dataset compared on
+    kind: Kind  # classifier, regressor, clusterer or transformer
+    metric: str  # how both are scored on the test rows (see METRICS)
+    ours: TwinResult  # the twin from tinkerlab.scratch
+    theirs: TwinResult  # the scikit-learn original
+    agreement: float | None  # share of identical test predictions (classifier, clusterer)
+    max_abs_diff: float | None  # largest gap between the outputs (regressor, transformer)
+    params: dict[str, Any]  # parameters both sides got
+    train_rows: int  # rows both were fitted on
+    test_rows: int  # rows both predicted
+    features: list[str]  # the numeric columns used
+    scaled: bool  # features standardised (fitted on the training rows)
+    seed: int  # of the split and of every seeded estimator
+    notes: list[str] = field(default_factory=list)  # decisions and warnings worth knowing
+
+    @property
+    def speed_ratio(self) -> float:
+        """Our fit + predict time over scikit-learn's (2.0: we take twice as long)."""
+        ours = self.ours.fit_seconds + self.ours.predict_seconds
+        theirs = self.theirs.fit_seconds + self.theirs.predict_seconds
+        return ours / max(theirs, 1e-9)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything JSON can hold (what ``tinkerlab scratch compare --json`` prints)."""
+        data = asdict(self)
+        data["params"] = {k: _jsonable(v) for k, v in self.params.items()}
+        data["speed_ratio"] = self.speed_ratio
+        return data
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        rows = "".join(
+            f"<tr><td>{e(side.estimator)}</td><td>{side.score:.4f}</td>"
+            f"<td>{side.fit_seconds * 1000:.1f}</td><td>{side.predict_seconds * 1000:.1f}</td></tr>"
+            for side in (self.ours, self.theirs)
+        )
+        notes = "".join(f"<li>{e(n)}</li>" for n in self.notes)
+        return (
+            f"<div><h4>{e(self.name)}: our twin beside scikit-learn on {e(self.dataset)}</h4>"
+            f"<p>{self.train_rows} training rows, {self.test_rows} test rows, "
+            f"{len(self.features)} numeric features{', standardised' if self.scaled else ''}, "
+            f"seed {self.seed}. {e(self.describe_agreement())}</p>"
+            f"<table><tr><th>estimator</th><th>test {e(self.metric)}</th><th>fit (ms)</th>"
+            f"<th>predict (ms)</th></tr>{rows}</table>"
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
+    def describe_agreement(self) -> str:
+        """One sentence: how closely the two sides agree on the test rows."""
+        if self.agreement is not None:
+            what = "cluster labels (after matching)" if self.kind == "clusterer" else "predictions"
+            return f"Identical test {what}: {self.agreement:.1%}."
+        return f"Largest difference between the test outputs: {self.max_abs_diff:.3g}."
+
+
+def twin_names() -> list[str]:
+    """The names :func:`compare_twin` and ``tinkerlab scratch show`` accept."""
+    return list(TWINS)
+
+
+def resolve_twin(name: str) -> str:
+    """The twin's name in ``TWINS`` for *name* (also accepts class names, any case, dashes).
+
+    Raises :class:`~tinkerlab.exceptions.RecipeError` naming the closest twin.
+    """
+    wanted = name.strip().casefold().replace("-", "_")
+    by_class = {cls.__name__.casefold(): key for key, (cls, _) in TWINS.items()}
+    if wanted in TWINS:
+        return wanted
+    if wanted in by_class:
+        return by_class[wanted]
+    close = difflib.get_close_matches(wanted, [*TWINS, *by_class], n=1, cutoff=0.5)
+    hint = f" Did you mean {by_class.get(close[0], close[0])!r}?" if close else ""
+    raise RecipeError(
+        f"There is no scratch twin called {name!r}.{hint} Twins: {', '.join(TWINS)}. "
+        "See them all with: tinkerlab scratch list"
+    )
+
+
+def source_files(name: str) -> list[Path]:
+    """The twin's own file, then the scratch files it builds on (the tree for the trees)."""
+    cls = TWINS[resolve_twin(name)][0]
+    files = [Path(inspect.getsourcefile(cls) or "")]
+    for module_name in _scratch_imports(cls):  # e.g. the trees grow with _tree.py
+        path = Path(inspect.getsourcefile(importlib.import_module(module_name)) or "")
+        if path not in files:
+            files.append(path)
+    return files
+
+
+def count_lines(path: Path) -> int:
+    """Non-blank lines of a source file (docstrings and comments count: they teach)."""
+    return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+def twin_table() -> list[dict[str, Any]]:
+    """One row per twin: class, scikit-learn counterpart, lines of code, parity status.
+
+    The parity status says how agreement is established (which test file, which
+    tolerance); nothing is run here.
+    """
+    rows = []
+    for name, (cls, sklearn_path) in TWINS.items():
+        own, *uses = source_files(name)
+        test_file, checks = PARITY[name]
+        rows.append(
+            {
+                "name": name,
+                "class": f"tinkerlab.scratch.{cls.__name__}",
+                "sklearn": sklearn_path,
+                "file": _package_relative(own),
+                "lines": count_lines(own),
+                "uses": [_package_relative(p) for p in uses],
+                "uses_lines": sum(count_lines(p) for p in uses),
+                "parity": f"tested: {test_file} ({checks})",
+                "parity_test": test_file,
+                "estimator_checks": ESTIMATOR_CHECKS,
+                "default_dataset": CASES[name].dataset,
+            }
+        )
+    return rows
+
+
+def compatible_datasets(name: str) -> list[str]:
+    """The built-in datasets :func:`compare_twin` accepts for twin *name* (loads each)."""
+    from tinkerlab.data import list_datasets, load
+
+    case = CASES[resolve_twin(name)]
+    return [
+        info.name for info in list_datasets() if _incompatibility(case, load(info.name)) is None
+    ]
+
+
+def compare_twin(name: str, dataset_name: str | None = None, seed: int = 0) -> TwinComparison:
+    """Fit our twin and its scikit-learn original on the same split; compare and time them.
+
+    Parameters
+    ----------
+    name : str
+        A twin's name (``tinkerlab scratch list``), e.g. ``"logistic_regression"``.
+    dataset_name : str, optional
+        A built-in dataset (or a file) whose task suits the twin; the twin's default if
+        omitted. Only numeric features are used; rows with a missing one are dropped.
+    seed : int, default=0
+        Seeds the split and every estimator that takes a ``random_state``.
+
+    Returns
+    -------
+    TwinComparison
+        Agreement on the test rows, both test scores, fit and predict times.
+
+    Examples
+    --------
+    >>> compare_twin("knn_classifier", "iris").agreement
+    1.0
+    """
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    from tinkerlab.data import load
+
+    name = resolve_twin(name)
+    case = CASES[name]
+    dataset = load(dataset_name or case.dataset)
+    problem = _incompatibility(case, dataset)
+    if problem is not None:
+        raise RecipeError(
+            f"{name} cannot be compared on {dataset.name!r}: {problem}. Datasets it works on: "
+            f"{', '.join(compatible_datasets(name))} (default: {case.dataset})."
+        )
+    X, y, features, notes = _numeric_table(dataset, case, seed)
+    stratify = y if case.kind in ("classifier", "clusterer") else None
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=TEST_SIZE, random_state=seed, stratify=stratify
+    )
+    if case.scale:
+        scaler = StandardScaler().fit(X_train)
+        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+
+    ours_cls, sklearn_path = TWINS[name]
+    module_name, class_name = sklearn_path.rsplit(".", 1)
+    theirs_cls = getattr(importlib.import_module(module_name), class_name)
+    params = dict(case.params)
+    if case.kind == "clusterer":
+        params["n_clusters"] = len(np.unique(y))
+    ours = _with_seed(ours_cls(**params), seed)
+    theirs = _with_seed(theirs_cls(**params, **case.theirs), seed)
+
+    outputs = []
+    results = []
+    for estimator, path in (
+        (ours, f"tinkerlab.scratch.{ours_cls.__name__}"),
+        (theirs, sklearn_path),
+    ):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            output, fit_s, predict_s = _fit_predict(case.kind, estimator, X_train, y_train, X_test)
+        notes += sorted(
+            {f"{type(estimator).__name__} ({path.split('.')[0]}): {w.message}" for w in caught}
+        )
+        outputs.append(output)
+        score = _score(case.kind, estimator, X_test, y_test, output)
+        results.append(TwinResult(path, score, fit_seconds=fit_s, predict_seconds=predict_s))
+    agreement, max_abs_diff = _agreement(case.kind, outputs[0], outputs[1])
+    return TwinComparison(
+        name=name,
+        dataset=dataset.name,
+        kind=case.kind,
+        metric=METRICS[case.kind],
+        ours=results[0],
+        theirs=results[1],
+        agreement=agreement,
+        max_abs_diff=max_abs_diff,
+        params={**params, **({"random_state": seed} if _takes_seed(ours) else {})},
+        train_rows=len(X_train),
+        test_rows=len(X_test),
+        features=features,
+        scaled=case.scale,
+        seed=seed,
+        notes=notes,
+    )
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _incompatibility(case: TwinCase, dataset: Dataset) -> str | None:
+    """Why *dataset* does not suit *case* (None when it does)."""
+    if dataset.target is None and case.kind != "transformer":
+        return "it has no target column"
+    wanted = {"classifier": "classification", "clusterer": "classification"}.get(case.kind)
+    if case.kind == "regressor":
+        wanted = "regression"
+    if wanted is not None and dataset.task != wanted:
+        return f"it is a {dataset.task} dataset and a {case.kind} needs a {wanted} one"
+    numeric = dataset.features("numeric")
+    least = 2 if case.kind == "transformer" else 1
+    if len(numeric) < least:
+        return f"it has {len(numeric)} numeric feature(s); at least {least} needed"
+    if case.counts and bool((dataset.frame[numeric] < 0).to_numpy().any()):
+        return "it has negative values, and this twin needs counts (non-negative features)"
+    return None
+
+
+def _numeric_table(
+    dataset: Dataset, case: TwinCase, seed: int
+) -> tuple[NDArray[np.float64], NDArray[Any], list[str], list[str]]:
+    """The numeric features as floats and the target; drop incomplete rows, cap the size."""
+    features = dataset.features("numeric")
+    notes = []
+    skipped = [c for c in dataset.features() if c not in features]
+    if skipped:
+        notes.append(f"Only numeric features are used; left out: {', '.join(skipped)}.")
+    frame = dataset.frame[[*features, *([dataset.target] if dataset.target else [])]]
+    complete = frame.dropna()
+    if len(complete) < len(frame):
+        notes.append(f"Dropped {len(frame) - len(complete)} rows with a missing value.")
+    if len(complete) > MAX_ROWS:
+        complete = complete.sample(n=MAX_ROWS, random_state=seed)
+        notes.append(f"Used a random sample of {MAX_ROWS} of {len(frame)} rows (seed {seed}).")
+    X = complete[features].to_numpy(dtype=np.float64)  # (n, d)
+    y = complete[dataset.target].to_numpy() if dataset.target else np.zeros(len(complete))  # (n,)
+    return X, y, features, notes
+
+
+def _takes_seed(estimator: Any) -> bool:
+    return "random_state" in estimator.get_params()
+
+
+def _with_seed(estimator: Any, seed: int) -> Any:
+    return estimator.set_params(random_state=seed) if _takes_seed(estimator) else estimator
+
+
+def _fit_predict(
+    kind: Kind, estimator: Any, X_train: Any, y_train: Any, X_test: Any
+) -> tuple[NDArray[Any], float, float]:
+    """Fit, then predict (or transform) the test rows; time both."""
+    started = time.perf_counter()
+    if kind in ("classifier", "regressor"):
+        estimator.fit(X_train, y_train)
+    else:
+        estimator.fit(X_train)
+    fitted = time.perf_counter()
+    output = estimator.transform(X_test) if kind == "transformer" else estimator.predict(X_test)
+    return np.asarray(output), fitted - started, time.perf_counter() - fitted
+
+
+def _score(kind: Kind, estimator: Any, X_test: Any, y_test: Any, output: NDArray[Any]) -> float:
+    """The test score of one side: accuracy, R², adjusted Rand index or variance kept."""
+    from sklearn.metrics import accuracy_score, adjusted_rand_score, r2_score
+
+    if kind == "classifier":
+        return float(accuracy_score(y_test, output))
+    if kind == "regressor":
+        return float(r2_score(y_test, output))
+    if kind == "clusterer":
+        return float(adjusted_rand_score(y_test, output))
+    # Transformer: map the projection back and ask how much of the test rows' spread survives.
+    X_hat = estimator.inverse_transform(output)  # (m, d)
+    centred = X_test - X_test.mean(axis=0)  # (m, d)
+    return float(1 - ((X_test - X_hat) ** 2).sum() / (centred**2).sum())
+
+
+def _agreement(
+    kind: Kind, ours: NDArray[Any], theirs: NDArray[Any]
+) -> tuple[float | None, float | None]:
+    """(share of identical predictions, None) or (None, largest absolute difference)."""
+    if kind == "classifier":
+        return float(np.mean(ours == theirs)), None
+    if kind == "clusterer":
+        # Cluster numbers are arbitrary: pair each of ours with one of theirs so that the
+        # most rows match (the Hungarian algorithm on the contingency table), then count.
+        from scipy.optimize import linear_sum_assignment
+        from sklearn.metrics.cluster import contingency_matrix
+
+        table = contingency_matrix(ours, theirs)  # (k_ours, k_theirs)
+        rows, cols = linear_sum_assignment(table, maximize=True)
+        return float(table[rows, cols].sum() / len(ours)), None
+    return None, float(np.max(np.abs(ours.astype(float) - theirs.astype(float))))
+
+
+def _scratch_imports(cls: type) -> list[str]:
+    """Other scratch modules the twin's module imports (``from ._decision_tree import …``)."""
+    module = importlib.import_module(cls.__module__)
+    source = inspect.getsource(module)
+    found = []
+    for line in source.splitlines():
+        if line.startswith("from ._") and " import " in line:
+            module_name = line.split()[1].lstrip(".")
+            if module_name != "_convergence":  # a warning message, not part of the algorithm
+                found.append(f"tinkerlab.scratch.{module_name}")
+    return found
+
+
+def _package_relative(path: Path) -> str:
+    """``scratch/_mlp.py`` for a file inside the tinkerlab package."""
+    root = Path(inspect.getsourcefile(importlib.import_module("tinkerlab")) or "").parent
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _jsonable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
