@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import pytest
@@ -26,8 +25,13 @@ class Result:
 def cli(capsys: pytest.CaptureFixture[str]):
     """``cli("run", "iris")`` → Result(code, out, err), exactly as the console script exits."""
 
+    from tinkerlab.cli import _output
+
+    # rich wraps at the terminal's width (80 columns under pytest): keep lines whole.
+    for console in (_output.console, _output.errors):
+        console.width = 200
+
     def invoke(*args: str) -> Result:
-        os.environ["COLUMNS"] = "200"  # rich wraps at the terminal width; keep lines whole
         try:
             main(list(args))
             code = 0
