@@ -553,7 +553,7 @@ ds = load(frame, target="revenue")                       # a pandas DataFrame wo
   UTF-8 or UTF-16 with a byte-order mark, else cp1252 with a notice. Override with
   `sep=`/`--sep` and `encoding=`/`--encoding`.
 - **Large files**: when the file would take more memory than `max_bytes` (`--max-bytes`,
-  `TINKERLAB_MAX_BYTES`, default a quarter of the available RAM), a seeded random sample of
+  `TINKERLAB_MAX_BYTES`, default a quarter of the machine's RAM), a seeded random sample of
   its rows is read, with a notice.
 - **Column roles** are inferred, each with a one-sentence reason (`ds.columns[name].reason`):
   ids and constant columns are dropped, long strings become text, dates are set aside.

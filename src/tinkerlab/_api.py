@@ -113,40 +113,50 @@ def run(
     import time
 
     from tinkerlab.data import Dataset
+    from tinkerlab.exceptions import InputError
     from tinkerlab.recipe import make_recipe
     from tinkerlab.run import execute
 
-    tick = time.perf_counter()
+    loading = {
+        "target": target,
+        "task": task,
+        "drop": tuple(drop),
+        "text": tuple(text),
+        "categorical": tuple(categorical),
+        "numeric": tuple(numeric),
+        **read_options,
+    }
     if isinstance(dataset, Dataset):
-        data = dataset
-    else:
-        data = load(
-            dataset,
-            target=target,
-            task=task,
-            drop=drop,
-            text=text,
-            categorical=categorical,
-            numeric=numeric,
-            **read_options,
+        given = sorted(k for k, v in loading.items() if v not in (None, ()))
+        if given:
+            raise InputError(
+                f"{', '.join(given)} only apply when loading; this dataset is already loaded. "
+                f"Fix: tl.run(tl.load(..., {given[0]}=...)), or pass the name or file instead."
+            )
+    # Open the journal first: a bad database URL should fail before minutes of training.
+    store = journal(db) if record else None
+    try:
+        tick = time.perf_counter()
+        data = dataset if isinstance(dataset, Dataset) else load(dataset, **loading)
+        load_time = time.perf_counter() - tick
+        recipe = make_recipe(
+            data,
+            model=model,
+            params=dict(params or {}),
+            impl=impl,  # type: ignore[arg-type]
+            cv_folds=cv,
+            test_size=test_size,
+            seed=seed,
         )
-    load_time = time.perf_counter() - tick
-    recipe = make_recipe(
-        data,
-        model=model,
-        params=dict(params or {}),
-        impl=impl,  # type: ignore[arg-type]
-        cv_folds=cv,
-        test_size=test_size,
-        seed=seed,
-    )
-    result = execute(recipe, data, progress=progress)
-    result.timings["load"] = load_time
-    if record:
-        with journal(db) as store:
+        result = execute(recipe, data, progress=progress)
+        result.timings["load"] = load_time
+        if store is not None:
             entry = store.record_run(result)
-        result.id = entry.id
-        result.plot_paths = list(entry.plot_paths)
+            result.id = entry.id
+            result.plot_paths = list(entry.plot_paths)
+    finally:
+        if store is not None:
+            store.close()
     return result
 
 

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from tinkerlab.cli._output import console, print_json
 
@@ -27,19 +28,18 @@ def datasets(
         return
     from rich.table import Table
 
-    table = Table(title="Built-in datasets", show_lines=False)
-    for column in ("name", "rows", "cols", "task", "target", "description", "source", "licence"):
-        table.add_column(column, overflow="fold")
+    table = Table(title="Built-in datasets (source, description, citation: --json)")
+    for column in ("name", "size", "task", "target", "what it is", "licence"):
+        wrap = column in ("what it is", "licence")
+        table.add_column(column, overflow="fold" if wrap else "ellipsis", no_wrap=not wrap)
     for info in infos:
         table.add_row(
             info.name,
-            str(info.rows),
-            str(info.columns),
+            f"{info.rows}×{info.columns}",
             info.task,
-            info.target,
-            info.description,
-            f"{info.source.item} ({info.source.package})",
-            info.licence,
+            escape(info.target),
+            escape(info.title),
+            escape(info.licence_id),
         )
     console.print(table)
     console.print(

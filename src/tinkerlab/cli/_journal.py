@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from tinkerlab.cli._output import console, print_json
 
@@ -40,6 +41,14 @@ def journal(
     """
     if ctx.invoked_subcommand is None:
         list_runs(limit=limit, dataset=dataset, db=db, json_out=json_out)
+        return
+    if db is not None or json_out or dataset is not None or limit != 20:
+        from tinkerlab.exceptions import UsageError
+
+        raise UsageError(
+            f"Options given before '{ctx.invoked_subcommand}' would be ignored. Fix: put them "
+            f"after it, e.g. tinkerlab journal {ctx.invoked_subcommand} ... --db URL --json"
+        )
 
 
 @app.command("list")
@@ -62,9 +71,12 @@ def list_runs(
         print_json([_entry_json(e) for e in entries])
         return
     if not entries:
-        console.print(
-            "The journal is empty. Record a first run with:  [bold]tinkerlab quickstart[/]"
-        )
+        if total:
+            console.print(f"No runs match (the journal holds {total}).")
+        else:
+            console.print(
+                "The journal is empty. Record a first run with:  [bold]tinkerlab quickstart[/]"
+            )
         return
     from rich.table import Table
 
@@ -86,8 +98,8 @@ def list_runs(
         table.add_row(
             str(e.id),
             e.created_at.strftime("%Y-%m-%d %H:%M"),
-            e.dataset,
-            e.model,
+            escape(e.dataset),
+            escape(e.model),
             name,
             f"{_num(s.get('cv_mean'))} ± {_num(s.get('cv_std'))}",
             _num(s.get("test")),
@@ -124,20 +136,21 @@ def show(
     from rich.table import Table
 
     console.print(
-        f"[bold]Run #{entry.id}[/] · {entry.model} on {entry.dataset} "
+        f"[bold]Run #{entry.id}[/] · {escape(entry.model)} on {escape(entry.dataset)} "
         f"({entry.task}) · {entry.created_at:%Y-%m-%d %H:%M} UTC · "
         f"tinkerlab {entry.tinkerlab_version}"
     )
     recipe = entry.recipe
-    settings = ", ".join(f"{k}={v}" for k, v in recipe.get("params", {}).items()) or "defaults"
+    params = recipe.get("params", {})
+    settings = escape(", ".join(f"{k}={v}" for k, v in params.items()) or "defaults")
     console.print(
-        f"  target {recipe['target']!r}; model settings: {settings}; "
+        f"  target {escape(repr(recipe['target']))}; model settings: {settings}; "
         f"{recipe['cv_folds']}-fold CV; test size {recipe['test_size']}; "
         f"seed {recipe['seed']}"
     )
     console.print(f"  data sha256 {entry.data_sha256[:16]}…")
     for notice in entry.notices:
-        console.print(f"  [yellow]note:[/] {notice}")
+        console.print(f"  [yellow]note:[/] {escape(notice)}")
     table = Table(title="Scores")
     for column in ("metric", "cv mean ± std", "test", "baseline test"):
         table.add_column(column)
@@ -150,11 +163,13 @@ def show(
         )
     console.print(table)
     for path in entry.plot_paths:
-        console.print(f"  plot: {path}")
+        console.print(f"  plot: {escape(str(path))}")
     for n in notes:
-        console.print(f"  [green]note #{n.id}[/] ({n.created_at:%Y-%m-%d %H:%M}): {n.text}")
+        console.print(f"  [green]note #{n.id}[/] ({n.created_at:%Y-%m-%d %H:%M}): {escape(n.text)}")
     for q in questions:
-        console.print(f"  [magenta]question #{q.id}[/] ({q.created_at:%Y-%m-%d %H:%M}): {q.text}")
+        console.print(
+            f"  [magenta]question #{q.id}[/] ({q.created_at:%Y-%m-%d %H:%M}): {escape(q.text)}"
+        )
     console.print(f'Add a note:  tinkerlab journal note {entry.id} "what I noticed"')
 
 
@@ -213,8 +228,40 @@ def ask(
         return
     about = f" about run #{run_id}" if run_id is not None else ""
     console.print(
-        f"Question #{entry.id} recorded{about}. Your open questions: tinkerlab journal show ID"
+        f"Question #{entry.id} recorded{about}. All your questions: tinkerlab journal questions"
     )
+
+
+@app.command("questions")
+def questions(
+    run_id: Annotated[int | None, typer.Option("--run", help="Only this run's questions.")] = None,
+    db: _Db = None,
+    json_out: _Json = False,
+) -> None:
+    """List the questions you asked, oldest first, with the run each is about.
+
+    Example:  tinkerlab journal questions --run 3
+    """
+    from tinkerlab import _api
+
+    with _api.journal(db) as store:
+        entries = store.questions(run_id)
+    if json_out:
+        print_json(
+            [
+                {"id": q.id, "run_id": q.run_id, "created_at": q.created_at, "text": q.text}
+                for q in entries
+            ]
+        )
+        return
+    if not entries:
+        console.print('No questions yet. Ask one:  tinkerlab journal ask "why ...?" --run ID')
+        return
+    for q in entries:
+        about = f"run #{q.run_id}" if q.run_id is not None else "no run"
+        console.print(
+            f"  [magenta]#{q.id}[/] ({q.created_at:%Y-%m-%d %H:%M}, {about}): {escape(q.text)}"
+        )
 
 
 def _num(value: float | None) -> str:

@@ -17,13 +17,24 @@ errors = Console(stderr=True, highlight=False)
 
 def print_json(data: Any) -> None:
     """Write *data* as JSON on stdout (never through rich, so it stays parseable)."""
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+    sys.stdout.write(json.dumps(data, indent=2, default=_json_default) + "\n")
+
+
+def _json_default(value: Any) -> Any:
+    """Dates as ISO 8601, paths and anything else as text."""
+    from datetime import date, datetime
+
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
 
 
 def print_error(message: str, *, bad_input: bool) -> None:
     """One paragraph on stderr: what happened, the value, the fix."""
-    label = "Error" if bad_input else "Failed"
-    errors.print(f"[bold red]{label}:[/] {message}", soft_wrap=False)
+    from rich.text import Text
+
+    label = "Error:" if bad_input else "Failed:"
+    errors.print(Text.assemble((label, "bold red"), " ", message))  # no markup in the message
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from tinkerlab.cli._output import console
@@ -21,11 +22,11 @@ def render_run(run: Run, written: list[Path]) -> None:
     inputs = run.summary["inputs"]
     ref = f"Run #{run.id}" if run.id is not None else "Run (not recorded)"
     console.print(
-        f"\n[bold]{ref}[/] · [cyan]{run.model}[/] on [cyan]{run.dataset_name}[/] — "
-        f"predict [bold]{recipe.target!r}[/] ({run.task})"
+        f"\n[bold]{ref}[/] · [cyan]{escape(run.model)}[/] on [cyan]{escape(run.dataset_name)}[/] — "
+        f"predict [bold]{escape(repr(recipe.target))}[/] ({run.task})"
     )
     for notice in run.notices:
-        console.print(f"  [yellow]note:[/] {notice}")
+        console.print(f"  [yellow]note:[/] {escape(notice)}")
 
     roles = ", ".join(f"{len(v)} {k}" for k, v in inputs["features"].items() if v)
     console.print(
@@ -34,7 +35,9 @@ def render_run(run: Run, written: list[Path]) -> None:
     )
     if "classes" in inputs:
         total = sum(inputs["classes"].values())
-        balance = ", ".join(f"{k} {v} ({v / total:.0%})" for k, v in inputs["classes"].items())
+        balance = ", ".join(
+            f"{escape(k)} {v} ({v / total:.0%})" for k, v in inputs["classes"].items()
+        )
         console.print(f"     classes: {balance}")
     else:
         s = inputs["target_stats"]
@@ -68,11 +71,13 @@ def render_run(run: Run, written: list[Path]) -> None:
     )
     if run.plot_paths:
         folder = run.plot_paths[0].parent
-        console.print(f"[bold]Plots:[/] {folder}/ ({', '.join(p.name for p in run.plot_paths)})")
+        console.print(
+            f"[bold]Plots:[/] {escape(str(folder))}/ ({', '.join(p.name for p in run.plot_paths)})"
+        )
     for path in written:
-        console.print(f"[bold]Wrote:[/] {path}")
+        console.print(f"[bold]Wrote:[/] {escape(str(path))}")
     if any(p.suffix == ".py" for p in written):
-        console.print(f"       python {written[0]}   # prints the same scores")
+        console.print(f"       python {escape(str(written[0]))}   # prints the same scores")
 
 
 #: Up to this many columns, `run` shows each column's role and the reason for it.
@@ -93,7 +98,9 @@ def _render_columns(columns: list[dict[str, Any]]) -> None:
         table.add_column(name)
     for c in columns:
         style = "dim" if c["role"] not in ("numeric", "categorical", "text", "target") else ""
-        table.add_row(c["name"], c["role"], str(c["missing"]), c["reason"], style=style)
+        table.add_row(
+            escape(c["name"]), c["role"], str(c["missing"]), escape(c["reason"]), style=style
+        )
     console.print(table)
 
 
@@ -101,7 +108,7 @@ def _render_outputs(outputs: dict[str, Any]) -> None:
     found = outputs.get("importances", [])
     if found:
         method = found[0]["method"]
-        top = ", ".join(f"{r['feature']} {r['importance']:.3f}" for r in found[:6])
+        top = ", ".join(f"{escape(str(r['feature']))} {r['importance']:.3f}" for r in found[:6])
         console.print(f"[bold]Most important[/] ({method}): {top}")
     matrix = outputs.get("confusion_matrix")
     if matrix and len(matrix["labels"]) <= 10:
@@ -112,9 +119,9 @@ def _render_outputs(outputs: dict[str, Any]) -> None:
         table = Table()
         table.add_column("")
         for label in matrix["labels"]:
-            table.add_column(label, justify="right")
+            table.add_column(escape(label), justify="right")
         for label, row in zip(matrix["labels"], matrix["matrix"], strict=True):
-            table.add_row(label, *(str(v) for v in row))
+            table.add_row(escape(label), *(str(v) for v in row))
         console.print(table)
     residuals = outputs.get("residuals")
     if residuals:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -74,7 +75,10 @@ def run(
         str | None, typer.Option(help="Excel sheet name (default: the first).")
     ] = None,
     max_bytes: Annotated[
-        int | None, typer.Option(help="Memory budget for reading a file; larger files are sampled.")
+        str | None,
+        typer.Option(
+            help="Memory budget for reading a file, e.g. 500M or 2G; larger files are sampled."
+        ),
     ] = None,
     db: Annotated[
         str | None,
@@ -101,11 +105,13 @@ def run(
 
     if task is not None and task not in _TASKS:
         raise UsageError(f"--task must be classification or regression. Got {task!r} instead.")
-    for path in (script, notebook, recipe_out):
-        _check_writable(path)
+    script, notebook, recipe_out = _check_outputs(dataset, [script, notebook, recipe_out])
     if impl not in ("sklearn", "scratch"):
         raise UsageError(f"--impl must be sklearn or scratch. Got {impl!r} instead.")
-    read = {"sep": sep, "encoding": encoding, "sheet": sheet, "max_bytes": max_bytes}
+    from tinkerlab.data._readers import parse_size
+
+    budget = parse_size(max_bytes) if max_bytes is not None else None
+    read = {"sep": sep, "encoding": encoding, "sheet": sheet, "max_bytes": budget}
     loading = {
         "target": target,
         "task": task,
@@ -194,36 +200,67 @@ def _run(
         return _api.run(data, model=name, params=params, impl=impl, progress=step, **running)
 
 
-def _check_writable(path: Path | None) -> None:
-    """Fail before the run (not after it) when an output file cannot be written."""
+def _check_outputs(dataset: str, paths: list[Path | None]) -> list[Path | None]:
+    """Fail before the run (not after it) when an output file cannot be written, or would
+    overwrite the data or another output. Returns the paths with ``~`` expanded."""
     from tinkerlab.exceptions import UsageError
 
-    if path is None:
-        return
-    parent = path.expanduser().resolve().parent
-    if not parent.is_dir():
-        raise UsageError(
-            f"Cannot write {str(path)!r}: the folder {str(parent)!r} does not exist. "
-            "Fix: create it first, or choose another path."
-        )
-    if path.is_dir():
-        raise UsageError(f"Cannot write {str(path)!r}: it is a folder. Fix: name a file.")
+    expanded = [p.expanduser() if p is not None else None for p in paths]
+    given = [p for p in expanded if p is not None]
+    data_file = Path(dataset).expanduser().resolve()
+    seen: set[Path] = set()
+    for path in given:
+        resolved = path.resolve()
+        if resolved == data_file:
+            raise UsageError(
+                f"Refusing to write {str(path)!r}: it is the data file being read, and writing "
+                "it would destroy your data. Fix: name another file, e.g. --script train.py"
+            )
+        if resolved in seen:
+            raise UsageError(
+                f"Two outputs name the same file {str(path)!r}. Fix: give each its own."
+            )
+        seen.add(resolved)
+        if path.is_dir():
+            raise UsageError(f"Cannot write {str(path)!r}: it is a folder. Fix: name a file.")
+        if not resolved.parent.is_dir():
+            raise UsageError(
+                f"Cannot write {str(path)!r}: the folder {str(resolved.parent)!r} does not exist. "
+                "Fix: create it first, or choose another path."
+            )
+        if not os.access(resolved.parent, os.W_OK) or (
+            resolved.exists() and not os.access(resolved, os.W_OK)
+        ):
+            raise UsageError(
+                f"Cannot write {str(path)!r}: permission denied. Fix: choose a path you can write."
+            )
+    return expanded
 
 
 def _write_outputs(
     result: Run, script: Path | None, notebook: Path | None, recipe_out: Path | None
 ) -> list[Path]:
-    written = []
+    """Write the files the run was asked for, each atomically (a temporary file, renamed)."""
+    from tinkerlab.exceptions import UsageError
+
+    texts: list[tuple[Path, str]] = []
     if script is not None:
-        script.write_text(result.script(), encoding="utf-8")
-        written.append(script)
+        texts.append((script, result.script()))
     if notebook is not None:
-        notebook.write_text(result.notebook(), encoding="utf-8")
-        written.append(notebook)
+        texts.append((notebook, result.notebook()))
     if recipe_out is not None:
         as_json = recipe_out.suffix.lower() == ".json"
-        recipe_out.write_text(
-            result.recipe.to_json() if as_json else result.recipe.to_toml(), encoding="utf-8"
-        )
-        written.append(recipe_out)
-    return written
+        texts.append((recipe_out, result.recipe.to_json() if as_json else result.recipe.to_toml()))
+    for path, text in texts:
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(path)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            recorded = f"Run #{result.id} was recorded; " if result.id is not None else ""
+            raise UsageError(
+                f"{recorded}writing {str(path)!r} failed: {error.strerror or error}. "
+                "Fix: choose a path you can write and run again."
+            ) from None
+    return [path for path, _ in texts]

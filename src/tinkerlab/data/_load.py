@@ -75,7 +75,7 @@ def load(
         Excel sheet (name or 0-based position); the first if not given.
     max_bytes : int, optional
         Memory the table may take; a larger file is read as a random sample of its rows.
-        Defaults to ``TINKERLAB_MAX_BYTES`` or a quarter of the available memory.
+        Defaults to ``TINKERLAB_MAX_BYTES`` or a quarter of the machine's RAM.
 
     Returns
     -------

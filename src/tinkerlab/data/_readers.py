@@ -87,7 +87,7 @@ EXPANSION: dict[Format, float] = {
 COMPRESSED_EXPANSION = 5.0
 #: Rows per chunk when sampling a large CSV file.
 CHUNK_ROWS = 100_000
-#: Share of available memory a table may take when TINKERLAB_MAX_BYTES is not set.
+#: Share of the machine's RAM a table may take when TINKERLAB_MAX_BYTES is not set.
 MEMORY_SHARE = 0.25
 
 _TEXT_FORMATS: tuple[Format, ...] = ("csv", "json", "jsonl")
@@ -127,7 +127,11 @@ def human_size(n_bytes: float) -> str:
 
 
 def default_max_bytes() -> int:
-    """Memory a table may take: ``TINKERLAB_MAX_BYTES`` or a quarter of the available RAM."""
+    """Memory a table may take: ``TINKERLAB_MAX_BYTES`` or a quarter of the machine's RAM.
+
+    The machine's total RAM, not what happens to be free right now: the same command must
+    read the same rows every time, or a seed would not make a run repeatable.
+    """
     from_env = os.environ.get("TINKERLAB_MAX_BYTES")
     if from_env:
         try:
@@ -135,7 +139,7 @@ def default_max_bytes() -> int:
         except DatasetError as error:
             raise DatasetError(f"TINKERLAB_MAX_BYTES is set to {from_env!r}. {error}") from None
     try:
-        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        available = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, ValueError, OSError):  # not a POSIX system: assume 4 GB
         available = 4 * 1024**3
     return int(available * MEMORY_SHARE)

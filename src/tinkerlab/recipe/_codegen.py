@@ -48,19 +48,20 @@ def _columns_code(recipe: Recipe) -> str:
     lines = [f"TARGET = {literal(recipe.target)}"]
     if len(recipe.numeric) > _LONG_LIST:
         others = [recipe.target, *recipe.categorical, *recipe.text, *recipe.unused]
-        lines.append(f"NOT_NUMERIC = {_list(others)}")
+        lines.append(f"NOT_NUMERIC = {_list(others, len('NOT_NUMERIC = '))}")
         lines.append("NUMERIC = [c for c in frame.columns if c not in NOT_NUMERIC]")
     else:
-        lines.append(f"NUMERIC = {_list(recipe.numeric)}")
-    lines.append(f"CATEGORICAL = {_list(recipe.categorical)}")
-    lines.append(f"TEXT = {_list(recipe.text)}")
+        lines.append(f"NUMERIC = {_list(recipe.numeric, len('NUMERIC = '))}")
+    lines.append(f"CATEGORICAL = {_list(recipe.categorical, len('CATEGORICAL = '))}")
+    lines.append(f"TEXT = {_list(recipe.text, len('TEXT = '))}")
     lines.append("FEATURES = NUMERIC + CATEGORICAL + TEXT")
     return "\n".join(lines)
 
 
-def _list(names: Any) -> str:
+def _list(names: Any, prefix: int) -> str:
+    """A list of column names: on one line if it fits in 88 columns, else one per line."""
     flat = "[" + ", ".join(literal(n) for n in names) + "]"
-    if len(flat) <= 80:
+    if prefix + len(flat) <= 88:
         return flat
     return "[\n" + "".join(f"    {literal(n)},\n" for n in names) + "]"
 
@@ -96,14 +97,14 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
         else ""
     )
     report = (
-        "def report(label, model):\n"
+        "def report(label, estimator):\n"
         '    """Cross-validate on the training split, then fit it and score the test split."""\n'
-        "    cv = cross_validate(model, X_train, y_train, cv=cv_splitter, scoring=scorers)\n"
-        "    model.fit(X_train, y_train)\n"
+        "    cv = cross_validate(estimator, X_train, y_train, cv=cv_splitter, scoring=scorers)\n"
+        "    estimator.fit(X_train, y_train)\n"
         "    print(label)\n"
         "    for name, (scorer, sign) in SCORING.items():\n"
         '        fold_scores = sign * cv[f"test_{name}"]\n'
-        "        test_score = sign * get_scorer(scorer)(model, X_test, y_test)\n"
+        "        test_score = sign * get_scorer(scorer)(estimator, X_test, y_test)\n"
         "        print(\n"
         f'            f"  {{name:<18}} cv {{fold_scores.mean():.{PRECISION}f}} '
         f'± {{fold_scores.std():.{PRECISION}f}}"\n'
@@ -117,7 +118,7 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
             if recipe.impl == "sklearn"
             else "pandas and scikit-learn, and the model from tinkerlab.scratch: a NumPy "
             "twin of scikit-learn's, written to be read.",
-            "\n".join(sorted(_imports(recipe, program.imports()), key=_import_order)),
+            _import_block(_imports(recipe, program.imports())),
         ),
         Section(
             "Load the data",
@@ -181,22 +182,26 @@ def _imports(recipe: Recipe, needed: set[str]) -> set[str]:
     return plain | {f"from {m} import {', '.join(sorted(n))}" for m, n in by_module.items()}
 
 
-def _import_order(line: str) -> tuple[int, str]:
-    """The standard library first, then pandas, then scikit-learn (as isort would)."""
-    if line == "import warnings":
-        return (0, line)
-    return (1 if line.startswith("import ") else 2, line)
+def _import_block(lines: set[str]) -> str:
+    """Imports grouped as isort does: the standard library, third parties, then tinkerlab."""
+    stdlib = sorted(line for line in lines if line == "import warnings")
+    ours = sorted(line for line in lines if line.startswith("from tinkerlab"))
+    third = [line for line in lines if line not in stdlib and line not in ours]
+    third.sort(key=lambda line: (not line.startswith("import "), line))
+    return "\n\n".join("\n".join(group) for group in (stdlib, third, ours) if group)
 
 
 def render_script(
     recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str, header: str
 ) -> str:
     """The recipe as a standalone Python script with ``# %%`` cells."""
-    parts = [f'"""{header}\n"""\n']
+    docstring = header.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    script = f'"""{docstring}\n"""\n'
     for i, section in enumerate(sections(recipe, metrics, reading_code), start=1):
         comment = "\n".join(f"# {line}" if line else "#" for line in _wrap(section.text))
-        parts.append(f"# %% {i}. {section.title}\n{comment}\n{section.code}\n")
-    return "\n\n".join(parts)
+        gap = "\n\n" if "\ndef " in f"\n{section.code}" else "\n"  # PEP 8: 2 lines before a def
+        script += f"{gap}# %% {i}. {section.title}\n{comment}\n{section.code}\n"
+    return script
 
 
 def render_notebook(

@@ -24,7 +24,7 @@ import tomllib
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-from tinkerlab.data._dataset import Source
+from tinkerlab.data import Source
 from tinkerlab.exceptions import RecipeError
 from tinkerlab.recipe.models import Impl, Task, default_model, get_model
 
@@ -74,7 +74,7 @@ class Preprocessing:
 class Recipe:
     """Everything needed to repeat a run: data, columns, pipeline, evaluation and seed."""
 
-    dataset: str  # what the user named: a built-in ("titanic") or a file path
+    dataset: str  # a built-in's name ("titanic"), a file's absolute path, or "DataFrame"
     source: Source  # how the table is read (format, reader options, fingerprint)
     target: str  # the column to predict
     task: Task  # "classification" or "regression"
@@ -104,6 +104,17 @@ class Recipe:
             for name, v in self.params.items()
         }
         object.__setattr__(self, "params", checked)
+        if (
+            not isinstance(self.seed, int)
+            or isinstance(self.seed, bool)
+            or not (0 <= self.seed < 2**32)
+        ):
+            raise RecipeError(
+                f"The seed must be an int in [0, 2**32 - 1]. Got {self.seed!r} instead. "
+                "Fix: --seed 0"
+            )
+        if not isinstance(self.cv_folds, int) or isinstance(self.cv_folds, bool):
+            raise RecipeError(f"The number of folds must be an int. Got {self.cv_folds!r} instead.")
         if not 2 <= self.cv_folds <= 50:
             raise RecipeError(
                 f"The number of cross-validation folds must be an int in [2, 50]. "
@@ -238,6 +249,13 @@ def _none_back(value: Any) -> Any:
     return value
 
 
+def _dataset_ref(dataset: Dataset) -> str:
+    """How a recipe names its data: the built-in's name, the file's path, or "DataFrame"."""
+    if dataset.source.kind == "builtin":
+        return dataset.name
+    return dataset.source.path or dataset.name or "DataFrame"
+
+
 def make_recipe(
     dataset: Dataset,
     *,
@@ -272,7 +290,7 @@ def make_recipe(
     name = model or default_model(dataset.task, has_text=bool(text))
     used = set(dataset.features()) | {dataset.target}
     return Recipe(
-        dataset=dataset.name if dataset.source.kind == "builtin" else dataset.source.path,
+        dataset=_dataset_ref(dataset),
         source=dataset.source,
         target=dataset.target,
         task=dataset.task,

@@ -54,15 +54,24 @@ def split(recipe: Recipe, X: pd.DataFrame, y: pd.Series[Any]) -> tuple[Any, Any,
             f"Only {len(y)} rows: too few for a {recipe.test_size:.0%} test split and "
             f"{recipe.cv_folds}-fold cross-validation. Fix: use more rows, or --cv 2."
         )
-    return tuple(
-        train_test_split(
-            X,
-            y,
-            test_size=recipe.test_size,
-            random_state=recipe.seed,
-            stratify=y if classification else None,
-        )
+    X_train, X_test, y_train, y_test = train_test_split(
+        X,
+        y,
+        test_size=recipe.test_size,
+        random_state=recipe.seed,
+        stratify=y if classification else None,
     )
+    if classification:
+        # Per-class scores on the test split (ROC AUC over every class) need every class there.
+        absent = sorted(set(y) - set(y_test), key=str)
+        if absent:
+            raise SchemaError(
+                f"The {recipe.test_size:.0%} test split has no row of class "
+                f"{', '.join(repr(str(c)) for c in absent[:5])}: too rare to be tested. "
+                f"Fix: a larger test split (--test-size {min(0.5, recipe.test_size + 0.1):.1f}), "
+                "more rows, or drop or merge the rare classes."
+            )
+    return X_train, X_test, y_train, y_test
 
 
 def splitter(recipe: Recipe) -> Any:
@@ -212,11 +221,11 @@ def _check_class_counts(recipe: Recipe, y: pd.Series[Any]) -> None:
     # After the stratified split the training part keeps about (1 - test_size) of each class.
     in_train = int(np.floor(n * (1 - recipe.test_size)))
     if n < 2 or in_train < recipe.cv_folds:
-        few = ", ".join(
-            f"'{c}' ({int(k)})"
-            for c, k in counts.items()
-            if k * (1 - recipe.test_size) < recipe.cv_folds
-        )
+        rare = [
+            (c, int(k)) for c, k in counts.items() if k * (1 - recipe.test_size) < recipe.cv_folds
+        ]
+        few = ", ".join(f"'{c}' ({k})" for c, k in rare[:5])
+        few += f" and {len(rare) - 5} more" if len(rare) > 5 else ""
         raise SchemaError(
             f"Class '{rarest}' of {recipe.target!r} has only {n} rows, about {in_train} after "
             f"holding out the test split, but {recipe.cv_folds}-fold stratified cross-validation "
