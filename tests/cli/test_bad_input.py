@@ -250,3 +250,58 @@ def test_scratch_only_knob_on_sklearn_impl(bad):
     message = bad("run", "iris", "--model", "logistic_regression", "--set", "learning_rate=1")
     assert "learning_rate" in message
     assert "Valid parameters" in message
+
+
+def test_rich_markup_in_user_text_is_printed_literally(bad):
+    message = bad("run", "iris", "--target", "[/]")
+    assert "'[/]'" in message
+
+
+def test_markup_in_a_note_does_not_break_show(cli):
+    assert cli("run", "iris", "--model", "knn").code == 0
+    assert cli("journal", "note", "1", "[/] [bold]oops").code == 0
+    shown = cli("journal", "show", "1")
+    assert shown.code == 0
+    assert "[/] [bold]oops" in shown.out
+
+
+def test_script_may_not_overwrite_the_data_file(bad, tmp_path):
+    path = write(tmp_path / "q.csv", table(60))
+    message = bad("run", path, "--target", "label", "--script", path)
+    assert "destroy your data" in message
+    assert (tmp_path / "q.csv").read_text().startswith("size,weight,label")
+
+
+def test_group_options_before_a_subcommand_are_refused(bad):
+    message = bad("journal", "--db", "sqlite:////tmp/other.sqlite", "show", "1")
+    assert "after it" in message
+
+
+def test_class_missing_from_the_test_split(bad, tmp_path):
+    labels = ["a"] * 60 + ["b"] * 60 + ["c", "d", "e", "f"] * 3
+    text = "x,z,y\n" + "".join(f"{i},{i % 5},{label}\n" for i, label in enumerate(labels))
+    message = bad("run", write(tmp_path / "rare2.csv", text), "--target", "y", "--cv", "2")
+    assert "test split has no row of class" in message
+    assert "--test-size" in message
+
+
+def test_seed_out_of_range(bad):
+    message = bad("run", "iris", "--seed", "-1")
+    assert "Got -1" in message
+
+
+def test_max_bytes_accepts_human_sizes(cli, tmp_path):
+    path = write(tmp_path / "big.csv", table(3000))
+    result = cli(
+        "run",
+        path,
+        "--target",
+        "label",
+        "--model",
+        "knn",
+        "--max-bytes",
+        "20K",
+        "--no-record",
+        "--json",
+    )
+    assert result.code == 0, result.err

@@ -134,3 +134,45 @@ def test_notebook_executes_to_the_same_numbers(tmp_path):
         if output.get("name") == "stdout"
     )
     assert_same_numbers(run, printed)
+
+
+def test_backslash_in_the_data_path_still_gives_valid_python(tmp_path):
+    folder = tmp_path / "d\\Nata"
+    folder.mkdir()
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"x": rng.normal(size=80), "y": rng.choice(["u", "v"], 80)})
+    frame.to_csv(folder / "q.csv", index=False)
+    run = tl.run(folder / "q.csv", target="y", model="knn", record=False)
+    assert_same_numbers(run, script_output(run, tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("dataset", "model", "impl"),
+    [
+        ("titanic", "random_forest", "sklearn"),
+        ("faces", "knn", "sklearn"),
+        ("reviews", "logistic_regression", "sklearn"),
+        ("diabetes", "ridge", "scratch"),
+    ],
+)
+def test_generated_scripts_pass_our_own_lint(dataset, model, impl, tmp_path):
+    path = tmp_path / "train.py"
+    path.write_text(tl.run(dataset, model=model, impl=impl, record=False).script())
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--no-cache",
+            "--isolated",
+            "--line-length",
+            "100",
+            "--select",
+            "E,F,W,I,B",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout

@@ -197,19 +197,30 @@ class Recipe:
         return cls.from_dict(json.loads(text))
 
     def to_toml(self) -> str:
-        """The recipe as TOML. ``None`` is written as the string ``"none"`` (TOML has no null)."""
+        """The recipe as TOML.
+
+        TOML has no null: a ``None`` knob value or preprocessing setting is written as the
+        string ``"none"`` (where no column name can be confused with it), and other
+        ``None`` fields are left out, so their defaults, ``None``, come back.
+        """
         data = self.to_dict()
         tables = {k: data.pop(k) for k in ("params", "preprocessing", "source")}
-        lines = [f"{k} = {_toml_value(v)}" for k, v in data.items()]
+        lines = [f"{k} = {_toml_value(v)}" for k, v in data.items() if v is not None]
         for name, table in tables.items():
+            keep_none = name in _NONE_AS_TEXT
             lines += ["", f"[{name}]"]
             lines += [
-                f"{k} = {_toml_value(v)}" for k, v in table.items() if not isinstance(v, dict)
+                f"{_toml_key(k)} = {_toml_value(v)}"
+                for k, v in table.items()
+                if not isinstance(v, dict) and (v is not None or keep_none)
             ]
             for k, v in table.items():
                 if isinstance(v, dict):
-                    lines += ["", f"[{name}.{k}]"] + [
-                        f"{kk} = {_toml_value(vv)}" for kk, vv in v.items()
+                    lines += ["", f"[{name}.{_toml_key(k)}]"]
+                    lines += [
+                        f"{_toml_key(kk)} = {_toml_value(vv)}"
+                        for kk, vv in v.items()
+                        if vv is not None
                     ]
         return "\n".join(lines) + "\n"
 
@@ -220,7 +231,23 @@ class Recipe:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise RecipeError(f"The recipe file is not valid TOML: {error}.") from None
-        return cls.from_dict(_none_back(data))
+        for name in _NONE_AS_TEXT:
+            table = data.get(name, {})
+            data[name] = {k: None if v == "none" else v for k, v in table.items()}
+        return cls.from_dict(data)
+
+
+#: Tables whose values may be None, written as "none": knob values and preprocessing.
+_NONE_AS_TEXT = ("params", "preprocessing")
+
+
+def _toml_key(key: str) -> str:
+    """A bare key when TOML allows one, else a quoted key."""
+    bare = (
+        key.replace("_", "").replace("-", "").isascii()
+        and key.replace("_", "").replace("-", "").isalnum()
+    )
+    return key if bare else _toml_value(key)
 
 
 def _toml_value(value: Any) -> str:
@@ -233,20 +260,11 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, dict):
-        return (
-            "{" + ", ".join(f"{json.dumps(k)} = {_toml_value(v)}" for k, v in value.items()) + "}"
-        )
-    return json.dumps(str(value))  # a JSON string is a valid TOML basic string
-
-
-def _none_back(value: Any) -> Any:
-    if value == "none":
-        return None
-    if isinstance(value, dict):
-        return {k: _none_back(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_none_back(v) for v in value]
-    return value
+        items = (f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    # A JSON string is a valid TOML basic string; keep non-ASCII characters as they are
+    # (JSON would escape an emoji as a surrogate pair, which TOML rejects).
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _dataset_ref(dataset: Dataset) -> str:
