@@ -15,7 +15,7 @@ import sys
 
 import typer
 
-from tinkerlab.cli import _datasets, _journal, _models, _run
+from tinkerlab.cli import _datasets, _journal, _models, _run, _scratch
 
 app = typer.Typer(
     name="tinkerlab",
@@ -34,6 +34,7 @@ app.command("datasets")(_datasets.datasets)
 app.command("models")(_models.models)
 app.command("run")(_run.run)
 app.add_typer(_journal.app, name="journal")
+app.add_typer(_scratch.app, name="scratch")
 
 
 def main(argv: list[str] | None = None) -> None:

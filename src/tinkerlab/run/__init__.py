@@ -11,6 +11,21 @@ True
 from __future__ import annotations
 
 from tinkerlab.run._execute import Progress, execute, prepare_frame, split, splitter
+from tinkerlab.run._ladder import Ladder, LadderStep, ladder
 from tinkerlab.run._run import Run
+from tinkerlab.run._twin import TwinComparison, compare_twin, twin_table
 
-__all__ = ["Progress", "Run", "execute", "prepare_frame", "split", "splitter"]
+__all__ = [
+    "Ladder",
+    "LadderStep",
+    "Progress",
+    "Run",
+    "TwinComparison",
+    "compare_twin",
+    "execute",
+    "ladder",
+    "prepare_frame",
+    "split",
+    "splitter",
+    "twin_table",
+]
