@@ -8,19 +8,32 @@ import pytest
 import tinkerlab as tl
 
 
-def test_run_records_and_journal_stays_callable():
+def test_run_records_and_the_journal_has_it():
     r = tl.run("iris", model="knn")
     assert r.id == 1
     assert r.plot_paths
-    import tinkerlab.journal  # importing the sub-package must not shadow the verb
-    import tinkerlab.run  # noqa: F401
-
-    assert callable(tl.run)
-    assert callable(tl.journal)
-    with tl.journal() as journal:
+    with tl.open_journal() as journal:
         assert journal.get_run(1).metrics["accuracy"]["test"] == pytest.approx(
             r.metrics["accuracy"]["test"]
         )
+
+
+def test_sub_packages_do_not_shadow_the_verbs():
+    import importlib
+
+    runner = importlib.import_module("tinkerlab.runner")
+    journal = importlib.import_module("tinkerlab.journal")
+    assert callable(tl.run)
+    assert callable(tl.open_journal)
+    assert runner.execute is not None
+    assert journal.Journal is not None
+
+
+def test_loading_options_with_a_loaded_dataset_are_refused():
+    from tinkerlab.exceptions import InputError
+
+    with pytest.raises(InputError, match="target"):
+        tl.run(tl.load("iris"), target="sepal length (cm)", record=False)
 
 
 def test_run_accepts_a_dataframe_and_a_dataset():
@@ -36,7 +49,7 @@ def test_recipe_round_trips_and_reruns_to_the_same_numbers():
     assert recipe == first.recipe
     assert tl.Recipe.from_json(first.recipe.to_json()) == first.recipe
     from tinkerlab.data import Dataset
-    from tinkerlab.run import execute
+    from tinkerlab.runner import execute
 
     again = execute(recipe, tl.load(recipe.dataset))
     assert again.metrics == first.metrics

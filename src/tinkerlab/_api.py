@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from tinkerlab.data import Dataset, DatasetInfo
     from tinkerlab.journal import Journal
-    from tinkerlab.run import Progress, Run
+    from tinkerlab.runner import Progress, Run
 
 
 def datasets() -> list[DatasetInfo]:
@@ -115,7 +115,7 @@ def run(
     from tinkerlab.data import Dataset
     from tinkerlab.exceptions import InputError
     from tinkerlab.recipe import make_recipe
-    from tinkerlab.run import execute
+    from tinkerlab.runner import execute
 
     loading = {
         "target": target,
@@ -134,7 +134,7 @@ def run(
                 f"Fix: tl.run(tl.load(..., {given[0]}=...)), or pass the name or file instead."
             )
     # Open the journal first: a bad database URL should fail before minutes of training.
-    store = journal(db) if record else None
+    store = open_journal(db) if record else None
     try:
         tick = time.perf_counter()
         data = dataset if isinstance(dataset, Dataset) else load(dataset, **loading)
@@ -160,7 +160,7 @@ def run(
     return result
 
 
-def journal(db: str | None = None) -> Journal:
+def open_journal(db: str | None = None) -> Journal:
     """Open the journal: every run, note and question so far (a context manager)."""
     from tinkerlab.journal import Journal
 

@@ -64,7 +64,7 @@ def list_runs(
     """
     from tinkerlab import _api
 
-    with _api.journal(db) as store:
+    with _api.open_journal(db) as store:
         entries = store.list_runs(limit=limit, dataset=dataset)
         total = store.count_runs()
     if json_out:
@@ -121,7 +121,7 @@ def show(
     """
     from tinkerlab import _api
 
-    with _api.journal(db) as store:
+    with _api.open_journal(db) as store:
         entry = store.get_run(run_id)
         notes = store.notes(run_id)
         questions = store.questions(run_id)
@@ -186,7 +186,7 @@ def note(
     """
     from tinkerlab import _api
 
-    with _api.journal(db) as store:
+    with _api.open_journal(db) as store:
         entry = store.add_note(run_id, text)
     if json_out:
         print_json(
@@ -214,7 +214,7 @@ def ask(
     """
     from tinkerlab import _api
 
-    with _api.journal(db) as store:
+    with _api.open_journal(db) as store:
         entry = store.add_question(question, run_id=run_id)
     if json_out:
         print_json(
@@ -244,7 +244,7 @@ def questions(
     """
     from tinkerlab import _api
 
-    with _api.journal(db) as store:
+    with _api.open_journal(db) as store:
         entries = store.questions(run_id)
     if json_out:
         print_json(

@@ -11,7 +11,7 @@ from rich.table import Table
 from tinkerlab.cli._output import console
 
 if TYPE_CHECKING:
-    from tinkerlab.run import Run
+    from tinkerlab.runner import Run
 
 
 def render_run(run: Run, written: list[Path]) -> None:

@@ -11,7 +11,7 @@ import typer
 from tinkerlab.cli._output import console, print_json, progress
 
 if TYPE_CHECKING:
-    from tinkerlab.run import Run
+    from tinkerlab.runner import Run
 
 _TASKS = ("classification", "regression")
 

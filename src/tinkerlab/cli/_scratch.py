@@ -31,7 +31,7 @@ def list_twins(json_out: _Json = False) -> None:
 
     Example:  tinkerlab scratch list --json
     """
-    from tinkerlab.run._twin import twin_table
+    from tinkerlab.runner._twin import twin_table
 
     rows = twin_table()
     if json_out:
@@ -70,7 +70,7 @@ def show(
 
     Example:  tinkerlab scratch show mlp_classifier
     """
-    from tinkerlab.run._twin import DOCS, resolve_twin, source_files, twin_table
+    from tinkerlab.runner._twin import DOCS, resolve_twin, source_files, twin_table
 
     name = resolve_twin(name)
     row = next(r for r in twin_table() if r["name"] == name)
@@ -105,7 +105,7 @@ def compare(
 
     Example:  tinkerlab scratch compare logistic_regression breast_cancer
     """
-    from tinkerlab.run._twin import compare_twin
+    from tinkerlab.runner._twin import compare_twin
 
     result = compare_twin(name, dataset, seed=seed)
     if json_out:
@@ -151,7 +151,7 @@ def ladder(
 
     Example:  tinkerlab scratch ladder digits --epochs 50 --plot ladder.png
     """
-    from tinkerlab.run._ladder import ladder as climb
+    from tinkerlab.runner._ladder import ladder as climb
 
     with _rung_bars(enabled=not json_out) as tick:
         result = climb(dataset, seed=seed, epochs=epochs, progress=tick)

@@ -28,8 +28,8 @@ class RecipeLike(Protocol):
 class RunLike(Protocol):
     """What :meth:`Journal.record_run` reads from a run.
 
-    The journal sits above ``tinkerlab.run`` in the layers but does not import it: any object
-    with these attributes can be recorded (``tinkerlab.run``'s Run has them all). Properties
+    The journal sits above ``tinkerlab.runner`` in the layers but does not import it: any object
+    with these attributes can be recorded (``tinkerlab.runner``'s Run has them all). Properties
     rather than plain attributes let frozen dataclasses match too.
     """
 

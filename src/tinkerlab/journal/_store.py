@@ -93,7 +93,7 @@ class Journal:
         Parameters
         ----------
         run : RunLike
-            A finished run (``tinkerlab.run``'s Run, or anything with the same attributes).
+            A finished run (``tinkerlab.runner``'s Run, or anything with the same attributes).
 
         Returns
         -------
@@ -313,7 +313,7 @@ def _run_row(run: RunLike) -> tuple[RunRow, dict[str, bytes]]:
     if missing:
         raise InputError(
             f"record_run() needs a finished run; the {type(run).__name__} given has no "
-            f"{', '.join(missing)}. Pass the Run that tinkerlab.run returns."
+            f"{', '.join(missing)}. Pass the Run that tinkerlab.runner returns."
         )
     to_dict = getattr(run.recipe, "to_dict", None)
     if not callable(to_dict):

@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from tinkerlab.exceptions import RecipeError
-from tinkerlab.run._twin import count_lines
+from tinkerlab.runner._twin import count_lines
 
 #: The image datasets the ladder climbs on.
 LADDER_DATASETS = ("faces", "digits")

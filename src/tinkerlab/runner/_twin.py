@@ -106,7 +106,7 @@ CASES: dict[str, TwinCase] = {
 }
 
 #: How parity with scikit-learn is established for each twin: the test file and what it checks.
-#: Nothing here is run at run time; tests/run/test_twin.py checks each file exists.
+#: Nothing here is run at run time; tests/runner/test_twin.py checks each file exists.
 PARITY: dict[str, tuple[str, str]] = {
     "linear_regression": (
         "tests/scratch/test_scratch_linear_models.py",

@@ -12,7 +12,7 @@ import tinkerlab as tl
 from tinkerlab.data import load
 from tinkerlab.exceptions import SchemaError
 from tinkerlab.recipe import make_recipe
-from tinkerlab.run import execute
+from tinkerlab.runner import execute
 
 
 @pytest.fixture(scope="module")

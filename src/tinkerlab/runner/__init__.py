@@ -10,10 +10,10 @@ True
 
 from __future__ import annotations
 
-from tinkerlab.run._execute import Progress, execute, prepare_frame, split, splitter
-from tinkerlab.run._ladder import Ladder, LadderStep, ladder
-from tinkerlab.run._run import Run
-from tinkerlab.run._twin import TwinComparison, compare_twin, twin_table
+from tinkerlab.runner._execute import Progress, execute, prepare_frame, split, splitter
+from tinkerlab.runner._ladder import Ladder, LadderStep, ladder
+from tinkerlab.runner._run import Run
+from tinkerlab.runner._twin import TwinComparison, compare_twin, twin_table
 
 __all__ = [
     "Ladder",

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from tinkerlab.exceptions import RecipeError
-from tinkerlab.run._ladder import TORCH_HINT, Ladder, TorchMLPClassifier, ladder
-from tinkerlab.run._twin import count_lines, source_files
+from tinkerlab.runner._ladder import TORCH_HINT, Ladder, TorchMLPClassifier, ladder
+from tinkerlab.runner._twin import count_lines, source_files
 
 EPOCHS = 10  # enough for every rung to beat the baseline on faces; keeps the tests quick
 NUMPY_STEPS = (1, 2, 3, 5)  # everything but PyTorch
@@ -117,7 +117,7 @@ def test_with_torch_the_torch_rung_trains_like_the_others(faces: Ladder) -> None
 
 def test_torch_net_has_the_layers_of_the_scratch_net() -> None:
     torch = pytest.importorskip("torch")
-    from tinkerlab.run._ladder import NetSettings
+    from tinkerlab.runner._ladder import NetSettings
 
     X = np.random.default_rng(0).normal(size=(40, 6))
     y = np.array(["a", "b"] * 20)
@@ -134,7 +134,7 @@ def test_on_digits_our_deep_net_and_sklearns_are_the_same_computation() -> None:
     from sklearn.preprocessing import StandardScaler
 
     from tinkerlab.data import load
-    from tinkerlab.run._ladder import NetSettings, _rungs
+    from tinkerlab.runner._ladder import NetSettings, _rungs
 
     digits = load("digits")
     X = StandardScaler().fit_transform(digits.X.to_numpy(dtype=float)[:400])

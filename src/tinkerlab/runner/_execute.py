@@ -22,9 +22,9 @@ import pandas as pd
 
 from tinkerlab.exceptions import SchemaError
 from tinkerlab.recipe import Metric, build_pipeline, metrics_for
-from tinkerlab.run._explain import describe_inputs, describe_outputs, importances
-from tinkerlab.run._plots import render_plots
-from tinkerlab.run._run import Run
+from tinkerlab.runner._explain import describe_inputs, describe_outputs, importances
+from tinkerlab.runner._plots import render_plots
+from tinkerlab.runner._run import Run
 
 if TYPE_CHECKING:
     from tinkerlab.data import Dataset

@@ -11,7 +11,7 @@ import pytest
 
 from tinkerlab.data import load
 from tinkerlab.exceptions import RecipeError, UsageError
-from tinkerlab.run._twin import (
+from tinkerlab.runner._twin import (
     CASES,
     PARITY,
     _agreement,
