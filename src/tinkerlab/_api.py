@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from tinkerlab.data import Dataset, DatasetInfo
     from tinkerlab.journal import Journal
+    from tinkerlab.recipe import Recipe
     from tinkerlab.runner import Progress, Run
 
 
@@ -58,7 +59,7 @@ def load(
 
 
 def run(
-    dataset: str | Path | pd.DataFrame | Dataset,
+    dataset: str | Path | pd.DataFrame | Dataset | Recipe,
     *,
     target: str | None = None,
     task: str | None = None,
@@ -81,8 +82,9 @@ def run(
 
     Parameters
     ----------
-    dataset : str, path, DataFrame or Dataset
-        A built-in name (``"titanic"``; see :func:`datasets`), a file, or a table.
+    dataset : str, path, DataFrame, Dataset or Recipe
+        A built-in name (``"titanic"``; see :func:`datasets`), a file, or a table; or a
+        stored :class:`~tinkerlab.recipe.Recipe` to run again exactly as it says.
     target, task : str, optional
         The column to predict and ``"classification"``/``"regression"`` (inferred if omitted).
     model : str, optional
@@ -114,7 +116,7 @@ def run(
 
     from tinkerlab.data import Dataset
     from tinkerlab.exceptions import InputError
-    from tinkerlab.recipe import make_recipe
+    from tinkerlab.recipe import Recipe, load_recipe_data, make_recipe
     from tinkerlab.runner import execute
 
     loading = {
@@ -126,28 +128,36 @@ def run(
         "numeric": tuple(numeric),
         **read_options,
     }
-    if isinstance(dataset, Dataset):
+    if isinstance(dataset, Dataset | Recipe):
         given = sorted(k for k, v in loading.items() if v not in (None, ()))
+        what = (
+            "this dataset is already loaded"
+            if isinstance(dataset, Dataset)
+            else ("a recipe names its own data")
+        )
         if given:
             raise InputError(
-                f"{', '.join(given)} only apply when loading; this dataset is already loaded. "
+                f"{', '.join(given)} only apply when loading; {what}. "
                 f"Fix: tl.run(tl.load(..., {given[0]}=...)), or pass the name or file instead."
             )
     # Open the journal first: a bad database URL should fail before minutes of training.
     store = open_journal(db) if record else None
     try:
         tick = time.perf_counter()
-        data = dataset if isinstance(dataset, Dataset) else load(dataset, **loading)
+        if isinstance(dataset, Recipe):
+            recipe, data = dataset, load_recipe_data(dataset)
+        else:
+            data = dataset if isinstance(dataset, Dataset) else load(dataset, **loading)
+            recipe = make_recipe(
+                data,
+                model=model,
+                params=dict(params or {}),
+                impl=impl,  # type: ignore[arg-type]
+                cv_folds=cv,
+                test_size=test_size,
+                seed=seed,
+            )
         load_time = time.perf_counter() - tick
-        recipe = make_recipe(
-            data,
-            model=model,
-            params=dict(params or {}),
-            impl=impl,  # type: ignore[arg-type]
-            cv_folds=cv,
-            test_size=test_size,
-            seed=seed,
-        )
         result = execute(recipe, data, progress=progress)
         result.timings["load"] = load_time
         if store is not None:

@@ -166,3 +166,54 @@ def test_journal_db_option_selects_another_database(cli, tmp_path):
     assert cli("run", "iris", "--model", "knn", "--db", url).code == 0
     assert json.loads(cli("journal", "--json").out) == []
     assert len(json.loads(cli("journal", "--json", "--db", url).out)) == 1
+
+
+def test_a_recipe_file_runs_again_to_the_same_numbers(cli, tmp_path):
+    recipe = tmp_path / "recipe.toml"
+    first = cli(
+        "run",
+        "titanic",
+        "--model",
+        "decision_tree",
+        "--set",
+        "max_depth=3",
+        "--recipe-out",
+        str(recipe),
+        "--json",
+    )
+    assert first.code == 0, first.err
+    again = cli("run", "--recipe", str(recipe), "--json")
+    assert again.code == 0, again.err
+    assert json.loads(again.out)["metrics"] == json.loads(first.out)["metrics"]
+    assert json.loads(again.out)["id"] == 2
+
+
+def test_a_recipe_on_a_changed_file_says_so(cli, tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("x,y\n" + "".join(f"{i},{'a' if i % 3 else 'b'}\n" for i in range(60)))
+    recipe = tmp_path / "r.json"
+    assert (
+        cli(
+            "run",
+            str(data),
+            "--target",
+            "y",
+            "--model",
+            "knn",
+            "--recipe-out",
+            str(recipe),
+            "--no-record",
+        ).code
+        == 0
+    )
+    with data.open("a") as f:
+        f.write("".join(f"{i},{'a' if i % 2 else 'b'}\n" for i in range(60, 90)))
+    again = cli("run", "--recipe", str(recipe), "--no-record", "--json")
+    assert again.code == 0, again.err
+    assert any("data changed" in n for n in json.loads(again.out)["notices"])
+
+
+def test_dataset_and_recipe_together_is_bad_input(cli, tmp_path):
+    result = cli("run", "iris", "--recipe", str(tmp_path / "r.toml"))
+    assert result.code == 2
+    assert "not both" in result.message

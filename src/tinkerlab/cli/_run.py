@@ -11,6 +11,7 @@ import typer
 from tinkerlab.cli._output import console, print_json, progress
 
 if TYPE_CHECKING:
+    from tinkerlab.recipe import Recipe
     from tinkerlab.runner import Run
 
 _TASKS = ("classification", "regression")
@@ -18,11 +19,15 @@ _TASKS = ("classification", "regression")
 
 def run(
     dataset: Annotated[
-        str,
+        str | None,
         typer.Argument(
             help="A built-in name (tinkerlab datasets) or a file: CSV, Parquet, JSON lines, Excel."
         ),
-    ],
+    ] = None,
+    recipe: Annotated[
+        Path | None,
+        typer.Option(help="Run a recipe file again (TOML or JSON, from --recipe-out) instead."),
+    ] = None,
     target: Annotated[
         str | None, typer.Option(help="The column to predict (built-ins know theirs).")
     ] = None,
@@ -100,11 +105,35 @@ def run(
       tinkerlab run my.csv --target price --model random_forest --set max_depth=8
 
       tinkerlab run titanic --script train.py --notebook train.ipynb
+
+      tinkerlab run --recipe recipe.toml
     """
     from tinkerlab.exceptions import UsageError
 
     if task is not None and task not in _TASKS:
         raise UsageError(f"--task must be classification or regression. Got {task!r} instead.")
+    if recipe is not None:
+        if dataset is not None:
+            raise UsageError(
+                f"Give a dataset or --recipe, not both (got {dataset!r} and {str(recipe)!r}). "
+                "Fix: tinkerlab run --recipe FILE"
+            )
+        replay = _read_recipe(recipe)
+        script, notebook, recipe_out = _check_outputs(
+            replay.source.path, [script, notebook, recipe_out]
+        )
+        from tinkerlab import _api
+
+        with progress(not json_out, total=6) as step:
+            step(f"loading {replay.source.name}")
+            result = _api.run(replay, record=record, db=db, progress=step)
+        _finish(result, script, notebook, recipe_out, json_out)
+        return
+    if dataset is None:
+        raise UsageError(
+            "Name a dataset: a built-in (tinkerlab datasets) or a file. "
+            "Fix: tinkerlab run titanic, or tinkerlab run my.csv --target price"
+        )
     script, notebook, recipe_out = _check_outputs(dataset, [script, notebook, recipe_out])
     if impl not in ("sklearn", "scratch"):
         raise UsageError(f"--impl must be sklearn or scratch. Got {impl!r} instead.")
@@ -130,6 +159,17 @@ def run(
         running={"cv": cv, "test_size": test_size, "seed": seed, "record": record, "db": db},
         show_progress=not json_out,
     )
+    _finish(result, script, notebook, recipe_out, json_out)
+
+
+def _finish(
+    result: Run,
+    script: Path | None,
+    notebook: Path | None,
+    recipe_out: Path | None,
+    json_out: bool,
+) -> None:
+    """Write the files asked for, then show the run (or print it as JSON)."""
     written = _write_outputs(result, script, notebook, recipe_out)
     if json_out:
         data = result.to_dict()
@@ -139,6 +179,23 @@ def run(
     from tinkerlab.cli._render import render_run
 
     render_run(result, written)
+
+
+def _read_recipe(path: Path) -> Recipe:
+    """A Recipe from a TOML or JSON file, with a clear error when it is not one."""
+    from tinkerlab.exceptions import UsageError
+    from tinkerlab.recipe import Recipe
+
+    try:
+        text = path.expanduser().read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(
+            f"Cannot read the recipe {str(path)!r}: {error.strerror or error}. "
+            "Fix: write one with tinkerlab run DATASET --recipe-out recipe.toml"
+        ) from None
+    if path.suffix.lower() == ".json":
+        return Recipe.from_json(text)
+    return Recipe.from_toml(text)
 
 
 def quickstart(

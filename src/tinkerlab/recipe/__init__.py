@@ -12,6 +12,7 @@ from tinkerlab.recipe._codegen import PRECISION, render_notebook, render_script
 from tinkerlab.recipe._metrics import Metric, metrics_for
 from tinkerlab.recipe._pipeline import build_pipeline, build_program
 from tinkerlab.recipe._recipe import RECIPE_FORMAT, Preprocessing, Recipe, make_recipe
+from tinkerlab.recipe._replay import load_recipe_data
 from tinkerlab.recipe.models import (
     MODELS,
     Knob,
@@ -35,6 +36,7 @@ __all__ = [
     "build_program",
     "default_model",
     "get_model",
+    "load_recipe_data",
     "make_recipe",
     "metrics_for",
     "models_for",
