@@ -190,7 +190,7 @@ def test_a_recipe_file_runs_again_to_the_same_numbers(cli, tmp_path):
 
 def test_a_recipe_on_a_changed_file_says_so(cli, tmp_path):
     data = tmp_path / "d.csv"
-    data.write_text("x,y\n" + "".join(f"{i},{'a' if i % 3 else 'b'}\n" for i in range(60)))
+    data.write_text("x,y\n" + "".join(f"{i % 7},{'a' if i % 3 else 'b'}\n" for i in range(60)))
     recipe = tmp_path / "r.json"
     assert (
         cli(
@@ -207,7 +207,7 @@ def test_a_recipe_on_a_changed_file_says_so(cli, tmp_path):
         == 0
     )
     with data.open("a") as f:
-        f.write("".join(f"{i},{'a' if i % 2 else 'b'}\n" for i in range(60, 90)))
+        f.write("".join(f"{i % 5},{'a' if i % 2 else 'b'}\n" for i in range(60, 90)))
     again = cli("run", "--recipe", str(recipe), "--no-record", "--json")
     assert again.code == 0, again.err
     assert any("data changed" in n for n in json.loads(again.out)["notices"])

@@ -37,7 +37,15 @@ def load_recipe_data(recipe: Recipe) -> Dataset:
             for theirs, ours in _READ_OPTIONS.items()
             if theirs in source.read_options
         }
-        dataset = load(source.path, target=recipe.target, task=recipe.task, **options)
+        dataset = load(
+            source.path,
+            target=recipe.target,
+            task=recipe.task,
+            numeric=recipe.numeric,
+            categorical=recipe.categorical,
+            text=recipe.text,
+            **options,
+        )
     missing = [c for c in [recipe.target, *recipe.features] if c not in dataset.frame.columns]
     if missing:
         raise RecipeError(
