@@ -217,3 +217,11 @@ def test_dataset_and_recipe_together_is_bad_input(cli, tmp_path):
     result = cli("run", "iris", "--recipe", str(tmp_path / "r.toml"))
     assert result.code == 2
     assert "not both" in result.message
+
+
+def test_plots_live_beside_a_sqlite_journal(cli, tmp_path):
+    url = f"sqlite:///{tmp_path / 'class' / 'j.sqlite'}"
+    (tmp_path / "class").mkdir()
+    data = json.loads(cli("run", "iris", "--model", "knn", "--db", url, "--json").out)
+    assert data["plots"]
+    assert all(p.startswith(str(tmp_path / "class" / "runs")) for p in data["plots"])

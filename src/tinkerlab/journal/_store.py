@@ -17,7 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import func, select
+from sqlalchemy import URL, func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -78,6 +78,7 @@ class Journal:
         self._engine = create_journal_engine(parsed)
         self._writer = self._engine.execution_options(**WRITE_TRANSACTION)
         self._closed = False
+        self.plots_dir: Path = _plots_dir(parsed)
         try:
             with self._database_errors("open"):
                 ensure_head(self._engine)
@@ -108,7 +109,7 @@ class Journal:
             If the database or the plot files cannot be written; then nothing was recorded.
         """
         row, plots = _run_row(run)  # checks every value first: bad input writes nothing
-        runs = runs_dir()
+        runs = self.plots_dir
         final_dir = runs / row.uid
         partial_dir = runs / f"{row.uid}.partial"
         try:
@@ -152,7 +153,7 @@ class Journal:
             query = query.limit(limit)
         with self._database_errors("read"), self._session() as session:
             rows = session.scalars(query).all()
-        runs = runs_dir()
+        runs = self.plots_dir
         return [_run_entry(row, runs) for row in rows]
 
     def get_run(self, run_id: int) -> RunEntry:
@@ -162,7 +163,7 @@ class Journal:
             row = session.get(RunRow, run_id)
         if row is None:
             raise self._no_such_run(run_id)
-        return _run_entry(row, runs_dir())
+        return _run_entry(row, self.plots_dir)
 
     def count_runs(self) -> int:
         """Return how many runs the journal holds."""
@@ -427,3 +428,17 @@ def _tinkerlab_version() -> str:
         return version("tinkerlab")
     except PackageNotFoundError:  # running from a source checkout that was never installed
         return "unknown"
+
+
+def _plots_dir(url: URL) -> Path:
+    """Where run plots live: beside a SQLite journal file, else in TINKERLAB_HOME/runs.
+
+    A PostgreSQL journal shared by a class stores paths to plots on the machine that
+    recorded each run; the files themselves stay on that machine.
+    """
+    database = url.database
+    if url.get_backend_name() == "sqlite" and database and database != ":memory:":
+        folder = Path(database).expanduser().resolve().parent / "runs"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    return runs_dir()
