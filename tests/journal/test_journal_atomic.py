@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from tinkerlab._home import runs_dir
 from tinkerlab.exceptions import JournalError
 from tinkerlab.journal import Journal
 
@@ -22,7 +21,7 @@ def journal(journal_url, make_run):
 
 def _state(journal):
     """What a failed record_run must leave untouched: the rows and the runs folder."""
-    return journal.count_runs(), sorted(p.name for p in runs_dir().rglob("*"))
+    return journal.count_runs(), sorted(p.name for p in journal.plots_dir.rglob("*"))
 
 
 def test_a_failing_plot_write_records_nothing(journal, make_run, monkeypatch):
@@ -40,7 +39,7 @@ def test_a_failing_plot_write_records_nothing(journal, make_run, monkeypatch):
         patch.setattr(Path, "write_bytes", write_bytes_then_fail)
         with pytest.raises(JournalError) as caught:
             journal.record_run(make_run())
-    assert str(caught.value).startswith(f"Could not save the run's plots in {runs_dir()}")
+    assert str(caught.value).startswith(f"Could not save the run's plots in {journal.plots_dir}")
     assert "No space left on device" in str(caught.value)
     assert calls == ["confusion_matrix.png", "roc.png"]
     assert _state(journal) == before
@@ -59,7 +58,7 @@ def test_a_failing_commit_records_nothing(journal, make_run, monkeypatch, failur
 
     def fail_commit(session):
         # By now the row is flushed and the plots renamed into place: both must be undone.
-        seen_at_commit.append(sorted(p.name for p in runs_dir().iterdir()))
+        seen_at_commit.append(sorted(p.name for p in journal.plots_dir.iterdir()))
         raise failure
 
     with monkeypatch.context() as patch:

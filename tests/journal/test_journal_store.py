@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, text
 
-from tinkerlab._home import runs_dir
 from tinkerlab.exceptions import InputError, NotFoundError, UsageError
 from tinkerlab.journal import Journal, RunEntry, RunLike
 
@@ -42,7 +41,7 @@ def test_every_field_round_trips(journal, make_run):
     assert recorded.data_sha256 == "ab" * 32
     assert isinstance(recorded.tinkerlab_version, str)
     assert recorded.tinkerlab_version
-    assert recorded.plots_dir == runs_dir() / recorded.uid
+    assert recorded.plots_dir == journal.plots_dir / recorded.uid
     assert recorded.plot_paths == [
         recorded.plots_dir / "confusion_matrix.png",
         recorded.plots_dir / "roc.png",
@@ -80,7 +79,7 @@ def test_a_run_without_plots_has_no_plot_directory(journal, make_run):
     entry = journal.get_run(journal.record_run(make_run(plots={})).id)
     assert entry.plots_dir is None
     assert entry.plot_paths == []
-    assert list(runs_dir().iterdir()) == []
+    assert list(journal.plots_dir.iterdir()) == []
 
 
 def test_list_runs_is_newest_first_and_filters(journal, make_run):
@@ -205,7 +204,7 @@ def test_values_the_journal_cannot_store_are_refused_before_anything_is_written(
     with pytest.raises(InputError, match=message):
         journal.record_run(make_run(**changes))
     assert journal.count_runs() == 0
-    assert list(runs_dir().iterdir()) == []
+    assert list(journal.plots_dir.iterdir()) == []
 
 
 def test_an_object_that_is_not_a_run_is_refused_with_what_it_lacks(journal):
