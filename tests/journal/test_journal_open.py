@@ -141,3 +141,34 @@ def _env():
     import os
 
     return {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+
+
+def test_numbered_head_agrees_with_alembic():
+    """Opening an up-to-date journal skips Alembic by trusting the file numbering."""
+    from tinkerlab.journal._migrate import head_revision, numbered_head
+
+    assert numbered_head() == head_revision()
+
+
+def test_opening_an_up_to_date_journal_does_not_import_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    code = (
+        "import sys\n"
+        "from tinkerlab.journal import Journal\n"
+        f"Journal({url!r}).close()\n"  # the first open migrates (imports Alembic)...
+        "first = 'alembic' in sys.modules\n"
+        "print(first)\n"
+    )
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        == "True"
+    )
+    again = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert again == "False"  # ...a second process finds it at head and never loads Alembic

@@ -22,19 +22,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import Script, ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from tinkerlab._home import database_url
 from tinkerlab.exceptions import JournalError
 from tinkerlab.journal._engine import WRITE_TRANSACTION, create_journal_engine, mask, parse_url
 
 if TYPE_CHECKING:
+    from alembic.config import Config
     from sqlalchemy.engine import Connection, Engine
+
+# Alembic is imported inside the functions that use it: opening an up-to-date journal
+# (every `tinkerlab run`) only reads the stamped revision, which plain SQLAlchemy can do.
 
 #: Alembic's script directory: env.py, the revision template and versions/.
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -51,6 +50,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
     connection : Connection, optional
         An open connection, already in a transaction, for ``migrations/env.py`` to migrate.
     """
+    from alembic.config import Config
+
     config = Config()
     # Config values go through configparser, where "%" starts an interpolation.
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
@@ -60,6 +61,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def head_revision() -> str:
     """Return the newest schema revision this tinkerlab knows, e.g. ``"0001"``."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, f"no revisions in {MIGRATIONS_DIR}"
     return head
@@ -67,7 +70,27 @@ def head_revision() -> str:
 
 def current_revisions(connection: Connection) -> tuple[str, ...]:
     """Return the database's schema revision(s); empty for a database never migrated."""
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_heads()
+
+
+def numbered_head() -> str:
+    """The newest revision by file name (``0002_....py`` → ``"0002"``), without Alembic.
+
+    Our revisions are numbered in order (the ``revision`` command below writes the next
+    number), so the largest number is the head; a test checks this equals Alembic's answer.
+    """
+    numbers = [p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py")]
+    return max(numbers)
+
+
+def stamped_revisions(connection: Connection) -> tuple[str, ...]:
+    """The revision(s) recorded in ``alembic_version``, read with plain SQLAlchemy."""
+    if not inspect(connection).has_table("alembic_version"):
+        return ()
+    rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+    return tuple(sorted(row[0] for row in rows))
 
 
 def ensure_head(engine: Engine) -> None:
@@ -79,15 +102,17 @@ def ensure_head(engine: Engine) -> None:
         If the database was migrated by a newer tinkerlab, whose revisions we do not know.
     """
     with engine.connect() as connection:
-        current = current_revisions(connection)
-    if current != (head_revision(),):
-        upgrade(engine)
+        if stamped_revisions(connection) == (numbered_head(),):
+            return  # already there: no need to load Alembic at all
+    upgrade(engine)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database behind *engine* up to *revision*, atomically."""
     with _migration_transaction(engine) as connection:
         _refuse_unknown_revisions(connection)
+        from alembic import command
+
         command.upgrade(alembic_config(connection), revision)
 
 
@@ -95,6 +120,8 @@ def downgrade(engine: Engine, revision: str) -> None:
     """Migrate the database behind *engine* down to *revision* (``"base"``: drop everything)."""
     with _migration_transaction(engine) as connection:
         _refuse_unknown_revisions(connection)
+        from alembic import command
+
         command.downgrade(alembic_config(connection), revision)
 
 
@@ -135,6 +162,9 @@ def _migration_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 def _refuse_unknown_revisions(connection: Connection) -> None:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
     script = ScriptDirectory.from_config(alembic_config())
     for revision in current_revisions(connection):
         try:
@@ -154,6 +184,9 @@ def new_revision(message: str) -> Path:
     The models are compared with a scratch SQLite database migrated to the current head, so
     the new file holds exactly the changes made to the models since then.
     """
+    from alembic import command
+    from alembic.script import Script, ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     rev_id = f"{len(list(script.walk_revisions())) + 1:04d}"  # "0002", "0003", ...
     with tempfile.TemporaryDirectory() as scratch:
