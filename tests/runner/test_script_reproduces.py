@@ -176,3 +176,18 @@ def test_generated_scripts_pass_our_own_lint(dataset, model, impl, tmp_path):
         text=True,
     )
     assert done.returncode == 0, done.stdout
+
+
+def test_decimal_comma_file_is_read_as_numbers_and_replays(tmp_path):
+    rng = np.random.default_rng(4)
+    frame = pd.DataFrame(
+        {"area": rng.normal(80, 20, 200).round(2), "rooms": rng.integers(1, 6, 200)}
+    )
+    frame["price"] = (frame["area"] * 1.5 + rng.normal(0, 5, 200)).round(2)
+    path = tmp_path / "euro.csv"
+    frame.to_csv(path, sep=";", decimal=",", index=False)
+    run = tl.run(path, target="price", model="ridge", record=False)
+    assert run.task == "regression"
+    assert run.recipe.source.read_options["decimal"] == ","
+    assert "area" in run.recipe.numeric
+    assert_same_numbers(run, script_output(run, tmp_path))

@@ -336,6 +336,12 @@ def _csv_options(
     options: dict[str, Any] = {}
     if sep != ",":
         options["sep"] = sep
+        if _sniff.uses_decimal_comma(sample, sep):
+            options["decimal"] = ","
+            notices.append(
+                f"{path.name!r} writes numbers with a decimal comma (e.g. 3,14): read them as "
+                "numbers."
+            )
     if encoding != "utf-8":
         options["encoding"] = encoding
     return options

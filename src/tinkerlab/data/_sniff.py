@@ -217,3 +217,23 @@ def header_fields(sample: str, delimiter: str) -> list[str]:
     except csv.Error:
         return []
     return []
+
+
+#: A cell like "3,14" or "-1234,5": a number written with a decimal comma.
+_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+
+
+def uses_decimal_comma(sample: str, delimiter: str) -> bool:
+    """Whether a file delimited by something other than commas writes decimals as "3,14".
+
+    Needs at least three such cells and no cell that reads as a number with a decimal
+    point, so "1,5" as text in a list-like column does not flip the whole file.
+    """
+    if delimiter == ",":
+        return False
+    cells = [
+        c.strip().strip('"') for line in sample.splitlines()[1:] for c in line.split(delimiter)
+    ]
+    commas = sum(1 for c in cells if _DECIMAL_COMMA.match(c))
+    points = sum(1 for c in cells if re.match(r"^-?\d+\.\d+$", c))
+    return commas >= 3 and points == 0
