@@ -22,10 +22,26 @@ if TYPE_CHECKING:
     from tinkerlab.data import Dataset
     from tinkerlab.recipe import Recipe
     from tinkerlab.runner import Run
+    from tinkerlab.serve import Client
 
-_LAZY = {"Dataset": "tinkerlab.data", "Recipe": "tinkerlab.recipe", "Run": "tinkerlab.runner"}
+_LAZY = {
+    "Dataset": "tinkerlab.data",
+    "Recipe": "tinkerlab.recipe",
+    "Run": "tinkerlab.runner",
+    "Client": "tinkerlab.serve",  # tl.Client(url).predict(frame): a model service's client
+}
 
-__all__ = ["Dataset", "Recipe", "Run", "__version__", "datasets", "load", "open_journal", "run"]
+__all__ = [
+    "Client",
+    "Dataset",
+    "Recipe",
+    "Run",
+    "__version__",
+    "datasets",
+    "load",
+    "open_journal",
+    "run",
+]
 
 
 def __getattr__(name: str) -> Any:

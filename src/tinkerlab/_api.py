@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from tinkerlab.data import Dataset, DatasetInfo
+    from tinkerlab.experiment import Experiment
     from tinkerlab.journal import Journal
     from tinkerlab.recipe import Recipe
     from tinkerlab.runner import Progress, Run
@@ -175,3 +176,75 @@ def open_journal(db: str | None = None) -> Journal:
     from tinkerlab.journal import Journal
 
     return Journal(db)
+
+
+def tinker(
+    dataset: str | Path | pd.DataFrame | Dataset | None = None,
+    knob: str | None = None,
+    values: Iterable[Any] | str | None = None,
+    *,
+    record: bool = True,
+    db: str | None = None,
+    resume: int | None = None,
+    force: bool = False,
+    **options: Any,
+) -> Experiment:
+    """Change one knob over a range of values, predicting first; record it as it runs.
+
+    The experiment itself is :func:`tinkerlab.experiment.tinker` (every keyword it takes
+    works here: ``model``, ``span``, ``steps``, ``predict``, ``repeats``, ``cluster``...);
+    this opens the journal, hands it over so that each finished value is committed at
+    once, and resumes an interrupted experiment by id.
+
+    Parameters
+    ----------
+    record : bool
+        Store the experiment, its points and the prediction in the journal.
+    db : str, optional
+        The journal's database URL (default: ``TINKERLAB_DB`` or a SQLite file).
+    resume : int, optional
+        Finish experiment *resume* instead: only the values it lacks are fitted.
+    force : bool
+        Resume even though the journal says another process (on another machine) runs it.
+
+    Examples
+    --------
+    >>> ex = tinker("iris", "n_neighbors", [1, 5, 25], model="knn", repeats=1, record=False)
+    >>> ex.best in (1, 5, 25)
+    True
+    """
+    from tinkerlab import experiment
+    from tinkerlab.exceptions import InputError
+
+    if resume is not None:
+        allowed = {"cluster", "n_jobs", "engine", "progress"}
+        extra = sorted({k for k, v in options.items() if v is not None} - allowed)
+        if dataset is not None or knob is not None or values is not None or extra:
+            given = [n for n, v in (("dataset", dataset), ("knob", knob)) if v is not None]
+            raise InputError(
+                f"A resumed experiment keeps its own settings; {', '.join(given + extra)} "
+                f"cannot change. Fix: tinkerlab tinker --resume {resume} (with --cluster "
+                "or --jobs at most)."
+            )
+        if not record:
+            raise InputError("Resuming reads and writes the journal; it cannot run unrecorded.")
+        with open_journal(db) as store:
+            stored = store.claim_experiment(resume, force=force)
+            try:
+                return experiment.resume(stored, store=store, **options)
+            except BaseException:
+                if stored.status != "finished":  # e.g. its data file is gone: not running now
+                    current = store.get_experiment(resume).status
+                    if current == "running":
+                        store.mark_experiment(resume, "interrupted")
+                raise
+    if dataset is None or knob is None:
+        raise InputError(
+            "Name a dataset and a knob, e.g. tl.tinker('titanic', 'max_depth', range(1, 11)), "
+            "or resume an experiment with resume=ID."
+        )
+    if not record:
+        return experiment.tinker(dataset, knob, values, **options)
+    # Open the journal first: a bad database URL should fail before minutes of fitting.
+    with open_journal(db) as store:
+        return experiment.tinker(dataset, knob, values, store=store, **options)

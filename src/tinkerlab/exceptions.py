@@ -7,6 +7,9 @@
     │   └── SchemaError                  a column or the target does not fit the task
     ├── RecipeError (ValueError)         an unknown model, parameter, value or setting
     ├── InputError (ValueError)          a value handed to the library is empty or malformed
+    ├── ArtifactError (ValueError)       a saved model cannot be written or loaded as it is
+    │   └── UntrustedTypesError          it holds types nobody said to trust (names them)
+    ├── ServiceError                     a model service refused a request or is unreachable
     ├── JournalError (RuntimeError)      the journal database cannot be opened or written
     └── NotFoundError (LookupError)      a run, note or other record does not exist
 
@@ -51,17 +54,43 @@ class NotFoundError(UsageError, LookupError):
     """A run, note or other record asked for by id does not exist."""
 
 
+class ArtifactError(UsageError, ValueError):
+    """A saved model (an artifact directory) cannot be written or loaded as it is."""
+
+
+class UntrustedTypesError(ArtifactError):
+    """An artifact holds types that are not trusted; ``types`` names them."""
+
+    def __init__(self, message: str, types: list[str]) -> None:
+        super().__init__(message)
+        self.types = types
+
+
+class ServiceError(UsageError):
+    """A model service refused a request (bad input, a wrong token) or cannot be reached.
+
+    ``status`` is the HTTP status code, or 0 when no answer came.
+    """
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class JournalError(TinkerlabError, RuntimeError):
     """The journal database cannot be opened, migrated or written."""
 
 
 __all__ = [
+    "ArtifactError",
     "DatasetError",
     "InputError",
     "JournalError",
     "NotFoundError",
     "RecipeError",
     "SchemaError",
+    "ServiceError",
     "TinkerlabError",
+    "UntrustedTypesError",
     "UsageError",
 ]

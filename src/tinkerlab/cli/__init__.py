@@ -15,7 +15,7 @@ import sys
 
 import typer
 
-from tinkerlab.cli import _datasets, _journal, _models, _run, _scratch
+from tinkerlab.cli import _compare, _datasets, _journal, _models, _run, _scratch, _tinker
 
 app = typer.Typer(
     name="tinkerlab",
@@ -33,8 +33,23 @@ app.command("quickstart")(_run.quickstart)
 app.command("datasets")(_datasets.datasets)
 app.command("models")(_models.models)
 app.command("run")(_run.run)
+app.command("tinker")(_tinker.tinker)
+app.command("compare")(_compare.compare)
 app.add_typer(_journal.app, name="journal")
 app.add_typer(_scratch.app, name="scratch")
+# Ship (issue 6): save an artifact, serve it, query it, watch it drift.
+from tinkerlab.cli import _serve  # noqa: E402
+
+app.command("save")(_serve.save)
+app.command("serve")(_serve.serve)
+app.command("predict")(_serve.predict)
+app.command("monitor")(_serve.monitor)
+app.add_typer(_serve.demo, name="demo")
+# Understand (issue 4): theory cards, and the cards that answer a question.
+from tinkerlab.cli import _theory  # noqa: E402
+
+app.command("theory")(_theory.theory)
+app.command("why")(_theory.why)
 
 
 def main(argv: list[str] | None = None) -> None:

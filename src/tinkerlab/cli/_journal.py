@@ -10,7 +10,7 @@ from rich.markup import escape
 from tinkerlab.cli._output import console, print_json
 
 if TYPE_CHECKING:
-    from tinkerlab.journal import RunEntry
+    from tinkerlab.journal import ExperimentEntry, PredictionEntry, RunEntry
 
 app = typer.Typer(
     help="Every run so far, with your notes and questions.\n\nExample:  tinkerlab journal show 3",
@@ -262,6 +262,210 @@ def questions(
         console.print(
             f"  [magenta]#{q.id}[/] ({q.created_at:%Y-%m-%d %H:%M}, {about}): {escape(q.text)}"
         )
+
+
+@app.command("experiments")
+def experiments(
+    limit: Annotated[int, typer.Option(help="Show at most this many experiments.")] = 20,
+    db: _Db = None,
+    json_out: _Json = False,
+) -> None:
+    """List experiments (tinkerlab tinker), newest first, with their status and result.
+
+    Example:  tinkerlab journal experiments --limit 5
+    """
+    from tinkerlab import _api
+
+    with _api.open_journal(db) as store:
+        entries = store.list_experiments(limit=limit)
+    if json_out:
+        print_json([_experiment_json(e) for e in entries])
+        return
+    if not entries:
+        console.print(
+            "No experiments yet. Try one:  "
+            "[bold]tinkerlab tinker iris --model knn --knob n_neighbors[/]"
+        )
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Experiments: {len(entries)}, newest first")
+    for column in (
+        "id",
+        "when (UTC)",
+        "dataset",
+        "model",
+        "knob",
+        "status",
+        "values",
+        "best",
+        "shape",
+        "prediction",
+    ):
+        table.add_column(column)
+    for e in entries:
+        p = e.prediction
+        guess = "–" if p is None or p.shape is None else p.shape
+        if p is not None and p.shape_hit is not None:
+            guess += " ✓" if p.shape_hit else " ✗"
+        status = e.status
+        if status in ("interrupted", "failed"):
+            status = f"[yellow]{status}[/]"
+        table.add_row(
+            str(e.id),
+            e.created_at.strftime("%Y-%m-%d %H:%M"),
+            escape(e.dataset),
+            escape(e.model),
+            escape(e.knob),
+            status,
+            f"{e.n_points}/{e.n_values}",
+            escape(str(e.summary.get("best_label", e.summary.get("best", "–"))))
+            if e.summary
+            else "–",
+            escape(str(e.summary.get("shape", "–"))) if e.summary else "–",
+            escape(guess),
+        )
+    console.print(table)
+    if any(e.status == "interrupted" for e in entries):
+        console.print("Finish an interrupted one:  [bold]tinkerlab tinker --resume ID[/]")
+
+
+@app.command("predictions")
+def predictions(
+    db: _Db = None,
+    json_out: _Json = False,
+) -> None:
+    """Your prediction record: hit rate over time and per knob kind, and how close your
+    numeric guesses came (a calibration-style score).
+
+    Example:  tinkerlab journal predictions --json
+    """
+    from tinkerlab import _api
+    from tinkerlab.journal import summarize_predictions
+
+    with _api.open_journal(db) as store:
+        entries = store.predictions()
+    record = summarize_predictions(entries)
+    if json_out:
+        print_json({**record, "entries": [_prediction_json(p) for p in entries]})
+        return
+    if not entries:
+        console.print(
+            "No predictions yet. Predict before you look:  "
+            "[bold]tinkerlab tinker iris --model knn --knob n_neighbors --predict peak[/]"
+        )
+        return
+    from rich.table import Table
+
+    shapes = record["shapes"]
+    console.print(
+        f"[bold]{record['predictions']} predictions[/] ({record['pending']} waiting for their "
+        f"experiment to finish). Shapes: {shapes['hits']} right of {shapes['judged']} judged "
+        f"= [bold]{_rate(shapes['hit_rate'])}[/]; {shapes['too_noisy']} too noisy to tell."
+    )
+    if record["over_time"]:
+        table = Table(title="Over time (shape predictions)")
+        for column in ("week", "predictions", "hits", "hit rate", "running hit rate"):
+            table.add_column(column)
+        for w in record["over_time"]:
+            table.add_row(
+                w["week"],
+                str(w["predictions"]),
+                str(w["hits"]),
+                _rate(w["hit_rate"]),
+                _rate(w["running_hit_rate"]),
+            )
+        console.print(table)
+    if record["per_knob_kind"]:
+        table = Table(title="Per knob kind")
+        for column in ("knob kind", "predictions", "hits", "too noisy", "hit rate"):
+            table.add_column(column)
+        for kind, k in record["per_knob_kind"].items():
+            table.add_row(
+                escape(kind),
+                str(k["predictions"]),
+                str(k["hits"]),
+                str(k["too_noisy"]),
+                _rate(k["hit_rate"]),
+            )
+        console.print(table)
+    best, score = record["best_value"], record["score"]
+    if best["guesses"]:
+        close = best["mean_closeness"]
+        console.print(
+            f"Best-value guesses: {best['hits']} of {best['guesses']} were the best or tied "
+            f"with it ({_rate(best['hit_rate'])})"
+            + (f"; mean closeness {close:.2f} (1 = spot on)." if close is not None else ".")
+        )
+    if score["guesses"]:
+        console.print(
+            f"Score guesses (calibration): {score['inside_interval']} of {score['guesses']} "
+            f"inside the best's 95% interval ({_rate(score['calibration'])}; well calibrated "
+            f"is about 95%), mean error {score['mean_error']:.4f}."
+        )
+    recent = Table(title="Latest predictions")
+    for column in (
+        "id",
+        "when (UTC)",
+        "experiment",
+        "dataset",
+        "knob",
+        "predicted",
+        "observed",
+        "hit",
+    ):
+        recent.add_column(column)
+    for p in entries[-10:]:
+        said = p.shape or ""
+        if p.best_value is not None:
+            said += f" best={p.best_value}"
+        hit = (
+            "…"
+            if p.scored_at is None
+            else "–"
+            if p.shape_hit is None
+            else ("✓" if p.shape_hit else "✗")
+        )
+        recent.add_row(
+            str(p.id),
+            p.created_at.strftime("%Y-%m-%d %H:%M"),
+            "–" if p.experiment_id is None else f"#{p.experiment_id}",
+            escape(p.dataset),
+            escape(p.knob),
+            escape(said.strip() or "–"),
+            escape(p.observed_shape or "–"),
+            hit,
+        )
+    console.print(recent)
+
+
+def _rate(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _experiment_json(e: ExperimentEntry) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "created_at": e.created_at,
+        "updated_at": e.updated_at,
+        "status": e.status,
+        "dataset": e.dataset,
+        "task": e.task,
+        "model": e.model,
+        "knob": e.knob,
+        "knob_kind": e.knob_kind,
+        "points": e.n_points,
+        "values": e.n_values,
+        "summary": e.summary,
+        "prediction": None if e.prediction is None else _prediction_json(e.prediction),
+        "plots": [str(p) for p in e.plot_paths],
+    }
+
+
+def _prediction_json(p: PredictionEntry) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(p)
 
 
 def _num(value: float | None) -> str:

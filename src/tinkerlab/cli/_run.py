@@ -90,6 +90,10 @@ def run(
         typer.Option(help="Journal database URL (default: TINKERLAB_DB or a SQLite file)."),
     ] = None,
     record: Annotated[bool, typer.Option(help="Record the run in the journal.")] = True,
+    save: Annotated[
+        Path | None,
+        typer.Option(help="Save the trained model as an artifact directory to serve."),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Train and evaluate a model, beside a dummy baseline, and record it in the journal.
@@ -107,8 +111,15 @@ def run(
       tinkerlab run titanic --script train.py --notebook train.ipynb
 
       tinkerlab run --recipe recipe.toml
+
+      tinkerlab run titanic --model random_forest --save models/titanic
     """
     from tinkerlab.exceptions import UsageError
+
+    if save is not None:  # --save (tinkerlab.serve): fail before training, not after it
+        from tinkerlab.serve._artifact import check_destination
+
+        check_destination(save.expanduser(), overwrite=False)
 
     if task is not None and task not in _TASKS:
         raise UsageError(f"--task must be classification or regression. Got {task!r} instead.")
@@ -127,7 +138,7 @@ def run(
         with progress(not json_out, total=6) as step:
             step(f"loading {replay.source.name}")
             result = _api.run(replay, record=record, db=db, progress=step)
-        _finish(result, script, notebook, recipe_out, json_out)
+        _finish(result, script, notebook, recipe_out, json_out, save)
         return
     if dataset is None:
         raise UsageError(
@@ -159,7 +170,7 @@ def run(
         running={"cv": cv, "test_size": test_size, "seed": seed, "record": record, "db": db},
         show_progress=not json_out,
     )
-    _finish(result, script, notebook, recipe_out, json_out)
+    _finish(result, script, notebook, recipe_out, json_out, save)
 
 
 def _finish(
@@ -168,9 +179,14 @@ def _finish(
     notebook: Path | None,
     recipe_out: Path | None,
     json_out: bool,
+    save: Path | None = None,
 ) -> None:
     """Write the files asked for, then show the run (or print it as JSON)."""
     written = _write_outputs(result, script, notebook, recipe_out)
+    if save is not None:  # --save: the artifact for `tinkerlab serve` (see tinkerlab.serve)
+        from tinkerlab.serve import save_artifact
+
+        written.append(save_artifact(result, save))
     if json_out:
         data = result.to_dict()
         data["written"] = [str(p) for p in written]

@@ -1,4 +1,4 @@
-"""The journal: the durable record of runs, notes and questions.
+"""The journal: the durable record of runs, notes, questions, experiments and predictions.
 
 A SQLite file in tinkerlab's home directory by default; PostgreSQL by URL for a class or a
 team (``TINKERLAB_DB=postgresql+psycopg://user@host/db``). Opening a journal migrates it to
@@ -19,19 +19,33 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tinkerlab.journal._entries import NoteEntry, QuestionEntry, RecipeLike, RunEntry, RunLike
+from tinkerlab.journal._entries import (
+    ExperimentEntry,
+    NoteEntry,
+    PointEntry,
+    PredictionEntry,
+    QuestionEntry,
+    RecipeLike,
+    RunEntry,
+    RunLike,
+)
+from tinkerlab.journal._predictions import summarize_predictions
 
 if TYPE_CHECKING:
     from tinkerlab.journal._store import Journal, open_journal
 
 __all__ = [
+    "ExperimentEntry",
     "Journal",
     "NoteEntry",
+    "PointEntry",
+    "PredictionEntry",
     "QuestionEntry",
     "RecipeLike",
     "RunEntry",
     "RunLike",
     "open_journal",
+    "summarize_predictions",
 ]
 
 

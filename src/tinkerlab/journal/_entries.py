@@ -128,3 +128,78 @@ class QuestionEntry:
     run_id: int | None  # the run that raised it, if any
     created_at: datetime  # timezone-aware UTC
     text: str
+
+
+@dataclass(frozen=True)
+class PointEntry:
+    """One finished value of an experiment: its scores on every fold."""
+
+    position: int  # index of the value in the sweep
+    value: Any  # the knob's value (None for a feature sweep's reference point)
+    label: str  # as shown: "5", "without Age"
+    train: dict[str, list[float | None]]  # metric -> score per fold on the rows fitted on
+    test: dict[str, list[float | None]]  # metric -> score per fold on the validation rows
+    fit_time: float  # mean seconds per fit
+    n_train: float  # mean rows fitted on
+    n_test: float  # mean rows validated on
+    notices: list[str]  # warnings, failed fits
+    created_at: datetime  # when it was committed, timezone-aware UTC
+
+
+@dataclass(frozen=True)
+class PredictionEntry:
+    """A prediction made before an experiment, and how it scored (None until it finished)."""
+
+    id: int
+    experiment_id: int | None  # the experiment it was made for
+    created_at: datetime  # when it was made (before the run), timezone-aware UTC
+    dataset: str
+    knob: str  # "max_depth", "train_size"...
+    knob_kind: str  # "param", or the special knob's name
+    shape: str | None  # up, down, peak, valley, flat, differs
+    best_value: Any  # the value expected to score best, or None
+    best_score: float | None  # the best score expected, or None
+    scored_at: datetime | None  # when the experiment finished and the prediction was scored
+    observed_shape: str | None  # what the curve did, or "too noisy to tell"
+    shape_hit: bool | None  # None: no shape predicted, or too noisy to tell
+    best_hit: bool | None  # the guessed value is the best or statistically tied with it
+    best_closeness: float | None  # 1 - distance from guess to best / swept span (numbers)
+    score_error: float | None  # |score guess - best mean score|
+    score_in_interval: bool | None  # the score guess lies in the best's 95% interval
+
+
+@dataclass(frozen=True, repr=False)
+class ExperimentEntry:
+    """One recorded experiment, read back from the journal."""
+
+    id: int  # what `tinkerlab tinker --resume ID` takes
+    uid: str  # uuid4 hex; names the plot directory
+    created_at: datetime  # when it started, timezone-aware UTC
+    updated_at: datetime  # its last point or status change
+    status: str  # running, finished, interrupted, failed (a dead owner reads "interrupted")
+    dataset: str
+    task: str
+    model: str
+    knob: str
+    knob_kind: str
+    spec: dict[str, Any]  # the recipe, values, metric, repeats: enough to plan it again
+    summary: dict[str, Any]  # best, verdict, shape... ({} until it finished)
+    notices: list[str]
+    owner: dict[str, Any]  # {"host", "pid"} of the process that last ran it
+    tinkerlab_version: str
+    n_points: int  # points finished so far
+    points: list[PointEntry]  # in sweep order (empty in listings)
+    prediction: PredictionEntry | None
+    plots_dir: Path | None  # <experiments dir>/<uid>/, once finished with plots
+    plot_paths: list[Path]
+
+    @property
+    def n_values(self) -> int:
+        """How many values the sweep has."""
+        return len(self.spec.get("values", []))
+
+    def __repr__(self) -> str:
+        return (
+            f"ExperimentEntry(id={self.id}, knob={self.knob!r}, dataset={self.dataset!r}, "
+            f"status={self.status!r}, points={self.n_points}/{self.n_values})"
+        )

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import URL, func, select
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from tinkerlab._home import database_url, runs_dir
@@ -26,14 +27,24 @@ from tinkerlab.exceptions import InputError, JournalError, NotFoundError
 from tinkerlab.journal._engine import WRITE_TRANSACTION, create_journal_engine, mask, parse_url
 from tinkerlab.journal._entries import (
     RUN_ATTRIBUTES,
+    ExperimentEntry,
     NoteEntry,
+    PointEntry,
+    PredictionEntry,
     QuestionEntry,
     RunEntry,
     RunLike,
 )
 from tinkerlab.journal._json import json_object, metric_table, to_json
 from tinkerlab.journal._migrate import ensure_head
-from tinkerlab.journal._tables import NoteRow, QuestionRow, RunRow
+from tinkerlab.journal._tables import (
+    ExperimentPointRow,
+    ExperimentRow,
+    NoteRow,
+    PredictionRow,
+    QuestionRow,
+    RunRow,
+)
 
 
 class Journal:
@@ -216,6 +227,257 @@ class Journal:
                 query = query.where(QuestionRow.run_id == run_id)
             rows = session.scalars(query).all()
         return [_question_entry(row) for row in rows]
+
+    # --- experiments and predictions -------------------------------------------------------
+
+    def start_experiment(
+        self, experiment: Mapping[str, Any], prediction: Mapping[str, Any] | None = None
+    ) -> int:
+        """Record a new, running experiment, and the prediction made before it; its id.
+
+        Parameters
+        ----------
+        experiment : mapping
+            ``dataset``, ``task``, ``model``, ``knob``, ``knob_kind`` (strings), ``spec``
+            (a JSON-able dict: enough to plan the sweep again) and ``notices``.
+        prediction : mapping, optional
+            ``shape``, ``best_value``, ``best_score`` (each may be None), ``knob``,
+            ``knob_kind``.
+        """
+        now = datetime.now(UTC)
+        spec = json_object(experiment.get("spec"), "experiment['spec']")
+        notices = _strings(experiment.get("notices", []), "experiment['notices']")
+        row = ExperimentRow(
+            uid=uuid.uuid4().hex,
+            created_at=now,
+            updated_at=now,
+            status="running",
+            dataset=_text(experiment.get("dataset"), "experiment['dataset']"),
+            task=_text(experiment.get("task"), "experiment['task']"),
+            model=_text(experiment.get("model"), "experiment['model']"),
+            knob=_text(experiment.get("knob"), "experiment['knob']"),
+            knob_kind=_text(experiment.get("knob_kind"), "experiment['knob_kind']"),
+            spec=spec,
+            summary={},
+            notices=notices,
+            plot_names=[],
+            owner=_owner(),
+            tinkerlab_version=_tinkerlab_version(),
+        )
+        guess = None if prediction is None else _prediction_row(prediction, row, now)
+        with self._database_errors("record the experiment in"), self._session(write=True) as s:
+            s.add(row)
+            s.flush()
+            if guess is not None:
+                guess.experiment_id = row.id
+                s.add(guess)
+            s.commit()
+        return row.id
+
+    def record_point(self, experiment_id: int, point: Mapping[str, Any]) -> None:
+        """Commit one finished point of experiment *experiment_id* (once: a point already
+        recorded at the same position is left as it is).
+
+        *point* holds ``position``, ``value``, ``label``, ``train`` and ``test`` (metric ->
+        score per fold), ``fit_time``, ``n_train``, ``n_test`` and ``notices``.
+        """
+        _check_id(experiment_id, "experiment")
+        row = ExperimentPointRow(
+            experiment_id=experiment_id,
+            position=_integer(point.get("position"), "point['position']"),
+            value=to_json(point.get("value"), "point['value']"),
+            label=_text(point.get("label"), "point['label']"),
+            train=_fold_scores(point.get("train"), "point['train']"),
+            test=_fold_scores(point.get("test"), "point['test']"),
+            fit_time=_number(point.get("fit_time"), "point['fit_time']"),
+            n_train=_number(point.get("n_train"), "point['n_train']"),
+            n_test=_number(point.get("n_test"), "point['n_test']"),
+            notices=_strings(point.get("notices", []), "point['notices']"),
+            created_at=datetime.now(UTC),
+        )
+        try:
+            with self._database_errors("record a point in"), self._session(write=True) as s:
+                experiment = self._require_experiment(s, experiment_id)
+                exists = s.scalar(
+                    select(ExperimentPointRow.id).where(
+                        ExperimentPointRow.experiment_id == experiment_id,
+                        ExperimentPointRow.position == row.position,
+                    )
+                )
+                if exists is not None:
+                    return
+                s.add(row)
+                experiment.updated_at = row.created_at
+                s.commit()
+        except JournalError as error:
+            if isinstance(error.__cause__, IntegrityError):
+                return  # another process recorded the same point first (PostgreSQL race)
+            raise
+
+    def mark_experiment(self, experiment_id: int, status: str) -> None:
+        """Set the status of experiment *experiment_id*: running, interrupted or failed."""
+        _check_id(experiment_id, "experiment")
+        if status not in ("running", "interrupted", "failed"):
+            raise InputError(
+                f"An experiment's status is set to running, interrupted or failed; got "
+                f"{status!r}. Finish it with finish_experiment()."
+            )
+        with self._database_errors("update"), self._session(write=True) as s:
+            row = self._require_experiment(s, experiment_id)
+            row.status = status
+            row.updated_at = datetime.now(UTC)
+            if status == "running":
+                row.owner = _owner()
+            s.commit()
+
+    def claim_experiment(self, experiment_id: int, *, force: bool = False) -> ExperimentEntry:
+        """Take experiment *experiment_id* over to resume it: it becomes running, owned by
+        this process. Refused while another live process runs it (``force`` overrides,
+        for a process on another machine that is known to be gone)."""
+        _check_id(experiment_id, "experiment")
+        with self._database_errors("update"), self._session(write=True) as s:
+            row = self._require_experiment(s, experiment_id)
+            mine = row.owner == _owner()  # this very process ran it (a notebook, a retry)
+            alive = _owner_alive(row.owner) is not False
+            if row.status == "running" and not force and not mine and alive:
+                where = f"process {row.owner.get('pid')} on {row.owner.get('host')}"
+                raise InputError(
+                    f"Experiment #{experiment_id} is still running ({where}). Wait for it to "
+                    "finish, or stop it first. If that process is gone (another machine), "
+                    f"resume anyway with: tinkerlab tinker --resume {experiment_id} --force"
+                )
+            if row.status != "finished":
+                row.status = "running"
+                row.owner = _owner()
+                row.updated_at = datetime.now(UTC)
+            s.commit()
+        return self.get_experiment(experiment_id)
+
+    def finish_experiment(
+        self,
+        experiment_id: int,
+        summary: Mapping[str, Any],
+        plots: Mapping[str, bytes],
+        prediction_score: Mapping[str, Any] | None = None,
+    ) -> list[Path]:
+        """Mark experiment *experiment_id* finished with its summary, plots and scored
+        prediction, completely or not at all (the plot files as in :meth:`record_run`).
+
+        Finishing again (after a resume) replaces the summary, the plots and the score.
+        Returns the plot files' paths.
+        """
+        _check_id(experiment_id, "experiment")
+        table = json_object(summary, "summary")
+        score = None if prediction_score is None else json_object(prediction_score, "score")
+        files = _plot_files(plots)
+        with self._database_errors("read"), self._session() as s:
+            uid = self._require_experiment(s, experiment_id).uid
+        folder = self._experiments_dir()
+        final_dir, partial_dir = folder / uid, folder / f"{uid}.partial"
+        old_dir = folder / f"{uid}.old"
+        try:
+            shutil.rmtree(partial_dir, ignore_errors=True)
+            for name, content in files.items():
+                partial_dir.mkdir(exist_ok=True)
+                (partial_dir / name).write_bytes(content)
+            with self._database_errors("finish the experiment in"), self._session(write=True) as s:
+                row = self._require_experiment(s, experiment_id)
+                now = datetime.now(UTC)
+                row.status = "finished"
+                row.summary = table
+                row.plot_names = sorted(files)
+                row.updated_at = now
+                if score is not None:
+                    guess = s.scalar(
+                        select(PredictionRow).where(PredictionRow.experiment_id == experiment_id)
+                    )
+                    if guess is not None:
+                        _score_prediction(guess, score, now)
+                s.flush()
+                if final_dir.exists():
+                    final_dir.rename(old_dir)  # back in place if the commit fails
+                if files:
+                    partial_dir.rename(final_dir)
+                s.commit()
+            shutil.rmtree(old_dir, ignore_errors=True)
+        except BaseException as exc:
+            shutil.rmtree(partial_dir, ignore_errors=True)
+            if old_dir.exists():
+                shutil.rmtree(final_dir, ignore_errors=True)
+                old_dir.rename(final_dir)
+            if isinstance(exc, OSError):
+                raise JournalError(
+                    f"Could not save the experiment's plots in {folder}: {exc}. Its points "
+                    "are kept. Check the free space and that you may write there."
+                ) from exc
+            raise
+        return [final_dir / name for name in sorted(files)]
+
+    def get_experiment(self, experiment_id: int) -> ExperimentEntry:
+        """Return experiment *experiment_id* with its points and prediction."""
+        _check_id(experiment_id, "experiment")
+        with self._database_errors("read"), self._session() as s:
+            row = self._require_experiment(s, experiment_id)
+            points = s.scalars(
+                select(ExperimentPointRow)
+                .where(ExperimentPointRow.experiment_id == experiment_id)
+                .order_by(ExperimentPointRow.position)
+            ).all()
+            guess = s.scalar(
+                select(PredictionRow).where(PredictionRow.experiment_id == experiment_id)
+            )
+        points_ = [_point_entry(p) for p in points]
+        return _experiment_entry(row, points_, guess, len(points), self._experiments_dir())
+
+    def list_experiments(self, limit: int | None = 50) -> list[ExperimentEntry]:
+        """Return experiments, newest first (without their points; ``n_points`` counts them)."""
+        if limit is not None and limit < 0:
+            raise InputError(f"limit must be 0 or more, or None for all; got {limit}.")
+        query = select(ExperimentRow).order_by(
+            ExperimentRow.created_at.desc(), ExperimentRow.id.desc()
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        counts = select(ExperimentPointRow.experiment_id, func.count()).group_by(
+            ExperimentPointRow.experiment_id
+        )
+        with self._database_errors("read"), self._session() as s:
+            rows = s.scalars(query).all()
+            n_points: dict[int, int] = {row[0]: row[1] for row in s.execute(counts).all()}
+            guesses = {
+                g.experiment_id: g
+                for g in s.scalars(
+                    select(PredictionRow).where(
+                        PredictionRow.experiment_id.in_([r.id for r in rows])
+                    )
+                ).all()
+            }
+        folder = self._experiments_dir()
+        return [
+            _experiment_entry(r, [], guesses.get(r.id), n_points.get(r.id, 0), folder) for r in rows
+        ]
+
+    def predictions(self) -> list[PredictionEntry]:
+        """Every prediction, oldest first."""
+        query = select(PredictionRow).order_by(PredictionRow.created_at, PredictionRow.id)
+        with self._database_errors("read"), self._session() as s:
+            rows = s.scalars(query).all()
+        return [_prediction_entry(r) for r in rows]
+
+    def _experiments_dir(self) -> Path:
+        """Where experiment plots live: ``experiments/`` beside the runs' plot folder."""
+        folder = self.plots_dir.parent / "experiments"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _require_experiment(self, session: Session, experiment_id: int) -> ExperimentRow:
+        row = session.get(ExperimentRow, experiment_id)
+        if row is None:
+            raise NotFoundError(
+                f"No experiment with id {experiment_id} in the journal at {self.display_url}. "
+                "List them with: tinkerlab journal experiments"
+            )
+        return row
 
     # --- opening and closing ---------------------------------------------------------------
 
@@ -415,11 +677,13 @@ def _clean_text(text: object, what: str) -> str:
     return text.strip()
 
 
-def _check_id(run_id: object) -> None:
+def _check_id(run_id: object, what: str = "run") -> None:
     if not isinstance(run_id, int) or isinstance(run_id, bool):
+        listing = "tinkerlab journal" if what == "run" else f"tinkerlab journal {what}s"
+        article = "An" if what[0] in "aeiou" else "A"
         raise InputError(
-            f"A run id is a whole number, like 12; got {run_id!r}. "
-            "List the runs and their ids with: tinkerlab journal"
+            f"{article} {what} id is a whole number, like 12; got {run_id!r}. "
+            f"List the {what}s and their ids with: {listing}"
         )
 
 
@@ -442,3 +706,193 @@ def _plots_dir(url: URL) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
     return runs_dir()
+
+
+# --- experiments: from plain data to rows, and from rows to entries -------------------------
+
+#: The statuses an experiment can have.
+EXPERIMENT_STATUSES = ("running", "finished", "interrupted", "failed")
+
+
+def _owner() -> dict[str, Any]:
+    """Who runs an experiment: this machine and process."""
+    import os
+    import socket
+
+    return {"host": socket.gethostname(), "pid": os.getpid()}
+
+
+def _owner_alive(owner: Mapping[str, Any]) -> bool | None:
+    """Whether the process that runs an experiment is alive: None when it cannot be known
+    (another machine). A process that ended without a word (kill -9) reads False."""
+    import os
+    import socket
+
+    if owner.get("host") != socket.gethostname():
+        return None
+    pid = owner.get("pid")
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
+
+
+def _experiment_entry(
+    row: ExperimentRow,
+    points: list[PointEntry],
+    guess: PredictionRow | None,
+    n_points: int,
+    folder: Path,
+) -> ExperimentEntry:
+    status = row.status
+    if status == "running" and _owner_alive(row.owner) is False:
+        status = "interrupted"  # its process is gone (killed): what it finished is kept
+    plots_dir = folder / row.uid if row.plot_names else None
+    return ExperimentEntry(
+        id=row.id,
+        uid=row.uid,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        status=status,
+        dataset=row.dataset,
+        task=row.task,
+        model=row.model,
+        knob=row.knob,
+        knob_kind=row.knob_kind,
+        spec=row.spec,
+        summary=row.summary,
+        notices=row.notices,
+        owner=row.owner,
+        tinkerlab_version=row.tinkerlab_version,
+        n_points=n_points,
+        points=points,
+        prediction=None if guess is None else _prediction_entry(guess),
+        plots_dir=plots_dir,
+        plot_paths=[plots_dir / name for name in row.plot_names] if plots_dir else [],
+    )
+
+
+def _point_entry(row: ExperimentPointRow) -> PointEntry:
+    return PointEntry(
+        position=row.position,
+        value=row.value,
+        label=row.label,
+        train=row.train,
+        test=row.test,
+        fit_time=row.fit_time,
+        n_train=row.n_train,
+        n_test=row.n_test,
+        notices=row.notices,
+        created_at=row.created_at,
+    )
+
+
+def _prediction_row(
+    prediction: Mapping[str, Any], experiment: ExperimentRow, now: datetime
+) -> PredictionRow:
+    shape = prediction.get("shape")
+    if shape is not None and not isinstance(shape, str):
+        raise InputError(f"prediction['shape'] must be a string or None; got {shape!r:.60}.")
+    score = prediction.get("best_score")
+    return PredictionRow(
+        created_at=now,
+        dataset=experiment.dataset,
+        knob=experiment.knob,
+        knob_kind=experiment.knob_kind,
+        shape=shape,
+        best_value=to_json(prediction.get("best_value"), "prediction['best_value']"),
+        best_score=None if score is None else _number(score, "prediction['best_score']"),
+    )
+
+
+def _score_prediction(row: PredictionRow, score: Mapping[str, Any], now: datetime) -> None:
+    row.scored_at = now
+    row.observed_shape = _optional(score.get("observed_shape"), str)
+    row.shape_hit = _optional(score.get("shape_hit"), bool)
+    row.best_hit = _optional(score.get("best_hit"), bool)
+    row.best_closeness = _optional(score.get("best_closeness"), float)
+    row.score_error = _optional(score.get("score_error"), float)
+    row.score_in_interval = _optional(score.get("score_in_interval"), bool)
+
+
+def _prediction_entry(row: PredictionRow) -> PredictionEntry:
+    return PredictionEntry(
+        id=row.id,
+        experiment_id=row.experiment_id,
+        created_at=row.created_at,
+        dataset=row.dataset,
+        knob=row.knob,
+        knob_kind=row.knob_kind,
+        shape=row.shape,
+        best_value=row.best_value,
+        best_score=row.best_score,
+        scored_at=row.scored_at,
+        observed_shape=row.observed_shape,
+        shape_hit=row.shape_hit,
+        best_hit=row.best_hit,
+        best_closeness=row.best_closeness,
+        score_error=row.score_error,
+        score_in_interval=row.score_in_interval,
+    )
+
+
+def _optional(value: Any, kind: type) -> Any:
+    if value is None:
+        return None
+    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if kind is str and isinstance(value, str):
+        return value
+    if kind is bool and isinstance(value, bool):
+        return value
+    raise InputError(f"A prediction score must be a {kind.__name__} or None; got {value!r:.60}.")
+
+
+def _fold_scores(value: object, where: str) -> dict[str, Any]:
+    """``{"accuracy": [0.8, 0.82, ...]}``: numbers per fold; NaN is stored as null."""
+    table = json_object(value, where)
+    for metric, scores in table.items():
+        ok = isinstance(scores, list) and all(
+            s is None or (isinstance(s, int | float) and not isinstance(s, bool)) for s in scores
+        )
+        if not ok:
+            raise InputError(
+                f"{where}[{metric!r}] must be a list of scores, one per fold; got {scores!r:.60}."
+            )
+    return table
+
+
+def _strings(value: object, where: str) -> list[str]:
+    converted = to_json(value, where)
+    if not isinstance(converted, list) or not all(isinstance(v, str) for v in converted):
+        raise InputError(f"{where} must be a list of strings; got {value!r:.80}.")
+    return [str(v) for v in converted]
+
+
+def _number(value: object, where: str) -> float:
+    converted = to_json(value, where)
+    if not isinstance(converted, int | float) or isinstance(converted, bool):
+        raise InputError(f"{where} must be a finite number; got {value!r:.60}.")
+    return float(converted)
+
+
+def _integer(value: object, where: str) -> int:
+    converted = to_json(value, where)
+    if not isinstance(converted, int) or isinstance(converted, bool):
+        raise InputError(f"{where} must be a whole number; got {value!r:.60}.")
+    return converted
+
+
+def _plot_files(plots: Mapping[str, bytes] | Sequence[Any]) -> dict[str, bytes]:
+    """The plots after checking each is a plain file name with bytes (as for a run)."""
+
+    class _Holder:
+        def __init__(self, plots: Any) -> None:
+            self.plots = plots
+
+    return _plots(_Holder(plots))  # type: ignore[arg-type]

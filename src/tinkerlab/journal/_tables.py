@@ -16,7 +16,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect, ForeignKey, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -108,3 +120,73 @@ class QuestionRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     text: Mapped[str] = mapped_column(Text)
+
+
+class ExperimentRow(Base):
+    """One experiment: a recipe, one knob and its values; its points arrive as they finish."""
+
+    __tablename__ = "experiments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)  # uuid4 hex, names the plots dir
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the last point or status
+    status: Mapped[str] = mapped_column(Text)  # running, finished, interrupted, failed
+    dataset: Mapped[str] = mapped_column(Text, index=True)
+    task: Mapped[str] = mapped_column(Text)
+    model: Mapped[str] = mapped_column(Text)
+    knob: Mapped[str] = mapped_column(Text)  # "max_depth", "train_size", "features"...
+    knob_kind: Mapped[str] = mapped_column(Text)  # "param" or the special knob's name
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)  # everything needed to plan it again
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # best, verdict, shape; {} until done
+    notices: Mapped[list[str]] = mapped_column(JSON)
+    plot_names: Mapped[list[str]] = mapped_column(JSON)  # files in <experiments dir>/<uid>/
+    owner: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"host", "pid"} of the process running it
+    tinkerlab_version: Mapped[str] = mapped_column(Text)
+
+
+class ExperimentPointRow(Base):
+    """One value of an experiment, on every fold: committed the moment it is complete."""
+
+    __tablename__ = "experiment_points"
+    __table_args__ = (UniqueConstraint("experiment_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(
+        ForeignKey("experiments.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)  # index of the value in the sweep
+    value: Mapped[Any] = mapped_column(JSON)  # the knob's value (JSON null for "(all)")
+    label: Mapped[str] = mapped_column(Text)  # as shown: "5", "without Age"
+    train: Mapped[dict[str, Any]] = mapped_column(JSON)  # metric -> score per fold (fit rows)
+    test: Mapped[dict[str, Any]] = mapped_column(JSON)  # metric -> score per fold (validation)
+    fit_time: Mapped[float] = mapped_column(Float)  # mean seconds per fit
+    n_train: Mapped[float] = mapped_column(Float)  # mean rows fitted on
+    n_test: Mapped[float] = mapped_column(Float)  # mean rows validated on
+    notices: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PredictionRow(Base):
+    """What the learner expected before an experiment ran, and, once it finished, the score."""
+
+    __tablename__ = "predictions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("experiments.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    dataset: Mapped[str] = mapped_column(Text)
+    knob: Mapped[str] = mapped_column(Text)
+    knob_kind: Mapped[str] = mapped_column(Text)
+    shape: Mapped[str | None] = mapped_column(Text)  # up, down, peak, valley, flat, differs
+    best_value: Mapped[Any] = mapped_column(JSON)  # the value expected to score best
+    best_score: Mapped[float | None] = mapped_column(Float)  # the best score expected
+    scored_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: not finished yet
+    observed_shape: Mapped[str | None] = mapped_column(Text)  # or "too noisy to tell"
+    shape_hit: Mapped[bool | None] = mapped_column(Boolean)  # None: not predicted, or too noisy
+    best_hit: Mapped[bool | None] = mapped_column(Boolean)  # guess is the best or tied with it
+    best_closeness: Mapped[float | None] = mapped_column(Float)  # 1 - distance / span
+    score_error: Mapped[float | None] = mapped_column(Float)  # |guess - best mean|
+    score_in_interval: Mapped[bool | None] = mapped_column(Boolean)  # in the best's 95% CI

@@ -1,0 +1,425 @@
+"""``tinkerlab tinker``: change one knob, predict first, see the effect with its noise."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from tinkerlab.cli._output import console, errors, print_json
+
+if TYPE_CHECKING:
+    from tinkerlab.experiment import Experiment, Prediction, Sweep
+
+#: How many times the prompt asks again after an answer it cannot use.
+_TRIES = 3
+
+
+def tinker(
+    dataset: Annotated[
+        str | None,
+        typer.Argument(help="A built-in name (tinkerlab datasets) or a file."),
+    ] = None,
+    knob: Annotated[
+        str | None,
+        typer.Option(
+            help="What to change: a model parameter (tinkerlab models NAME) or train_size, "
+            "features, model, seed, label_noise, feature_noise, scaling, test_size."
+        ),
+    ] = None,
+    values: Annotated[
+        str | None, typer.Option(help="The values, comma-separated: 1,3,5 or knn,svm or on,off.")
+    ] = None,
+    range_: Annotated[
+        str | None,
+        typer.Option("--range", help="A range LOW:HIGH, spaced by the knob's scale (--steps)."),
+    ] = None,
+    steps: Annotated[int | None, typer.Option(help="How many values a --range gets.")] = None,
+    scale: Annotated[
+        str | None, typer.Option(help="Spacing of a --range: linear or log (default: the knob's).")
+    ] = None,
+    mode: Annotated[
+        str, typer.Option(help="For --knob features: drop-one (ablation) or add-one.")
+    ] = "drop-one",
+    model: Annotated[
+        str | None, typer.Option(help="A model from `tinkerlab models`; default random_forest.")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Another knob's fixed value, NAME=VALUE; repeat it."),
+    ] = None,
+    impl: Annotated[
+        str, typer.Option(help="sklearn, or scratch for our NumPy twin (tinkerlab.scratch).")
+    ] = "sklearn",
+    metric: Annotated[
+        str | None,
+        typer.Option(help="The score to compare: accuracy (default), f1, roc_auc, r2, rmse..."),
+    ] = None,
+    repeats: Annotated[
+        int | None,
+        typer.Option(
+            help="Repeats of the k-fold split (default 2; 1 for slow models on big data)."
+        ),
+    ] = None,
+    cv: Annotated[int, typer.Option(help="Folds per repeat (k).")] = 5,
+    test_size: Annotated[
+        float, typer.Option(help="Share of rows held out (never scored while tinkering).")
+    ] = 0.2,
+    seed: Annotated[int, typer.Option(help="Seed of the split, the folds and the model.")] = 0,
+    predict: Annotated[
+        str | None,
+        typer.Option(
+            help="Your prediction, before the run: up, down, peak, valley or flat "
+            "(flat or differs for knobs without an order)."
+        ),
+    ] = None,
+    predict_best: Annotated[
+        str | None, typer.Option(help="The value you expect to score best.")
+    ] = None,
+    predict_score: Annotated[
+        float | None, typer.Option(help="The best score you expect, e.g. 0.82.")
+    ] = None,
+    no_predict: Annotated[
+        bool, typer.Option("--no-predict", help="Do not ask for a prediction first.")
+    ] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="A Dask scheduler, tcp://host:8786 (or set TINKERLAB_DASK)."),
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Local worker processes (default: every core).")
+    ] = None,
+    resume: Annotated[
+        int | None,
+        typer.Option(help="Finish an interrupted experiment by id: only what is missing."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="With --resume: even if another machine seems to run it.")
+    ] = False,
+    target: Annotated[
+        str | None, typer.Option(help="The column to predict (built-ins know theirs).")
+    ] = None,
+    task: Annotated[
+        str | None, typer.Option(help="classification or regression (inferred otherwise).")
+    ] = None,
+    drop: Annotated[
+        list[str] | None, typer.Option(help="A column to leave out; repeat it.")
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(help="Journal database URL (default: TINKERLAB_DB or a SQLite file)."),
+    ] = None,
+    record: Annotated[
+        bool, typer.Option(help="Record the experiment (needed to resume it).")
+    ] = True,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Change one thing, predict what happens, then see it with its noise.
+
+    Every value is scored on the same repeated k-fold folds (paired), the best value's
+    lead over the default is tested with the corrected resampled t-test (Nadeau & Bengio
+    2003), the curve's shape is classified, and your prediction is scored and recorded.
+
+    Examples:
+
+      tinkerlab tinker titanic --model decision_tree --knob max_depth --range 1:20
+
+      tinkerlab tinker iris --model knn --knob n_neighbors --values 1,3,5,9,15,31,61 --predict peak
+
+      tinkerlab tinker digits --knob train_size --range 0.05:1.0 --predict up
+
+      tinkerlab tinker --resume 42
+    """
+    from tinkerlab import _api
+    from tinkerlab.exceptions import UsageError
+
+    if scale is not None and scale not in ("linear", "log"):
+        raise UsageError(f"--scale must be linear or log. Got {scale!r} instead.")
+    if mode not in ("drop-one", "add-one"):
+        raise UsageError(f"--mode must be drop-one or add-one. Got {mode!r} instead.")
+    if task is not None and task not in ("classification", "regression"):
+        raise UsageError(f"--task must be classification or regression. Got {task!r} instead.")
+    if no_predict and (predict or predict_best or predict_score is not None):
+        raise UsageError("--no-predict and a --predict option contradict each other; pick one.")
+    engine_options: dict[str, Any] = {"cluster": cluster, "n_jobs": jobs}
+    if resume is not None:
+        given = [
+            name
+            for name, v in (("a dataset", dataset), ("--knob", knob), ("--values", values))
+            if v is not None
+        ]
+        given += ["--range"] if range_ is not None else []
+        given += ["--predict"] if predict is not None else []
+        if given:
+            raise UsageError(
+                f"--resume finishes an experiment with its own settings; {', '.join(given)} "
+                f"cannot change. Fix: tinkerlab tinker --resume {resume}"
+            )
+        with _progress(not json_out) as bar:
+            result = _guarded(
+                lambda: _api.tinker(
+                    resume=resume, force=force, db=db, progress=bar, **engine_options
+                )
+            )
+        _show(result, json_out, resumed=True)
+        return
+    if dataset is None or knob is None:
+        raise UsageError(
+            "Name a dataset and a knob. Fix: tinkerlab tinker titanic --knob max_depth "
+            "--range 1:20 (or --resume ID to finish an interrupted experiment)"
+        )
+    from tinkerlab.recipe import default_model, parse_settings
+
+    data = _api.load(dataset, target=target, task=task, drop=drop or [])
+    assert data.task is not None
+    name = model or default_model(data.task, has_text=bool(data.features("text")))
+    if impl not in ("sklearn", "scratch"):
+        raise UsageError(f"--impl must be sklearn or scratch. Got {impl!r} instead.")
+    params = parse_settings(name, data.task, set_ or [], impl)  # type: ignore[arg-type]
+    if knob in params:
+        raise UsageError(
+            f"'{knob}' is the knob being turned, so it cannot also be fixed with --set. "
+            f"Fix: drop --set {knob}=..."
+        )
+    interactive = not (json_out or no_predict) and _interactive()
+    asked = predict is None and predict_best is None and predict_score is None
+    with _progress(not json_out) as bar:
+        result = _guarded(
+            lambda: _api.tinker(
+                data,
+                knob,
+                None if values is None else [v for v in values.split(",") if v.strip()],
+                span=range_,
+                steps=steps,
+                scale=scale,
+                mode=mode,
+                model=name,
+                params=params,
+                impl=impl,
+                metric=metric,
+                repeats=repeats,
+                cv=cv,
+                test_size=test_size,
+                seed=seed,
+                predict=predict,
+                predict_best=predict_best,
+                predict_score=predict_score,
+                ask=_ask_with(bar) if interactive and asked else None,
+                record=record,
+                db=db,
+                progress=bar,
+                **engine_options,
+            )
+        )
+    _show(result, json_out, resumed=False)
+
+
+# --- asking for a prediction ---------------------------------------------------------------
+
+
+def _interactive() -> bool:
+    """Whether a person can answer a prompt: stdin is a terminal."""
+    return sys.stdin.isatty()
+
+
+def _ask_with(bar: Any) -> Any:
+    def ask(sweep: Sweep) -> Prediction | None:
+        bar.pause()
+        try:
+            return _ask(sweep)
+        finally:
+            bar.resume()
+
+    return ask
+
+
+def _ask(sweep: Sweep) -> Prediction | None:
+    """Prompt for the shape and the best value; Enter skips either."""
+    from tinkerlab.exceptions import UsageError
+    from tinkerlab.experiment import (
+        ORDERED_SHAPES,
+        UNORDERED_SHAPES,
+        Prediction,
+        check_prediction,
+    )
+
+    first, last = sweep.points[0].label, sweep.points[-1].label
+    shapes: tuple[str, ...]
+    if sweep.ordered:
+        shapes = ORDERED_SHAPES
+        question = (
+            f"Before it runs: what will the validation score do as {sweep.knob} grows "
+            f"from {first} to {last}?"
+        )
+    else:
+        shapes = UNORDERED_SHAPES
+        question = f"Before it runs: will the choice of {sweep.knob_label()} matter?"
+    errors.print(f"[bold]{escape(question)}[/]")
+    shape = _prompt(f"  [{'/'.join(shapes)}, Enter to skip] ", shapes)
+    choices = "" if sweep.ordered else f" [{'/'.join(p.label for p in sweep.points)}]"
+    best: str | None = None
+    for _ in range(_TRIES):
+        best = errors.input(escape(f"  Which value will score best?{choices} (Enter to skip) "))
+        best = best.strip() or None
+        if best is None:
+            break
+        try:
+            check_prediction(Prediction(best=best), sweep)
+            break
+        except UsageError as error:
+            errors.print(f"  [yellow]{escape(str(error))}[/]")
+            best = None
+    prediction = Prediction(shape=shape, best=best)
+    return None if prediction.is_empty() else check_prediction(prediction, sweep)
+
+
+def _prompt(text: str, allowed: tuple[str, ...]) -> str | None:
+    for _ in range(_TRIES):
+        answer = errors.input(escape(text)).strip().lower()
+        if not answer:
+            return None
+        if answer in allowed:
+            return answer
+        errors.print(f"  [yellow]Please answer one of {', '.join(allowed)} (or Enter).[/]")
+    return None
+
+
+# --- running and showing -------------------------------------------------------------------
+
+
+class _Bar:
+    """A rich progress bar fed by the sweep's ``progress(done, total, what)`` callback."""
+
+    def __init__(self, progress: Any) -> None:
+        self._progress = progress
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        if self._progress is None:
+            return
+        if self._task is None:
+            self._task = self._progress.add_task(what, total=total)
+        self._progress.update(self._task, completed=done, total=total, description=escape(what))
+
+    def pause(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def resume(self) -> None:
+        if self._progress is not None:
+            self._progress.start()
+
+
+class _progress:  # noqa: N801 - used like a function: ``with _progress(enabled) as bar``
+    def __init__(self, enabled: bool) -> None:
+        self._enabled = enabled
+        self._progress: Any = None
+
+    def __enter__(self) -> _Bar:
+        if not self._enabled:
+            return _Bar(None)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("fits"),
+            TimeElapsedColumn(),
+            console=errors,
+            transient=True,
+        )
+        self._progress.start()
+        return _Bar(self._progress)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def _guarded(work: Any) -> Experiment:
+    """Run *work* with SIGTERM treated like Ctrl-C, and say how to resume if stopped."""
+    from tinkerlab.experiment import SweepInterrupted
+
+    def on_term(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        result: Experiment = work()
+        return result
+    except SweepInterrupted as stop:
+        if stop.experiment_id is not None:
+            errors.print(
+                f"Interrupted after {stop.done} of {stop.total} values; they are kept in "
+                f"experiment #{stop.experiment_id}. Finish it with:  "
+                f"tinkerlab tinker --resume {stop.experiment_id}"
+            )
+        else:
+            errors.print(f"Interrupted after {stop.done} of {stop.total} values (not recorded).")
+        raise typer.Exit(130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _show(result: Experiment, json_out: bool, *, resumed: bool) -> None:
+    if json_out:
+        print_json(result.to_dict())
+        return
+    from rich.table import Table
+
+    from tinkerlab.experiment import METHOD, prediction_text
+
+    recipe, sweep = result.recipe, result.sweep
+    model = "several models" if sweep.knob == "model" else recipe.model
+    number = f"Experiment #{result.id}" if result.id is not None else "Experiment (not recorded)"
+    better = "higher" if result.higher_is_better else "lower"
+    console.print(
+        f"[bold]{number}[/] · {escape(sweep.knob_label())} on {escape(recipe.dataset)} "
+        f"({escape(model)}) · {result.metric.name} ({better} is better) · "
+        f"{result.repeats}×{recipe.cv_folds} "
+        f"paired folds · {escape(result.engine)}" + (" · resumed" if resumed else "")
+    )
+    frame = result.frame
+    table = Table(caption=f"★ best  ◆ {sweep.reference_reason}  ≈ tied with the best")
+    for column in (sweep.knob, "train", "CV mean ± std", "fit time (s)", ""):
+        table.add_column(column, justify="left" if column == sweep.knob else "right")
+    for row in frame.itertuples():
+        marks = ("★" if row.is_best else "") + ("◆" if row.is_default else "")
+        marks += "≈" if row.tied_with_best and not row.is_best else ""
+        table.add_row(
+            escape(str(row.label)),
+            _num(row.train_mean),
+            f"{_num(row.cv_mean)} ± {_num(row.cv_std)}",
+            f"{row.fit_time:.3f}",
+            marks,
+        )
+    console.print(table)
+    console.print(escape(result.verdict_text()))
+    shape = result.summary.shape
+    console.print(f"Shape: [bold]{escape(shape.shape)}[/] — {escape(shape.reason)}.")
+    if result.prediction is not None:
+        console.print(escape(prediction_text(result)))
+    for notice in [*sweep.notices, *result.notices]:
+        console.print(f"  [yellow]note:[/] {escape(notice)}")
+    for path in result.plot_paths:
+        if path.suffix == ".png":
+            console.print(f"  plot: {escape(str(path))}")
+    if METHOD not in result.verdict_text():
+        console.print(f"  (method: {METHOD})")
+    if result.id is not None:
+        console.print("Your prediction record:  tinkerlab journal predictions")
+
+
+def _num(value: Any) -> str:
+    return "–" if value != value else f"{float(value):.4f}"

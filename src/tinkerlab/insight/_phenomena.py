@@ -1,0 +1,42 @@
+"""The phenomena tinkerlab can spot in an experiment's results, by stable id.
+
+Detectors report findings under these ids; theory cards name them in ``unlocked_by`` and
+``shows``. The ids are part of the journal's and ``--json``'s vocabulary: never rename one.
+
+>>> PHENOMENA["plateau"]
+'Diminishing returns: past some value, turning the knob further barely changes the score.'
+"""
+
+from __future__ import annotations
+
+#: Phenomenon id -> one plain sentence saying what it is.
+PHENOMENA: dict[str, str] = {
+    "overfitting": "The training score keeps rising while the validation score stalls or "
+    "falls: the model learns the training rows' noise.",
+    "underfitting": "Training and validation scores are both low: the model is too simple "
+    "or too constrained to capture the pattern.",
+    "sweet_spot": "The validation score peaks at a value inside the range and is worse on "
+    "both sides of it.",
+    "plateau": "Diminishing returns: past some value, turning the knob further barely "
+    "changes the score.",
+    "noise_dominated": "The differences between values are within the run-to-run spread: "
+    "they may be chance.",
+    "high_variance": "A learning curve with a wide gap between the training and the "
+    "validation score: the model depends a lot on which rows it saw.",
+    "high_bias": "A learning curve where training and validation scores meet low: the "
+    "model is too simple for the data.",
+    "more_data_helps": "The validation score is still rising at the largest training size.",
+    "more_data_wont_help": "The validation score stopped rising well before the largest "
+    "training size.",
+    "useless_feature": "Leaving a feature out does not change the score.",
+    "harmful_feature": "Leaving a feature out improves the score.",
+    "leakage": "A feature (or the whole model) scores implausibly well, as if the answer "
+    "were among the inputs.",
+    "accuracy_paradox": "Accuracy close to the majority-class baseline on imbalanced "
+    "classes: a high number that says little.",
+    "scaling_sensitive": "The score changes a lot depending on whether features are standardised.",
+    "divergence": "The loss grows or becomes NaN as the learning rate grows: the steps overshoot.",
+    "label_noise_sensitive": "The validation score falls quickly as training labels are corrupted.",
+}
+
+__all__ = ["PHENOMENA"]

@@ -1,0 +1,148 @@
+"""Which theory cards the learner's own work has unlocked, read from the journal.
+
+A card's ``unlocked_by`` names **triggers**: a phenomenon id (``overfitting``), a knob
+(``max_depth``, ``train_size``), a model (``knn``) or an event (``first_run``). The
+journal shows which triggers the learner has met: the models they ran, the knobs they
+set or swept, and the phenomena found in their experiments. A card is unlocked once one
+of its triggers has been met. Every card can be read at any time; unlocking decides
+what ``tinkerlab theory`` offers first.
+
+:func:`journal_triggers` is the one place that reads the journal for this; extend it
+when the journal records more (phenomena per experiment are read from an experiment's
+``summary["phenomena"]`` when the detectors put them there).
+
+>>> from tinkerlab.journal import open_journal
+>>> with open_journal("sqlite://") as journal:
+...     unlocked_cards(journal)
+{}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from tinkerlab.insight._cards import EVENTS, Card, cards
+from tinkerlab.insight._phenomena import PHENOMENA
+
+
+class _RunLike(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def recipe(self) -> dict[str, Any]: ...
+
+
+class _ExperimentLike(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def knob(self) -> str: ...
+    @property
+    def summary(self) -> dict[str, Any]: ...
+
+
+class JournalLike(Protocol):
+    """What unlocking reads: :class:`tinkerlab.journal.Journal` has both methods."""
+
+    def list_runs(self, limit: int | None = ..., dataset: str | None = ...) -> Any: ...
+    def list_experiments(self, limit: int | None = ...) -> Any: ...
+
+
+def journal_triggers(journal: JournalLike) -> dict[str, str]:
+    """Every trigger the journal shows, with where it was first met (``"experiment #3"``).
+
+    Runs give ``first_run``, their model and the knobs set with ``--set``; experiments
+    give their knob, their model and the phenomena found in them (if recorded).
+    """
+    met: dict[str, str] = {}
+
+    def meet(trigger: str, where: str) -> None:
+        met.setdefault(trigger, where)
+
+    runs: Iterable[_RunLike] = sorted(journal.list_runs(limit=None), key=lambda r: r.id)
+    for run in runs:
+        where = f"run #{run.id}"
+        meet("first_run", where)
+        meet(run.model, where)
+        params = run.recipe.get("params") or {}
+        for knob in params if isinstance(params, Mapping) else ():
+            meet(str(knob), where)
+    experiments: Iterable[_ExperimentLike] = sorted(
+        journal.list_experiments(limit=None), key=lambda e: e.id
+    )
+    for experiment in experiments:
+        where = f"experiment #{experiment.id}"
+        meet(experiment.knob, where)
+        meet(experiment.model, where)
+        for phenomenon in _phenomena(experiment.summary):
+            meet(phenomenon, where)
+    return met
+
+
+def _phenomena(summary: Mapping[str, Any]) -> list[str]:
+    """Phenomenon ids in an experiment's summary: ``["overfitting"]`` or ``[{"id": ...}]``."""
+    found = summary.get("phenomena") if isinstance(summary, Mapping) else None
+    ids = []
+    for item in found if isinstance(found, list) else ():
+        pid = item.get("id") if isinstance(item, Mapping) else item
+        if isinstance(pid, str) and pid in PHENOMENA:
+            ids.append(pid)
+    return ids
+
+
+def unlocked_cards(
+    journal: JournalLike, every: Iterable[Card] | None = None
+) -> dict[str, tuple[str, str]]:
+    """The cards the journal's work has unlocked: card id -> (trigger, where it was met).
+
+    Parameters
+    ----------
+    journal : Journal
+        An open journal (``tinkerlab.journal.open_journal()``).
+    every : iterable of Card, optional
+        The cards to consider; default every shipped card.
+    """
+    met = journal_triggers(journal)
+    unlocked: dict[str, tuple[str, str]] = {}
+    for card in cards() if every is None else every:
+        for trigger in card.unlocked_by:
+            if trigger in met:
+                unlocked[card.id] = (trigger, met[trigger])
+                break
+    return unlocked
+
+
+def describe_trigger(trigger: str) -> str:
+    """A trigger in words: ``overfitting`` -> "spotting overfitting"."""
+    if trigger in EVENTS:
+        return EVENTS[trigger]
+    if trigger in PHENOMENA:
+        return "spotting " + trigger.replace("_", " ").replace("wont", "won't")
+    from tinkerlab.recipe import MODELS
+
+    if trigger in MODELS:
+        return f"running {trigger}"
+    return f"turning {trigger}"
+
+
+def known_triggers() -> frozenset[str]:
+    """Every name ``unlocked_by`` may use: phenomena, knobs, models and events."""
+    from tinkerlab.experiment import SPECIAL_KNOBS
+    from tinkerlab.recipe import MODELS
+
+    knobs = {k.name for m in MODELS.values() for k in (*m.knobs, *m.scratch_knobs)}
+    return frozenset({*PHENOMENA, *EVENTS, *MODELS, *knobs, *SPECIAL_KNOBS})
+
+
+__all__ = [
+    "JournalLike",
+    "describe_trigger",
+    "journal_triggers",
+    "known_triggers",
+    "unlocked_cards",
+]

@@ -1,0 +1,163 @@
+"""Running the service with uvicorn: one process, or ``workers`` processes.
+
+:func:`serve` checks everything that can be checked before listening — the bind
+address against the token, the artifact (trust, format, versions) — so a mistake ends
+with a message and exit code 2, not with a half-started server. With several workers,
+uvicorn imports :func:`app_from_environment` in each process; the settings travel in
+the ``TINKERLAB_SERVE`` environment variable (the token in ``TINKERLAB_TOKEN``).
+
+Shutdown is graceful: on Ctrl-C or SIGTERM uvicorn stops accepting connections, lets
+running requests finish (up to ``graceful_timeout`` seconds), and the app predicts what
+is still queued in the micro-batcher before it exits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tinkerlab.exceptions import UsageError
+from tinkerlab.serve._security import TOKEN_VARIABLE, check_bind
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from tinkerlab.serve._artifact import Artifact
+    from tinkerlab.serve._service import ServeConfig
+
+SETTINGS_VARIABLE = "TINKERLAB_SERVE"
+#: Seconds an idle keep-alive connection stays open.
+KEEP_ALIVE = 65
+
+
+def serve(
+    path: str | Path,
+    config: ServeConfig,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    trusted: tuple[str, ...] = (),
+    graceful_timeout: float = 10.0,
+    log_level: str = "info",
+    on_ready: Any = None,
+) -> None:
+    """Load the artifact at *path* and serve it until interrupted (blocks).
+
+    ``on_ready(artifact)`` is called after the checks pass, before listening (the
+    command line prints the address and the notices there).
+    """
+    import uvicorn
+
+    from tinkerlab.serve._artifact import load_artifact
+
+    check_bind(host, config.token)
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1. Got {workers} instead.")
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port must be in [0, 65535]. Got {port} instead.")
+    artifact = load_artifact(path, trusted=trusted)  # fails here, before any worker starts
+    if on_ready is not None:
+        on_ready(artifact)
+    common: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": log_level,
+        "access_log": False,  # ours is structured (JSON), see _service
+        "timeout_graceful_shutdown": graceful_timeout,
+        # Longer than the idle timeout of common proxies and load balancers (60 s): a
+        # connection the server closes while a client reuses it fails that request.
+        "timeout_keep_alive": KEEP_ALIVE,
+        "server_header": False,
+    }
+    if workers == 1:
+        from tinkerlab.serve._service import create_app
+
+        uvicorn.run(create_app(artifact, config), **common)
+        return
+    settings = {
+        "path": str(Path(path).expanduser().resolve()),
+        "trusted": list(trusted),
+        "config": {**asdict(replace(config, token=None)), "monitor_dir": _str(config.monitor_dir)},
+    }
+    os.environ[SETTINGS_VARIABLE] = json.dumps(settings)
+    if config.token:
+        os.environ[TOKEN_VARIABLE] = config.token
+    uvicorn.run(
+        "tinkerlab.serve._server:app_from_environment", factory=True, workers=workers, **common
+    )
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process, from the settings :func:`serve` left in the environment."""
+    import warnings
+
+    from tinkerlab.serve._artifact import load_artifact
+    from tinkerlab.serve._service import ServeConfig, create_app
+
+    settings = json.loads(os.environ[SETTINGS_VARIABLE])
+    values = dict(settings["config"])
+    if values.get("monitor_dir"):
+        values["monitor_dir"] = Path(values["monitor_dir"])
+    values["token"] = os.environ.get(TOKEN_VARIABLE) or None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the parent already showed the version notices
+        artifact: Artifact = load_artifact(settings["path"], trusted=tuple(settings["trusted"]))
+    return create_app(artifact, ServeConfig(**values))
+
+
+def _str(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
+
+
+class BackgroundServer:
+    """Serve an app on a loopback port from a thread (the drift demo, tests, notebooks).
+
+    >>> with BackgroundServer(app) as url:       # doctest: +SKIP
+    ...     Client(url).health()
+
+    Port 0 lets the system pick a free port; ``url`` says which. Leaving the block
+    shuts the server down gracefully and waits for it (at most ``timeout`` seconds).
+    """
+
+    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, timeout: float = 20):
+        import uvicorn
+
+        if not _is_loopback(host):
+            raise UsageError(f"A background server listens on loopback only; got {host!r}.")
+        self.timeout = timeout
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+        )
+        self.thread: Any = None
+        self.url = ""
+
+    def __enter__(self) -> str:
+        import threading
+        import time
+
+        self.thread = threading.Thread(target=self.server.run, name="tinkerlab-serve", daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + self.timeout
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                self.server.should_exit = True
+                raise RuntimeError("the background model service did not start")
+            time.sleep(0.01)
+        host, port = self.server.servers[0].sockets[0].getsockname()[:2]
+        self.url = f"http://{host}:{port}"
+        return self.url
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.should_exit = True
+        if self.thread is not None:
+            self.thread.join(self.timeout)
+
+
+def _is_loopback(host: str) -> bool:
+    from tinkerlab.serve._security import is_loopback
+
+    return is_loopback(host)
