@@ -93,3 +93,10 @@ def test_predictions_frame():
     assert isinstance(r.predictions, pd.DataFrame)
     assert list(r.predictions.columns) == ["actual", "predicted"]
     assert len(r.predictions) == 30
+
+
+def test_every_verb_is_exported():
+    for name in ("run", "tinker", "load", "datasets", "open_journal", "theory"):
+        assert callable(getattr(tl, name)), name
+    assert tl.theory("overfitting").id == "overfitting"
+    assert tl.Client.__name__ == "Client"

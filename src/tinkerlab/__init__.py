@@ -5,8 +5,8 @@
 >>> run.metrics["accuracy"]["test"] > 0.9
 True
 
-The verbs (``tl.run``, ``tl.load``, ``tl.datasets``, ``tl.open_journal``) live in
-:mod:`tinkerlab._api` and import scikit-learn only when called, so ``import tinkerlab``
+The verbs (``tl.run``, ``tl.tinker``, ``tl.load``, ``tl.datasets``, ``tl.open_journal``,
+``tl.theory``) import scikit-learn only when called, so ``import tinkerlab``
 (and the command line's ``--help``) stays fast. Sub-packages are named by nouns
 (``tinkerlab.runner``, ``tinkerlab.journal``...), so none can shadow a verb.
 """
@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tinkerlab._api import datasets, load, open_journal, run
+from tinkerlab._api import datasets, load, open_journal, run, tinker
 from tinkerlab._version import __version__
 
 if TYPE_CHECKING:
     from tinkerlab.data import Dataset
+    from tinkerlab.insight import theory
     from tinkerlab.recipe import Recipe
     from tinkerlab.runner import Run
     from tinkerlab.serve import Client
@@ -29,6 +30,7 @@ _LAZY = {
     "Recipe": "tinkerlab.recipe",
     "Run": "tinkerlab.runner",
     "Client": "tinkerlab.serve",  # tl.Client(url).predict(frame): a model service's client
+    "theory": "tinkerlab.insight",  # tl.theory("overfitting"): one theory card
 }
 
 __all__ = [
@@ -41,6 +43,8 @@ __all__ = [
     "load",
     "open_journal",
     "run",
+    "theory",
+    "tinker",
 ]
 
 
