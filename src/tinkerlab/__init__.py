@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tinkerlab._api import datasets, load, open_journal, run, tinker
+from tinkerlab._api import compare, datasets, load, open_journal, run, tinker
 from tinkerlab._version import __version__
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ __all__ = [
     "Recipe",
     "Run",
     "__version__",
+    "compare",
     "datasets",
     "load",
     "open_journal",

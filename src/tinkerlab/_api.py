@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from tinkerlab.data import Dataset, DatasetInfo
-    from tinkerlab.experiment import Experiment
+    from tinkerlab.experiment import Comparison, Experiment
     from tinkerlab.journal import Journal
     from tinkerlab.recipe import Recipe
     from tinkerlab.runner import Progress, Run
@@ -248,3 +248,28 @@ def tinker(
     # Open the journal first: a bad database URL should fail before minutes of fitting.
     with open_journal(db) as store:
         return experiment.tinker(dataset, knob, values, store=store, **options)
+
+
+def compare(
+    dataset: str | Path | pd.DataFrame | Dataset,
+    *,
+    record: bool = True,
+    db: str | None = None,
+    **options: Any,
+) -> Comparison:
+    """Every registry model suited to the task, on the same folds, within a time budget.
+
+    The comparison itself is :func:`tinkerlab.experiment.compare` (every keyword it takes
+    works here: ``budget``, ``models``, ``cv``, ``repeats``, ``metric``, ``target``...);
+    this opens the journal first and records the leaderboard as an experiment.
+
+    >>> board = compare("iris", budget=30, record=False)  # doctest: +SKIP
+    >>> board.best.model  # doctest: +SKIP
+    'svm'
+    """
+    from tinkerlab.experiment import compare as run_comparison
+
+    if not record:
+        return run_comparison(dataset, **options)
+    with open_journal(db) as journal:
+        return run_comparison(dataset, store=journal, **options)

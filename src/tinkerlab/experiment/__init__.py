@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+from tinkerlab.experiment._compare import Comparison, ModelResult, compare
 from tinkerlab.experiment._engine import DaskEngine, Engine, LocalEngine, make_engine
 from tinkerlab.experiment._experiment import (
     Ask,
@@ -28,6 +29,7 @@ from tinkerlab.experiment._experiment import (
     resume,
     tinker,
 )
+from tinkerlab.experiment._fast import FAST_PATHS, FastPath, fast_path_for
 from tinkerlab.experiment._folds import paired_folds
 from tinkerlab.experiment._knobs import (
     PARAM_SWEEPS,
@@ -59,6 +61,7 @@ from tinkerlab.experiment._stats import (
 
 __all__ = [
     "ALPHA",
+    "FAST_PATHS",
     "METHOD",
     "NOISY",
     "ORDERED_SHAPES",
@@ -66,12 +69,15 @@ __all__ = [
     "SPECIAL_KNOBS",
     "UNORDERED_SHAPES",
     "Ask",
+    "Comparison",
     "DaskEngine",
     "Engine",
     "Experiment",
     "ExperimentStore",
+    "FastPath",
     "KnobKind",
     "LocalEngine",
+    "ModelResult",
     "Point",
     "PointResult",
     "Prediction",
@@ -84,8 +90,10 @@ __all__ = [
     "best_of",
     "check_prediction",
     "classify_shape",
+    "compare",
     "compare_with_best",
     "corrected_resampled_ttest",
+    "fast_path_for",
     "indistinguishable_from_best",
     "make_engine",
     "mean_interval",

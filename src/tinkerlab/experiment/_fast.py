@@ -224,6 +224,7 @@ def _read_forest(
 ) -> Iterator[Stage]:
     """Grow the forest value by value (warm start: the same trees as one fit); keep the
     running sum of the trees' predictions, exactly as ``predict_proba`` accumulates it."""
+    from scipy.sparse import issparse
     from sklearn.base import is_classifier
     from sklearn.utils import check_array
 
@@ -232,6 +233,10 @@ def _read_forest(
     # The forest converts X to float32 once and lets every tree skip its own checks
     # (check_input=False); so do we, with the same conversion.
     sets = [check_array(X_set, dtype=np.float32, accept_sparse="csr") for X_set in sets]
+    for X_set in sets:  # as the forest checks before it lets the trees skip theirs
+        wide = issparse(X_set) and {X_set.indices.dtype, X_set.indptr.dtype} != {np.dtype(np.intc)}
+        if wide:
+            raise ValueError("No support for np.int64 index based sparse matrices")
     sums: list[Any] = [None] * len(sets)
     grown, fit_time = 0, 0.0
     for value in values:
