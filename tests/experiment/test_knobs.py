@@ -221,3 +221,15 @@ def test_knobs_that_do_not_apply(iris, knn):
 def test_n_neighbors_cannot_exceed_a_training_fold(knn):
     with pytest.raises(RecipeError, match="at most the 96 rows of a training fold"):
         plan_sweep(knn, "n_neighbors", [5, 200], fold_rows=96)
+
+
+def test_fold_warnings_are_counted_once_per_value():
+    """A solver warning raised on every fold reads as one line per value, with a count."""
+    from tinkerlab.experiment import tinker
+
+    ex = tinker(
+        "iris", "max_iter", [2, 3], model="logistic_regression", impl="scratch", repeats=1, n_jobs=1
+    )
+    lines = [n for n in ex.notices if "ConvergenceWarning" in n]
+    assert len(lines) == 2, lines  # one per value, not one per fold
+    assert all("(×" in line for line in lines)  # counted, not repeated

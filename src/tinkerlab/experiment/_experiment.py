@@ -743,11 +743,24 @@ def _point_result(position: int, value: Any, label: str, results: list[FoldResul
 
 
 def _point_notices(points: Iterable[PointResult]) -> list[str]:
-    seen: dict[str, None] = {}
+    """One line per value and kind of notice, with how many folds raised it.
+
+    Notices that differ only in their numbers ("gradient 0.0189", "gradient 0.0195", one per
+    fold) are the same notice; the line quotes the first and counts the rest.
+    """
+    import re
+
+    first: dict[str, str] = {}
+    counts: dict[str, int] = {}
     for p in sorted(points, key=lambda p: p.position):
         for notice in p.notices:
-            seen.setdefault(notice if notice.startswith(p.label) else f"{p.label}: {notice}")
-    return list(seen)[:10]
+            text = notice if notice.startswith(p.label) else f"{p.label}: {notice}"
+            body = text[len(p.label) :]
+            key = p.label + re.sub(r"[-+]?\d[\d.e+-]*", "#", body)
+            first.setdefault(key, text)
+            counts[key] = counts.get(key, 0) + 1
+    lines = [first[key] + (f" (×{counts[key]})" if counts[key] > 1 else "") for key in first]
+    return lines[:10]
 
 
 def _repeats(recipe: Recipe, rows: int, repeats: int | None) -> int:
