@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, errors, print_json
+from tinkerlab.cli._output import console, errors, print_json, term_as_interrupt
 
 if TYPE_CHECKING:
     from tinkerlab.experiment._compare import Comparison
@@ -89,7 +89,7 @@ def compare(
         "timeout": timeout,
         "n_jobs": jobs,
     }
-    with _bar(enabled=not json_out) as progress, _term_as_interrupt():
+    with _bar(enabled=not json_out) as progress, term_as_interrupt():
         if record:
             # Opened first: a bad database URL fails before a minute of fitting.
             with _api.open_journal(db) as journal:
@@ -100,25 +100,6 @@ def compare(
         print_json(result.to_dict())
         return
     _show(result)
-
-
-@contextmanager
-def _term_as_interrupt() -> Iterator[None]:
-    """SIGTERM stops the comparison like Ctrl-C: workers killed, journal entry marked."""
-    import signal
-
-    def on_term(_signum: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, on_term)
-    except ValueError:  # not the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager

@@ -65,3 +65,27 @@ def progress(enabled: bool, total: int | None = None) -> Iterator[Any]:
             bar.update(task, description=description)
 
         yield step
+
+
+@contextmanager
+def term_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while the block runs, so long work stops the same way.
+
+    A sweep or a comparison catches KeyboardInterrupt to mark its journal entry
+    interrupted and stop its workers; ``kill PID`` should leave the same record. Outside
+    the main thread signals cannot be set, and the block runs unchanged.
+    """
+    import signal
+
+    def on_term(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

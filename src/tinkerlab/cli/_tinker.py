@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import signal
 import sys
-from types import FrameType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, errors, print_json
+from tinkerlab.cli._output import console, errors, print_json, term_as_interrupt
 
 if TYPE_CHECKING:
     from tinkerlab.experiment import Experiment, Prediction, Sweep
@@ -351,12 +349,9 @@ def _guarded(work: Any) -> Experiment:
     """Run *work* with SIGTERM treated like Ctrl-C, and say how to resume if stopped."""
     from tinkerlab.experiment import SweepInterrupted
 
-    def on_term(_signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, on_term)
     try:
-        result: Experiment = work()
+        with term_as_interrupt():
+            result: Experiment = work()
         return result
     except SweepInterrupted as stop:
         if stop.experiment_id is not None:
@@ -368,8 +363,6 @@ def _guarded(work: Any) -> Experiment:
         else:
             errors.print(f"Interrupted after {stop.done} of {stop.total} values (not recorded).")
         raise typer.Exit(130) from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _show(result: Experiment, json_out: bool, *, resumed: bool) -> None:

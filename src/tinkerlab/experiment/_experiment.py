@@ -743,23 +743,13 @@ def _point_result(position: int, value: Any, label: str, results: list[FoldResul
 
 
 def _point_notices(points: Iterable[PointResult]) -> list[str]:
-    """One line per value and kind of notice, with how many folds raised it.
+    """One line per value and kind of notice, with how many folds raised it."""
+    from tinkerlab.runner import group_alike
 
-    Notices that differ only in their numbers ("gradient 0.0189", "gradient 0.0195", one per
-    fold) are the same notice; the line quotes the first and counts the rest.
-    """
-    import re
-
-    first: dict[str, str] = {}
-    counts: dict[str, int] = {}
+    lines: list[str] = []
     for p in sorted(points, key=lambda p: p.position):
-        for notice in p.notices:
-            text = notice if notice.startswith(p.label) else f"{p.label}: {notice}"
-            body = text[len(p.label) :]
-            key = p.label + re.sub(r"[-+]?\d[\d.e+-]*", "#", body)
-            first.setdefault(key, text)
-            counts[key] = counts.get(key, 0) + 1
-    lines = [first[key] + (f" (×{counts[key]})" if counts[key] > 1 else "") for key in first]
+        texts = [n if n.startswith(p.label) else f"{p.label}: {n}" for n in p.notices]
+        lines += [text + (f" (×{n})" if n > 1 else "") for text, n in group_alike(texts)]
     return lines[:10]
 
 

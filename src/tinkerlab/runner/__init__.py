@@ -10,7 +10,14 @@ True
 
 from __future__ import annotations
 
-from tinkerlab.runner._execute import Progress, execute, prepare_frame, split, splitter
+from tinkerlab.runner._execute import (
+    Progress,
+    execute,
+    group_alike,
+    prepare_frame,
+    split,
+    splitter,
+)
 from tinkerlab.runner._ladder import Ladder, LadderStep, ladder
 from tinkerlab.runner._run import Run
 from tinkerlab.runner._twin import TwinComparison, compare_twin, twin_table
@@ -23,6 +30,7 @@ __all__ = [
     "TwinComparison",
     "compare_twin",
     "execute",
+    "group_alike",
     "ladder",
     "prepare_frame",
     "split",

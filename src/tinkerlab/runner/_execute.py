@@ -12,9 +12,10 @@ order and with the same seeds, so the two print the same numbers:
 
 from __future__ import annotations
 
+import re
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -123,24 +124,32 @@ def _warm_plotting_imports() -> None:
     threading.Thread(target=warm, name="tinkerlab-warm-imports", daemon=True).start()
 
 
-def _warning_notices(caught: list[warnings.WarningMessage]) -> list[str]:
-    """One notice per kind of warning, with how often it came (e.g. once per fold).
+def group_alike(messages: Iterable[str]) -> list[tuple[str, int]]:
+    """Group messages that differ only in their numbers; return (first one, how many).
 
-    Warnings that differ only in their numbers ("gradient 0.108", "gradient 0.111") are
-    the same warning; the notice quotes the first one.
+    "gradient 0.108" and "gradient 0.111" (one warning per fold) are the same message.
     """
-    import re
-
-    first: dict[tuple[str, str], str] = {}
-    counts: dict[tuple[str, str], int] = {}
-    for w in caught:
-        if issubclass(w.category, DeprecationWarning | FutureWarning):
-            continue  # about library versions, not about this data or model
-        message = str(w.message)
-        key = (w.category.__name__, re.sub(r"[-+]?\d[\d.e+-]*", "#", message))
+    first: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for message in messages:
+        key = re.sub(r"[-+]?\d[\d.e+-]*", "#", message)
         first.setdefault(key, message)
         counts[key] = counts.get(key, 0) + 1
-    return [f"{key[0]} ({n}×): {first[key]}" for key, n in counts.items()]
+    return [(first[key], n) for key, n in counts.items()]
+
+
+def _warning_notices(caught: list[warnings.WarningMessage]) -> list[str]:
+    """One notice per kind of warning, with how often it came (e.g. once per fold)."""
+    kept = [
+        f"{w.category.__name__}\0{w.message}"
+        for w in caught
+        if not issubclass(w.category, DeprecationWarning | FutureWarning)  # about versions
+    ]
+    notices = []
+    for text, n in group_alike(kept):
+        kind, message = text.split("\0", 1)
+        notices.append(f"{kind} ({n}×): {message}")
+    return notices
 
 
 def _execute(recipe: Recipe, dataset: Dataset, progress: Progress | None) -> Run:
