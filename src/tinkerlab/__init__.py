@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tinkerlab._api import compare, datasets, load, open_journal, run, tinker
+from tinkerlab._api import compare, datasets, explain, load, open_journal, run, tinker
 from tinkerlab._version import __version__
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ __all__ = [
     "__version__",
     "compare",
     "datasets",
+    "explain",
     "load",
     "open_journal",
     "run",

@@ -117,6 +117,7 @@ def run(
 
     from tinkerlab.data import Dataset
     from tinkerlab.exceptions import InputError
+    from tinkerlab.insight import detect_run
     from tinkerlab.recipe import Recipe, load_recipe_data, make_recipe
     from tinkerlab.runner import execute
 
@@ -161,10 +162,13 @@ def run(
         load_time = time.perf_counter() - tick
         result = execute(recipe, data, progress=progress)
         result.timings["load"] = load_time
+        result.phenomena = detect_run(result, data.frame)
+        result.summary["phenomena"] = [f.to_dict() for f in result.phenomena]
         if store is not None:
             entry = store.record_run(result)
             result.id = entry.id
             result.plot_paths = list(entry.plot_paths)
+            result.unlocked = record_unlocks(store)
     finally:
         if store is not None:
             store.close()
@@ -215,9 +219,11 @@ def tinker(
     """
     from tinkerlab import experiment
     from tinkerlab.exceptions import InputError
+    from tinkerlab.insight import detect
 
+    options.setdefault("detect", detect)
     if resume is not None:
-        allowed = {"cluster", "n_jobs", "engine", "progress"}
+        allowed = {"cluster", "n_jobs", "engine", "progress", "detect"}
         extra = sorted({k for k, v in options.items() if v is not None} - allowed)
         if dataset is not None or knob is not None or values is not None or extra:
             given = [n for n, v in (("dataset", dataset), ("knob", knob)) if v is not None]
@@ -229,9 +235,17 @@ def tinker(
         if not record:
             raise InputError("Resuming reads and writes the journal; it cannot run unrecorded.")
         with open_journal(db) as store:
+            if store.get_experiment(resume).spec.get("kind") == "compare":
+                raise InputError(
+                    f"Experiment #{resume} is a model comparison (tinkerlab compare), which "
+                    "runs within a time budget and cannot be resumed. Fix: run the "
+                    "comparison again, e.g. tinkerlab compare DATASET --budget 60"
+                )
             stored = store.claim_experiment(resume, force=force)
             try:
-                return experiment.resume(stored, store=store, **options)
+                result = experiment.resume(stored, store=store, **options)
+                result.unlocked = record_unlocks(store)
+                return result
             except BaseException:
                 if stored.status != "finished":  # e.g. its data file is gone: not running now
                     current = store.get_experiment(resume).status
@@ -247,7 +261,20 @@ def tinker(
         return experiment.tinker(dataset, knob, values, **options)
     # Open the journal first: a bad database URL should fail before minutes of fitting.
     with open_journal(db) as store:
-        return experiment.tinker(dataset, knob, values, store=store, **options)
+        result = experiment.tinker(dataset, knob, values, store=store, **options)
+        result.unlocked = record_unlocks(store)
+        return result
+
+
+def record_unlocks(journal: Journal) -> list[str]:
+    """Record the cards the journal's work has unlocked so far; the ids of the new ones."""
+    from tinkerlab.insight import unlocked_cards
+
+    unlocked = unlocked_cards(journal)
+    fresh = journal.record_unlocks(
+        [(card, trigger, where) for card, (trigger, where) in unlocked.items()]
+    )
+    return [u.card_id for u in fresh]
 
 
 def compare(
@@ -273,3 +300,62 @@ def compare(
         return run_comparison(dataset, **options)
     with open_journal(db) as journal:
         return run_comparison(dataset, store=journal, **options)
+
+
+def explain(subject: Any, *, db: str | None = None) -> list[Any]:
+    """The phenomena an experiment or a run shows, most confident first.
+
+    *subject* is an :class:`~tinkerlab.experiment.Experiment` or a
+    :class:`~tinkerlab.runner.Run` (already explained: their ``phenomena``), or an
+    experiment's id in the journal, whose stored numbers the detectors read again.
+
+    >>> ex = tinker("iris", "n_neighbors", [1, 5, 25], model="knn", repeats=1, record=False)
+    >>> [f.id for f in explain(ex)] == [f.id for f in ex.phenomena]
+    True
+    """
+    from tinkerlab.insight import detect
+
+    if isinstance(subject, int) and not isinstance(subject, bool):
+        with open_journal(db) as store:
+            return explain_record(store, experiment_id=subject)[0]
+    from tinkerlab.experiment import Experiment
+
+    if isinstance(subject, Experiment):
+        return detect(subject)
+    from tinkerlab.runner import Run
+
+    if isinstance(subject, Run):
+        return list(subject.phenomena)
+    from tinkerlab.exceptions import InputError
+
+    raise InputError(
+        f"explain takes an Experiment, a Run or an experiment id; got a "
+        f"{type(subject).__name__}. Fix: tl.explain(ex), or tl.explain(17)"
+    )
+
+
+def explain_record(
+    journal: Journal, *, experiment_id: int | None = None, run_id: int | None = None
+) -> tuple[list[Any], str]:
+    """The phenomena of a recorded experiment (detected again from its stored numbers) or
+    run (as recorded), and what was explained ("experiment #17: max_depth on titanic")."""
+    from tinkerlab.exceptions import UsageError
+    from tinkerlab.insight import Finding, detect
+
+    if run_id is not None:
+        run = journal.get_run(run_id)
+        stored = run.summary.get("phenomena") or []
+        return [
+            Finding.from_dict(f) for f in stored
+        ], f"run #{run.id}: {run.model} on {run.dataset}"
+    assert experiment_id is not None
+    entry = journal.get_experiment(experiment_id)
+    what = f"experiment #{entry.id}: {entry.knob} on {entry.dataset} ({entry.model})"
+    comparison = entry.spec.get("kind") == "compare"  # models that ran out of time are absent
+    if entry.status != "finished" or (not comparison and len(entry.points) < entry.n_values):
+        raise UsageError(
+            f"Experiment #{entry.id} is {entry.status} with {len(entry.points)} of "
+            f"{entry.n_values} values done; the detectors need every value. Fix: tinkerlab "
+            f"tinker --resume {entry.id}"
+        )
+    return detect(entry), what

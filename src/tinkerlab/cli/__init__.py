@@ -50,6 +50,14 @@ from tinkerlab.cli import _theory  # noqa: E402
 
 app.command("theory")(_theory.theory)
 app.command("why")(_theory.why)
+app.command("explain")(_theory.explain)
+app.add_typer(_theory.path, name="path")
+# Pre-trained models (issue 7): the registry, ready-made detectors, a small autocompleter.
+from tinkerlab.cli import _pretrained  # noqa: E402
+
+app.command("pretrained")(_pretrained.pretrained)
+app.command("detect")(_pretrained.detect)
+app.command("autocomplete")(_pretrained.autocomplete)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -235,33 +235,63 @@ def ask(
 @app.command("questions")
 def questions(
     run_id: Annotated[int | None, typer.Option("--run", help="Only this run's questions.")] = None,
+    experiment_id: Annotated[
+        int | None, typer.Option("--experiment", help="Only this experiment's questions.")
+    ] = None,
+    open_only: Annotated[
+        bool, typer.Option("--open", help="Only questions none of whose cards you have read.")
+    ] = False,
     db: _Db = None,
     json_out: _Json = False,
 ) -> None:
-    """List the questions you asked, oldest first, with the run each is about.
+    """List the questions you asked, oldest first: what each is about, the cards found
+    for it (tinkerlab why) and which of them you have read since (tinkerlab theory ID).
 
-    Example:  tinkerlab journal questions --run 3
+    A question stays open until you read one of its cards.
+
+    Example:  tinkerlab journal questions --open
     """
     from tinkerlab import _api
 
     with _api.open_journal(db) as store:
-        entries = store.questions(run_id)
+        entries = store.questions(run_id, experiment_id=experiment_id, open_only=open_only)
     if json_out:
         print_json(
             [
-                {"id": q.id, "run_id": q.run_id, "created_at": q.created_at, "text": q.text}
+                {
+                    "id": q.id,
+                    "run_id": q.run_id,
+                    "experiment_id": q.experiment_id,
+                    "created_at": q.created_at,
+                    "text": q.text,
+                    "cards": list(q.cards),
+                    "cards_read": list(q.cards_read),
+                    "open": q.is_open,
+                }
                 for q in entries
             ]
         )
         return
     if not entries:
-        console.print('No questions yet. Ask one:  tinkerlab journal ask "why ...?" --run ID')
+        console.print(
+            "No open questions."
+            if open_only
+            else 'No questions yet. Ask one:  tinkerlab why "why ...?"'
+        )
         return
     for q in entries:
-        about = f"run #{q.run_id}" if q.run_id is not None else "no run"
+        about = [f"run #{q.run_id}"] if q.run_id is not None else []
+        about += [f"experiment #{q.experiment_id}"] if q.experiment_id is not None else []
+        state = "[yellow]open[/]" if q.is_open else "[green]answered[/]"
         console.print(
-            f"  [magenta]#{q.id}[/] ({q.created_at:%Y-%m-%d %H:%M}, {about}): {escape(q.text)}"
+            f"  [magenta]#{q.id}[/] {state} ({q.created_at:%Y-%m-%d %H:%M}"
+            f"{', ' + ', '.join(about) if about else ''}): {escape(q.text)}"
         )
+        if q.cards:
+            shown = ", ".join(
+                f"{escape(c)} [green]✓ read[/]" if c in q.cards_read else escape(c) for c in q.cards
+            )
+            console.print(f"      cards: {shown}   (tinkerlab theory ID)")
 
 
 @app.command("experiments")

@@ -193,8 +193,10 @@ def _finish(
         print_json(data)
         return
     from tinkerlab.cli._render import render_run
+    from tinkerlab.cli._theory import show_findings
 
     render_run(result, written)
+    show_findings(result.phenomena, result.unlocked)
 
 
 def _read_recipe(path: Path) -> Recipe:

@@ -11,7 +11,9 @@ from rich.markup import escape
 from tinkerlab.cli._output import console, print_json
 
 if TYPE_CHECKING:
-    from tinkerlab.insight import Card
+    from collections.abc import Sequence
+
+    from tinkerlab.insight import Card, Finding
 
 _Db = Annotated[
     str | None,
@@ -33,6 +35,9 @@ def theory(
             "--html", help="Also write the card as an HTML page (math as MathML) to this file."
         ),
     ] = None,
+    record: Annotated[
+        bool, typer.Option(help="Note in the journal that you read the card.")
+    ] = True,
     db: _Db = None,
     json_out: _Json = False,
 ) -> None:
@@ -49,7 +54,7 @@ def theory(
 
       tinkerlab theory overfitting --html overfitting.html
     """
-    from tinkerlab import insight
+    from tinkerlab import _api, insight
 
     if card_id is None:
         if html is not None:
@@ -61,6 +66,9 @@ def theory(
         _list_cards(db, json_out)
         return
     card = insight.theory(card_id)
+    if record:
+        with _api.open_journal(db) as store:
+            store.record_card_read(card.id)
     if html is not None:
         _write_html(card, html)
     if json_out:
@@ -153,6 +161,12 @@ def why(
     run_id: Annotated[
         int | None, typer.Option("--run", help="The run that raised it (see tinkerlab journal).")
     ] = None,
+    experiment_id: Annotated[
+        int | None,
+        typer.Option(
+            "--experiment", help="The experiment that raised it (tinkerlab journal experiments)."
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many cards.")] = 3,
     record: Annotated[
         bool, typer.Option(help="Record the question in the journal (tinkerlab journal questions).")
@@ -170,6 +184,8 @@ def why(
       tinkerlab why "why does accuracy go down when the tree gets deeper?"
 
       tinkerlab why "what does the learning rate do?" --run 12
+
+      tinkerlab why "is the best depth really better?" --experiment 17
     """
     from tinkerlab import _api, insight
 
@@ -177,16 +193,25 @@ def why(
     entry = None
     if record:
         with _api.open_journal(db) as store:
-            entry = store.add_question(question, run_id=run_id)
-    elif run_id is not None:
-        with _api.open_journal(db) as store:
-            store.get_run(run_id)  # an unknown run is still bad input
+            entry = store.add_question(
+                question,
+                run_id=run_id,
+                experiment_id=experiment_id,
+                cards=[h.card.id for h in hits],
+            )
+    elif run_id is not None or experiment_id is not None:
+        with _api.open_journal(db) as store:  # an unknown run is still bad input
+            if run_id is not None:
+                store.get_run(run_id)
+            if experiment_id is not None:
+                store.get_experiment(experiment_id)
     if json_out:
         print_json(
             {
                 "question": question.strip(),
                 "question_id": None if entry is None else entry.id,
                 "run_id": run_id,
+                "experiment_id": experiment_id,
                 "cards": [
                     {
                         "id": h.card.id,
@@ -202,6 +227,7 @@ def why(
         return
     if entry is not None:
         about = f" about run #{run_id}" if run_id is not None else ""
+        about += f" about experiment #{experiment_id}" if experiment_id is not None else ""
         console.print(
             f"Question #{entry.id} recorded{about}. All your questions: tinkerlab journal questions"
         )
@@ -218,3 +244,102 @@ def why(
         )
         if hit.snippet:
             console.print(f"    [dim]“{escape(hit.snippet)}”[/]")
+
+
+def show_findings(findings: Sequence[Finding], unlocked: Sequence[str] = ()) -> None:
+    """Print what the detectors spotted, each with its card, and the cards just unlocked."""
+    from tinkerlab import insight
+
+    for finding in findings:
+        card = insight.theory(finding.card)
+        console.print(
+            f"[bold cyan]Spotted in your results:[/] [bold]{escape(finding.title)}[/] — "
+            f"{escape(finding.evidence)} (confidence {finding.confidence:.2f}).\n"
+            f"  Read: '{escape(card.title)}'  (tinkerlab theory {card.id})"
+        )
+    if unlocked:
+        titles = ", ".join(f"{escape(insight.theory(c).title)} ({c})" for c in unlocked)
+        console.print(f"[bold green]Unlocked:[/] {titles}. All cards: tinkerlab theory")
+
+
+def explain(
+    experiment_id: Annotated[
+        int | None,
+        typer.Argument(help="An experiment's id (tinkerlab journal experiments)."),
+    ] = None,
+    run_id: Annotated[
+        int | None, typer.Option("--run", help="Explain a run instead (tinkerlab journal list).")
+    ] = None,
+    db: _Db = None,
+    json_out: _Json = False,
+) -> None:
+    """Every phenomenon found in an experiment (or a run), with the numbers that show it.
+
+    The detectors run again on the numbers the journal holds, so an experiment recorded
+    by an older tinkerlab is explained by today's detectors.
+
+    Examples:
+
+      tinkerlab explain 17
+
+      tinkerlab explain --run 3
+    """
+    from tinkerlab import _api
+    from tinkerlab.exceptions import UsageError
+
+    if (experiment_id is None) == (run_id is None):
+        raise UsageError(
+            "Name one experiment or one run. Fix: tinkerlab explain 17, or tinkerlab explain "
+            "--run 3 (ids: tinkerlab journal experiments, tinkerlab journal list)"
+        )
+    with _api.open_journal(db) as store:
+        findings, what = _api.explain_record(store, experiment_id=experiment_id, run_id=run_id)
+    if json_out:
+        print_json({"about": what, "phenomena": [f.to_dict() for f in findings]})
+        return
+    if not findings:
+        console.print(
+            f"Nothing spotted in {escape(what)}: no detector fired. Each one needs clear "
+            "evidence beyond the fold-to-fold noise (tinkerlab theory cross_validation)."
+        )
+        return
+    console.print(f"[bold]{escape(what)}[/]: {len(findings)} phenomena spotted")
+    show_findings(findings)
+
+
+path = typer.Typer(
+    help="The learning path: which topics your own work has made useful now.",
+    no_args_is_help=True,
+)
+
+
+@path.command("math")
+def math_path(db: _Db = None, json_out: _Json = False) -> None:
+    """The math timeline: each topic unlocks when your work first needs it.
+
+    Matrix operations when you manipulate data, derivatives when you optimise,
+    probability when you classify with confidence, statistics when you compare models.
+
+    Example:  tinkerlab path math
+    """
+    from tinkerlab import _api, insight
+
+    with _api.open_journal(db) as store:
+        steps = insight.math_timeline(store)
+    if json_out:
+        print_json([step.to_dict() for step in steps])
+        return
+    done = sum(step.unlocked is not None for step in steps)
+    console.print(f"[bold]The math timeline[/]: {done} of {len(steps)} topics unlocked")
+    for number, step in enumerate(steps, start=1):
+        card = insight.theory(step.card)
+        if step.unlocked is not None:
+            trigger, where = step.unlocked
+            mark = f"[green]unlocked[/] by {escape(insight.describe_trigger(trigger))} ({where})"
+        else:
+            ways = " or ".join(insight.describe_trigger(t) for t in card.unlocked_by)
+            mark = f"[dim]locked: unlock it by {escape(ways)}[/]"
+        console.print(
+            f" {number}. [bold]{escape(card.title)}[/] — {escape(step.when)}\n    {mark}\n"
+            f"    tinkerlab theory {card.id}"
+        )

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from tinkerlab.cli._output import console, errors, print_json, term_as_interrupt
+from tinkerlab.cli._theory import show_findings
 
 if TYPE_CHECKING:
     from tinkerlab.experiment import Experiment, Prediction, Sweep
@@ -410,6 +411,7 @@ def _show(result: Experiment, json_out: bool, *, resumed: bool) -> None:
             console.print(f"  plot: {escape(str(path))}")
     if METHOD not in result.verdict_text():
         console.print(f"  (method: {METHOD})")
+    show_findings(result.phenomena, result.unlocked)
     if result.id is not None:
         console.print("Your prediction record:  tinkerlab journal predictions")
 

@@ -47,6 +47,7 @@ from tinkerlab.experiment._shape import (
     Prediction,
     Shape,
     classify_shape,
+    flat_tolerance,
 )
 from tinkerlab.experiment._stats import (
     ALPHA,
@@ -94,6 +95,7 @@ __all__ = [
     "compare_with_best",
     "corrected_resampled_ttest",
     "fast_path_for",
+    "flat_tolerance",
     "indistinguishable_from_best",
     "make_engine",
     "mean_interval",

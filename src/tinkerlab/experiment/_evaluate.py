@@ -131,6 +131,32 @@ def _evaluate(shared: SharedData, job: FoldJob) -> FoldResult:
     )
 
 
+def baseline_scores(shared: SharedData) -> np.ndarray:
+    """The dummy baseline's validation score on every fold, in the first metric's units.
+
+    The dummy ignores the features: the commonest class with the class shares as
+    probabilities (classification), or the training mean (regression). It is what
+    "learned nothing" scores, the yardstick the detectors measure against.
+    """
+    from sklearn.dummy import DummyClassifier, DummyRegressor
+    from sklearn.metrics import check_scoring
+
+    _name, scoring, sign = shared.metrics[0]
+    scores = []
+    for train, test in shared.folds:
+        dummy = (
+            DummyClassifier(strategy="prior")
+            if shared.task == "classification"
+            else DummyRegressor(strategy="mean")
+        )
+        dummy.fit(np.zeros((len(train), 1)), shared.y[train])
+        scorer = check_scoring(dummy, scoring=scoring)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            scores.append(sign * float(scorer(dummy, np.zeros((len(test), 1)), shared.y[test])))
+    return np.array(scores)  # (folds,)
+
+
 def _available(shared: SharedData, pipeline: Any) -> tuple[tuple[str, str, int], ...]:
     """The metrics this fitted pipeline can be scored on (ROC AUC needs a score per row)."""
     from tinkerlab.recipe import metrics_for

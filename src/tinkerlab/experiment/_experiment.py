@@ -33,7 +33,13 @@ import numpy as np
 
 from tinkerlab.exceptions import InputError, RecipeError, UsageError
 from tinkerlab.experiment._engine import Engine, make_engine
-from tinkerlab.experiment._evaluate import FoldJob, FoldResult, SharedData, evaluate_fold
+from tinkerlab.experiment._evaluate import (
+    FoldJob,
+    FoldResult,
+    SharedData,
+    baseline_scores,
+    evaluate_fold,
+)
 from tinkerlab.experiment._folds import paired_folds
 from tinkerlab.experiment._knobs import Mode, Scale, Sweep, plan_sweep
 from tinkerlab.experiment._shape import (
@@ -90,6 +96,10 @@ class SweepInterrupted(KeyboardInterrupt):
 
 #: Asked after the sweep is planned and before anything runs: the learner's prediction.
 Ask = Callable[[Sweep], Prediction | None]
+
+#: Called with the finished experiment before it is recorded: the phenomena it shows
+#: (``tinkerlab.insight.detect``; the insight layer sits above this one, so it is passed in).
+Detect = Callable[["Experiment"], list[Any]]
 
 
 class ExperimentStore(Protocol):
@@ -207,6 +217,11 @@ class Experiment:
     plot_paths: list[Path] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     elapsed: float = 0.0  # seconds of wall time spent fitting (this session)
+    baseline: np.ndarray | None = None  # (folds,) the dummy model's validation score
+    majority: float | None = None  # share of the commonest class (classification)
+    #: What the detectors found (``tinkerlab.insight.Finding``), when they were run.
+    phenomena: list[Any] = field(default_factory=list)
+    unlocked: list[str] = field(default_factory=list)  # theory cards this experiment unlocked
 
     summary: Summary = field(init=False)  # computed from the points
 
@@ -333,6 +348,10 @@ class Experiment:
             "prediction_score": s.prediction_score,
             "notices": [*self.sweep.notices, *self.notices],
             "plots": [str(p) for p in self.plot_paths],
+            "baseline": None if self.baseline is None else _floats(self.baseline),
+            "majority": self.majority,
+            "phenomena": [f.to_dict() for f in self.phenomena],
+            "unlocked_cards": list(self.unlocked),
         }
 
     def _repr_html_(self) -> str:
@@ -426,6 +445,7 @@ def tinker(
     store: ExperimentStore | None = None,
     progress: SweepProgress | None = None,
     ask: Ask | None = None,
+    detect: Detect | None = None,
     target: str | None = None,
     task: str | None = None,
     drop: Iterable[str] = (),
@@ -468,6 +488,10 @@ def tinker(
     ask : callable, optional
         Called with the planned :class:`Sweep` before anything runs, when no prediction
         was given: returns the learner's :class:`Prediction` (the command line's prompt).
+    detect : callable, optional
+        Called with the finished experiment: the phenomena it shows, kept in
+        ``ex.phenomena`` and recorded with it (``tinkerlab.tinker`` passes
+        :func:`tinkerlab.insight.detect`).
 
     Returns
     -------
@@ -529,6 +553,7 @@ def tinker(
         store=store,
         progress=progress,
         ask=ask,
+        detect=detect,
     )
 
 
@@ -540,6 +565,7 @@ def resume(
     n_jobs: int | None = None,
     engine: Engine | None = None,
     progress: SweepProgress | None = None,
+    detect: Detect | None = None,
 ) -> Experiment:
     """Finish an interrupted experiment: fit only the points the journal does not hold.
 
@@ -578,6 +604,7 @@ def resume(
         done=done,
         expected_values=list(spec["values"]),
         notices=[n for n in data.notices if n.startswith("The data changed since")],
+        detect=detect,
     )
 
 
@@ -604,6 +631,7 @@ def _run(
     expected_values: list[Any] | None = None,
     notices: list[str] | None = None,
     ask: Ask | None = None,
+    detect: Detect | None = None,
 ) -> Experiment:
     from tinkerlab.runner import prepare_frame, split
 
@@ -676,7 +704,11 @@ def _run(
         id=experiment_id,
         notices=[*(notices or []), *_point_notices(done.values())],
         elapsed=elapsed,
+        baseline=baseline_scores(shared),
+        majority=_majority(y_array) if recipe.task == "classification" else None,
     )
+    if detect is not None:
+        experiment.phenomena = list(detect(experiment))
     if store is not None and experiment_id is not None:
         from tinkerlab.experiment._plots import plot_files
 
@@ -981,11 +1013,25 @@ def _summary_record(experiment: Experiment) -> dict[str, Any]:
         "reference_reason",
         "engine",
         "notices",
+        "baseline",
+        "majority",
+        "phenomena",
     )
     return {k: data[k] for k in keep} | {"elapsed_s": round(experiment.elapsed, 3)}
 
 
 # --- small helpers -------------------------------------------------------------------------
+
+
+def _majority(y: np.ndarray) -> float:
+    """Share of the commonest class in *y*."""
+    _, counts = np.unique(y, return_counts=True)
+    return float(counts.max() / counts.sum())
+
+
+def _floats(x: np.ndarray) -> list[float | None]:
+    """JSON-able scores: NaN becomes None."""
+    return [float(v) if np.isfinite(v) else None for v in x]
 
 
 def _mean(x: np.ndarray) -> float:

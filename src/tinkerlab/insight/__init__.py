@@ -23,10 +23,12 @@ from tinkerlab.insight._cards import (
     parse_card,
     theory,
 )
+from tinkerlab.insight._detect import DETECTORS, Finding, SweepResults, detect, detect_run
 from tinkerlab.insight._latex import LatexError, latex_to_unicode
-from tinkerlab.insight._phenomena import PHENOMENA
+from tinkerlab.insight._phenomena import PHENOMENA, READ_NEXT
 from tinkerlab.insight._render import markdown_html, math_to_mathml, render_html, render_terminal
 from tinkerlab.insight._search import SearchHit, search
+from tinkerlab.insight._timeline import MATH_TIMELINE, TimelineStep, math_timeline
 from tinkerlab.insight._unlock import (
     describe_trigger,
     journal_triggers,
@@ -35,18 +37,27 @@ from tinkerlab.insight._unlock import (
 )
 
 __all__ = [
+    "DETECTORS",
     "EVIDENCE",
     "MATH_LEVELS",
+    "MATH_TIMELINE",
     "PHENOMENA",
+    "READ_NEXT",
     "Card",
+    "Finding",
     "LatexError",
     "SearchHit",
+    "SweepResults",
+    "TimelineStep",
     "cards",
     "describe_trigger",
+    "detect",
+    "detect_run",
     "journal_triggers",
     "known_triggers",
     "latex_to_unicode",
     "markdown_html",
+    "math_timeline",
     "math_to_mathml",
     "parse_card",
     "render_html",

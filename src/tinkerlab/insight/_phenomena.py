@@ -39,4 +39,24 @@ PHENOMENA: dict[str, str] = {
     "label_noise_sensitive": "The validation score falls quickly as training labels are corrupted.",
 }
 
-__all__ = ["PHENOMENA"]
+#: Phenomenon id -> the theory card to read when it is spotted (its ``unlocked_by`` names it).
+READ_NEXT: dict[str, str] = {
+    "overfitting": "overfitting",
+    "underfitting": "underfitting",
+    "sweet_spot": "bias_variance",
+    "plateau": "diminishing_returns",
+    "noise_dominated": "variance_confidence_intervals",
+    "high_variance": "bias_variance",
+    "high_bias": "learning_curves",
+    "more_data_helps": "learning_curves",
+    "more_data_wont_help": "diminishing_returns",
+    "useless_feature": "feature_selection",
+    "harmful_feature": "feature_selection",
+    "leakage": "data_leakage",
+    "accuracy_paradox": "class_imbalance",
+    "scaling_sensitive": "feature_scaling",
+    "divergence": "gradient_descent",
+    "label_noise_sensitive": "label_noise",
+}
+
+__all__ = ["PHENOMENA", "READ_NEXT"]

@@ -8,8 +8,8 @@ of its triggers has been met. Every card can be read at any time; unlocking deci
 what ``tinkerlab theory`` offers first.
 
 :func:`journal_triggers` is the one place that reads the journal for this; extend it
-when the journal records more (phenomena per experiment are read from an experiment's
-``summary["phenomena"]`` when the detectors put them there).
+when the journal records more (the phenomena of a run or an experiment are read from its
+``summary["phenomena"]``, where the detectors put them).
 
 >>> from tinkerlab.journal import open_journal
 >>> with open_journal("sqlite://") as journal:
@@ -33,6 +33,8 @@ class _RunLike(Protocol):
     def model(self) -> str: ...
     @property
     def recipe(self) -> dict[str, Any]: ...
+    @property
+    def summary(self) -> dict[str, Any]: ...
 
 
 class _ExperimentLike(Protocol):
@@ -56,7 +58,8 @@ class JournalLike(Protocol):
 def journal_triggers(journal: JournalLike) -> dict[str, str]:
     """Every trigger the journal shows, with where it was first met (``"experiment #3"``).
 
-    Runs give ``first_run``, their model and the knobs set with ``--set``; experiments
+    Runs give ``first_run``, their model, the knobs set with ``--set`` and the phenomena
+    found in them; experiments
     give their knob, their model and the phenomena found in them (if recorded).
     """
     met: dict[str, str] = {}
@@ -72,6 +75,8 @@ def journal_triggers(journal: JournalLike) -> dict[str, str]:
         params = run.recipe.get("params") or {}
         for knob in params if isinstance(params, Mapping) else ():
             meet(str(knob), where)
+        for phenomenon in _phenomena(run.summary):
+            meet(phenomenon, where)
     experiments: Iterable[_ExperimentLike] = sorted(
         journal.list_experiments(limit=None), key=lambda e: e.id
     )

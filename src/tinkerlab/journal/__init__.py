@@ -28,6 +28,7 @@ from tinkerlab.journal._entries import (
     RecipeLike,
     RunEntry,
     RunLike,
+    UnlockEntry,
 )
 from tinkerlab.journal._predictions import summarize_predictions
 
@@ -44,6 +45,7 @@ __all__ = [
     "RecipeLike",
     "RunEntry",
     "RunLike",
+    "UnlockEntry",
     "open_journal",
     "summarize_predictions",
 ]

@@ -128,6 +128,24 @@ class QuestionEntry:
     run_id: int | None  # the run that raised it, if any
     created_at: datetime  # timezone-aware UTC
     text: str
+    experiment_id: int | None = None  # the experiment that raised it, if any
+    cards: tuple[str, ...] = ()  # the cards `tinkerlab why` found for it, best first
+    cards_read: tuple[str, ...] = ()  # those of them read since it was asked
+
+    @property
+    def is_open(self) -> bool:
+        """Open until one of the cards found for it has been read."""
+        return not self.cards_read
+
+
+@dataclass(frozen=True)
+class UnlockEntry:
+    """A card the learner's work unlocked: the first trigger met, and where."""
+
+    card_id: str
+    trigger: str  # "overfitting", "max_depth", "first_run"...
+    source: str  # "experiment #3", "run #1"
+    unlocked_at: datetime  # timezone-aware UTC
 
 
 @dataclass(frozen=True)

@@ -34,16 +34,19 @@ from tinkerlab.journal._entries import (
     QuestionEntry,
     RunEntry,
     RunLike,
+    UnlockEntry,
 )
 from tinkerlab.journal._json import json_object, metric_table, to_json
 from tinkerlab.journal._migrate import ensure_head
 from tinkerlab.journal._tables import (
+    CardReadRow,
     ExperimentPointRow,
     ExperimentRow,
     NoteRow,
     PredictionRow,
     QuestionRow,
     RunRow,
+    UnlockRow,
 )
 
 
@@ -194,18 +197,37 @@ class Journal:
             session.commit()
         return _note_entry(row)
 
-    def add_question(self, text: str, run_id: int | None = None) -> QuestionEntry:
-        """Write down a question, optionally about run *run_id* (which must exist)."""
+    def add_question(
+        self,
+        text: str,
+        run_id: int | None = None,
+        *,
+        experiment_id: int | None = None,
+        cards: Sequence[str] = (),
+    ) -> QuestionEntry:
+        """Write down a question, optionally about run *run_id* or experiment
+        *experiment_id* (which must exist), with the ids of the cards found for it."""
         text = _clean_text(text, "question")
         if run_id is not None:
             _check_id(run_id)
+        if experiment_id is not None:
+            _check_id(experiment_id, "experiment")
+        found = _strings(list(cards), "cards")
         with self._database_errors("add a question to"), self._session(write=True) as session:
             if run_id is not None:
                 self._require_run(session, run_id)
-            row = QuestionRow(run_id=run_id, created_at=datetime.now(UTC), text=text)
+            if experiment_id is not None:
+                self._require_experiment(session, experiment_id)
+            row = QuestionRow(
+                run_id=run_id,
+                experiment_id=experiment_id,
+                created_at=datetime.now(UTC),
+                text=text,
+                cards=found,
+            )
             session.add(row)
             session.commit()
-        return _question_entry(row)
+        return _question_entry(row, ())
 
     def notes(self, run_id: int) -> list[NoteEntry]:
         """Return the notes about run *run_id*, oldest first."""
@@ -216,17 +238,82 @@ class Journal:
             rows = session.scalars(query.order_by(NoteRow.created_at, NoteRow.id)).all()
         return [_note_entry(row) for row in rows]
 
-    def questions(self, run_id: int | None = None) -> list[QuestionEntry]:
-        """Return the questions about run *run_id*, or all of them, oldest first."""
+    def questions(
+        self,
+        run_id: int | None = None,
+        *,
+        experiment_id: int | None = None,
+        open_only: bool = False,
+    ) -> list[QuestionEntry]:
+        """Return the questions (about run *run_id* or experiment *experiment_id*, or all
+        of them), oldest first, each with the cards found for it and those read since.
+
+        *open_only* keeps the questions none of whose cards has been read yet.
+        """
         query = select(QuestionRow).order_by(QuestionRow.created_at, QuestionRow.id)
         if run_id is not None:
             _check_id(run_id)
+        if experiment_id is not None:
+            _check_id(experiment_id, "experiment")
         with self._database_errors("read"), self._session() as session:
             if run_id is not None:
                 self._require_run(session, run_id)
                 query = query.where(QuestionRow.run_id == run_id)
+            if experiment_id is not None:
+                self._require_experiment(session, experiment_id)
+                query = query.where(QuestionRow.experiment_id == experiment_id)
             rows = session.scalars(query).all()
-        return [_question_entry(row) for row in rows]
+            reads = session.execute(select(CardReadRow.card_id, CardReadRow.read_at)).all()
+        entries = [
+            _question_entry(
+                row,
+                tuple(
+                    c for c in row.cards if any(r[0] == c and r[1] >= row.created_at for r in reads)
+                ),
+            )
+            for row in rows
+        ]
+        return [e for e in entries if e.is_open] if open_only else entries
+
+    # --- theory cards read and unlocked ----------------------------------------------------
+
+    def record_card_read(self, card_id: str) -> None:
+        """Note that the learner opened card *card_id* (``tinkerlab theory ID``)."""
+        card_id = _clean_text(card_id, "card id")
+        with self._database_errors("record a card read in"), self._session(write=True) as s:
+            s.add(CardReadRow(card_id=card_id, read_at=datetime.now(UTC)))
+            s.commit()
+
+    def cards_read(self) -> dict[str, int]:
+        """How many times each card has been read."""
+        query = select(CardReadRow.card_id, func.count()).group_by(CardReadRow.card_id)
+        with self._database_errors("read"), self._session() as session:
+            return {card: int(n) for card, n in session.execute(query).all()}
+
+    def record_unlocks(self, unlocks: Sequence[tuple[str, str, str]]) -> list[UnlockEntry]:
+        """Record cards unlocked as ``(card_id, trigger, source)``; return the new ones.
+
+        A card already recorded keeps its first unlock: recording it again changes nothing.
+        """
+        now = datetime.now(UTC)
+        with self._database_errors("record unlocked cards in"), self._session(write=True) as s:
+            known = set(s.scalars(select(UnlockRow.card_id)).all())
+            fresh = []
+            for card_id, trigger, source in unlocks:
+                if card_id in known:
+                    continue
+                known.add(card_id)
+                row = UnlockRow(card_id=card_id, trigger=trigger, source=source, unlocked_at=now)
+                s.add(row)
+                fresh.append(row)
+            s.commit()
+            return [_unlock_entry(row) for row in fresh]
+
+    def unlocks(self) -> list[UnlockEntry]:
+        """Every card unlocked so far, in the order they were unlocked."""
+        query = select(UnlockRow).order_by(UnlockRow.unlocked_at, UnlockRow.id)
+        with self._database_errors("read"), self._session() as session:
+            return [_unlock_entry(row) for row in session.scalars(query).all()]
 
     # --- experiments and predictions -------------------------------------------------------
 
@@ -658,8 +745,22 @@ def _note_entry(row: NoteRow) -> NoteEntry:
     return NoteEntry(id=row.id, run_id=row.run_id, created_at=row.created_at, text=row.text)
 
 
-def _question_entry(row: QuestionRow) -> QuestionEntry:
-    return QuestionEntry(id=row.id, run_id=row.run_id, created_at=row.created_at, text=row.text)
+def _question_entry(row: QuestionRow, cards_read: tuple[str, ...]) -> QuestionEntry:
+    return QuestionEntry(
+        id=row.id,
+        run_id=row.run_id,
+        created_at=row.created_at,
+        text=row.text,
+        experiment_id=row.experiment_id,
+        cards=tuple(row.cards or ()),
+        cards_read=cards_read,
+    )
+
+
+def _unlock_entry(row: UnlockRow) -> UnlockEntry:
+    return UnlockEntry(
+        card_id=row.card_id, trigger=row.trigger, source=row.source, unlocked_at=row.unlocked_at
+    )
 
 
 def _text(value: object, where: str) -> str:

@@ -120,6 +120,32 @@ class QuestionRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     text: Mapped[str] = mapped_column(Text)
+    experiment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("experiments.id", ondelete="SET NULL"), index=True
+    )
+    cards: Mapped[list[str]] = mapped_column(JSON, server_default="[]")  # ids `why` found
+
+
+class CardReadRow(Base):
+    """A theory card opened by the learner (``tinkerlab theory ID``)."""
+
+    __tablename__ = "card_reads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[str] = mapped_column(Text, index=True)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UnlockRow(Base):
+    """The first time the learner's work unlocked a card: which trigger, met where."""
+
+    __tablename__ = "unlocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[str] = mapped_column(Text, unique=True)
+    trigger: Mapped[str] = mapped_column(Text)  # a phenomenon, knob, model or event
+    source: Mapped[str] = mapped_column(Text)  # "experiment #3", "run #1"
+    unlocked_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ExperimentRow(Base):

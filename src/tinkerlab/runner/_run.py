@@ -46,6 +46,9 @@ class Run:
     predictions: pd.DataFrame
     id: int | None = None  # the journal's id, once recorded
     plot_paths: list[Path] = field(default_factory=list)  # where the journal stored the plots
+    #: What the detectors spotted (``tinkerlab.insight.Finding``; also in ``summary``).
+    phenomena: list[Any] = field(default_factory=list)
+    unlocked: list[str] = field(default_factory=list)  # theory cards this run unlocked
 
     @property
     def dataset_name(self) -> str:
@@ -82,6 +85,8 @@ class Run:
             "plots": [str(p) for p in self.plot_paths] or sorted(self.plots),
             "data_sha256": self.data_sha256,
             "recipe": self.recipe.to_dict(),
+            "phenomena": [f.to_dict() for f in self.phenomena],
+            "unlocked_cards": list(self.unlocked),
         }
 
     def metric_lines(self, which: str = "model") -> list[str]:
