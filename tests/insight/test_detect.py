@@ -253,3 +253,13 @@ def test_target_twins_finds_a_column_computed_from_the_target_and_nothing_else()
     honest = load("churn")
     features = [c for c in honest.frame.columns if c != honest.target]
     assert target_twins(honest.frame, honest.target, "classification", features) == []
+
+
+def test_target_twins_finds_a_class_code_hidden_in_a_feature():
+    from tinkerlab.data import load
+
+    frame = load("penguins").frame.copy()
+    frame["species_code"] = frame["species"].map({"Adelie": 1, "Gentoo": 2, "Chinstrap": 3})
+    twins = target_twins(frame, "species", "classification", ["island", "species_code", "sex"])
+    assert [c for c, _ in twins] == ["species_code"]
+    assert "100.0% of rows" in twins[0][1]

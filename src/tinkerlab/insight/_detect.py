@@ -1047,6 +1047,8 @@ def target_twins(
 
     y = frame[target]
     found: list[tuple[float, str, str]] = []
+    y_codes, y_levels = pd.factorize(y, use_na_sentinel=False)
+    majority = float(np.bincount(y_codes).max() / len(y_codes)) if len(y_codes) else 1.0
     for column in features:
         x = frame[column]
         if task == "regression":
@@ -1055,14 +1057,15 @@ def target_twins(
             r = float(np.corrcoef(x.astype(float), y.astype(float))[0, 1])
             if np.isfinite(r) and abs(r) >= TWIN:
                 found.append((abs(r), column, f"correlation {r:+.3f}"))
-        else:
-            if x.nunique(dropna=False) > TWIN_LEVELS or x.nunique(dropna=False) < 2:
-                continue
-            table = pd.crosstab(x.astype(str), y)
-            purity = float(table.max(axis=1).sum() / len(frame))
-            majority = float(y.value_counts(normalize=True).iloc[0])
-            if purity >= TWIN and purity > majority + (1 - majority) / 2:
-                found.append(
-                    (purity, column, f"its value gives the class for {purity:.1%} of rows")
-                )
+            continue
+        x_codes, x_levels = pd.factorize(x, use_na_sentinel=False)
+        if not 2 <= len(x_levels) <= TWIN_LEVELS:
+            continue
+        # The contingency table in one pass: a row per value of x, a column per class.
+        table = np.bincount(
+            x_codes * len(y_levels) + y_codes, minlength=len(x_levels) * len(y_levels)
+        ).reshape(len(x_levels), len(y_levels))
+        purity = float(table.max(axis=1).sum() / len(frame))  # each value's commonest class
+        if purity >= TWIN and purity > majority + (1 - majority) / 2:
+            found.append((purity, column, f"its value gives the class for {purity:.1%} of rows"))
     return [(c, why) for _, c, why in sorted(found, reverse=True)]
