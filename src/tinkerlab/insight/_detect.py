@@ -35,7 +35,7 @@ from typing import Any, TypeGuard
 import numpy as np
 
 from tinkerlab.experiment import ALPHA, TestResult, corrected_resampled_ttest, flat_tolerance
-from tinkerlab.insight._phenomena import PHENOMENA, READ_NEXT
+from tinkerlab.insight._phenomena import PHENOMENA, READ_NEXT, phenomenon_title
 
 # --- thresholds (each justified in docs/theory.md, "How findings are detected") ---------
 
@@ -106,7 +106,7 @@ class Finding:
     @property
     def title(self) -> str:
         """The phenomenon in words: ``overfitting`` -> "overfitting"."""
-        return self.id.replace("_", " ").replace("wont", "won't")
+        return phenomenon_title(self.id)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able: id, confidence, evidence, numbers, card."""
@@ -295,28 +295,30 @@ def _ttest(a: np.ndarray, b: np.ndarray, r: SweepResults, i: int, j: int) -> Tes
 
 def _equivalence_p(test: TestResult, tol: float) -> float:
     """p-value of "the difference lies within ±tol" (two one-sided tests, from the CI)."""
-    from scipy import stats
-
-    df = max(test.n_folds - 1, 1)
-    half = (test.ci_high - test.ci_low) / 2
-    if half <= 0:
-        return 0.0 if abs(test.mean_diff) < tol else 1.0
-    se = half / float(stats.t.ppf(0.5 + test.confidence / 2, df))
-    p_low = float(stats.t.sf((test.mean_diff + tol) / se, df))
-    p_high = float(stats.t.sf((tol - test.mean_diff) / se, df))
-    return max(p_low, p_high)
+    return max(_upper_p(test, tol), _lower_p(test, -tol))
 
 
 def _upper_p(test: TestResult, bound: float) -> float:
     """One-sided p-value of "the difference is at least *bound*" (small: ruled out)."""
+    return _one_sided_p(test, bound - test.mean_diff)
+
+
+def _lower_p(test: TestResult, bound: float) -> float:
+    """One-sided p-value of "the difference is at most *bound*" (small: ruled out)."""
+    return _one_sided_p(test, test.mean_diff - bound)
+
+
+def _one_sided_p(test: TestResult, margin: float) -> float:
+    """p-value of a one-sided t-test whose mean lies *margin* inside the ruled-out side's
+    boundary, with the test's own corrected standard error (read back from its CI)."""
     from scipy import stats
 
     df = max(test.n_folds - 1, 1)
     half = (test.ci_high - test.ci_low) / 2
-    if half <= 0:
-        return 0.0 if test.mean_diff < bound else 1.0
+    if half <= 0:  # every fold moved by the same amount: no spread at all
+        return 0.0 if margin > 0 else 1.0
     se = half / float(stats.t.ppf(0.5 + test.confidence / 2, df))
-    return float(stats.t.sf((bound - test.mean_diff) / se, df))
+    return float(stats.t.sf(margin / se, df))
 
 
 def _real(test: TestResult | None, size: float) -> TypeGuard[TestResult]:

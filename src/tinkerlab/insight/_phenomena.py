@@ -59,4 +59,10 @@ READ_NEXT: dict[str, str] = {
     "label_noise_sensitive": "label_noise",
 }
 
-__all__ = ["PHENOMENA", "READ_NEXT"]
+
+def phenomenon_title(phenomenon: str) -> str:
+    """A phenomenon id in words: ``more_data_wont_help`` -> "more data won't help"."""
+    return phenomenon.replace("_", " ").replace("wont", "won't")
+
+
+__all__ = ["PHENOMENA", "READ_NEXT", "phenomenon_title"]

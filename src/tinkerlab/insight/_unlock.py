@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from tinkerlab.insight._cards import EVENTS, Card, cards
-from tinkerlab.insight._phenomena import PHENOMENA
+from tinkerlab.insight._phenomena import PHENOMENA, phenomenon_title
 
 
 class _RunLike(Protocol):
@@ -127,7 +127,7 @@ def describe_trigger(trigger: str) -> str:
     if trigger in EVENTS:
         return EVENTS[trigger]
     if trigger in PHENOMENA:
-        return "spotting " + trigger.replace("_", " ").replace("wont", "won't")
+        return "spotting " + phenomenon_title(trigger)
     from tinkerlab.recipe import MODELS
 
     if trigger in MODELS:

@@ -263,13 +263,12 @@ class Journal:
                 self._require_experiment(session, experiment_id)
                 query = query.where(QuestionRow.experiment_id == experiment_id)
             rows = session.scalars(query).all()
-            reads = session.execute(select(CardReadRow.card_id, CardReadRow.read_at)).all()
+            latest = select(CardReadRow.card_id, func.max(CardReadRow.read_at))
+            last_read = dict(session.execute(latest.group_by(CardReadRow.card_id)).all())
         entries = [
             _question_entry(
                 row,
-                tuple(
-                    c for c in row.cards if any(r[0] == c and r[1] >= row.created_at for r in reads)
-                ),
+                tuple(c for c in row.cards if c in last_read and last_read[c] >= row.created_at),
             )
             for row in rows
         ]
