@@ -6,7 +6,10 @@ training split (80 %) and 5 paired folds, each sweep is run twice:
 * **naive**: for every value and every fold, build the pipeline, fit it, score it on the
   fold's training and validation rows (what ``tinkerlab tinker`` does for any knob that
   has no fast path, and what a learner's own loop does);
-* **fast**: ``tinkerlab.experiment._fast`` (one fit per fold serves every value).
+* **fast**: ``tinkerlab.experiment._fast`` (one fit per fold serves every value);
+* **tinker**: the whole ``tinkerlab.experiment.tinker`` call that ``tinkerlab tinker``
+  makes (split, folds, the engine's fast-path jobs in this process, the dummy baseline,
+  the statistics and the plot), whose fold scores must equal the fast path's.
 
 Both score the metric the sweep shows (accuracy; ``tinkerlab tinker`` scores only that
 one, since each extra metric costs about as much as a fit of a fast model), or every
@@ -36,7 +39,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from tinkerlab.data import load
-from tinkerlab.experiment import paired_folds
+from tinkerlab.experiment import paired_folds, tinker
 from tinkerlab.experiment._fast import fast_path_for
 from tinkerlab.recipe import build_pipeline, make_recipe, metrics_for
 from tinkerlab.runner import prepare_frame, split
@@ -118,7 +121,10 @@ def _main() -> None:
     dataset = synthetic(rows)
     scored = "every classification metric" if args.all_metrics else "accuracy"
     print(f"synthetic classification: {rows} rows x 20 features, {cv} paired folds, {scored}\n")
-    print(f"{'sweep':<46} {'naive':>9} {'fast':>9} {'ratio':>7} {'target':>7}  identical scores")
+    print(
+        f"{'sweep':<46} {'naive':>9} {'fast':>9} {'ratio':>7} {'target':>7}  identical scores"
+        f"  {'tinker':>9} {'ratio':>7}  same as fast"
+    )
     for model, knob, values, target in CASES:
         if args.only and model != args.only:
             continue
@@ -134,6 +140,7 @@ def _main() -> None:
         # Fold by fold, fast then naive: a change in the machine's load hits both alike.
         fast_s = naive_s = 0.0
         same = total = 0
+        by_fold: dict[int, list[float]] = {}  # value -> fast validation score per fold
         for train, test in folds:
             fit_rows = (X_train.iloc[train], y_train.iloc[train])
             valid_rows = (X_train.iloc[test], y_train.iloc[test])
@@ -145,13 +152,20 @@ def _main() -> None:
             naive_s += time.perf_counter() - tick
             agree, compared = identical(fast, slow)
             same, total = same + agree, total + compared
+            for value in values:
+                by_fold.setdefault(value, []).append(fast[value]["test"][metrics[0].name])
 
+        tick = time.perf_counter()
+        ex = tinker(dataset, knob, values, model=model, cv=cv, repeats=1, n_jobs=1)
+        tinker_s = time.perf_counter() - tick
+        engine_same = [p.test[metrics[0].name] for p in ex.points] == list(by_fold.values())
         ratio = naive_s / fast_s
         label = f"{model} {knob} ({values[0]}…{values[-1]}, {len(values)} values)"
         verdict = "met" if ratio >= target and same == total else "NOT met"
         print(
             f"{label:<46} {naive_s:>8.1f}s {fast_s:>8.1f}s {ratio:>6.1f}x {target:>6.1f}x  "
-            f"{same}/{total}  ({verdict})",
+            f"{same}/{total}  ({verdict})  {tinker_s:>8.1f}s {naive_s / tinker_s:>6.1f}x  "
+            f"{'yes' if engine_same else 'NO'}",
             flush=True,
         )
 

@@ -223,7 +223,7 @@ def tinker(
 
     options.setdefault("detect", detect)
     if resume is not None:
-        allowed = {"cluster", "n_jobs", "engine", "progress", "detect"}
+        allowed = {"cluster", "n_jobs", "engine", "progress", "detect", "fast"}
         extra = sorted({k for k, v in options.items() if v is not None} - allowed)
         if dataset is not None or knob is not None or values is not None or extra:
             given = [n for n, v in (("dataset", dataset), ("knob", knob)) if v is not None]

@@ -41,6 +41,21 @@ def test_a_sweep_prints_the_table_verdict_and_scored_prediction(cli):
     assert Path(plot.strip()).read_bytes().startswith(b"\x89PNG")
 
 
+def test_the_fast_path_is_named_and_no_fast_gives_the_same_scores(cli):
+    fast = cli("tinker", *SMALL, "--no-predict", "--json", "--no-record")
+    naive = cli("tinker", *SMALL, "--no-predict", "--json", "--no-record", "--no-fast")
+    assert fast.code == naive.code == 0, fast.err + naive.err
+    fast_data, naive_data = json.loads(fast.out), json.loads(naive.out)
+    assert any(n.startswith("Fast exact path: one neighbour query") for n in fast_data["notices"])
+    assert not any(n.startswith("Fast exact path") for n in naive_data["notices"])
+    for a, b in zip(fast_data["points"], naive_data["points"], strict=True):
+        assert (a["train_mean"], a["cv_mean"], a["cv_std"]) == (
+            b["train_mean"],
+            b["cv_mean"],
+            b["cv_std"],
+        )
+
+
 def test_json_for_scripts(cli):
     result = cli("tinker", *SMALL, "--no-predict", "--json")
     assert result.code == 0, result.err

@@ -238,6 +238,7 @@ def test_interrupted_then_resumed_fits_only_what_is_missing(memory_store):
             store=memory_store,
             progress=stop_after_two,
             predict="down",
+            fast=False,  # value by value, so points land one at a time
             **FAST,
         )
     experiment_id = caught.value.experiment_id
@@ -259,3 +260,50 @@ def test_interrupted_then_resumed_fits_only_what_is_missing(memory_store):
     assert finished.frame.drop(columns="fit_time").equals(whole.frame.drop(columns="fit_time"))
     assert finished.id == experiment_id
     assert finished.prediction == whole.prediction
+
+
+@pytest.mark.parametrize(
+    ("name", "model", "knob", "values"),
+    [
+        ("iris", "knn", "n_neighbors", [1, 4, 15, 40]),
+        ("wine", "random_forest", "n_estimators", [1, 5, 20]),
+        ("diabetes", "gradient_boosting", "max_iter", [2, 10, 30]),
+    ],
+)
+def test_the_fast_path_through_the_engine_equals_fitting_each_value(
+    name, model, knob, values, memory_store
+):
+    fast = tinker(name, knob, values, model=model, store=memory_store, **FAST)
+    naive = tinker(name, knob, values, model=model, fast=False, **FAST)
+    assert [p.test for p in fast.points] == [p.test for p in naive.points]
+    assert [p.train for p in fast.points] == [p.train for p in naive.points]
+    assert fast.frame.drop(columns="fit_time").equals(naive.frame.drop(columns="fit_time"))
+    assert any(n.startswith("Fast exact path:") for n in fast.notices)
+    assert not any(n.startswith("Fast exact path:") for n in naive.notices)
+    points = [f"point {i}" for i in range(len(values))]
+    assert memory_store.calls == ["start", *points, "finish"]  # every point committed
+
+
+def test_an_interrupted_fast_sweep_keeps_only_whole_points_and_resumes(memory_store):
+    values = [1, 5, 25]
+
+    def stop_mid_fold(done, total, what):
+        if done >= 7:  # two of five folds scored every value, the third has begun
+            raise KeyboardInterrupt
+
+    with pytest.raises(SweepInterrupted) as caught:
+        tinker(
+            "iris",
+            "n_neighbors",
+            values,
+            model="knn",
+            store=memory_store,
+            progress=stop_mid_fold,
+            **FAST,
+        )
+    experiment_id = caught.value.experiment_id
+    assert caught.value.done == 0  # a point is whole only once every fold has scored it
+    assert memory_store.calls == ["start", "interrupted"]
+    finished = resume(memory_store.entry(experiment_id), store=memory_store, n_jobs=1)
+    whole = tinker("iris", "n_neighbors", values, model="knn", fast=False, **FAST)
+    assert [p.test for p in finished.points] == [p.test for p in whole.points]

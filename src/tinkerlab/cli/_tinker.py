@@ -92,6 +92,13 @@ def tinker(
     jobs: Annotated[
         int | None, typer.Option(help="Local worker processes (default: every core).")
     ] = None,
+    fast: Annotated[
+        bool,
+        typer.Option(
+            help="Use the knob's fast exact path when it has one (same scores); "
+            "--no-fast fits every value, to compare."
+        ),
+    ] = True,
     resume: Annotated[
         int | None,
         typer.Option(help="Finish an interrupted experiment by id: only what is missing."),
@@ -144,7 +151,7 @@ def tinker(
         raise UsageError(f"--task must be classification or regression. Got {task!r} instead.")
     if no_predict and (predict or predict_best or predict_score is not None):
         raise UsageError("--no-predict and a --predict option contradict each other; pick one.")
-    engine_options: dict[str, Any] = {"cluster": cluster, "n_jobs": jobs}
+    engine_options: dict[str, Any] = {"cluster": cluster, "n_jobs": jobs, "fast": fast}
     if resume is not None:
         given = [
             name

@@ -24,7 +24,7 @@ import base64
 import html
 import math
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -34,14 +34,17 @@ import numpy as np
 from tinkerlab.exceptions import InputError, RecipeError, UsageError
 from tinkerlab.experiment._engine import Engine, make_engine
 from tinkerlab.experiment._evaluate import (
+    FastFoldJob,
     FoldJob,
     FoldResult,
     SharedData,
     baseline_scores,
+    evaluate_fast_fold,
     evaluate_fold,
 )
+from tinkerlab.experiment._fast import FastPath, fast_path_for
 from tinkerlab.experiment._folds import paired_folds
-from tinkerlab.experiment._knobs import Mode, Scale, Sweep, plan_sweep
+from tinkerlab.experiment._knobs import PARAM, Mode, Point, Scale, Sweep, plan_sweep
 from tinkerlab.experiment._shape import (
     NOISY,
     ORDERED_SHAPES,
@@ -449,6 +452,7 @@ def tinker(
     target: str | None = None,
     task: str | None = None,
     drop: Iterable[str] = (),
+    fast: bool = True,
 ) -> Experiment:
     """Turn one knob over a range of values and see what happens, with honest noise.
 
@@ -492,6 +496,10 @@ def tinker(
         Called with the finished experiment: the phenomena it shows, kept in
         ``ex.phenomena`` and recorded with it (``tinkerlab.tinker`` passes
         :func:`tinkerlab.insight.detect`).
+    fast : bool, default=True
+        Use the knob's fast exact path when it has one (``n_estimators`` of a forest,
+        ``n_neighbors``, ``max_iter`` of gradient boosting): one fit per fold serves every
+        value, with the same scores. ``False`` fits each value separately, to compare.
 
     Returns
     -------
@@ -554,6 +562,7 @@ def tinker(
         progress=progress,
         ask=ask,
         detect=detect,
+        fast=fast,
     )
 
 
@@ -566,6 +575,7 @@ def resume(
     engine: Engine | None = None,
     progress: SweepProgress | None = None,
     detect: Detect | None = None,
+    fast: bool = True,
 ) -> Experiment:
     """Finish an interrupted experiment: fit only the points the journal does not hold.
 
@@ -605,6 +615,7 @@ def resume(
         expected_values=list(spec["values"]),
         notices=[n for n in data.notices if n.startswith("The data changed since")],
         detect=detect,
+        fast=fast,
     )
 
 
@@ -632,6 +643,7 @@ def _run(
     notices: list[str] | None = None,
     ask: Ask | None = None,
     detect: Detect | None = None,
+    fast: bool = True,
 ) -> Experiment:
     from tinkerlab.runner import prepare_frame, split
 
@@ -658,6 +670,12 @@ def _run(
     classes = tuple(np.unique(y_array).tolist()) if recipe.task == "classification" else ()
     chosen = _metric(recipe, sweep, len(classes), metric)
     prediction = check_prediction(prediction, sweep)
+    path = fast_path_of(sweep) if fast else None
+    if path is not None:
+        notices = [
+            *(notices or []),
+            f"Fast exact path: {path.how}; the scores equal fitting each value (--no-fast).",
+        ]
     engine_given = engine is not None
     runner = engine if engine is not None else make_engine(cluster, n_jobs)
     shared = SharedData(
@@ -681,7 +699,9 @@ def _run(
         # --- fit what is missing, committing each point as it completes ---
         tick = time.perf_counter()
         try:
-            _fit_missing(sweep, shared, runner, done, store, experiment_id, progress)
+            _fit_missing(
+                sweep, shared, runner, done, store, experiment_id, progress, path is not None
+            )
         except BaseException as error:
             interrupted = isinstance(error, KeyboardInterrupt)
             if store is not None and experiment_id is not None:
@@ -729,18 +749,18 @@ def _fit_missing(
     store: ExperimentStore | None,
     experiment_id: int | None,
     progress: SweepProgress | None,
+    fast: bool = True,
 ) -> None:
     folds = len(shared.folds)
     todo = [p for p in sweep.points if p.position not in done]
-    jobs = [FoldJob(point, fold) for point in todo for fold in range(folds)]
     total = len(sweep.points) * folds
     finished = len(done) * folds
     say = progress or (lambda _done, _total, _what: None)
     say(finished, total, f"{len(todo)} of {len(sweep.points)} values to fit on {engine.name}")
-    if not jobs:
+    if not todo:
         return
     pending: dict[int, list[FoldResult]] = {p.position: [] for p in todo}
-    for result in engine.map_unordered(evaluate_fold, shared, jobs):
+    for result in _fold_results(sweep, shared, engine, todo, fast):
         bucket = pending[result.position]
         bucket.append(result)
         finished += 1
@@ -752,6 +772,28 @@ def _fit_missing(
             say(finished, total, f"{sweep.knob} = {point.label} done")
         else:
             say(finished, total, f"{sweep.knob} = {point.label}")
+
+
+def _fold_results(
+    sweep: Sweep, shared: SharedData, engine: Engine, todo: list[Point], fast: bool
+) -> Iterator[FoldResult]:
+    """Every fit the *todo* points need, as they finish: one job per (point, fold), or,
+    on a fast path, one job per fold that scores every point from a single fit."""
+    folds = range(len(shared.folds))
+    if fast and fast_path_of(sweep) is not None:
+        fast_jobs = [FastFoldJob(sweep.knob, tuple(todo), fold) for fold in folds]
+        for batch in engine.map_unordered(evaluate_fast_fold, shared, fast_jobs):
+            yield from batch
+        return
+    jobs = [FoldJob(point, fold) for point in todo for fold in folds]
+    yield from engine.map_unordered(evaluate_fold, shared, jobs)
+
+
+def fast_path_of(sweep: Sweep) -> FastPath | None:
+    """The fast exact path that can sweep *sweep*, or None (each value is fitted)."""
+    if sweep.kind != PARAM or not sweep.points:
+        return None
+    return fast_path_for(sweep.points[0].recipe, sweep.knob)
 
 
 def _point_result(position: int, value: Any, label: str, results: list[FoldResult]) -> PointResult:
