@@ -77,6 +77,7 @@ def run(
     record: bool = True,
     db: str | None = None,
     progress: Progress | None = None,
+    text_features: str = "tfidf",
     **read_options: Any,
 ) -> Run:
     """Train and evaluate a model on a dataset, beside a dummy baseline; record it.
@@ -100,6 +101,9 @@ def run(
         Store the run (recipe, scores, plots) in the journal; ``run.id`` is its id.
     db : str, optional
         The journal's database URL (default: ``TINKERLAB_DB`` or a SQLite file).
+    text_features : {"tfidf", "minilm", "vader"}
+        How text columns become numbers: TF-IDF, frozen MiniLM sentence embeddings with
+        a trained head (transfer learning), or VADER's sentiment scores.
 
     Returns
     -------
@@ -158,6 +162,7 @@ def run(
                 cv_folds=cv,
                 test_size=test_size,
                 seed=seed,
+                text_features=text_features,
             )
         load_time = time.perf_counter() - tick
         result = execute(recipe, data, progress=progress)

@@ -191,3 +191,25 @@ def test_decimal_comma_file_is_read_as_numbers_and_replays(tmp_path):
     assert run.recipe.source.read_options["decimal"] == ","
     assert "area" in run.recipe.numeric
     assert_same_numbers(run, script_output(run, tmp_path))
+
+
+@pytest.mark.parametrize("name", ["vader", "minilm"])
+def test_pretrained_text_features_script_reproduces_the_run(name, tmp_path):
+    """The script imports the featuriser from tinkerlab.pretrained, the rest is scikit-learn."""
+    data_file = tmp_path / "reviews.csv"
+    tl.load("reviews").frame.head(240).drop(columns=["product", "split"]).to_csv(
+        data_file, index=False
+    )
+    result = tl.run(
+        data_file,
+        target="score",
+        text=["review"],
+        model="logistic_regression",
+        text_features=name,
+        record=False,
+    )
+    assert result.recipe.preprocessing.text_features == name
+    assert result.metrics["accuracy"]["cv_mean"] > 0.6  # both carry real signal about "great"
+    featuriser = {"vader": "VaderScores", "minilm": "MiniLMEmbedder"}[name]
+    assert f"from tinkerlab.pretrained import {featuriser}" in result.script()
+    assert_same_numbers(result, script_output(result, tmp_path))

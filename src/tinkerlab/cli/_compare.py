@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, errors, print_json, term_as_interrupt
+from tinkerlab.cli._output import TextFeatures, console, errors, print_json, term_as_interrupt
 
 if TYPE_CHECKING:
     from tinkerlab.experiment._compare import Comparison
@@ -50,6 +50,7 @@ def compare(
         str | None,
         typer.Option(help="Journal database URL (default: TINKERLAB_DB or a SQLite file)."),
     ] = None,
+    text_features: TextFeatures = "tfidf",
     record: Annotated[bool, typer.Option(help="Record the comparison in the journal.")] = True,
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
@@ -88,6 +89,7 @@ def compare(
         "seed": seed,
         "timeout": timeout,
         "n_jobs": jobs,
+        "text_features": text_features,
     }
     with _bar(enabled=not json_out) as progress, term_as_interrupt():
         if record:

@@ -7,12 +7,24 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
+
+#: The --text-features option of run, tinker and compare (declared once here).
+TextFeatures = Annotated[
+    str,
+    typer.Option(
+        "--text-features",
+        help="How text columns become numbers: tfidf (default), minilm (frozen pre-trained "
+        "sentence embeddings + a trained model: transfer learning) or vader (sentiment "
+        "scores). See: tinkerlab pretrained",
+    ),
+]
 
 
 def print_json(data: Any) -> None:

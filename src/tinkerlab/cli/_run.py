@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tinkerlab.cli._output import console, print_json, progress
+from tinkerlab.cli._output import TextFeatures, console, print_json, progress
 
 if TYPE_CHECKING:
     from tinkerlab.recipe import Recipe
@@ -94,6 +94,7 @@ def run(
         Path | None,
         typer.Option(help="Save the trained model as an artifact directory to serve."),
     ] = None,
+    text_features: TextFeatures = "tfidf",
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Train and evaluate a model, beside a dummy baseline, and record it in the journal.
@@ -113,6 +114,8 @@ def run(
       tinkerlab run --recipe recipe.toml
 
       tinkerlab run titanic --model random_forest --save models/titanic
+
+      tinkerlab run reviews --text-features minilm
     """
     from tinkerlab.exceptions import UsageError
 
@@ -167,7 +170,14 @@ def run(
         settings=set_ or [],
         impl=impl,
         loading=loading,
-        running={"cv": cv, "test_size": test_size, "seed": seed, "record": record, "db": db},
+        running={
+            "cv": cv,
+            "test_size": test_size,
+            "seed": seed,
+            "record": record,
+            "db": db,
+            "text_features": text_features,
+        },
         show_progress=not json_out,
     )
     _finish(result, script, notebook, recipe_out, json_out, save)

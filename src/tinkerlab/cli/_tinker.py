@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, errors, print_json, term_as_interrupt
+from tinkerlab.cli._output import TextFeatures, console, errors, print_json, term_as_interrupt
 from tinkerlab.cli._theory import show_findings
 
 if TYPE_CHECKING:
@@ -92,6 +92,7 @@ def tinker(
     jobs: Annotated[
         int | None, typer.Option(help="Local worker processes (default: every core).")
     ] = None,
+    text_features: TextFeatures = "tfidf",
     fast: Annotated[
         bool,
         typer.Option(
@@ -137,6 +138,8 @@ def tinker(
       tinkerlab tinker iris --model knn --knob n_neighbors --values 1,3,5,9,15,31,61 --predict peak
 
       tinkerlab tinker digits --knob train_size --range 0.05:1.0 --predict up
+
+      tinkerlab tinker reviews --knob text_features --values tfidf,minilm,vader --predict differs
 
       tinkerlab tinker --resume 42
     """
@@ -211,6 +214,7 @@ def tinker(
                 cv=cv,
                 test_size=test_size,
                 seed=seed,
+                text_features=text_features,
                 predict=predict,
                 predict_best=predict_best,
                 predict_score=predict_score,
@@ -257,8 +261,9 @@ def _ask(sweep: Sweep) -> Prediction | None:
     shapes: tuple[str, ...]
     if sweep.ordered:
         shapes = ORDERED_SHAPES
+        moves = "grows" if sweep.numeric_axis else "goes, in the order listed,"
         question = (
-            f"Before it runs: what will the validation score do as {sweep.knob} grows "
+            f"Before it runs: what will the validation score do as {sweep.knob} {moves} "
             f"from {first} to {last}?"
         )
     else:
@@ -266,7 +271,7 @@ def _ask(sweep: Sweep) -> Prediction | None:
         question = f"Before it runs: will the choice of {sweep.knob_label()} matter?"
     errors.print(f"[bold]{escape(question)}[/]")
     shape = _prompt(f"  [{'/'.join(shapes)}, Enter to skip] ", shapes)
-    choices = "" if sweep.ordered else f" [{'/'.join(p.label for p in sweep.points)}]"
+    choices = "" if sweep.numeric_axis else f" [{'/'.join(p.label for p in sweep.points)}]"
     best: str | None = None
     for _ in range(_TRIES):
         best = errors.input(escape(f"  Which value will score best?{choices} (Enter to skip) "))

@@ -361,6 +361,7 @@ def compare(
     test: bool = True,
     store: ExperimentStore | None = None,
     progress: CompareProgress | None = None,
+    text_features: str = "tfidf",
     **read_options: Any,
 ) -> Comparison:
     """Compare the registry's models on the same paired folds, within a time budget.
@@ -394,6 +395,8 @@ def compare(
         Where to record it (the journal): an experiment with knob ``model``.
     progress : callable, optional
         Called as ``progress(fits_done, fits_in_all, what)``.
+    text_features : {"tfidf", "minilm", "vader"}
+        How text columns become numbers, for every model (``docs/pretrained.md``).
 
     Returns
     -------
@@ -404,7 +407,7 @@ def compare(
     from tinkerlab.experiment._experiment import _metric
     from tinkerlab.experiment._folds import paired_folds
     from tinkerlab.experiment._knobs import plan_sweep
-    from tinkerlab.recipe import make_recipe
+    from tinkerlab.recipe import make_recipe, warm_text_features
     from tinkerlab.runner import prepare_frame, split
 
     budget = _check_seconds(budget, "budget", "--budget 60")
@@ -426,7 +429,7 @@ def compare(
         if isinstance(dataset, Dataset)
         else load(dataset, target=target, task=task, **read_options)
     )
-    base = make_recipe(data, cv_folds=cv, seed=seed)
+    base = make_recipe(data, cv_folds=cv, seed=seed, text_features=text_features)
     if models is not None:
         _check_models(models, base.task)
     sweep = plan_sweep(base, "model", models)
@@ -439,6 +442,7 @@ def compare(
     if min(len(t) for t, _ in folds) > SVM_LAST_ROWS:
         order["svm"] = len(order)
     points = sorted(sweep.points, key=lambda p: order.get(str(p.value), len(order)))
+    warm_text_features(base, X_train)  # embed each text once, before the clock starts
     rows, target_values = X_train.reset_index(drop=True), np.asarray(y_train)
     jobs = [
         _Job(

@@ -275,7 +275,7 @@ class Experiment:
                 }
             )
         frame = pd.DataFrame(rows)
-        if not self.sweep.ordered:  # names and None stay as they are (no NaN, no str dtype)
+        if not self.sweep.numeric_axis:  # names and None stay as they are (no NaN, no str)
             frame["value"] = pd.Series([p.value for p in self.points], dtype=object)
         return frame
 
@@ -453,6 +453,7 @@ def tinker(
     task: str | None = None,
     drop: Iterable[str] = (),
     fast: bool = True,
+    text_features: str = "tfidf",
 ) -> Experiment:
     """Turn one knob over a range of values and see what happens, with honest noise.
 
@@ -534,6 +535,7 @@ def tinker(
         cv_folds=cv,
         test_size=test_size,
         seed=seed,
+        text_features=text_features,
     )
     if isinstance(values, str):
         if ":" in values and span is None:
@@ -676,6 +678,7 @@ def _run(
             *(notices or []),
             f"Fast exact path: {path.how}; the scores equal fitting each value (--no-fast).",
         ]
+    _warm_text_features(sweep, X_used, len(folds), progress)
     engine_given = engine is not None
     runner = engine if engine is not None else make_engine(cluster, n_jobs)
     shared = SharedData(
@@ -739,6 +742,21 @@ def _run(
             experiment.summary.prediction_score,
         )
     return experiment
+
+
+def _warm_text_features(
+    sweep: Sweep, X: pd.DataFrame, folds: int, progress: SweepProgress | None
+) -> None:
+    """Embed every text once, here, for the points that use a sentence encoder: then every
+    fold in every worker reads the on-disk cache instead of encoding the texts again."""
+    from tinkerlab.recipe import warm_text_features
+
+    featurisers = {p.recipe.preprocessing.text_features: p.recipe for p in sweep.points}
+    if progress is not None and "minilm" in featurisers:
+        total = len(sweep.points) * folds
+        progress(0, total, f"encoding {len(X)} texts with MiniLM (cached for the next time)")
+    for recipe in featurisers.values():
+        warm_text_features(recipe, X)
 
 
 def _fit_missing(
@@ -912,7 +930,7 @@ def check_prediction(prediction: Prediction | None, sweep: Sweep) -> Prediction 
 
 def _prediction_value(value: Any, sweep: Sweep) -> Any:
     """A best-value guess, read like the knob's values (a number may lie between them)."""
-    if sweep.ordered:
+    if sweep.numeric_axis:
         if isinstance(value, str):
             try:
                 value = float(value)

@@ -124,6 +124,15 @@ SPECIAL_KNOBS: dict[str, KnobKind] = {
             ordered=False,
         ),
         KnobKind(
+            "text_features",
+            "How free-text columns become numbers: TF-IDF word weights learnt from the "
+            "training rows, frozen MiniLM sentence embeddings (transfer learning), or "
+            "VADER's sentiment scores; a curve in the order listed (--predict up: each "
+            "beats the one before).",
+            "choice",
+            ordered=True,
+        ),
+        KnobKind(
             "test_size",
             "Share of rows held out for testing, over repeated random hold-out splits of the "
             "whole table: how the estimate's spread grows as the test set shrinks.",
@@ -202,6 +211,14 @@ class Sweep:
     scale: Scale  # spacing of the axis, for plots and for scoring numeric guesses
     mode: Mode | None = None  # features only
     notices: tuple[str, ...] = field(default=())  # decisions the user should know about
+
+    @property
+    def numeric_axis(self) -> bool:
+        """Whether the values are numbers on an axis (else names, shown as categories; an
+        ordered knob of names, such as text_features, is read in the order listed)."""
+        return self.ordered and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in self.values
+        )
 
     @property
     def labels(self) -> list[str]:
@@ -303,6 +320,13 @@ def plan_sweep(
         if span is not None:
             raise RecipeError("The scaling knob is on or off, not a range. Fix: --values on,off")
         return _scaling_sweep(recipe, values)
+    if knob == "text_features":
+        if span is not None:
+            raise RecipeError(
+                "The text_features knob takes featuriser names, not a range. "
+                "Fix: --values tfidf,minilm,vader"
+            )
+        return _text_features_sweep(recipe, values)
     if kind is PARAM:
         return _param_sweep(recipe, knob, values, span, steps, scale, fold_rows)
     return _special_sweep(recipe, kind, values, span, steps, scale)
@@ -632,6 +656,65 @@ def _scaling_sweep(recipe: Recipe, values: Iterable[Any] | None) -> Sweep:
     kind = SPECIAL_KNOBS["scaling"]
     return _finish(
         "scaling", kind, names, points, default, reference, reason, False, "linear", None, notices
+    )
+
+
+def _text_features_sweep(recipe: Recipe, values: Iterable[Any] | None) -> Sweep:
+    """TF-IDF against the pre-trained featurisers, on the recipe's text columns."""
+    from tinkerlab.pretrained import install_command, is_installed, require
+    from tinkerlab.recipe import TEXT_FEATURES
+
+    if not recipe.text:
+        raise RecipeError(
+            f"The text_features knob does not apply to {recipe.dataset!r}: it has no free-text "
+            "column. Fix: name one with --text COLUMN (tinkerlab run), or try the reviews dataset."
+        )
+    notices: list[str] = []
+    if values is None:
+        names = [n for n in TEXT_FEATURES if n == "tfidf" or is_installed(n)]
+        skipped = [n for n in TEXT_FEATURES if n not in names]
+        if len(names) < 2:
+            require(skipped[0])  # nothing to compare TF-IDF with: say what to install
+        if skipped:
+            notices.append(
+                f"Not compared: {', '.join(skipped)} (not installed; "
+                f"{install_command(skipped[0])})."
+            )
+    else:
+        names = [str(v).strip().lower() for v in values]
+    for name in names:
+        if name not in TEXT_FEATURES:
+            raise RecipeError(
+                f"The 'text_features' knob must be one of {', '.join(TEXT_FEATURES)}. "
+                f"Got {name!r} instead. Fix: --values tfidf,minilm,vader"
+            )
+        if name != "tfidf":
+            require(name)  # not installed: says which extra to install, before anything runs
+    names = _unique(names, notices)
+    points = tuple(
+        Point(
+            i,
+            name,
+            name,
+            recipe.with_changes(preprocessing=_replace(recipe.preprocessing, text_features=name)),
+        )
+        for i, name in enumerate(names)
+    )
+    default = recipe.preprocessing.text_features
+    reference, reason = _reference(names, default, False, "linear")
+    kind = SPECIAL_KNOBS["text_features"]
+    return _finish(
+        "text_features",
+        kind,
+        names,
+        points,
+        default,
+        reference,
+        reason,
+        True,  # a curve in the order the values are listed
+        "linear",
+        None,
+        notices,
     )
 
 

@@ -27,10 +27,10 @@ def plot_experiment(experiment: Experiment) -> Figure:
     from matplotlib.figure import Figure
 
     sweep, frame = experiment.sweep, experiment.frame
-    width = 6.5 if sweep.ordered else max(6.5, 0.6 * len(frame) + 2)
+    width = 6.5 if sweep.numeric_axis else max(6.5, 0.6 * len(frame) + 2)
     figure = Figure(figsize=(width, 4.2), dpi=100, layout="constrained")
     axes = figure.add_subplot()
-    numeric_axis = sweep.ordered
+    numeric_axis = sweep.numeric_axis
     x = (
         np.asarray(frame["value"], dtype=float)
         if numeric_axis
@@ -95,7 +95,7 @@ def _draw_prediction(axes: Axes, experiment: Experiment, x: np.ndarray, cv: np.n
     sweep = experiment.sweep
     best_x: float | None = None
     if prediction.best is not None:
-        if sweep.ordered and isinstance(prediction.best, int | float):
+        if sweep.numeric_axis and isinstance(prediction.best, int | float):
             best_x = float(prediction.best)
         else:
             matches = [i for i, v in enumerate(sweep.values) if v == prediction.best]

@@ -71,6 +71,8 @@ EARLIER = 0.6
 TIED_SHARE = 0.75
 #: Knob names that are a learning rate (gradient descent's step size).
 LEARNING_RATES = frozenset({"learning_rate", "learning_rate_init", "eta0"})
+#: Ordered knobs that are not a model's capacity: no overfitting or plateau along them.
+NOT_COMPLEXITY = frozenset({"seed", "label_noise", "feature_noise", "test_size", "text_features"})
 #: Metrics whose values live in [0, 1] (or at most 1, like R²): the absolute thresholds apply.
 UNIT_METRICS = frozenset(
     {"accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "r2"}
@@ -361,7 +363,7 @@ Detector = Callable[[SweepResults], "Finding | None"]
 
 def overfitting(r: SweepResults) -> Finding | None:
     """Past the best value, the training score keeps rising while the CV score falls."""
-    if not r.ordered or r.kind in ("seed", "label_noise", "feature_noise", "test_size"):
+    if not r.ordered or r.kind in NOT_COMPLEXITY:
         return None
     v = _View(r)
     if len(v.fitted) < 3:
@@ -445,7 +447,7 @@ def underfitting(r: SweepResults) -> Finding | None:
 
 def sweet_spot(r: SweepResults) -> Finding | None:
     """The CV score peaks inside the range and is clearly worse at both ends."""
-    if not r.ordered or r.kind in ("seed", "test_size"):
+    if not r.ordered or r.kind in ("seed", "test_size", "text_features"):
         return None
     v = _View(r)
     if len(v.fitted) < 3:
@@ -474,7 +476,7 @@ def sweet_spot(r: SweepResults) -> Finding | None:
 
 def plateau(r: SweepResults) -> Finding | None:
     """The CV score rises, then stays within the tolerance of its best to the end."""
-    if not r.ordered or r.kind in ("seed", "test_size", "label_noise", "feature_noise"):
+    if not r.ordered or r.kind in NOT_COMPLEXITY:
         return None
     v = _View(r)
     last = len(r.values) - 1

@@ -29,7 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from tinkerlab.exceptions import InputError, UsageError
 from tinkerlab.pretrained._cache import EmbeddingCache
-from tinkerlab.pretrained._offline import offline
+from tinkerlab.pretrained._offline import quiet
 from tinkerlab.pretrained._registry import require
 
 #: VADER's four scores, in the order of the output columns.
@@ -95,7 +95,7 @@ def load_sentence_encoder(name: str = "minilm") -> Any:
             f"{name!r} is not a sentence encoder. Fix: use one of {', '.join(SENTENCE_ENCODERS)}."
         )
     module, loader, _dim = SENTENCE_ENCODERS[name]
-    offline()
+    quiet()  # offline, and no "Loading weights" bar of transformers' own
     return getattr(importlib.import_module(module), loader)(device="cpu")
 
 

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from tinkerlab.recipe._codegen import PRECISION, render_notebook, render_script
 from tinkerlab.recipe._metrics import Metric, metrics_for
-from tinkerlab.recipe._pipeline import build_pipeline, build_program
-from tinkerlab.recipe._recipe import RECIPE_FORMAT, Preprocessing, Recipe, make_recipe
+from tinkerlab.recipe._pipeline import build_pipeline, build_program, warm_text_features
+from tinkerlab.recipe._recipe import (
+    RECIPE_FORMAT,
+    TEXT_FEATURES,
+    Preprocessing,
+    Recipe,
+    make_recipe,
+)
 from tinkerlab.recipe._replay import load_recipe_data
 from tinkerlab.recipe.models import (
     MODELS,
@@ -27,6 +33,7 @@ __all__ = [
     "MODELS",
     "PRECISION",
     "RECIPE_FORMAT",
+    "TEXT_FEATURES",
     "Knob",
     "Metric",
     "ModelSpec",
@@ -43,4 +50,5 @@ __all__ = [
     "parse_settings",
     "render_notebook",
     "render_script",
+    "warm_text_features",
 ]

@@ -8,6 +8,9 @@ that description is both built (for the run) and written out (for the script):
 * categorical columns: fill with the most frequent value, then one-hot encode, pooling
   rare categories so a column with 500 values does not become 500 features;
 * text columns: TF-IDF, one vocabulary per column (empty text is filled with "" before);
+  or, with ``text_features``, a pre-trained featuriser from :mod:`tinkerlab.pretrained`:
+  MiniLM sentence embeddings (384 numbers per text, cached on disk) or VADER's four
+  sentiment scores;
 * image datasets arrive already flattened: one numeric column per pixel.
 """
 
@@ -23,6 +26,13 @@ if TYPE_CHECKING:
 
 #: Dense-only models turn TF-IDF into a dense matrix; cap its width to keep memory sane.
 DENSE_TEXT_MAX_FEATURES = 2_000
+
+#: The pre-trained text featurisers (``Preprocessing.text_features``): scikit-learn
+#: transformers in :mod:`tinkerlab.pretrained`, each a registry entry there.
+PRETRAINED_TEXT_FEATURES = {
+    "minilm": "tinkerlab.pretrained.MiniLMEmbedder",
+    "vader": "tinkerlab.pretrained.VaderScores",
+}
 
 
 def needs_scaling(recipe: Recipe) -> bool:
@@ -75,18 +85,7 @@ def build_program(recipe: Recipe) -> Program:
         blocks.append(("categorical", Var("categorical"), Var("CATEGORICAL")))
 
     for column in recipe.text:
-        tfidf = {
-            "max_features": _text_width(recipe),
-            "ngram_range": (1, prep.text_ngram_max),
-            "sublinear_tf": True,
-        }
-        blocks.append(
-            (
-                f"text_{column}",
-                Call("sklearn.feature_extraction.text.TfidfVectorizer", tfidf),
-                column,
-            )
-        )
+        blocks.append((f"text_{column}", text_call(recipe), column))
 
     steps.append(
         (
@@ -111,10 +110,43 @@ def build_program(recipe: Recipe) -> Program:
     return Program(tuple(steps))
 
 
+def text_call(recipe: Recipe) -> Call:
+    """What turns one text column into numbers: TF-IDF, or a pre-trained featuriser."""
+    prep = recipe.preprocessing
+    if prep.text_features != "tfidf":
+        return Call(PRETRAINED_TEXT_FEATURES[prep.text_features])
+    tfidf = {
+        "max_features": _text_width(recipe),
+        "ngram_range": (1, prep.text_ngram_max),
+        "sublinear_tf": True,
+    }
+    return Call("sklearn.feature_extraction.text.TfidfVectorizer", tfidf)
+
+
 def build_pipeline(recipe: Recipe) -> Any:
-    """A new, unfitted scikit-learn Pipeline for *recipe*."""
+    """A new, unfitted scikit-learn Pipeline for *recipe*.
+
+    Raises
+    ------
+    MissingExtraError
+        The recipe's text featuriser is not installed; the message says the extra.
+    """
+    if recipe.preprocessing.text_features != "tfidf":
+        from tinkerlab.pretrained import require
+
+        require(recipe.preprocessing.text_features)  # before any fitting starts
     env = {"NUMERIC": list(recipe.numeric), "CATEGORICAL": list(recipe.categorical)}
     return build_program(recipe).build(env)
+
+
+def warm_text_features(recipe: Recipe, X: Any) -> None:
+    """Encode every text of *X* once, here, when the recipe embeds texts with a sentence
+    encoder: the embeddings land in the on-disk cache, so each fold, worker process and
+    sweep value reads them back instead of encoding the same texts again."""
+    if recipe.preprocessing.text_features != "minilm":
+        return
+    for column in recipe.text:
+        text_call(recipe).build().fit(X[column]).transform(X[column])  # same settings as a fit
 
 
 def _text_width(recipe: Recipe) -> int:

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 #: Version of the serialised form; see the module docstring before changing it.
 RECIPE_FORMAT = 1
 
+#: The ways a text column can become features (``Preprocessing.text_features``).
+TEXT_FEATURES = ("tfidf", "minilm", "vader")
+
 
 @dataclass(frozen=True)
 class Preprocessing:
@@ -45,12 +48,17 @@ class Preprocessing:
     max_categories: int | None = 30  # rarer categories are pooled into one "infrequent" column
     text_max_features: int = 20_000  # vocabulary size of TF-IDF per text column
     text_ngram_max: int = 1  # 1: single words; 2: also pairs of words
+    # How a text column becomes numbers: "tfidf" (word counts, learnt from the training
+    # rows), "minilm" (a frozen pre-trained sentence encoder's embeddings: transfer
+    # learning) or "vader" (a sentiment lexicon's four scores); see TEXT_FEATURES.
+    text_features: Literal["tfidf", "minilm", "vader"] = "tfidf"
 
     def __post_init__(self) -> None:
         choices = {
             "numeric_impute": ("median", "mean"),
             "categorical_impute": ("most_frequent", "constant"),
             "scale": ("auto", "standard", "none"),
+            "text_features": TEXT_FEATURES,
         }
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
@@ -129,6 +137,12 @@ class Recipe:
             raise RecipeError(
                 f"The recipe for {self.dataset!r} has no feature columns to learn from. "
                 "Fix: keep at least one numeric, categorical or text column."
+            )
+        if self.preprocessing.text_features != "tfidf" and not self.text:
+            raise RecipeError(
+                f"Text features ({self.preprocessing.text_features!r}) apply to free-text "
+                f"columns, and the recipe for {self.dataset!r} has none. Fix: name one with "
+                "--text COLUMN, or leave --text-features out."
             )
         if self.target in self.features:
             raise RecipeError(
@@ -284,6 +298,7 @@ def make_recipe(
     test_size: float = 0.2,
     seed: int = 0,
     preprocessing: Preprocessing | None = None,
+    text_features: str | None = None,
 ) -> Recipe:
     """Build the Recipe for *dataset*: its columns by role, plus the model and evaluation.
 
@@ -299,6 +314,10 @@ def make_recipe(
         scikit-learn's estimator, or our from-scratch NumPy twin of it.
     cv_folds, test_size, seed : int, float, int
         Evaluation: k-fold CV on the training split, held-out share, and the seed.
+    preprocessing : Preprocessing, optional
+        Imputing, scaling and text settings; the defaults otherwise.
+    text_features : {"tfidf", "minilm", "vader"}, optional
+        Shortcut for ``preprocessing.text_features``: how text columns become numbers.
     """
     if dataset.target is None or dataset.task is None:
         raise RecipeError(
@@ -307,6 +326,9 @@ def make_recipe(
     text = tuple(dataset.features("text"))
     name = model or default_model(dataset.task, has_text=bool(text))
     used = set(dataset.features()) | {dataset.target}
+    preprocessing = preprocessing or Preprocessing()
+    if text_features is not None:
+        preprocessing = replace(preprocessing, text_features=text_features)  # type: ignore[arg-type]
     return Recipe(
         dataset=_dataset_ref(dataset),
         source=dataset.source,
@@ -319,7 +341,7 @@ def make_recipe(
         model=name,
         params=dict(params or {}),
         impl=impl,
-        preprocessing=preprocessing or Preprocessing(),
+        preprocessing=preprocessing,
         cv_folds=cv_folds,
         test_size=test_size,
         seed=seed,

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from tinkerlab.exceptions import SchemaError
-from tinkerlab.recipe import Metric, build_pipeline, metrics_for
+from tinkerlab.recipe import Metric, build_pipeline, metrics_for, warm_text_features
 from tinkerlab.runner._explain import describe_inputs, describe_outputs, importances
 from tinkerlab.runner._plots import render_plots
 from tinkerlab.runner._run import Run
@@ -163,6 +163,9 @@ def _execute(recipe: Recipe, dataset: Dataset, progress: Progress | None) -> Run
     n_classes = int(y.nunique()) if recipe.task == "classification" else 0
     metrics = metrics_for(recipe.task, n_classes, pipeline)
 
+    if recipe.preprocessing.text_features == "minilm":
+        say(f"encoding {len(X)} texts with MiniLM (cached on disk for the next time)")
+    warm_text_features(recipe, X)  # each text encoded once; the folds read the cache
     say(f"cross-validating {recipe.model} ({recipe.cv_folds} folds)")
     timings: dict[str, float] = {}
     scores, timings["cv"] = _cross_validate(recipe, pipeline, metrics, X_train, y_train)

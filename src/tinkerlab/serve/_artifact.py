@@ -80,6 +80,10 @@ DEFAULT_TRUSTED: dict[str, str] = {
     "sklearn.metrics._dist_metrics.ManhattanDistance64": "k-nearest neighbours, p=1",
     "sklearn.metrics._dist_metrics.MinkowskiDistance64": "k-nearest neighbours, other p",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor": "gradient boosting",
+    # Our text featurisers keep only settings and sizes; the weights and the lexicon come
+    # from the installed pip packages (`tinkerlab pretrained`), never from the artifact.
+    "tinkerlab.pretrained._text.MiniLMEmbedder": "text features: MiniLM sentence embeddings",
+    "tinkerlab.pretrained._text.VaderScores": "text features: VADER sentiment scores",
 }
 
 
