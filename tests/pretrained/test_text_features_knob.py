@@ -164,7 +164,9 @@ def test_compare_uses_the_featuriser_for_every_model():
 def test_an_artifact_with_text_features_loads_with_the_default_trusted_types(tmp_path):
     import pandas as pd
 
-    from tinkerlab.serve import load_artifact, save_artifact
+    from fastapi.testclient import TestClient
+
+    from tinkerlab.serve import ServeConfig, create_app, load_artifact, save_artifact
 
     rows = [{"review": "Awful. Stale and broken, never again."}, {"review": "Delicious!"}]
     for name in ("vader", "minilm"):
@@ -180,3 +182,9 @@ def test_an_artifact_with_text_features_loads_with_the_default_trusted_types(tmp
         classes = list(result.pipeline.classes_)
         for row, probabilities in zip(got, expected, strict=True):
             assert [row["probabilities"][c] for c in classes] == pytest.approx(probabilities)
+        # ...and served: the same service as any artifact, a text field in the request.
+        with TestClient(create_app(artifact, ServeConfig(access_log=False))) as client:
+            served = client.post("/predict", json=rows).json()["predictions"]
+            empty = client.post("/predict", json={"review": 3}).status_code
+        assert [r["prediction"] for r in served] == [r["prediction"] for r in got]
+        assert empty == 422

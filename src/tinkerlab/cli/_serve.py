@@ -12,6 +12,7 @@ from tinkerlab.cli._output import console, errors, print_json, progress
 
 if TYPE_CHECKING:
     from tinkerlab.serve import Artifact
+    from tinkerlab.serve._generate import GenerationModel
 
 _Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 _TokenFile = Annotated[
@@ -55,7 +56,13 @@ def _saved_message(path: Path) -> None:
 
 
 def serve(
-    path: Annotated[Path, typer.Argument(help="An artifact directory (from --save or save).")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="An artifact directory (from --save or save), or a language model directory "
+            "(tinkerlab autocomplete train): then POST /generate."
+        ),
+    ],
     host: Annotated[
         str, typer.Option(help="Address to listen on; beyond loopback a token is required.")
     ] = "127.0.0.1",
@@ -87,11 +94,15 @@ def serve(
     """Serve a saved model as a REST service: /predict, /health, /metadata, /metrics, /drift.
 
     Listens on 127.0.0.1 (this machine only) unless --host says otherwise, which then
-    needs a token. API docs (offline) at /docs.
+    needs a token. API docs (offline) at /docs. A language model directory (from
+    tinkerlab autocomplete train, or any local Hugging Face causal LM) is served as a
+    text-generation service: POST /generate.
 
     Examples:
 
       tinkerlab serve models/titanic
+
+      tinkerlab serve models/ac
 
       tinkerlab serve models/titanic --host 0.0.0.0 --token-file secret.txt --workers 2
     """
@@ -116,7 +127,7 @@ def serve(
         access_log=access_log,
     )
 
-    def ready(artifact: Artifact) -> None:
+    def ready(artifact: Artifact | GenerationModel) -> None:
         shown = "127.0.0.1" if host in ("localhost",) else host
         url = f"http://{shown}:{port}"
         if json_out:

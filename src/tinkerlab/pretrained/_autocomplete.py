@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tinkerlab.exceptions import InputError
-from tinkerlab.pretrained._offline import offline
+from tinkerlab.pretrained._offline import offline, quiet
 from tinkerlab.pretrained._registry import require
 
 #: The one special token: marks the start and end of a text (GPT-2's own choice).
@@ -369,7 +369,7 @@ def load_causal_lm(path: str | Path) -> CausalLM:
         does not generate text (an encoder such as BERT, an image model).
     """
     require("gpt2_tiny")
-    offline()
+    quiet()  # offline, and no "Loading weights" bar of transformers' own
     path = Path(path)
     if not path.is_dir():
         raise InputError(

@@ -45,7 +45,7 @@ def serve(
     log_level: str = "info",
     on_ready: Any = None,
 ) -> None:
-    """Load the artifact at *path* and serve it until interrupted (blocks).
+    """Load the artifact (or language model directory) at *path* and serve it (blocks).
 
     ``on_ready(artifact)`` is called after the checks pass, before listening (the
     command line prints the address and the notices there).
@@ -53,15 +53,23 @@ def serve(
     import uvicorn
 
     from tinkerlab.serve._artifact import load_artifact
+    from tinkerlab.serve._generate import (
+        GenerationModel,
+        create_generation_app,
+        is_language_model_dir,
+    )
 
     check_bind(host, config.token)
     if workers < 1:
         raise UsageError(f"--workers must be at least 1. Got {workers} instead.")
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be in [0, 65535]. Got {port} instead.")
-    artifact = load_artifact(path, trusted=trusted)  # fails here, before any worker starts
+    # A language model directory gets the text-generation app, an artifact the model
+    # service; either way it is loaded (and checked) here, before any worker starts.
+    generation = is_language_model_dir(path)
+    served = GenerationModel.load(path) if generation else load_artifact(path, trusted=trusted)
     if on_ready is not None:
-        on_ready(artifact)
+        on_ready(served)
     common: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -76,9 +84,13 @@ def serve(
     if workers == 1:
         from tinkerlab.serve._service import create_app
 
-        uvicorn.run(create_app(artifact, config), **common)
+        if isinstance(served, GenerationModel):
+            uvicorn.run(create_generation_app(served, config), **common)
+        else:
+            uvicorn.run(create_app(served, config), **common)
         return
     settings = {
+        "kind": "generation" if generation else "artifact",
         "path": str(Path(path).expanduser().resolve()),
         "trusted": list(trusted),
         "config": {**asdict(replace(config, token=None)), "monitor_dir": _str(config.monitor_dir)},
@@ -103,6 +115,10 @@ def app_from_environment() -> FastAPI:
     if values.get("monitor_dir"):
         values["monitor_dir"] = Path(values["monitor_dir"])
     values["token"] = os.environ.get(TOKEN_VARIABLE) or None
+    if settings.get("kind") == "generation":
+        from tinkerlab.serve._generate import GenerationModel, create_generation_app
+
+        return create_generation_app(GenerationModel.load(settings["path"]), ServeConfig(**values))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the parent already showed the version notices
         artifact: Artifact = load_artifact(settings["path"], trusted=tuple(settings["trusted"]))

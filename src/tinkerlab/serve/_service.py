@@ -34,7 +34,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -580,10 +580,16 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
+class _Counted(Protocol):
+    """What the middleware needs of a service: its counters."""
+
+    metrics: ServiceMetrics
+
+
 class _Outer:
     """Pure ASGI middleware: body size limit, timing, metrics and the JSON access log."""
 
-    def __init__(self, app: Any, engine: Engine, config: ServeConfig) -> None:
+    def __init__(self, app: Any, engine: _Counted, config: ServeConfig) -> None:
         self.app = app
         self.engine = engine
         self.config = config
@@ -647,6 +653,7 @@ class _Outer:
 
 _KNOWN_PATHS = {
     "/predict",
+    "/generate",
     "/health",
     "/metadata",
     "/metrics",

@@ -1,0 +1,321 @@
+"""A text-generation service: the same server as Ship, for a causal language model.
+
+``tinkerlab serve models/ac`` on a directory written by ``tinkerlab autocomplete train``
+(or any local Hugging Face causal LM) builds this app instead of the artifact service.
+It shares the artifact service's parts, so it behaves the same way: loopback by
+default and a bearer token beyond it, 413 for an oversized body, a 422 that names the
+field and the allowed range, Prometheus counters, a JSON access log, and ``/docs`` served
+offline.
+
+=================  ====================================================================
+``POST /generate`` ``{"prompt": "the support team", "max_new_tokens": 20, ...}`` →
+                   ``{"completions": [...], "model_id": .., "model_version": ..}``
+``GET /health``    liveness, with the model id and version (never needs the token)
+``GET /metadata``  the model: architecture, size, context, tokenizer, training numbers
+``GET /metrics``   Prometheus text: requests, errors, latency
+``GET /docs``      Swagger UI from files shipped in a pip package (works offline)
+=================  ====================================================================
+
+Generation holds the CPU for a while and seeds torch's global random state, so requests
+run one at a time in a worker thread (an ``asyncio.Lock``): the event loop keeps
+answering ``/health`` meanwhile, and a seeded request always gives the same text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import json
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+
+from tinkerlab.exceptions import InputError
+from tinkerlab.serve._metrics import ServiceMetrics
+from tinkerlab.serve._security import token_matches
+from tinkerlab.serve._service import (
+    DOCS_ASSETS,
+    BodyTooLargeError,
+    ServeConfig,
+    _configure_logging,
+    _docs_page,
+    _error_model,
+    _Outer,
+    _too_large,
+)
+
+if TYPE_CHECKING:
+    from tinkerlab.pretrained import CausalLM
+
+#: Limits of one request (the 422 names them).
+MAX_PROMPT_CHARS = 4_000
+MAX_NEW_TOKENS = 512
+MAX_COMPLETIONS = 8
+
+
+def is_language_model_dir(path: str | Path) -> bool:
+    """Whether *path* is a Hugging Face model directory rather than a tinkerlab artifact."""
+    path = Path(path).expanduser()
+    return (path / "config.json").is_file() and not (path / "meta.json").is_file()
+
+
+@dataclass
+class GenerationModel:
+    """A loaded causal LM with what the service shows about it."""
+
+    lm: CausalLM
+    model_id: str  # the directory's name
+    version: str  # first 12 hex digits of the SHA-256 of config.json and the weights' sizes
+    notices: list[str] = field(default_factory=list)  # what the command line should mention
+
+    @classmethod
+    def load(cls, path: str | Path) -> GenerationModel:
+        """Load the model in *path* (never downloads; errors say what the directory lacks)."""
+        from tinkerlab.pretrained import load_causal_lm
+
+        path = Path(path).expanduser().resolve()
+        lm = load_causal_lm(path)
+        digest = hashlib.sha256((path / "config.json").read_bytes())
+        for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
+            digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
+        return cls(lm=lm, model_id=path.name, version=digest.hexdigest()[:12])
+
+    def metadata(self) -> dict[str, Any]:
+        """What ``GET /metadata`` returns."""
+        model, tokenizer = self.lm.model, self.lm.tokenizer
+        meta: dict[str, Any] = {
+            "model_id": self.model_id,
+            "model_version": self.version,
+            "task": "text-generation",
+            "architecture": list(getattr(model.config, "architectures", None) or []),
+            "model_type": getattr(model.config, "model_type", None),
+            "parameters": int(sum(p.numel() for p in model.parameters())),
+            "context": self.lm.context,
+            "vocab_size": getattr(tokenizer, "vocab_size", None),
+        }
+        from tinkerlab.pretrained._autocomplete import TRAINING_FILE
+
+        training = self.lm.path / TRAINING_FILE  # written by tinkerlab autocomplete train
+        if training.is_file():
+            try:
+                meta["training"] = json.loads(training.read_text(encoding="utf-8"))
+            except ValueError:
+                meta["training"] = None
+        return meta
+
+
+class GenerateRequest(BaseModel):
+    """The start of a text, and how to continue it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(
+        min_length=1,
+        max_length=MAX_PROMPT_CHARS,
+        description="The start of the text to continue.",
+        examples=["the support team"],
+    )
+    max_new_tokens: int | None = Field(
+        default=None, ge=1, le=MAX_NEW_TOKENS, description="Tokens to add (default 40)."
+    )
+    temperature: float = Field(
+        default=0.8, ge=0.0, le=5.0, description="0: always the likeliest token (greedy)."
+    )
+    top_k: int = Field(default=40, ge=0, le=10_000, description="0: sample among all tokens.")
+    num: int = Field(default=1, ge=1, le=MAX_COMPLETIONS, description="How many completions.")
+    seed: int | None = Field(
+        default=None, ge=0, le=2**32 - 1, description="The same seed gives the same completions."
+    )
+
+
+class Completions(BaseModel):
+    """The completions (the new text only), the prompt, and which model wrote them."""
+
+    completions: list[str]
+    prompt: str
+    model_id: str
+    model_version: str
+    seconds: float
+
+
+def create_generation_app(served: GenerationModel, config: ServeConfig | None = None) -> FastAPI:
+    """The FastAPI app serving *served* (see the module docstring for the endpoints)."""
+    from tinkerlab.pretrained import generate
+
+    config = config or ServeConfig()
+    _configure_logging(config)
+    state = _State(ServiceMetrics(model_id=served.model_id, version=served.version))
+    lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+
+    auth = (
+        "Every endpoint but /health needs `Authorization: Bearer <token>` (use Authorize)."
+        if config.token
+        else "No token needed: the service listens on this machine only."
+    )
+    app = FastAPI(
+        title=f"tinkerlab text generation: {served.model_id}",
+        version=served.version,
+        description=(
+            f"Continues a prompt with the causal language model `{served.model_id}` "
+            f"({served.lm.context or 'unlimited'} tokens of context). POST the prompt to "
+            f"`/generate`; `/metadata` describes the model. {auth}"
+        ),
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    bearer = HTTPBearer(auto_error=False, description="The service's token (--token-file).")
+
+    async def authorize(
+        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
+    ) -> None:
+        if config.token is None:
+            return
+        if credentials is None or not token_matches(credentials.credentials, config.token):
+            raise HTTPException(
+                status_code=401,
+                detail="Missing or wrong token. Send the header 'Authorization: Bearer <token>' "
+                "with the token the service was started with.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    guarded = [Depends(authorize)] if config.token is not None else []
+    error = {"model": _error_model()}
+    problems: dict[int | str, dict[str, Any]] = {
+        413: {**error, "description": "The body is larger than the limit"},
+        422: {**error, "description": "A field's value is not allowed (named)"},
+    }
+    if config.token is not None:
+        problems[401] = {**error, "description": "Missing or wrong token"}
+
+    @app.post(
+        "/generate",
+        dependencies=guarded,
+        summary="Continue a prompt",
+        response_model=Completions,
+        responses=problems,
+    )
+    async def generate_text(body: GenerateRequest) -> dict[str, Any]:
+        request = body.model_dump()
+        prompt = request.pop("prompt")
+        tick = time.perf_counter()
+        async with lock:  # one generation at a time: torch's random state is global
+            texts = await asyncio.get_running_loop().run_in_executor(
+                None, functools.partial(generate, served.lm, prompt, **request)
+            )
+        return {
+            "completions": texts,
+            "prompt": prompt,
+            "model_id": served.model_id,
+            "model_version": served.version,
+            "seconds": round(time.perf_counter() - tick, 4),
+        }
+
+    @app.get("/health", summary="Liveness: is the model loaded?")
+    async def health() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "model_id": served.model_id,
+            "model_version": served.version,
+            "uptime_s": round(time.monotonic() - state.started, 3),
+        }
+
+    @app.get("/metadata", dependencies=guarded, summary="The model: size, context, training")
+    async def metadata() -> dict[str, Any]:
+        return served.metadata()
+
+    @app.get(
+        "/metrics",
+        dependencies=guarded,
+        summary="Counters in Prometheus text format",
+        response_class=PlainTextResponse,
+    )
+    async def metrics() -> PlainTextResponse:
+        return PlainTextResponse(
+            state.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
+        )
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(_docs_page(app.title))
+
+    @app.get("/docs/assets/{name}", include_in_schema=False)
+    async def docs_asset(name: str) -> FileResponse:
+        if name not in DOCS_ASSETS:
+            raise HTTPException(status_code=404, detail=f"No docs asset {name!r}.")
+        import swagger_ui_bundle  # type: ignore[import-untyped]
+
+        folder = Path(str(swagger_ui_bundle.swagger_ui_path))
+        return FileResponse(folder / name, media_type=DOCS_ASSETS[name])
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> dict[str, Any]:
+        return {
+            "model_id": served.model_id,
+            "model_version": served.version,
+            "docs": "/docs",
+            "endpoints": ["/generate", "/health", "/metadata", "/metrics"],
+        }
+
+    @app.exception_handler(InputError)
+    async def bad_generation(_request: Request, error: InputError) -> JSONResponse:
+        return JSONResponse({"message": str(error)}, status_code=422)  # e.g. longer than context
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        found = [_field_problem(dict(e)) for e in error.errors()]
+        message = "; ".join(p["message"] for p in found) or "The request is not valid."
+        return JSONResponse({"message": message, "problems": found}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"message": str(error.detail)}, status_code=error.status_code, headers=error.headers
+        )
+
+    @app.exception_handler(BodyTooLargeError)
+    async def too_large(_request: Request, _error: BodyTooLargeError) -> JSONResponse:
+        return JSONResponse(_too_large(config), status_code=413)
+
+    app.add_middleware(_Outer, engine=state, config=config)
+    return app
+
+
+def _field_problem(error: dict[str, Any]) -> dict[str, Any]:
+    """One pydantic error as the service reports it: the field, the value, what is allowed."""
+    where = [str(part) for part in error.get("loc", ()) if part != "body"]
+    name = ".".join(where) or None
+    value = error.get("input")
+    shown = value if isinstance(value, str | int | float | bool) or value is None else "..."
+    if error.get("type") == "extra_forbidden":
+        allowed = ", ".join(GenerateRequest.model_fields)
+        message = f"field '{name}' is not known; the fields are {allowed}"
+    else:
+        message = f"field '{name}' got {shown!r}: {error.get('msg', 'not allowed')}"
+    return {"field": name, "value": shown, "type": error.get("type"), "message": message}
+
+
+@dataclass
+class _State:
+    """What the shared middleware reads: the counters (and when the service started)."""
+
+    metrics: ServiceMetrics
+    started: float = field(default_factory=time.monotonic)
+
+
+__all__ = ["GenerationModel", "create_generation_app", "is_language_model_dir"]
