@@ -15,7 +15,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tinkerlab._api import compare, datasets, explain, load, open_journal, run, tinker
+from tinkerlab._api import (
+    compare,
+    datasets,
+    explain,
+    feedback,
+    finetune,
+    load,
+    open_journal,
+    run,
+    tinker,
+)
 from tinkerlab._version import __version__
 
 if TYPE_CHECKING:
@@ -42,6 +52,8 @@ __all__ = [
     "compare",
     "datasets",
     "explain",
+    "feedback",
+    "finetune",
     "load",
     "open_journal",
     "run",

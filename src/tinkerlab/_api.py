@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from tinkerlab.data import Dataset, DatasetInfo
     from tinkerlab.experiment import Comparison, Experiment
+    from tinkerlab.feedback_analysis import FeedbackReport
     from tinkerlab.journal import Journal
     from tinkerlab.recipe import Recipe
     from tinkerlab.runner import Progress, Run
@@ -364,3 +365,119 @@ def explain_record(
             f"tinker --resume {entry.id}"
         )
     return detect(entry), what
+
+
+def feedback(
+    data: str | Path | pd.DataFrame | Dataset,
+    text: str | None = None,
+    label: str | bool | None = None,
+    *,
+    record: bool = True,
+    db: str | None = None,
+    **options: Any,
+) -> FeedbackReport:
+    """What customers say in a column of texts: sentiment, themes, search, duplicates.
+
+    The analysis itself is :func:`tinkerlab.feedback_analysis.analyse_feedback` (every
+    keyword it takes works here: ``themes``, ``search``, ``top``, ``sample``, ``method``,
+    ``seed``, ``progress``); this opens the journal first and records the findings with
+    the HTML report (``report.id``, ``report.report_path``).
+
+    >>> report = feedback("reviews", sample=300, method="tfidf", record=False)
+    >>> report.themes.k in range(2, 9), report.id
+    (True, None)
+    """
+    from tinkerlab.exceptions import InputError
+    from tinkerlab.feedback_analysis import analyse_feedback
+
+    if label is True:
+        raise InputError(
+            "label=True is not a column. Fix: label='score' (a column name), label=False "
+            "(no trained classifier), or leave it out."
+        )
+    if not record:
+        return analyse_feedback(data, text, label, **options)
+    # Open the journal first: a bad database URL should fail before minutes of encoding.
+    with open_journal(db) as journal:
+        report = analyse_feedback(data, text, label, **options)
+        entry = journal.record_analysis(
+            "feedback",
+            report.dataset,
+            report.to_dict(),
+            files={"feedback.html": report.html().encode("utf-8")},
+        )
+        report.id = entry.id
+        report.report_path = entry.file_paths[0]
+    return report
+
+
+def finetune(
+    data: str | Path | pd.DataFrame | Dataset,
+    text: str | None = None,
+    label: str | None = None,
+    method: str = "head",
+    out: str | Path | None = None,
+    *,
+    max_rows: int | None = None,
+    seed: int = 0,
+    record: bool = True,
+    db: str | None = None,
+    progress: Any = None,
+    **settings: Any,
+) -> Any:
+    """Teach MiniLM your labels: a head on frozen embeddings (fast) or the whole encoder.
+
+    ``method="head"`` is ``run(..., model="logistic_regression", text_features="minilm")``
+    on the text and label columns (CV and test scores, recorded like any run) and returns
+    the :class:`~tinkerlab.runner.Run`; *out* saves it as an artifact. ``method="full"``
+    trains the encoder too (:func:`tinkerlab.pretrained.finetune_encoder`; *settings* are
+    :class:`~tinkerlab.pretrained.FineTuneSettings` fields) and returns its
+    ``FineTuneResult``; *out* is then a directory ``tinkerlab serve`` hosts.
+
+    >>> run = finetune("reviews", max_rows=300, record=False)  # doctest: +SKIP
+    """
+    from tinkerlab.data import Dataset
+    from tinkerlab.exceptions import InputError
+    from tinkerlab.pretrained._finetune import (
+        FineTuneSettings,
+        check_output,
+        finetune_encoder,
+        texts_and_labels,
+    )
+
+    if method not in ("head", "full"):
+        raise InputError(f"method must be 'head' or 'full'. Got {method!r} instead.")
+    target = Path(out).expanduser() if out is not None else None
+    if target is not None:
+        check_output(target)  # before minutes of training
+    dataset = data if isinstance(data, Dataset) else load(data)
+    text, label, texts, labels = texts_and_labels(
+        dataset, text, label, max_rows=max_rows, seed=seed
+    )
+    if method == "full":
+        options = FineTuneSettings(seed=seed, **settings)
+        return finetune_encoder(texts, labels, target, options, progress=progress)
+    if settings:
+        raise InputError(
+            f"{', '.join(sorted(settings))} only apply to method='full' (the head method is a "
+            "logistic regression on frozen embeddings). Fix: leave them out, or method='full'."
+        )
+    import pandas as pd
+
+    from tinkerlab.serve import save_artifact
+
+    frame = pd.DataFrame({text: texts, label: labels})
+    table = load(frame, target=label, text=(text,))
+    table.name = f"{dataset.name}-{text}"
+    result = run(
+        table,
+        model="logistic_regression",
+        text_features="minilm",
+        seed=seed,
+        record=record,
+        db=db,
+        progress=progress,
+    )
+    if target is not None:
+        save_artifact(result, target, data=table)
+    return result

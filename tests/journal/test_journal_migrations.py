@@ -25,6 +25,7 @@ JOURNAL_TABLES = {
     "predictions",
     "card_reads",
     "unlocks",
+    "analyses",
 }
 
 
@@ -41,7 +42,7 @@ def test_opening_an_empty_database_migrates_it_to_head(journal_url, engine):
     assert set(inspect(engine).get_table_names()) == JOURNAL_TABLES
     with engine.connect() as connection:
         assert migrate.current_revisions(connection) == (migrate.head_revision(),)
-    assert migrate.head_revision() == "0003"
+    assert migrate.head_revision() == "0004"
 
 
 def test_opening_again_keeps_the_data_and_the_revision(journal_url, engine, make_run):
@@ -86,7 +87,7 @@ def test_a_database_from_a_newer_tinkerlab_is_refused(journal_url, engine, make_
         r"pip install -U tinkerlab",
     ) as caught:
         Journal(journal_url)
-    assert "'0003'" in str(caught.value)
+    assert "'0004'" in str(caught.value)
     with engine.connect() as connection:  # refused, and left as it was
         assert migrate.current_revisions(connection) == ("0999",)
         assert connection.execute(text("SELECT count(*) FROM runs")).scalar() == 1
@@ -95,11 +96,11 @@ def test_a_database_from_a_newer_tinkerlab_is_refused(journal_url, engine, make_
 def test_a_failing_migration_changes_nothing(journal_url, engine, tmp_path, monkeypatch):
     Journal(journal_url).close()
     scripts = _copy_migrations(tmp_path, monkeypatch)
-    (scripts / "versions" / "0004_broken.py").write_text(
+    (scripts / "versions" / "0005_broken.py").write_text(
         "import sqlalchemy as sa\n"
         "from alembic import op\n"
-        "revision = '0004'\n"
-        "down_revision = '0003'\n"
+        "revision = '0005'\n"
+        "down_revision = '0004'\n"
         "branch_labels = depends_on = None\n"
         "def upgrade():\n"
         "    op.create_table('observations', sa.Column('id', sa.Integer, primary_key=True))\n"
@@ -114,7 +115,7 @@ def test_a_failing_migration_changes_nothing(journal_url, engine, tmp_path, monk
     assert set(inspect(engine).get_table_names()) == JOURNAL_TABLES
     assert "experiment_id" not in {c["name"] for c in inspect(engine).get_columns("runs")}
     with engine.connect() as connection:
-        assert migrate.current_revisions(connection) == ("0003",)
+        assert migrate.current_revisions(connection) == ("0004",)
 
 
 def test_a_migration_that_rebuilds_runs_keeps_the_notes(
@@ -127,11 +128,11 @@ def test_a_migration_that_rebuilds_runs_keeps_the_notes(
         journal.add_note(run_id, "keep me")
         journal.add_question("and me", run_id=run_id)
     scripts = _copy_migrations(tmp_path, monkeypatch)
-    (scripts / "versions" / "0004_rebuild.py").write_text(
+    (scripts / "versions" / "0005_rebuild.py").write_text(
         "import sqlalchemy as sa\n"
         "from alembic import op\n"
-        "revision = '0004'\n"
-        "down_revision = '0003'\n"
+        "revision = '0005'\n"
+        "down_revision = '0004'\n"
         "branch_labels = depends_on = None\n"
         "def upgrade():\n"
         "    sqlite = op.get_bind().dialect.name == 'sqlite'\n"
@@ -162,18 +163,18 @@ def test_new_revision_autogenerates_the_next_file(tmp_path, monkeypatch):
 
     path = migrate.new_revision("nothing changed")
 
-    assert path == scripts / "versions" / "0004_nothing_changed.py"
+    assert path == scripts / "versions" / "0005_nothing_changed.py"
     source = path.read_text()
     compile(source, str(path), "exec")
-    assert "down_revision: str | None = '0003'" in source
+    assert "down_revision: str | None = '0004'" in source
     upgrade = source.split("def upgrade() -> None:")[1].split("def downgrade")[0]
     assert [line.strip() for line in upgrade.splitlines() if line.strip()][1] == "pass"
-    assert migrate.head_revision() == "0004"
+    assert migrate.head_revision() == "0005"
 
 
 def test_the_developer_command_upgrades_and_reports(journal_url, capsys):
     migrate.main(["upgrade", journal_url])
-    assert "revision 0003" in capsys.readouterr().out
+    assert "revision 0004" in capsys.readouterr().out
     migrate.main(["downgrade", "base", journal_url])
     assert "revision none" in capsys.readouterr().out
     migrate.main(["current", journal_url])
@@ -199,6 +200,6 @@ def test_opening_a_fresh_database_from_two_threads_migrates_once(journal_url):
     engine = create_engine(journal_url)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
-            ("0003",)
+            ("0004",)
         ]
     engine.dispose()

@@ -163,7 +163,6 @@ def test_compare_uses_the_featuriser_for_every_model():
 
 def test_an_artifact_with_text_features_loads_with_the_default_trusted_types(tmp_path):
     import pandas as pd
-
     from fastapi.testclient import TestClient
 
     from tinkerlab.serve import ServeConfig, create_app, load_artifact, save_artifact

@@ -58,6 +58,14 @@ from tinkerlab.cli import _pretrained  # noqa: E402
 app.command("pretrained")(_pretrained.pretrained)
 app.command("detect")(_pretrained.detect)
 app.command("autocomplete")(_pretrained.autocomplete)
+# Feedback analyser (issue 7): sentiment, themes, search and duplicates in a column of texts.
+from tinkerlab.cli import _feedback  # noqa: E402
+
+app.command("feedback")(_feedback.feedback)
+# Fine-tuning (issue 7): a head on frozen MiniLM embeddings, or the whole encoder (torch).
+from tinkerlab.cli import _finetune  # noqa: E402
+
+app.command("finetune")(_finetune.finetune)
 
 
 def main(argv: list[str] | None = None) -> None:

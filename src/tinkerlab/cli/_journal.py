@@ -360,6 +360,57 @@ def experiments(
         console.print("Finish an interrupted one:  [bold]tinkerlab tinker --resume ID[/]")
 
 
+@app.command("analyses")
+def analyses(
+    limit: Annotated[int, typer.Option(help="Show at most this many analyses.")] = 20,
+    kind: Annotated[str | None, typer.Option(help="Only analyses of this kind: feedback.")] = None,
+    db: _Db = None,
+    json_out: _Json = False,
+) -> None:
+    """List analyses (tinkerlab feedback), newest first, with their findings and report.
+
+    Example:  tinkerlab journal analyses --kind feedback
+    """
+    from tinkerlab import _api
+
+    with _api.open_journal(db) as store:
+        entries = store.analyses(kind, limit=limit)
+    if json_out:
+        print_json(
+            [
+                {
+                    "id": e.id,
+                    "created_at": e.created_at,
+                    "kind": e.kind,
+                    "dataset": e.dataset,
+                    "headline": e.headline,
+                    "files": [str(p) for p in e.file_paths],
+                    "summary": e.summary,
+                }
+                for e in entries
+            ]
+        )
+        return
+    if not entries:
+        console.print("No analyses yet. Try one:  [bold]tinkerlab feedback reviews --sample 500[/]")
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Analyses: {len(entries)}, newest first")
+    for column in ("id", "when (UTC)", "kind", "dataset", "findings", "report"):
+        table.add_column(column, overflow="fold")
+    for e in entries:
+        table.add_row(
+            str(e.id),
+            e.created_at.strftime("%Y-%m-%d %H:%M"),
+            escape(e.kind),
+            escape(e.dataset),
+            escape(e.headline or "–"),
+            escape(str(e.file_paths[0])) if e.file_paths else "–",
+        )
+    console.print(table)
+
+
 @app.command("predictions")
 def predictions(
     db: _Db = None,

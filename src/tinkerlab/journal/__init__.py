@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tinkerlab.journal._entries import (
+    AnalysisEntry,
     ExperimentEntry,
     NoteEntry,
     PointEntry,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from tinkerlab.journal._store import Journal, open_journal
 
 __all__ = [
+    "AnalysisEntry",
     "ExperimentEntry",
     "Journal",
     "NoteEntry",

@@ -221,3 +221,30 @@ class ExperimentEntry:
             f"ExperimentEntry(id={self.id}, knob={self.knob!r}, dataset={self.dataset!r}, "
             f"status={self.status!r}, points={self.n_points}/{self.n_values})"
         )
+
+
+@dataclass(frozen=True, repr=False)
+class AnalysisEntry:
+    """One recorded analysis of a dataset (``tinkerlab feedback``), read back."""
+
+    id: int  # the journal's number for it, as `tinkerlab journal analyses` shows
+    uid: str  # uuid4 hex; names its files directory
+    created_at: datetime  # timezone-aware UTC
+    kind: str  # "feedback"
+    dataset: str
+    summary: dict[str, Any]  # the report's to_dict(): every number it showed
+    tinkerlab_version: str
+    files_dir: Path | None  # <analyses dir>/<uid>/, or None without files
+    file_paths: list[Path]  # the report (feedback.html), inside files_dir
+
+    @property
+    def headline(self) -> str:
+        """The findings in one line (the summary's ``headline``), or an empty string."""
+        headline = self.summary.get("headline", "")
+        return headline if isinstance(headline, str) else ""
+
+    def __repr__(self) -> str:
+        when = self.created_at.strftime("%Y-%m-%d %H:%M:%S")
+        return (
+            f"AnalysisEntry(id={self.id}, kind={self.kind!r}, dataset={self.dataset!r}, {when} UTC)"
+        )

@@ -27,6 +27,7 @@ from tinkerlab.exceptions import InputError, JournalError, NotFoundError
 from tinkerlab.journal._engine import WRITE_TRANSACTION, create_journal_engine, mask, parse_url
 from tinkerlab.journal._entries import (
     RUN_ATTRIBUTES,
+    AnalysisEntry,
     ExperimentEntry,
     NoteEntry,
     PointEntry,
@@ -39,6 +40,7 @@ from tinkerlab.journal._entries import (
 from tinkerlab.journal._json import json_object, metric_table, to_json
 from tinkerlab.journal._migrate import ensure_head
 from tinkerlab.journal._tables import (
+    AnalysisRow,
     CardReadRow,
     ExperimentPointRow,
     ExperimentRow,
@@ -565,6 +567,118 @@ class Journal:
             )
         return row
 
+    # --- analyses (tinkerlab feedback) -----------------------------------------------------
+
+    def record_analysis(
+        self,
+        kind: str,
+        dataset: str,
+        summary: Mapping[str, Any],
+        files: Mapping[str, bytes] | None = None,
+    ) -> AnalysisEntry:
+        """Record an analysis of a dataset and its files, completely or not at all.
+
+        Parameters
+        ----------
+        kind : str
+            What analysed the data, e.g. ``"feedback"``.
+        dataset : str
+            The dataset's name.
+        summary : mapping
+            The findings, JSON-able (a report's ``to_dict()``).
+        files : mapping of str to bytes, optional
+            Plain file names and their content, e.g. ``{"feedback.html": b"<!DOCTYPE..."}``:
+            written to ``<analyses dir>/<uid>/`` with the row, as a run's plots are.
+
+        Returns
+        -------
+        AnalysisEntry
+            The analysis as stored, with its new ``id`` and its files' paths.
+
+        Examples
+        --------
+        >>> from tinkerlab.journal import Journal
+        >>> with Journal("sqlite://") as journal:
+        ...     journal.record_analysis("feedback", "reviews", {"headline": "5 themes"}).kind
+        'feedback'
+        """
+        kind = _text(kind, "kind").strip()
+        if not kind:
+            raise InputError("An analysis needs a kind, such as 'feedback'; got an empty one.")
+        row = AnalysisRow(
+            uid=uuid.uuid4().hex,
+            created_at=datetime.now(UTC),
+            kind=kind,
+            dataset=_text(dataset, "dataset"),
+            summary=json_object(summary, "summary"),
+            file_names=[],
+            tinkerlab_version=_tinkerlab_version(),
+        )
+        contents = _plot_files(files or {})  # plain names and bytes, checked first
+        row.file_names = sorted(contents)
+        folder = self._analyses_dir()
+        final_dir, partial_dir = folder / row.uid, folder / f"{row.uid}.partial"
+        try:
+            for name, content in contents.items():
+                partial_dir.mkdir(exist_ok=True)
+                (partial_dir / name).write_bytes(content)
+            with self._database_errors("record the analysis in"), self._session(write=True) as s:
+                s.add(row)
+                s.flush()  # the row has its id; still uncommitted
+                if contents:
+                    partial_dir.rename(final_dir)  # the files appear only with the row
+                s.commit()
+        except BaseException as exc:
+            shutil.rmtree(partial_dir, ignore_errors=True)
+            shutil.rmtree(final_dir, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise JournalError(
+                    f"Could not save the analysis's files in {folder}: {exc}. Nothing was "
+                    "recorded. Check the free space and that you may write there."
+                ) from exc
+            raise
+        return _analysis_entry(row, folder)
+
+    def analyses(
+        self, kind: str | None = None, *, dataset: str | None = None, limit: int | None = 50
+    ) -> list[AnalysisEntry]:
+        """Return recorded analyses, newest first (of one *kind* or *dataset*, if given)."""
+        if limit is not None and limit < 0:
+            raise InputError(f"limit must be 0 or more, or None for all; got {limit}.")
+        query = select(AnalysisRow).order_by(AnalysisRow.created_at.desc(), AnalysisRow.id.desc())
+        if kind is not None:
+            query = query.where(AnalysisRow.kind == kind)
+        if dataset is not None:
+            query = query.where(AnalysisRow.dataset == dataset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._database_errors("read"), self._session() as session:
+            rows = session.scalars(query).all()
+        folder = self._analyses_dir()
+        return [_analysis_entry(row, folder) for row in rows]
+
+    def get_analysis(self, analysis_id: int) -> AnalysisEntry:
+        """Return analysis *analysis_id*, or raise :class:`NotFoundError`."""
+        if not isinstance(analysis_id, int) or isinstance(analysis_id, bool):
+            raise InputError(
+                f"An analysis id is a whole number, like 12; got {analysis_id!r}. List the "
+                "analyses and their ids with: tinkerlab journal analyses"
+            )
+        with self._database_errors("read"), self._session() as session:
+            row = session.get(AnalysisRow, analysis_id)
+        if row is None:
+            raise NotFoundError(
+                f"No analysis with id {analysis_id} in the journal at {self.display_url}. "
+                "List them with: tinkerlab journal analyses"
+            )
+        return _analysis_entry(row, self._analyses_dir())
+
+    def _analyses_dir(self) -> Path:
+        """Where analyses' files live: ``analyses/`` beside the runs' plot folder."""
+        folder = self.plots_dir.parent / "analyses"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
     # --- opening and closing ---------------------------------------------------------------
 
     def close(self) -> None:
@@ -753,6 +867,21 @@ def _question_entry(row: QuestionRow, cards_read: tuple[str, ...]) -> QuestionEn
         experiment_id=row.experiment_id,
         cards=tuple(row.cards or ()),
         cards_read=cards_read,
+    )
+
+
+def _analysis_entry(row: AnalysisRow, folder: Path) -> AnalysisEntry:
+    files_dir = folder / row.uid if row.file_names else None
+    return AnalysisEntry(
+        id=row.id,
+        uid=row.uid,
+        created_at=row.created_at,
+        kind=row.kind,
+        dataset=row.dataset,
+        summary=row.summary,
+        tinkerlab_version=row.tinkerlab_version,
+        files_dir=files_dir,
+        file_paths=[files_dir / name for name in row.file_names] if files_dir else [],
     )
 
 

