@@ -28,32 +28,15 @@ import functools
 import hashlib
 import json
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.exceptions import HTTPException
 
-from tinkerlab.exceptions import InputError
-from tinkerlab.serve._metrics import ServiceMetrics
-from tinkerlab.serve._security import token_matches
-from tinkerlab.serve._service import (
-    DOCS_ASSETS,
-    BodyTooLargeError,
-    ServeConfig,
-    _configure_logging,
-    _docs_page,
-    _error_model,
-    _Outer,
-    _too_large,
-)
+from tinkerlab.serve._service import ServeConfig
+from tinkerlab.serve._textservice import text_service
 
 if TYPE_CHECKING:
     from tinkerlab.pretrained import CausalLM
@@ -153,147 +136,47 @@ def create_generation_app(served: GenerationModel, config: ServeConfig | None = 
     """The FastAPI app serving *served* (see the module docstring for the endpoints)."""
     from tinkerlab.pretrained import generate
 
-    config = config or ServeConfig()
-    _configure_logging(config)
-    state = _State(ServiceMetrics(model_id=served.model_id, version=served.version))
     lock = asyncio.Lock()
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+    def add_generate(
+        app: FastAPI, guarded: list[Any], problems: dict[int | str, dict[str, Any]]
+    ) -> None:
+        @app.post(
+            "/generate",
+            dependencies=guarded,
+            summary="Continue a prompt",
+            response_model=Completions,
+            responses=problems,
+        )
+        async def generate_text(body: GenerateRequest) -> dict[str, Any]:
+            request = body.model_dump()
+            prompt = request.pop("prompt")
+            tick = time.perf_counter()
+            async with lock:  # one generation at a time: torch's random state is global
+                texts = await asyncio.get_running_loop().run_in_executor(
+                    None, functools.partial(generate, served.lm, prompt, **request)
+                )
+            return {
+                "completions": texts,
+                "prompt": prompt,
+                "model_id": served.model_id,
+                "model_version": served.version,
+                "seconds": round(time.perf_counter() - tick, 4),
+            }
 
-    auth = (
-        "Every endpoint but /health needs `Authorization: Bearer <token>` (use Authorize)."
-        if config.token
-        else "No token needed: the service listens on this machine only."
-    )
-    app = FastAPI(
+    return text_service(
+        served,
+        config,
         title=f"tinkerlab text generation: {served.model_id}",
-        version=served.version,
         description=(
             f"Continues a prompt with the causal language model `{served.model_id}` "
             f"({served.lm.context or 'unlimited'} tokens of context). POST the prompt to "
-            f"`/generate`; `/metadata` describes the model. {auth}"
+            "`/generate`; `/metadata` describes the model."
         ),
-        docs_url=None,
-        redoc_url=None,
-        lifespan=lifespan,
+        endpoint="/generate",
+        add_endpoint=add_generate,
+        field_problem=_field_problem,
     )
-    bearer = HTTPBearer(auto_error=False, description="The service's token (--token-file).")
-
-    async def authorize(
-        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
-    ) -> None:
-        if config.token is None:
-            return
-        if credentials is None or not token_matches(credentials.credentials, config.token):
-            raise HTTPException(
-                status_code=401,
-                detail="Missing or wrong token. Send the header 'Authorization: Bearer <token>' "
-                "with the token the service was started with.",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-
-    guarded = [Depends(authorize)] if config.token is not None else []
-    error = {"model": _error_model()}
-    problems: dict[int | str, dict[str, Any]] = {
-        413: {**error, "description": "The body is larger than the limit"},
-        422: {**error, "description": "A field's value is not allowed (named)"},
-    }
-    if config.token is not None:
-        problems[401] = {**error, "description": "Missing or wrong token"}
-
-    @app.post(
-        "/generate",
-        dependencies=guarded,
-        summary="Continue a prompt",
-        response_model=Completions,
-        responses=problems,
-    )
-    async def generate_text(body: GenerateRequest) -> dict[str, Any]:
-        request = body.model_dump()
-        prompt = request.pop("prompt")
-        tick = time.perf_counter()
-        async with lock:  # one generation at a time: torch's random state is global
-            texts = await asyncio.get_running_loop().run_in_executor(
-                None, functools.partial(generate, served.lm, prompt, **request)
-            )
-        return {
-            "completions": texts,
-            "prompt": prompt,
-            "model_id": served.model_id,
-            "model_version": served.version,
-            "seconds": round(time.perf_counter() - tick, 4),
-        }
-
-    @app.get("/health", summary="Liveness: is the model loaded?")
-    async def health() -> dict[str, Any]:
-        return {
-            "status": "ok",
-            "model_id": served.model_id,
-            "model_version": served.version,
-            "uptime_s": round(time.monotonic() - state.started, 3),
-        }
-
-    @app.get("/metadata", dependencies=guarded, summary="The model: size, context, training")
-    async def metadata() -> dict[str, Any]:
-        return served.metadata()
-
-    @app.get(
-        "/metrics",
-        dependencies=guarded,
-        summary="Counters in Prometheus text format",
-        response_class=PlainTextResponse,
-    )
-    async def metrics() -> PlainTextResponse:
-        return PlainTextResponse(
-            state.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
-        )
-
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return HTMLResponse(_docs_page(app.title))
-
-    @app.get("/docs/assets/{name}", include_in_schema=False)
-    async def docs_asset(name: str) -> FileResponse:
-        if name not in DOCS_ASSETS:
-            raise HTTPException(status_code=404, detail=f"No docs asset {name!r}.")
-        import swagger_ui_bundle  # type: ignore[import-untyped]
-
-        folder = Path(str(swagger_ui_bundle.swagger_ui_path))
-        return FileResponse(folder / name, media_type=DOCS_ASSETS[name])
-
-    @app.get("/", include_in_schema=False)
-    async def index() -> dict[str, Any]:
-        return {
-            "model_id": served.model_id,
-            "model_version": served.version,
-            "docs": "/docs",
-            "endpoints": ["/generate", "/health", "/metadata", "/metrics"],
-        }
-
-    @app.exception_handler(InputError)
-    async def bad_generation(_request: Request, error: InputError) -> JSONResponse:
-        return JSONResponse({"message": str(error)}, status_code=422)  # e.g. longer than context
-
-    @app.exception_handler(RequestValidationError)
-    async def bad_request(_request: Request, error: RequestValidationError) -> JSONResponse:
-        found = [_field_problem(dict(e)) for e in error.errors()]
-        message = "; ".join(p["message"] for p in found) or "The request is not valid."
-        return JSONResponse({"message": message, "problems": found}, status_code=422)
-
-    @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
-        return JSONResponse(
-            {"message": str(error.detail)}, status_code=error.status_code, headers=error.headers
-        )
-
-    @app.exception_handler(BodyTooLargeError)
-    async def too_large(_request: Request, _error: BodyTooLargeError) -> JSONResponse:
-        return JSONResponse(_too_large(config), status_code=413)
-
-    app.add_middleware(_Outer, engine=state, config=config)
-    return app
 
 
 def _field_problem(error: dict[str, Any]) -> dict[str, Any]:
@@ -308,14 +191,6 @@ def _field_problem(error: dict[str, Any]) -> dict[str, Any]:
     else:
         message = f"field '{name}' got {shown!r}: {error.get('msg', 'not allowed')}"
     return {"field": name, "value": shown, "type": error.get("type"), "message": message}
-
-
-@dataclass
-class _State:
-    """What the shared middleware reads: the counters (and when the service started)."""
-
-    metrics: ServiceMetrics
-    started: float = field(default_factory=time.monotonic)
 
 
 __all__ = ["GenerationModel", "create_generation_app", "is_language_model_dir"]

@@ -24,32 +24,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
-from starlette.exceptions import HTTPException
 
 from tinkerlab.exceptions import InputError
-from tinkerlab.serve._metrics import ServiceMetrics
-from tinkerlab.serve._security import token_matches
-from tinkerlab.serve._service import (
-    DOCS_ASSETS,
-    BodyTooLargeError,
-    ServeConfig,
-    _configure_logging,
-    _docs_page,
-    _error_model,
-    _Outer,
-    _too_large,
-)
+from tinkerlab.serve._service import ServeConfig
+from tinkerlab.serve._textservice import text_service
 
 if TYPE_CHECKING:
     from tinkerlab.pretrained._finetune import TextClassifier
@@ -155,147 +139,46 @@ def _check_texts(texts: list[str]) -> None:
 
 def create_textclass_app(served: TextClassModel, config: ServeConfig | None = None) -> FastAPI:
     """The FastAPI app serving *served* (see the module docstring for the endpoints)."""
-    config = config or ServeConfig()
-    _configure_logging(config)
-    state = _State(ServiceMetrics(model_id=served.model_id, version=served.version))
     lock = asyncio.Lock()
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+    def add_predict(
+        app: FastAPI, guarded: list[Any], problems: dict[int | str, dict[str, Any]]
+    ) -> None:
+        @app.post(
+            "/predict",
+            dependencies=guarded,
+            summary="Classify one text or a list of texts",
+            response_model=Predictions,
+            responses=problems,
+        )
+        async def predict(body: PredictRequest) -> dict[str, Any]:
+            texts = [body.text] if isinstance(body.text, str) else list(body.text)
+            _check_texts(texts)
+            tick = time.perf_counter()
+            async with lock:  # one batch at a time: the encoder uses every core it is given
+                found = await asyncio.get_running_loop().run_in_executor(
+                    None, served.predict, texts
+                )
+            return {
+                "predictions": found,
+                "model_id": served.model_id,
+                "model_version": served.version,
+                "seconds": round(time.perf_counter() - tick, 4),
+            }
 
-    auth = (
-        "Every endpoint but /health needs `Authorization: Bearer <token>` (use Authorize)."
-        if config.token
-        else "No token needed: the service listens on this machine only."
-    )
     classes = ", ".join(str(c) for c in served.classifier.classes)
-    app = FastAPI(
+    return text_service(
+        served,
+        config,
         title=f"tinkerlab text classification: {served.model_id}",
-        version=served.version,
         description=(
             f"Classifies texts into {classes} with a fine-tuned MiniLM. POST the texts to "
-            f"`/predict`; `/metadata` describes the model. {auth}"
+            "`/predict`; `/metadata` describes the model."
         ),
-        docs_url=None,
-        redoc_url=None,
-        lifespan=lifespan,
+        endpoint="/predict",
+        add_endpoint=add_predict,
+        field_problem=_field_problem,
     )
-    bearer = HTTPBearer(auto_error=False, description="The service's token (--token-file).")
-
-    async def authorize(
-        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
-    ) -> None:
-        if config.token is None:
-            return
-        if credentials is None or not token_matches(credentials.credentials, config.token):
-            raise HTTPException(
-                status_code=401,
-                detail="Missing or wrong token. Send the header 'Authorization: Bearer <token>' "
-                "with the token the service was started with.",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-
-    guarded = [Depends(authorize)] if config.token is not None else []
-    error = {"model": _error_model()}
-    problems: dict[int | str, dict[str, Any]] = {
-        413: {**error, "description": "The body is larger than the limit"},
-        422: {**error, "description": "A field's value is not allowed (named)"},
-    }
-    if config.token is not None:
-        problems[401] = {**error, "description": "Missing or wrong token"}
-
-    @app.post(
-        "/predict",
-        dependencies=guarded,
-        summary="Classify one text or a list of texts",
-        response_model=Predictions,
-        responses=problems,
-    )
-    async def predict(body: PredictRequest) -> dict[str, Any]:
-        texts = [body.text] if isinstance(body.text, str) else list(body.text)
-        _check_texts(texts)
-        tick = time.perf_counter()
-        async with lock:  # one batch at a time: the encoder uses every core it is given
-            found = await asyncio.get_running_loop().run_in_executor(None, served.predict, texts)
-        return {
-            "predictions": found,
-            "model_id": served.model_id,
-            "model_version": served.version,
-            "seconds": round(time.perf_counter() - tick, 4),
-        }
-
-    @app.get("/health", summary="Liveness: is the model loaded?")
-    async def health() -> dict[str, Any]:
-        return {
-            "status": "ok",
-            "model_id": served.model_id,
-            "model_version": served.version,
-            "uptime_s": round(time.monotonic() - state.started, 3),
-        }
-
-    @app.get("/metadata", dependencies=guarded, summary="The model: classes, training, scores")
-    async def metadata() -> dict[str, Any]:
-        return served.metadata()
-
-    @app.get(
-        "/metrics",
-        dependencies=guarded,
-        summary="Counters in Prometheus text format",
-        response_class=PlainTextResponse,
-    )
-    async def metrics() -> PlainTextResponse:
-        return PlainTextResponse(
-            state.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
-        )
-
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return HTMLResponse(_docs_page(app.title))
-
-    @app.get("/docs/assets/{name}", include_in_schema=False)
-    async def docs_asset(name: str) -> FileResponse:
-        if name not in DOCS_ASSETS:
-            raise HTTPException(status_code=404, detail=f"No docs asset {name!r}.")
-        import swagger_ui_bundle  # type: ignore[import-untyped]
-
-        folder = Path(str(swagger_ui_bundle.swagger_ui_path))
-        return FileResponse(folder / name, media_type=DOCS_ASSETS[name])
-
-    @app.get("/", include_in_schema=False)
-    async def index() -> dict[str, Any]:
-        return {
-            "model_id": served.model_id,
-            "model_version": served.version,
-            "docs": "/docs",
-            "endpoints": ["/predict", "/health", "/metadata", "/metrics"],
-        }
-
-    @app.exception_handler(InputError)
-    async def bad_texts(_request: Request, error: InputError) -> JSONResponse:
-        return JSONResponse({"message": str(error)}, status_code=422)
-
-    @app.exception_handler(RequestValidationError)
-    async def bad_request(_request: Request, error: RequestValidationError) -> JSONResponse:
-        found = [_field_problem(dict(e)) for e in error.errors()]
-        message = "; ".join(dict.fromkeys(p["message"] for p in found))  # str | list: 2 errors
-        return JSONResponse(
-            {"message": message or "The request is not valid.", "problems": found},
-            status_code=422,
-        )
-
-    @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
-        return JSONResponse(
-            {"message": str(error.detail)}, status_code=error.status_code, headers=error.headers
-        )
-
-    @app.exception_handler(BodyTooLargeError)
-    async def too_large(_request: Request, _error: BodyTooLargeError) -> JSONResponse:
-        return JSONResponse(_too_large(config), status_code=413)
-
-    app.add_middleware(_Outer, engine=state, config=config)
-    return app
 
 
 def _field_problem(error: dict[str, Any]) -> dict[str, Any]:
@@ -312,14 +195,6 @@ def _field_problem(error: dict[str, Any]) -> dict[str, Any]:
     else:
         message = f"field '{name}' got {shown!r}: a text or a list of texts is expected"
     return {"field": name, "value": shown, "type": error.get("type"), "message": message}
-
-
-@dataclass
-class _State:
-    """What the shared middleware reads: the counters (and when the service started)."""
-
-    metrics: ServiceMetrics
-    started: float = field(default_factory=time.monotonic)
 
 
 __all__ = ["TextClassModel", "create_textclass_app", "is_text_classifier_dir"]
