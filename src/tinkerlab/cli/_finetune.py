@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, errors, print_json
+from tinkerlab.cli._output import console, errors, print_json, training_bar
 
 if TYPE_CHECKING:
     from tinkerlab.pretrained._finetune import FineTuneResult
@@ -221,44 +221,7 @@ def _duration(seconds: float) -> str:
 
 def _steps_bar(enabled: bool) -> Any:
     """A progress bar on stderr for the training steps, showing the latest loss."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def bar() -> Any:
-        if not enabled:
-            yield None
-            return
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("loss {task.fields[loss]}"),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=errors,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("loading MiniLM", total=None, loss="…")
-
-            def on_step(step: int, total: int, loss: float) -> None:
-                progress.update(
-                    task, description="fine-tuning", completed=step, total=total, loss=f"{loss:.3f}"
-                )
-
-            yield on_step
-
-    return bar()
+    return training_bar(enabled, "loading MiniLM", "fine-tuning")
 
 
 def _render_full(result: FineTuneResult) -> None:

@@ -101,3 +101,44 @@ def term_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def training_bar(enabled: bool, starting: str, doing: str) -> Iterator[Any]:
+    """A progress bar on stderr for training steps, showing the latest loss.
+
+    Yields ``on_step(step, total, loss)`` (None when disabled); the bar says *starting*
+    until the first step, then *doing*.
+    """
+    if not enabled:
+        yield None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(starting, total=None, loss="…")
+
+        def on_step(step: int, total: int, loss: float) -> None:
+            progress.update(
+                task, description=doing, completed=step, total=total, loss=f"{loss:.3f}"
+            )
+
+        yield on_step

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, errors, print_json
+from tinkerlab.cli._output import console, print_json, training_bar
 from tinkerlab.pretrained._autocomplete import TrainSettings  # plain data: imports no torch
 
 if TYPE_CHECKING:
@@ -344,44 +344,7 @@ def _train(
 
 def _training_bar(enabled: bool) -> Any:
     """A progress bar on stderr for the training steps, showing the latest loss."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def bar() -> Any:
-        if not enabled:
-            yield None
-            return
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("loss {task.fields[loss]}"),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=errors,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("learning the tokenizer", total=None, loss="…")
-
-            def on_step(step: int, total: int, loss: float) -> None:
-                progress.update(
-                    task, description="training", completed=step, total=total, loss=f"{loss:.3f}"
-                )
-
-            yield on_step
-
-    return bar()
+    return training_bar(enabled, "learning the tokenizer", "training")
 
 
 def _render_training(result: TrainResult) -> None:
