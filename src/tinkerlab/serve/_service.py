@@ -117,23 +117,8 @@ def create_app(artifact: Artifact, config: ServeConfig | None = None) -> FastAPI
         lifespan=lifespan,
     )
     app.state.engine = engine
-    bearer = HTTPBearer(auto_error=False, description="The service's token (--token-file).")
-
-    async def authorize(
-        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
-    ) -> None:
-        if config.token is None:
-            return
-        if credentials is None or not token_matches(credentials.credentials, config.token):
-            raise HTTPException(
-                status_code=401,
-                detail="Missing or wrong token. Send the header 'Authorization: Bearer <token>' "
-                "with the token the service was started with.",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-
-    guarded = [Depends(authorize)] if config.token is not None else []
-    errors = _error_responses(artifact, config)
+    guarded = token_guard(config)
+    errors = _error_responses(config)
 
     @app.post(
         "/predict",
@@ -196,18 +181,7 @@ def create_app(artifact: Artifact, config: ServeConfig | None = None) -> FastAPI
     ) -> dict[str, Any]:
         return await asyncio.get_running_loop().run_in_executor(None, engine.drift, window)
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return HTMLResponse(_docs_page(app.title))
-
-    @app.get("/docs/assets/{name}", include_in_schema=False)
-    async def docs_asset(name: str) -> FileResponse:
-        if name not in DOCS_ASSETS:
-            raise HTTPException(status_code=404, detail=f"No docs asset {name!r}.")
-        import swagger_ui_bundle  # type: ignore[import-untyped]
-
-        folder = Path(str(swagger_ui_bundle.swagger_ui_path))
-        return FileResponse(folder / name, media_type=DOCS_ASSETS[name])
+    add_docs_routes(app)
 
     @app.get("/", include_in_schema=False)
     async def index() -> dict[str, Any]:
@@ -227,6 +201,58 @@ def create_app(artifact: Artifact, config: ServeConfig | None = None) -> FastAPI
         problems = [_problem(dict(e), None) for e in error.errors()]
         message = "; ".join(p["message"] for p in problems) or "The request is not valid."
         return JSONResponse({"message": message, "problems": problems}, status_code=422)
+
+    add_error_handlers(app, config)
+    app.openapi = _openapi_with_rows(app, artifact)  # type: ignore[method-assign]
+    app.add_middleware(_Outer, engine=engine, config=config)
+    return app
+
+
+# --------------------------------------------------------------------------- shared parts
+# The text services (_textservice.py) are built from these too, so all behave alike.
+
+
+def token_guard(config: ServeConfig) -> list[Any]:
+    """The dependencies that make an endpoint need the bearer token (none without a token)."""
+    if config.token is None:
+        return []
+    token = config.token
+    bearer = HTTPBearer(auto_error=False, description="The service's token (--token-file).")
+
+    async def authorize(
+        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
+    ) -> None:
+        if credentials is None or not token_matches(credentials.credentials, token):
+            raise HTTPException(
+                status_code=401,
+                detail="Missing or wrong token. Send the header 'Authorization: Bearer <token>' "
+                "with the token the service was started with.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    return [Depends(authorize)]
+
+
+def add_docs_routes(app: FastAPI) -> None:
+    """``/docs``: Swagger UI, with its assets served from a pip package (works offline)."""
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(_docs_page(app.title))
+
+    @app.get("/docs/assets/{name}", include_in_schema=False)
+    async def docs_asset(name: str) -> FileResponse:
+        if name not in DOCS_ASSETS:
+            raise HTTPException(status_code=404, detail=f"No docs asset {name!r}.")
+        import swagger_ui_bundle  # type: ignore[import-untyped]
+
+        folder = Path(str(swagger_ui_bundle.swagger_ui_path))
+        return FileResponse(folder / name, media_type=DOCS_ASSETS[name])
+
+
+def add_error_handlers(app: FastAPI, config: ServeConfig) -> None:
+    """HTTP errors and 413 as ``{"message": ...}``; anything else a 500 without a traceback
+    (the traceback goes to the service's log, under a reference the answer names)."""
 
     @app.exception_handler(HTTPException)
     async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
@@ -248,10 +274,6 @@ def create_app(artifact: Artifact, config: ServeConfig | None = None) -> FastAPI
             {"message": f"Internal error (ref {ref}); the service's log has the details."},
             status_code=500,
         )
-
-    app.openapi = _openapi_with_rows(app, artifact)  # type: ignore[method-assign]
-    app.add_middleware(_Outer, engine=engine, config=config)
-    return app
 
 
 # --------------------------------------------------------------------------- the engine
@@ -770,7 +792,7 @@ def _auth_responses(config: ServeConfig) -> dict[int | str, dict[str, Any]]:
     return {401: {"model": _error_model(), "description": "Missing or wrong token"}}
 
 
-def _error_responses(artifact: Artifact, config: ServeConfig) -> dict[int | str, dict[str, Any]]:
+def _error_responses(config: ServeConfig) -> dict[int | str, dict[str, Any]]:
     model = _error_model()
     return {
         **_auth_responses(config),
@@ -804,17 +826,20 @@ def _description(artifact: Artifact, config: ServeConfig) -> str:
     meta = artifact.meta
     metric = meta.get("primary_metric", "")
     score = meta.get("metrics", {}).get(metric, {}).get("test")
-    auth = (
-        "Every endpoint but /health needs `Authorization: Bearer <token>` (use Authorize)."
-        if config.token
-        else "No token needed: the service listens on this machine only."
-    )
+    auth = _auth_text(config)
     shown = f" (test {metric} {score:.4f})" if isinstance(score, float) else ""
     return (
         f"Predicts **{meta['target']}** ({meta['task']}) with a {meta['model']}{shown}, trained "
         f"on `{meta['dataset']}`. Send one row as an object or many as a list to `/predict`; "
         f"the fields are below under *Row*. The full model card is at `/metadata`. {auth}"
     )
+
+
+def _auth_text(config: ServeConfig) -> str:
+    """What the API description says about the token."""
+    if config.token:
+        return "Every endpoint but /health needs `Authorization: Bearer <token>` (use Authorize)."
+    return "No token needed: the service listens on this machine only."
 
 
 def _docs_page(title: str) -> str:

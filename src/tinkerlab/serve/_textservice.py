@@ -5,8 +5,8 @@ The text-generation service (``_generate.py``) and the text-classification servi
 comes from here, built from the artifact service's parts (``_service.py``) so that all
 three behave alike: a bearer token beyond loopback (never for ``/health``), 413 for an
 oversized body, a 422 that names the field, ``InputError`` from the model as a 422 with
-its fix, Prometheus counters and the JSON access log (``_Outer``), and ``/docs`` served
-from a pip package (works offline).
+its fix, a 500 without a traceback, Prometheus counters and the JSON access log
+(``_Outer``), and ``/docs`` served from a pip package (works offline).
 """
 
 from __future__ import annotations
@@ -14,27 +14,23 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.exceptions import HTTPException
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from tinkerlab.exceptions import InputError
 from tinkerlab.serve._metrics import ServiceMetrics
-from tinkerlab.serve._security import token_matches
 from tinkerlab.serve._service import (
-    DOCS_ASSETS,
-    BodyTooLargeError,
     ServeConfig,
+    _auth_text,
     _configure_logging,
-    _docs_page,
-    _error_model,
+    _error_responses,
     _Outer,
-    _too_large,
+    add_docs_routes,
+    add_error_handlers,
+    token_guard,
 )
 
 #: Adds the model's POST endpoint: ``add(app, dependencies, error_responses)``.
@@ -77,42 +73,15 @@ def text_service(
     config = config or ServeConfig()
     _configure_logging(config)
     state = _State(ServiceMetrics(model_id=served.model_id, version=served.version))
-    auth = (
-        "Every endpoint but /health needs `Authorization: Bearer <token>` (use Authorize)."
-        if config.token
-        else "No token needed: the service listens on this machine only."
-    )
     app = FastAPI(
         title=title,
         version=served.version,
-        description=f"{description} {auth}",
+        description=f"{description} {_auth_text(config)}",
         docs_url=None,
         redoc_url=None,
     )
-    bearer = HTTPBearer(auto_error=False, description="The service's token (--token-file).")
-
-    async def authorize(
-        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
-    ) -> None:
-        if config.token is None:
-            return
-        if credentials is None or not token_matches(credentials.credentials, config.token):
-            raise HTTPException(
-                status_code=401,
-                detail="Missing or wrong token. Send the header 'Authorization: Bearer <token>' "
-                "with the token the service was started with.",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-
-    guarded = [Depends(authorize)] if config.token is not None else []
-    error = {"model": _error_model()}
-    problems: dict[int | str, dict[str, Any]] = {
-        413: {**error, "description": "The body is larger than the limit"},
-        422: {**error, "description": "A field's value is not allowed (named)"},
-    }
-    if config.token is not None:
-        problems[401] = {**error, "description": "Missing or wrong token"}
-    add_endpoint(app, guarded, problems)
+    guarded = token_guard(config)
+    add_endpoint(app, guarded, _error_responses(config))
 
     @app.get("/health", summary="Liveness: is the model loaded?")
     async def health() -> dict[str, Any]:
@@ -138,18 +107,7 @@ def text_service(
             state.metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8"
         )
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return HTMLResponse(_docs_page(app.title))
-
-    @app.get("/docs/assets/{name}", include_in_schema=False)
-    async def docs_asset(name: str) -> FileResponse:
-        if name not in DOCS_ASSETS:
-            raise HTTPException(status_code=404, detail=f"No docs asset {name!r}.")
-        import swagger_ui_bundle  # type: ignore[import-untyped]
-
-        folder = Path(str(swagger_ui_bundle.swagger_ui_path))
-        return FileResponse(folder / name, media_type=DOCS_ASSETS[name])
+    add_docs_routes(app)
 
     @app.get("/", include_in_schema=False)
     async def index() -> dict[str, Any]:
@@ -173,16 +131,7 @@ def text_service(
             status_code=422,
         )
 
-    @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
-        return JSONResponse(
-            {"message": str(error.detail)}, status_code=error.status_code, headers=error.headers
-        )
-
-    @app.exception_handler(BodyTooLargeError)
-    async def too_large(_request: Request, _error: BodyTooLargeError) -> JSONResponse:
-        return JSONResponse(_too_large(config), status_code=413)
-
+    add_error_handlers(app, config)
     app.add_middleware(_Outer, engine=state, config=config)
     return app
 
