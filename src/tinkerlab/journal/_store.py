@@ -126,28 +126,7 @@ class Journal:
         """
         row, plots = _run_row(run)  # checks every value first: bad input writes nothing
         runs = self.plots_dir
-        final_dir = runs / row.uid
-        partial_dir = runs / f"{row.uid}.partial"
-        try:
-            for name, png in plots.items():
-                partial_dir.mkdir(exist_ok=True)
-                (partial_dir / name).write_bytes(png)
-            with self._database_errors("record the run in"), self._session(write=True) as session:
-                session.add(row)
-                session.flush()  # the database gives the row its id; still uncommitted
-                if plots:
-                    partial_dir.rename(final_dir)  # the plots appear only with the row...
-                session.commit()  # ...and this is the moment both become real
-        except BaseException as exc:
-            # Leaving the session block rolled the row back; the plot files must go too.
-            shutil.rmtree(partial_dir, ignore_errors=True)
-            shutil.rmtree(final_dir, ignore_errors=True)
-            if isinstance(exc, OSError):
-                raise JournalError(
-                    f"Could not save the run's plots in {runs}: {exc}. Nothing was recorded. "
-                    "Check the free space and that you may write there (TINKERLAB_HOME moves it)."
-                ) from exc
-            raise
+        self._add_with_files(row, plots, runs, action="record the run in", what="the run's plots")
         return _run_entry(row, runs)
 
     def list_runs(self, limit: int | None = 50, dataset: str | None = None) -> list[RunEntry]:
@@ -617,26 +596,9 @@ class Journal:
         contents = _plot_files(files or {})  # plain names and bytes, checked first
         row.file_names = sorted(contents)
         folder = self._analyses_dir()
-        final_dir, partial_dir = folder / row.uid, folder / f"{row.uid}.partial"
-        try:
-            for name, content in contents.items():
-                partial_dir.mkdir(exist_ok=True)
-                (partial_dir / name).write_bytes(content)
-            with self._database_errors("record the analysis in"), self._session(write=True) as s:
-                s.add(row)
-                s.flush()  # the row has its id; still uncommitted
-                if contents:
-                    partial_dir.rename(final_dir)  # the files appear only with the row
-                s.commit()
-        except BaseException as exc:
-            shutil.rmtree(partial_dir, ignore_errors=True)
-            shutil.rmtree(final_dir, ignore_errors=True)
-            if isinstance(exc, OSError):
-                raise JournalError(
-                    f"Could not save the analysis's files in {folder}: {exc}. Nothing was "
-                    "recorded. Check the free space and that you may write there."
-                ) from exc
-            raise
+        self._add_with_files(
+            row, contents, folder, action="record the analysis in", what="the analysis's files"
+        )
         return _analysis_entry(row, folder)
 
     def analyses(
@@ -680,6 +642,36 @@ class Journal:
         return folder
 
     # --- opening and closing ---------------------------------------------------------------
+
+    def _add_with_files(
+        self, row: Any, files: Mapping[str, bytes], folder: Path, *, action: str, what: str
+    ) -> None:
+        """Add *row* and write *files* to ``folder/<row.uid>/``, completely or not at all.
+
+        The files go to ``<uid>.partial/`` first and are renamed into place inside the
+        transaction, just before the commit: a crash leaves either both or neither.
+        """
+        final_dir, partial_dir = folder / row.uid, folder / f"{row.uid}.partial"
+        try:
+            for name, content in files.items():
+                partial_dir.mkdir(exist_ok=True)
+                (partial_dir / name).write_bytes(content)
+            with self._database_errors(action), self._session(write=True) as session:
+                session.add(row)
+                session.flush()  # the database gives the row its id; still uncommitted
+                if files:
+                    partial_dir.rename(final_dir)  # the files appear only with the row...
+                session.commit()  # ...and this is the moment both become real
+        except BaseException as exc:
+            # Leaving the session block rolled the row back; the files must go too.
+            shutil.rmtree(partial_dir, ignore_errors=True)
+            shutil.rmtree(final_dir, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise JournalError(
+                    f"Could not save {what} in {folder}: {exc}. Nothing was recorded. Check "
+                    "the free space and that you may write there (TINKERLAB_HOME moves it)."
+                ) from exc
+            raise
 
     def close(self) -> None:
         """Close the journal's connections; using it afterwards raises :class:`JournalError`."""
