@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import TextFeatures, console, errors, print_json, term_as_interrupt
+from tinkerlab.cli._output import (
+    Db,
+    Json,
+    Target,
+    TextFeatures,
+    console,
+    errors,
+    print_json,
+    term_as_interrupt,
+)
 
 if TYPE_CHECKING:
     from tinkerlab.experiment._compare import Comparison
@@ -39,20 +48,15 @@ def compare(
     jobs: Annotated[
         int | None, typer.Option(help="Models run at a time (default: one per core).")
     ] = None,
-    target: Annotated[
-        str | None, typer.Option(help="The column to predict (built-ins know theirs).")
-    ] = None,
+    target: Target = None,
     task: Annotated[
         str | None,
         typer.Option(help="classification or regression (inferred from the target otherwise)."),
     ] = None,
-    db: Annotated[
-        str | None,
-        typer.Option(help="Journal database URL (default: TINKERLAB_DB or a SQLite file)."),
-    ] = None,
+    db: Db = None,
     text_features: TextFeatures = "tfidf",
     record: Annotated[bool, typer.Option(help="Record the comparison in the journal.")] = True,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    json_out: Json = False,
 ) -> None:
     """Compare every model on the same folds within a time budget: a leaderboard.
 

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
 
-import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, print_json
+from tinkerlab.cli._output import Json, console, print_json
 
 
 def datasets(
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    json_out: Json = False,
 ) -> None:
     """List the built-in datasets: rows, columns, task, target, source and licence.
 

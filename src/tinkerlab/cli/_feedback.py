@@ -8,17 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, print_json, progress
+from tinkerlab.cli._output import Db, Json, console, print_json, progress
 
 if TYPE_CHECKING:
     from tinkerlab.feedback_analysis import FeedbackReport
 
-_Db = Annotated[
-    str | None,
-    typer.Option(
-        help="Journal database URL (default: TINKERLAB_DB or the SQLite file in TINKERLAB_HOME)."
-    ),
-]
 _COLOURS = {"positive": "green", "neutral": "bright_black", "negative": "red"}
 
 
@@ -67,8 +61,8 @@ def feedback(
     record: Annotated[
         bool, typer.Option(help="Record the analysis and its report in the journal.")
     ] = True,
-    db: _Db = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """Analyse feedback: sentiment, themes, search and duplicates, with a report.
 

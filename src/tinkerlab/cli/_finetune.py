@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, errors, print_json, training_bar
+from tinkerlab.cli._output import Json, console, errors, print_json, training_bar
 
 if TYPE_CHECKING:
     from tinkerlab.pretrained._finetune import FineTuneResult
@@ -72,7 +72,7 @@ def finetune(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Start full fine-tuning without asking.")
     ] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    json_out: Json = False,
 ) -> None:
     """Fine-tune MiniLM on a column of texts and their labels; save a servable model.
 

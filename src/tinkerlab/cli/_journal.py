@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, print_json
+from tinkerlab.cli._output import Db, Json, console, print_json
 
 if TYPE_CHECKING:
     from tinkerlab.journal import ExperimentEntry, PredictionEntry, RunEntry
@@ -18,22 +18,14 @@ app = typer.Typer(
     no_args_is_help=False,
 )
 
-_Db = Annotated[
-    str | None,
-    typer.Option(
-        help="Journal database URL (default: TINKERLAB_DB or the SQLite file in TINKERLAB_HOME)."
-    ),
-]
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-
 
 @app.callback()
 def journal(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(help="Show at most this many runs.")] = 20,
     dataset: Annotated[str | None, typer.Option(help="Only runs on this dataset.")] = None,
-    db: _Db = None,
-    json_out: _Json = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """List runs, newest first (the same as `tinkerlab journal list`).
 
@@ -55,8 +47,8 @@ def journal(
 def list_runs(
     limit: Annotated[int, typer.Option(help="Show at most this many runs.")] = 20,
     dataset: Annotated[str | None, typer.Option(help="Only runs on this dataset.")] = None,
-    db: _Db = None,
-    json_out: _Json = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """List runs, newest first.
 
@@ -112,8 +104,8 @@ def list_runs(
 @app.command("show")
 def show(
     run_id: Annotated[int, typer.Argument(help="The run's id (see `tinkerlab journal`).")],
-    db: _Db = None,
-    json_out: _Json = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """Show one run: its recipe, scores, notes, questions and plot files.
 
@@ -177,8 +169,8 @@ def show(
 def note(
     run_id: Annotated[int, typer.Argument(help="The run the note is about.")],
     text: Annotated[str, typer.Argument(help="What you noticed.")],
-    db: _Db = None,
-    json_out: _Json = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """Write down what you noticed about a run.
 
@@ -205,8 +197,8 @@ def note(
 def ask(
     question: Annotated[str, typer.Argument(help="Your question, in your own words.")],
     run_id: Annotated[int | None, typer.Option("--run", help="The run it is about.")] = None,
-    db: _Db = None,
-    json_out: _Json = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """Record a question a result raised, linked to the run it came from.
 
@@ -241,8 +233,8 @@ def questions(
     open_only: Annotated[
         bool, typer.Option("--open", help="Only questions none of whose cards you have read.")
     ] = False,
-    db: _Db = None,
-    json_out: _Json = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """List the questions you asked, oldest first: what each is about, the cards found
     for it (tinkerlab why) and which of them you have read since (tinkerlab theory ID).
@@ -297,8 +289,8 @@ def questions(
 @app.command("experiments")
 def experiments(
     limit: Annotated[int, typer.Option(help="Show at most this many experiments.")] = 20,
-    db: _Db = None,
-    json_out: _Json = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """List experiments (tinkerlab tinker), newest first, with their status and result.
 
@@ -364,8 +356,8 @@ def experiments(
 def analyses(
     limit: Annotated[int, typer.Option(help="Show at most this many analyses.")] = 20,
     kind: Annotated[str | None, typer.Option(help="Only analyses of this kind: feedback.")] = None,
-    db: _Db = None,
-    json_out: _Json = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """List analyses (tinkerlab feedback), newest first, with their findings and report.
 
@@ -413,8 +405,8 @@ def analyses(
 
 @app.command("predictions")
 def predictions(
-    db: _Db = None,
-    json_out: _Json = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """Your prediction record: hit rate over time and per knob kind, and how close your
     numeric guesses came (a calibration-style score).

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 import typer
 
-from tinkerlab.cli._output import console, print_json
+from tinkerlab.cli._output import Json, console, print_json
 
 
 def models(
     name: Annotated[str | None, typer.Argument(help="One model, to see its knobs.")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    json_out: Json = False,
 ) -> None:
     """List the models you can use with --model, or one model's knobs (for --set).
 

@@ -15,6 +15,16 @@ from rich.console import Console
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
 
+#: Options many commands share, declared once here.
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+Db = Annotated[
+    str | None,
+    typer.Option(
+        help="Journal database URL (default: TINKERLAB_DB or the SQLite file in TINKERLAB_HOME)."
+    ),
+]
+Target = Annotated[str | None, typer.Option(help="The column to predict (built-ins know theirs).")]
+
 #: The --text-features option of run, tinker and compare (declared once here).
 TextFeatures = Annotated[
     str,

@@ -8,19 +8,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, print_json, training_bar
+from tinkerlab.cli._output import Json, console, print_json, training_bar
 from tinkerlab.pretrained._autocomplete import TrainSettings  # plain data: imports no torch
 
 if TYPE_CHECKING:
     from tinkerlab.pretrained import Detection, TrainResult
 
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 _TRAIN = "Training (autocomplete train FILE --out DIR)"
 _GENERATE = "Generating (autocomplete DIR PROMPT)"
 _DEFAULT = TrainSettings()
 
 
-def pretrained(json_out: _Json = False) -> None:
+def pretrained(json_out: Json = False) -> None:
     """List the pre-trained models, whether each is installed, and the extra that installs it.
 
     Nothing is downloaded at run time: the weights come inside pip packages (or you
@@ -94,7 +93,7 @@ def detect(
         int | None,
         typer.Option(help="Overlapping hits needed per box: higher, fewer false alarms."),
     ] = None,
-    json_out: _Json = False,
+    json_out: Json = False,
 ) -> None:
     """Find faces, cat faces, eyes or licence plates in an image with OpenCV's Haar cascades.
 
@@ -238,7 +237,7 @@ def autocomplete(
     force: Annotated[
         bool, typer.Option(help="Replace an existing --out directory.", rich_help_panel=_TRAIN)
     ] = False,
-    json_out: _Json = False,
+    json_out: Json = False,
 ) -> None:
     """Train a small GPT-2 on your own text, then let it complete your sentences (on CPU).
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tinkerlab.cli._output import TextFeatures, console, print_json, progress
+from tinkerlab.cli._output import Db, Json, Target, TextFeatures, console, print_json, progress
 
 if TYPE_CHECKING:
     from tinkerlab.recipe import Recipe
@@ -28,9 +28,7 @@ def run(
         Path | None,
         typer.Option(help="Run a recipe file again (TOML or JSON, from --recipe-out) instead."),
     ] = None,
-    target: Annotated[
-        str | None, typer.Option(help="The column to predict (built-ins know theirs).")
-    ] = None,
+    target: Target = None,
     model: Annotated[
         str | None, typer.Option(help="A model from `tinkerlab models`; default random_forest.")
     ] = None,
@@ -85,17 +83,14 @@ def run(
             help="Memory budget for reading a file, e.g. 500M or 2G; larger files are sampled."
         ),
     ] = None,
-    db: Annotated[
-        str | None,
-        typer.Option(help="Journal database URL (default: TINKERLAB_DB or a SQLite file)."),
-    ] = None,
+    db: Db = None,
     record: Annotated[bool, typer.Option(help="Record the run in the journal.")] = True,
     save: Annotated[
         Path | None,
         typer.Option(help="Save the trained model as an artifact directory to serve."),
     ] = None,
     text_features: TextFeatures = "tfidf",
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    json_out: Json = False,
 ) -> None:
     """Train and evaluate a model, beside a dummy baseline, and record it in the journal.
 
@@ -228,7 +223,7 @@ def _read_recipe(path: Path) -> Recipe:
 
 def quickstart(
     db: Annotated[str | None, typer.Option(help="Journal database URL.")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    json_out: Json = False,
 ) -> None:
     """The main job in one command: a random forest on the Titanic passengers, explained.
 

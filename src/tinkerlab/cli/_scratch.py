@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, errors, print_json
+from tinkerlab.cli._output import Json, console, errors, print_json
 
 app = typer.Typer(
     help=(
@@ -21,12 +21,11 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 _Seed = Annotated[int, typer.Option(help="Seed of the split, the folds and every model.")]
 
 
 @app.command("list")
-def list_twins(json_out: _Json = False) -> None:
+def list_twins(json_out: Json = False) -> None:
     """List the twins: our class, its scikit-learn original, lines of code, how parity is tested.
 
     Example:  tinkerlab scratch list --json
@@ -64,7 +63,7 @@ def list_twins(json_out: _Json = False) -> None:
 @app.command("show")
 def show(
     name: Annotated[str, typer.Argument(help="A twin, e.g. logistic_regression.")],
-    json_out: _Json = False,
+    json_out: Json = False,
 ) -> None:
     """Print a twin's source code, its scikit-learn original and where parity is tested.
 
@@ -99,7 +98,7 @@ def compare(
         str | None, typer.Argument(help="A built-in dataset (default: one that suits the twin).")
     ] = None,
     seed: _Seed = 0,
-    json_out: _Json = False,
+    json_out: Json = False,
 ) -> None:
     """Fit a twin and its scikit-learn original on the same split; compare and time them.
 
@@ -142,7 +141,7 @@ def ladder(
     epochs: Annotated[int, typer.Option(help="Epochs every net trains, exactly.")] = 100,
     seed: _Seed = 0,
     plot: Annotated[Path | None, typer.Option(help="Write the loss curves here as a PNG.")] = None,
-    json_out: _Json = False,
+    json_out: Json = False,
 ) -> None:
     """Climb from logistic regression to a deep net (NumPy, PyTorch, scikit-learn) on images.
 

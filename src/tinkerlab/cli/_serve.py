@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, errors, print_json, progress
+from tinkerlab.cli._output import Json, console, errors, print_json, progress
 
 if TYPE_CHECKING:
     from tinkerlab.serve import Artifact
     from tinkerlab.serve._generate import GenerationModel
 
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 _TokenFile = Annotated[
     Path | None,
     typer.Option(help="A file holding the bearer token (default: $TINKERLAB_TOKEN)."),
@@ -26,7 +25,7 @@ def save(
     path: Annotated[Path, typer.Argument(help="The artifact directory to create.")],
     force: Annotated[bool, typer.Option(help="Replace an existing artifact directory.")] = False,
     db: Annotated[str | None, typer.Option(help="Journal database URL.")] = None,
-    json_out: _Json = False,
+    json_out: Json = False,
 ) -> None:
     """Save a recorded run as a servable artifact (retrains it on the same data).
 
@@ -89,7 +88,7 @@ def serve(
         float, typer.Option(help="Share of rows kept in the prediction log; 0 turns it off.")
     ] = 1.0,
     access_log: Annotated[bool, typer.Option(help="One JSON line per request on stderr.")] = True,
-    json_out: _Json = False,
+    json_out: Json = False,
 ) -> None:
     """Serve a saved model as a REST service: /predict, /health, /metadata, /metrics, /drift.
 
@@ -307,7 +306,7 @@ def monitor(
     fail_on_drift: Annotated[
         bool, typer.Option(help="Exit with code 1 when the drift alarm is on (for cron/CI).")
     ] = False,
-    json_out: _Json = False,
+    json_out: Json = False,
 ) -> None:
     """Drift of the rows a service received lately against its training data.
 
@@ -392,7 +391,7 @@ def demo_drift(
     dataset: Annotated[str, typer.Option(help="A built-in classification dataset.")] = "titanic",
     rows: Annotated[int, typer.Option(help="Rows of normal, then of shifted traffic.")] = 300,
     seed: Annotated[int, typer.Option(help="Seed of the model and of the traffic.")] = 0,
-    json_out: _Json = False,
+    json_out: Json = False,
 ) -> None:
     """Train, serve on a loopback port, send normal then shifted traffic: see the alarm.
 

@@ -8,20 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import console, print_json
+from tinkerlab.cli._output import Db, Json, console, print_json
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from tinkerlab.insight import Card, Finding
-
-_Db = Annotated[
-    str | None,
-    typer.Option(
-        help="Journal database URL (default: TINKERLAB_DB or the SQLite file in TINKERLAB_HOME)."
-    ),
-]
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def theory(
@@ -38,8 +30,8 @@ def theory(
     record: Annotated[
         bool, typer.Option(help="Note in the journal that you read the card.")
     ] = True,
-    db: _Db = None,
-    json_out: _Json = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """Read a theory card: the idea, the math, code and an experiment to try.
 
@@ -171,8 +163,8 @@ def why(
     record: Annotated[
         bool, typer.Option(help="Record the question in the journal (tinkerlab journal questions).")
     ] = True,
-    db: _Db = None,
-    json_out: _Json = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """Find the theory cards that answer your question, and note the question in the journal.
 
@@ -270,8 +262,8 @@ def explain(
     run_id: Annotated[
         int | None, typer.Option("--run", help="Explain a run instead (tinkerlab journal list).")
     ] = None,
-    db: _Db = None,
-    json_out: _Json = False,
+    db: Db = None,
+    json_out: Json = False,
 ) -> None:
     """Every phenomenon found in an experiment (or a run), with the numbers that show it.
 
@@ -314,7 +306,7 @@ path = typer.Typer(
 
 
 @path.command("math")
-def math_path(db: _Db = None, json_out: _Json = False) -> None:
+def math_path(db: Db = None, json_out: Json = False) -> None:
     """The math timeline: each topic unlocks when your work first needs it.
 
     Matrix operations when you manipulate data, derivatives when you optimise,

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import TextFeatures, console, errors, print_json, term_as_interrupt
+from tinkerlab.cli._output import (
+    Db,
+    Json,
+    Target,
+    TextFeatures,
+    console,
+    errors,
+    print_json,
+    term_as_interrupt,
+)
 from tinkerlab.cli._theory import show_findings
 
 if TYPE_CHECKING:
@@ -107,23 +116,18 @@ def tinker(
     force: Annotated[
         bool, typer.Option(help="With --resume: even if another machine seems to run it.")
     ] = False,
-    target: Annotated[
-        str | None, typer.Option(help="The column to predict (built-ins know theirs).")
-    ] = None,
+    target: Target = None,
     task: Annotated[
         str | None, typer.Option(help="classification or regression (inferred otherwise).")
     ] = None,
     drop: Annotated[
         list[str] | None, typer.Option(help="A column to leave out; repeat it.")
     ] = None,
-    db: Annotated[
-        str | None,
-        typer.Option(help="Journal database URL (default: TINKERLAB_DB or a SQLite file)."),
-    ] = None,
+    db: Db = None,
     record: Annotated[
         bool, typer.Option(help="Record the experiment (needed to resume it).")
     ] = True,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    json_out: Json = False,
 ) -> None:
     """Change one thing, predict what happens, then see it with its noise.
 
