@@ -702,9 +702,7 @@ def _run(
         # --- fit what is missing, committing each point as it completes ---
         tick = time.perf_counter()
         try:
-            _fit_missing(
-                sweep, shared, runner, done, store, experiment_id, progress, path is not None
-            )
+            _fit_missing(sweep, shared, runner, done, store, experiment_id, progress, path)
         except BaseException as error:
             interrupted = isinstance(error, KeyboardInterrupt)
             if store is not None and experiment_id is not None:
@@ -767,7 +765,7 @@ def _fit_missing(
     store: ExperimentStore | None,
     experiment_id: int | None,
     progress: SweepProgress | None,
-    fast: bool = True,
+    path: FastPath | None = None,
 ) -> None:
     folds = len(shared.folds)
     todo = [p for p in sweep.points if p.position not in done]
@@ -778,7 +776,7 @@ def _fit_missing(
     if not todo:
         return
     pending: dict[int, list[FoldResult]] = {p.position: [] for p in todo}
-    for result in _fold_results(sweep, shared, engine, todo, fast):
+    for result in _fold_results(sweep, shared, engine, todo, path):
         bucket = pending[result.position]
         bucket.append(result)
         finished += 1
@@ -793,12 +791,12 @@ def _fit_missing(
 
 
 def _fold_results(
-    sweep: Sweep, shared: SharedData, engine: Engine, todo: list[Point], fast: bool
+    sweep: Sweep, shared: SharedData, engine: Engine, todo: list[Point], path: FastPath | None
 ) -> Iterator[FoldResult]:
     """Every fit the *todo* points need, as they finish: one job per (point, fold), or,
-    on a fast path, one job per fold that scores every point from a single fit."""
+    on the fast *path*, one job per fold that scores every point from a single fit."""
     folds = range(len(shared.folds))
-    if fast and fast_path_of(sweep) is not None:
+    if path is not None:
         fast_jobs = [FastFoldJob(sweep.knob, tuple(todo), fold) for fold in folds]
         for batch in engine.map_unordered(evaluate_fast_fold, shared, fast_jobs):
             yield from batch
