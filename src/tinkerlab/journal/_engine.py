@@ -9,6 +9,7 @@ Two backends are supported, and every journal feature works the same on both:
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,9 +116,29 @@ def _on_sqlite_connect(dbapi_connection: Any, _connection_record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")  # readers see the last commit, never block
+    _switch_to_wal(cursor)  # readers see the last commit, never block
     cursor.execute("PRAGMA foreign_keys = ON")  # SQLite enforces REFERENCES only when asked
     cursor.close()
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """``PRAGMA journal_mode = WAL``, retried while another connection holds the lock.
+
+    On a brand-new file, two connections may both try to switch it to WAL; SQLite answers
+    the second "database is locked" at once, without waiting the busy timeout. So wait
+    here instead, up to that same timeout.
+    """
+    import sqlite3
+
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
