@@ -68,6 +68,23 @@ from tinkerlab.cli import _finetune  # noqa: E402
 app.command("finetune")(_finetune.finetune)
 
 
+
+
+def _reflow_help(typer_app: typer.Typer) -> None:
+    """Every command's help as flowing paragraphs (the terminal wraps them at its width)."""
+    from tinkerlab.cli._output import reflow
+
+    typer_app.info.help = reflow(typer_app.info.help)  # type: ignore[arg-type]
+    for info in typer_app.registered_commands:
+        info.help = reflow(info.help or (info.callback.__doc__ if info.callback else None))
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            _reflow_help(group.typer_instance)
+
+
+_reflow_help(app)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``tinkerlab`` console script; exits with 0, 1 or 2."""
     from tinkerlab.cli._output import print_error

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from rich.markup import escape
 
 from tinkerlab.cli._output import Json, console, print_json
+from tinkerlab.cli._tables import Column, fitted
 
 
 def datasets(
@@ -24,22 +25,27 @@ def datasets(
     if json_out:
         print_json([asdict(info) for info in infos])
         return
-    from rich.table import Table
-
-    table = Table(title="Built-in datasets (source, description, citation: --json)")
-    for column in ("name", "size", "task", "target", "what it is", "licence"):
-        wrap = column in ("what it is", "licence")
-        table.add_column(column, overflow="fold" if wrap else "ellipsis", no_wrap=not wrap)
-    for info in infos:
-        table.add_row(
+    rows = [
+        [
             info.name,
             f"{info.rows}×{info.columns}",
             info.task,
             escape(info.target),
             escape(info.title),
             escape(info.licence_id),
-        )
-    console.print(table)
+        ]
+        for info in infos
+    ]
+    columns = [
+        Column("name"),
+        Column("size", justify="right", priority=2),
+        Column("task"),
+        Column("target", priority=3),
+        Column("what it is", prose=True, priority=1),
+        Column("licence", priority=4),
+    ]
+    title = "Built-in datasets (source, description, citation: --json)"
+    console.print(fitted(columns, rows, width=console.width, title=title))
     console.print(
         "Try one:  [bold]tinkerlab run titanic[/]   (or your own: tinkerlab run my.csv "
         "--target price)"

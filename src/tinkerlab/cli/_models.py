@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from tinkerlab.cli._output import Json, console, print_json
+from tinkerlab.cli._tables import Column, fitted
 
 
 def models(
@@ -23,28 +24,42 @@ def models(
     if json_out:
         print_json([_spec_json(s) for s in specs])
         return
-    from rich.table import Table
-
     if name is None:
-        table = Table(title="Models (tinkerlab run DATASET --model NAME)")
-        for column in ("name", "tasks", "how it predicts", "knobs"):
-            table.add_column(column, overflow="fold")
-        for spec in specs:
-            knobs = ", ".join(dict.fromkeys(k.name for k in spec.knobs))
-            table.add_row(spec.name, ", ".join(sorted(spec.tasks)), spec.summary, knobs)
-        console.print(table)
+        rows = [
+            [
+                spec.name,
+                ", ".join(sorted(spec.tasks)),
+                spec.summary,
+                ", ".join(dict.fromkeys(k.name for k in spec.knobs)),
+            ]
+            for spec in specs
+        ]
+        columns = [
+            Column("name"),
+            Column("tasks", prose=True, priority=3),
+            Column("how it predicts", prose=True, priority=2),
+            Column("knobs", prose=True, priority=1),
+        ]
+        title = "Models (tinkerlab run DATASET --model NAME)"
+        console.print(fitted(columns, rows, width=console.width, title=title))
         console.print("One model's knobs:  [bold]tinkerlab models decision_tree[/]")
         return
     spec = specs[0]
     console.print(f"[bold]{spec.title}[/] ({spec.name}): {spec.summary}")
-    table = Table(title=f"Knobs (tinkerlab run DATASET --model {spec.name} --set NAME=VALUE)")
-    for column in ("knob", "tasks", "default", "allowed", "scale", "what it controls"):
-        table.add_column(column, overflow="fold")
-    for k in spec.knobs:
-        table.add_row(
-            k.name, ", ".join(sorted(k.tasks)), repr(k.default), k.describe_range(), k.scale, k.help
-        )
-    console.print(table)
+    rows = [
+        [k.name, ", ".join(sorted(k.tasks)), repr(k.default), k.describe_range(), k.scale, k.help]
+        for k in spec.knobs
+    ]
+    columns = [
+        Column("knob"),
+        Column("tasks", prose=True, priority=3),
+        Column("default", priority=1),
+        Column("allowed", prose=True),
+        Column("scale", priority=2),
+        Column("what it controls", prose=True, priority=1),
+    ]
+    title = f"Knobs (tinkerlab run DATASET --model {spec.name} --set NAME=VALUE)"
+    console.print(fitted(columns, rows, width=console.width, title=title))
 
 
 def _spec_json(spec: Any) -> dict[str, Any]:

@@ -152,3 +152,25 @@ def training_bar(enabled: bool, starting: str, doing: str) -> Iterator[Any]:
             )
 
         yield on_step
+
+
+def reflow(doc: str | None) -> str | None:
+    r"""A docstring as help text: prose paragraphs joined into one line each, so the
+    terminal wraps them at its own width; indented lines (examples) kept as they are.
+
+    >>> reflow("Train.\n\n    More words\n    here.\n\n    Examples:\n\n      tinkerlab run x\n")
+    'Train.\n\nMore words here.\n\nExamples:\n\n  tinkerlab run x'
+    """
+    if doc is None:
+        return None
+    import inspect
+
+    paragraphs = inspect.cleandoc(doc).split("\n\n")
+    flowed = []
+    for paragraph in paragraphs:
+        lines = paragraph.splitlines()
+        if any(line.startswith(" ") for line in lines):
+            flowed.append(paragraph)  # an example or a list: line breaks matter
+        else:
+            flowed.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(flowed)
