@@ -414,7 +414,7 @@ def predictions(
     Example:  tinkerlab journal predictions --json
     """
     from tinkerlab import _api
-    from tinkerlab.journal import summarize_predictions
+    from tinkerlab.experiment import summarize_predictions
 
     with _api.open_journal(db) as store:
         entries = store.predictions()

@@ -40,6 +40,7 @@ from tinkerlab.experiment._knobs import (
     plan_sweep,
     valid_knobs,
 )
+from tinkerlab.experiment._record import PredictionRecord, summarize_predictions
 from tinkerlab.experiment._shape import (
     NOISY,
     ORDERED_SHAPES,
@@ -82,6 +83,7 @@ __all__ = [
     "Point",
     "PointResult",
     "Prediction",
+    "PredictionRecord",
     "Shape",
     "Summary",
     "Sweep",
@@ -103,6 +105,7 @@ __all__ = [
     "plan_sweep",
     "prediction_text",
     "resume",
+    "summarize_predictions",
     "tinker",
     "valid_knobs",
 ]
