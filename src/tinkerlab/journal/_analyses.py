@@ -11,11 +11,9 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from tinkerlab.exceptions import InputError
 from tinkerlab.journal import _checks as check
-from tinkerlab.journal._database import Database, tinkerlab_version
+from tinkerlab.journal._database import Database, newest_first, tinkerlab_version
 from tinkerlab.journal._entries import AnalysisEntry, to_entry
 from tinkerlab.journal._files import StagedFiles, stored_files
 from tinkerlab.journal._json import json_object
@@ -59,13 +57,7 @@ def analyses(
     db: Database, kind: str | None, dataset: str | None, limit: int | None
 ) -> list[AnalysisEntry]:
     """Analyses, newest first (of one *kind* or *dataset*, if given)."""
-    query = select(AnalysisRow).order_by(AnalysisRow.created_at.desc(), AnalysisRow.id.desc())
-    if kind is not None:
-        query = query.where(AnalysisRow.kind == kind)
-    if dataset is not None:
-        query = query.where(AnalysisRow.dataset == dataset)
-    if check.check_limit(limit) is not None:
-        query = query.limit(limit)
+    query = newest_first(AnalysisRow, limit, kind=kind, dataset=dataset)
     with db.reading() as session:
         rows = session.scalars(query).all()
     return [analysis_entry(db, row) for row in rows]

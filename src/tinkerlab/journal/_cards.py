@@ -37,7 +37,7 @@ def cards_read(db: Database) -> dict[str, int]:
 def last_reads(session: Session) -> dict[str, datetime]:
     """When each card was last read, in an open session (for the questions' state)."""
     query = select(CardReadRow.card_id, func.max(CardReadRow.read_at))
-    return {card: when for card, when in session.execute(query.group_by(CardReadRow.card_id))}
+    return dict(session.execute(query.group_by(CardReadRow.card_id)).all())
 
 
 def record_unlocks(db: Database, unlocks: Sequence[tuple[str, str, str]]) -> list[UnlockEntry]:

@@ -14,13 +14,13 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL
+from sqlalchemy import URL, Select, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from tinkerlab._home import database_url, runs_dir
 from tinkerlab.exceptions import JournalError, NotFoundError
-from tinkerlab.journal._checks import RECORD_KINDS
+from tinkerlab.journal._checks import RECORD_KINDS, check_limit
 from tinkerlab.journal._engine import WRITE_TRANSACTION, create_journal_engine, mask, parse_url
 from tinkerlab.journal._migrate import ensure_head
 
@@ -138,6 +138,18 @@ class Database:
             "Check that the file is a tinkerlab journal on a local disk and that you may "
             "write to it, or point TINKERLAB_DB at another one."
         )
+
+
+def newest_first(row_type: type[Any], limit: int | None, **equal_to: object) -> Select[Any]:
+    """A listing's query: rows of *row_type*, newest first, at most *limit* (None: all),
+    where each column named in *equal_to* holds that value (a None value: any)."""
+    query = select(row_type).order_by(row_type.created_at.desc(), row_type.id.desc())
+    for column, value in equal_to.items():
+        if value is not None:
+            query = query.where(getattr(row_type, column) == value)
+    if check_limit(limit) is not None:
+        query = query.limit(limit)
+    return query
 
 
 def tinkerlab_version() -> str:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tinkerlab.exceptions import InputError, JournalError
 from tinkerlab.journal import _checks as check
-from tinkerlab.journal._database import Database, tinkerlab_version
+from tinkerlab.journal._database import Database, newest_first, tinkerlab_version
 from tinkerlab.journal._entries import ExperimentEntry, PointEntry, PredictionEntry, to_entry
 from tinkerlab.journal._files import StagedFiles, stored_files
 from tinkerlab.journal._json import json_object, to_json
@@ -225,15 +225,13 @@ def get_experiment(db: Database, experiment_id: int) -> ExperimentEntry:
 
 def list_experiments(db: Database, limit: int | None) -> list[ExperimentEntry]:
     """Experiments, newest first, without their points (``n_points`` counts them)."""
-    query = select(ExperimentRow).order_by(ExperimentRow.created_at.desc(), ExperimentRow.id.desc())
-    if check.check_limit(limit) is not None:
-        query = query.limit(limit)
+    query = newest_first(ExperimentRow, limit)
     counts = select(ExperimentPointRow.experiment_id, func.count()).group_by(
         ExperimentPointRow.experiment_id
     )
     with db.reading() as session:
         rows = session.scalars(query).all()
-        n_points = {experiment_id: n for experiment_id, n in session.execute(counts)}
+        n_points: dict[int, int] = dict(session.execute(counts).all())
         guesses = predictions_of(session, [row.id for row in rows])
     now = datetime.now(UTC)
     return [

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from tinkerlab.exceptions import InputError
 from tinkerlab.journal import _checks as check
-from tinkerlab.journal._database import Database, tinkerlab_version
+from tinkerlab.journal._database import Database, newest_first, tinkerlab_version
 from tinkerlab.journal._entries import RUN_ATTRIBUTES, RunEntry, RunLike, to_entry
 from tinkerlab.journal._files import StagedFiles, stored_files
 from tinkerlab.journal._json import json_object, metric_table, to_json
@@ -37,13 +37,8 @@ def record_run(db: Database, run: RunLike) -> RunEntry:
 
 def list_runs(db: Database, limit: int | None, dataset: str | None) -> list[RunEntry]:
     """Runs, newest first: at most *limit* (None: all), of one *dataset* if given."""
-    query = select(RunRow).order_by(RunRow.created_at.desc(), RunRow.id.desc())
-    if dataset is not None:
-        query = query.where(RunRow.dataset == dataset)
-    if check.check_limit(limit) is not None:
-        query = query.limit(limit)
     with db.reading() as session:
-        rows = session.scalars(query).all()
+        rows = session.scalars(newest_first(RunRow, limit, dataset=dataset)).all()
     return [run_entry(db, row) for row in rows]
 
 
