@@ -14,7 +14,8 @@ import sys
 import pytest
 
 from tinkerlab.exceptions import InputError, NotFoundError
-from tinkerlab.journal import Journal, summarize_predictions
+from tinkerlab.experiment import summarize_predictions
+from tinkerlab.journal import Journal
 
 PNG = b"\x89PNG\r\n\x1a\n curve"
 
@@ -210,7 +211,7 @@ def _set_owner_pid(journal, experiment_id, pid, host=None):
     from tinkerlab.journal._tables import ExperimentRow
 
     owner = {"host": host or socket.gethostname(), "pid": pid}
-    with journal._session(write=True) as session:
+    with journal._db.writing("change") as session:
         session.execute(
             update(ExperimentRow).where(ExperimentRow.id == experiment_id).values(owner=owner)
         )

@@ -15,6 +15,9 @@ from tinkerlab.journal import _migrate as migrate
 from tinkerlab.journal._engine import create_journal_engine, parse_url
 from tinkerlab.journal._tables import Base
 
+#: The newest revision in the package (bump it with each new one), and the one after it.
+HEAD, NEXT = "0005", "0006"
+
 JOURNAL_TABLES = {
     "alembic_version",
     "notes",
@@ -42,7 +45,7 @@ def test_opening_an_empty_database_migrates_it_to_head(journal_url, engine):
     assert set(inspect(engine).get_table_names()) == JOURNAL_TABLES
     with engine.connect() as connection:
         assert migrate.current_revisions(connection) == (migrate.head_revision(),)
-    assert migrate.head_revision() == "0004"
+    assert migrate.head_revision() == HEAD
 
 
 def test_opening_again_keeps_the_data_and_the_revision(journal_url, engine, make_run):
@@ -87,7 +90,7 @@ def test_a_database_from_a_newer_tinkerlab_is_refused(journal_url, engine, make_
         r"pip install -U tinkerlab",
     ) as caught:
         Journal(journal_url)
-    assert "'0004'" in str(caught.value)
+    assert f"'{HEAD}'" in str(caught.value)
     with engine.connect() as connection:  # refused, and left as it was
         assert migrate.current_revisions(connection) == ("0999",)
         assert connection.execute(text("SELECT count(*) FROM runs")).scalar() == 1
@@ -96,11 +99,11 @@ def test_a_database_from_a_newer_tinkerlab_is_refused(journal_url, engine, make_
 def test_a_failing_migration_changes_nothing(journal_url, engine, tmp_path, monkeypatch):
     Journal(journal_url).close()
     scripts = _copy_migrations(tmp_path, monkeypatch)
-    (scripts / "versions" / "0005_broken.py").write_text(
+    (scripts / "versions" / f"{NEXT}_broken.py").write_text(
         "import sqlalchemy as sa\n"
         "from alembic import op\n"
-        "revision = '0005'\n"
-        "down_revision = '0004'\n"
+        f"revision = '{NEXT}'\n"
+        f"down_revision = '{HEAD}'\n"
         "branch_labels = depends_on = None\n"
         "def upgrade():\n"
         "    op.create_table('observations', sa.Column('id', sa.Integer, primary_key=True))\n"
@@ -115,7 +118,7 @@ def test_a_failing_migration_changes_nothing(journal_url, engine, tmp_path, monk
     assert set(inspect(engine).get_table_names()) == JOURNAL_TABLES
     assert "experiment_id" not in {c["name"] for c in inspect(engine).get_columns("runs")}
     with engine.connect() as connection:
-        assert migrate.current_revisions(connection) == ("0004",)
+        assert migrate.current_revisions(connection) == (HEAD,)
 
 
 def test_a_migration_that_rebuilds_runs_keeps_the_notes(
@@ -128,11 +131,11 @@ def test_a_migration_that_rebuilds_runs_keeps_the_notes(
         journal.add_note(run_id, "keep me")
         journal.add_question("and me", run_id=run_id)
     scripts = _copy_migrations(tmp_path, monkeypatch)
-    (scripts / "versions" / "0005_rebuild.py").write_text(
+    (scripts / "versions" / f"{NEXT}_rebuild.py").write_text(
         "import sqlalchemy as sa\n"
         "from alembic import op\n"
-        "revision = '0005'\n"
-        "down_revision = '0004'\n"
+        f"revision = '{NEXT}'\n"
+        f"down_revision = '{HEAD}'\n"
         "branch_labels = depends_on = None\n"
         "def upgrade():\n"
         "    sqlite = op.get_bind().dialect.name == 'sqlite'\n"
@@ -163,18 +166,18 @@ def test_new_revision_autogenerates_the_next_file(tmp_path, monkeypatch):
 
     path = migrate.new_revision("nothing changed")
 
-    assert path == scripts / "versions" / "0005_nothing_changed.py"
+    assert path == scripts / "versions" / f"{NEXT}_nothing_changed.py"
     source = path.read_text()
     compile(source, str(path), "exec")
-    assert "down_revision: str | None = '0004'" in source
+    assert f"down_revision: str | None = '{HEAD}'" in source
     upgrade = source.split("def upgrade() -> None:")[1].split("def downgrade")[0]
     assert [line.strip() for line in upgrade.splitlines() if line.strip()][1] == "pass"
-    assert migrate.head_revision() == "0005"
+    assert migrate.head_revision() == NEXT
 
 
 def test_the_developer_command_upgrades_and_reports(journal_url, capsys):
     migrate.main(["upgrade", journal_url])
-    assert "revision 0004" in capsys.readouterr().out
+    assert f"revision {HEAD}" in capsys.readouterr().out
     migrate.main(["downgrade", "base", journal_url])
     assert "revision none" in capsys.readouterr().out
     migrate.main(["current", journal_url])
@@ -200,7 +203,7 @@ def test_opening_a_fresh_database_from_two_threads_migrates_once(journal_url):
     engine = create_engine(journal_url)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
-            ("0004",)
+            (HEAD,)
         ]
     engine.dispose()
 

@@ -19,7 +19,7 @@ def test_default_journal_is_a_sqlite_file_in_tinkerlab_home(tinkerlab_home):
     with open_journal() as journal:
         assert journal.url == f"sqlite:///{tinkerlab_home / 'journal.sqlite'}"
         assert (tinkerlab_home / "journal.sqlite").is_file()
-        with journal._engine.connect() as connection:
+        with journal._db.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
     # WAL is a property of the file: a plain sqlite3 connection sees it too.
@@ -130,7 +130,7 @@ def test_importing_the_journal_package_does_not_load_sqlalchemy():
 
 def test_a_database_error_while_reading_is_a_journal_error(journal_url):
     with Journal(journal_url) as journal:
-        with journal._session(write=True) as session:
+        with journal._db.writing("change") as session:
             session.execute(text("DROP TABLE questions"))
             session.commit()
         with pytest.raises(JournalError, match="Could not read the journal at"):

@@ -156,7 +156,7 @@ def test_deleting_a_run_deletes_its_notes_and_unlinks_its_questions(journal, mak
     run_id = journal.record_run(make_run(plots={})).id
     journal.add_note(run_id, "a note")
     question = journal.add_question("a question", run_id=run_id)
-    with journal._session(write=True) as session:
+    with journal._db.writing("change") as session:
         session.execute(text("DELETE FROM runs WHERE id = :id"), {"id": run_id})
         session.commit()
         assert session.execute(text("SELECT count(*) FROM notes")).scalar() == 0

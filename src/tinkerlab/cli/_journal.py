@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shlex import quote
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -10,7 +11,13 @@ from rich.markup import escape
 from tinkerlab.cli._output import Db, Json, console, print_json
 
 if TYPE_CHECKING:
-    from tinkerlab.journal import ExperimentEntry, PredictionEntry, RunEntry
+    from tinkerlab.journal import (
+        ExperimentEntry,
+        NoteEntry,
+        PredictionEntry,
+        QuestionEntry,
+        RunEntry,
+    )
 
 app = typer.Typer(
     help="Every run so far, with your notes and questions.\n\nExample:  tinkerlab journal show 3",
@@ -181,14 +188,7 @@ def note(
     with _api.open_journal(db) as store:
         entry = store.add_note(run_id, text)
     if json_out:
-        print_json(
-            {
-                "id": entry.id,
-                "run_id": entry.run_id,
-                "text": entry.text,
-                "created_at": entry.created_at,
-            }
-        )
+        print_json(_written_json(entry))
         return
     console.print(f"Note #{entry.id} added to run #{run_id}.")
 
@@ -209,14 +209,7 @@ def ask(
     with _api.open_journal(db) as store:
         entry = store.add_question(question, run_id=run_id)
     if json_out:
-        print_json(
-            {
-                "id": entry.id,
-                "run_id": entry.run_id,
-                "text": entry.text,
-                "created_at": entry.created_at,
-            }
-        )
+        print_json(_written_json(entry))
         return
     about = f" about run #{run_id}" if run_id is not None else ""
     console.print(
@@ -348,8 +341,18 @@ def experiments(
             escape(guess),
         )
     console.print(table)
-    if any(e.status == "interrupted" for e in entries):
-        console.print("Finish an interrupted one:  [bold]tinkerlab tinker --resume ID[/]")
+    stopped = [e for e in entries if e.status == "interrupted"]
+    sweeps = [e for e in stopped if e.spec.get("kind") != "compare"]
+    if sweeps:
+        console.print(
+            f"Finish an interrupted one:  [bold]tinkerlab tinker --resume {sweeps[0].id}[/]"
+        )
+    if len(sweeps) < len(stopped):  # a comparison runs within its budget: it starts again
+        compared = next(e for e in stopped if e.spec.get("kind") == "compare")
+        console.print(
+            "An interrupted comparison cannot be resumed; run it again:  "
+            f"[bold]tinkerlab compare {escape(quote(compared.dataset))}[/]"
+        )
 
 
 @app.command("analyses")
@@ -414,7 +417,7 @@ def predictions(
     Example:  tinkerlab journal predictions --json
     """
     from tinkerlab import _api
-    from tinkerlab.journal import summarize_predictions
+    from tinkerlab.experiment import summarize_predictions
 
     with _api.open_journal(db) as store:
         entries = store.predictions()
@@ -510,6 +513,16 @@ def predictions(
             hit,
         )
     console.print(recent)
+
+
+def _written_json(entry: NoteEntry | QuestionEntry) -> dict[str, Any]:
+    """A note or question just written, for --json."""
+    return {
+        "id": entry.id,
+        "run_id": entry.run_id,
+        "text": entry.text,
+        "created_at": entry.created_at,
+    }
 
 
 def _rate(value: float | None) -> str:

@@ -41,6 +41,7 @@ from tinkerlab.experiment._knobs import (
     plan_sweep,
     valid_knobs,
 )
+from tinkerlab.experiment._record import PredictionRecord, summarize_predictions
 from tinkerlab.experiment._shape import (
     NOISY,
     ORDERED_SHAPES,
@@ -83,6 +84,7 @@ __all__ = [
     "Point",
     "PointResult",
     "Prediction",
+    "PredictionRecord",
     "Shape",
     "Summary",
     "Sweep",
@@ -105,6 +107,7 @@ __all__ = [
     "plan_sweep",
     "prediction_text",
     "resume",
+    "summarize_predictions",
     "tinker",
     "tinker_settled",
     "valid_knobs",

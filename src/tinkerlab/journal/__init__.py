@@ -1,5 +1,9 @@
 """The journal: the durable record of runs, notes, questions, experiments and predictions.
 
+It stores and returns records; what they add up to is worked out outside it, from the
+entries it hands back (the prediction record: ``tinkerlab.experiment.summarize_predictions``;
+the cards unlocked: ``tinkerlab.insight``).
+
 A SQLite file in tinkerlab's home directory by default; PostgreSQL by URL for a class or a
 team (``TINKERLAB_DB=postgresql+psycopg://user@host/db``). Opening a journal migrates it to
 this version's schema. Tables and the migration procedure: ``docs/journal.md``.
@@ -31,7 +35,6 @@ from tinkerlab.journal._entries import (
     RunLike,
     UnlockEntry,
 )
-from tinkerlab.journal._predictions import summarize_predictions
 
 if TYPE_CHECKING:
     from tinkerlab.journal._store import Journal, open_journal
@@ -49,7 +52,6 @@ __all__ = [
     "RunLike",
     "UnlockEntry",
     "open_journal",
-    "summarize_predictions",
 ]
 
 

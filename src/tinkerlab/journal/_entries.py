@@ -1,5 +1,8 @@
 """What goes into the journal (a :class:`RunLike`) and what comes out (the ``*Entry`` records).
 
+Every entry is made from its table row the same way, by :func:`to_entry`: a field is the
+row's column of the same name unless the record kind computes it (a status, file paths).
+
 This module is plain Python on purpose: importing it costs nothing, so the command line can
 name these types without loading SQLAlchemy.
 """
@@ -7,12 +10,16 @@ name these types without loading SQLAlchemy.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
+
+    from _typeshed import DataclassInstance
+
+Entry = TypeVar("Entry", bound="DataclassInstance")
 
 #: One table of scores: metric name -> {"cv_mean": ..., "cv_std": ..., "test": ...}.
 #: JSON has no NaN, so a score that is not a finite number is stored, and read back, as None.
@@ -203,13 +210,14 @@ class ExperimentEntry:
     spec: dict[str, Any]  # the recipe, values, metric, repeats: enough to plan it again
     summary: dict[str, Any]  # best, verdict, shape... ({} until it finished)
     notices: list[str]
-    owner: dict[str, Any]  # {"host", "pid"} of the process that last ran it
+    owner: dict[str, Any]  # {"host", "pid", "started"} of the process that last ran it
     tinkerlab_version: str
     n_points: int  # points finished so far
     points: list[PointEntry]  # in sweep order (empty in listings)
     prediction: PredictionEntry | None
     plots_dir: Path | None  # <experiments dir>/<uid>/, once finished with plots
     plot_paths: list[Path]
+    heartbeat_at: datetime | None = None  # its owner's last sign of life (None: older rows)
 
     @property
     def n_values(self) -> int:
@@ -248,3 +256,21 @@ class AnalysisEntry:
         return (
             f"AnalysisEntry(id={self.id}, kind={self.kind!r}, dataset={self.dataset!r}, {when} UTC)"
         )
+
+
+def to_entry(entry_type: type[Entry], row: object, **computed: Any) -> Entry:
+    """The one mapping from a table row to what the journal hands out.
+
+    Each field of *entry_type* is the row's attribute of the same name, unless *computed*
+    gives it. Columns the entry does not show (a row's ``plot_names``) are left behind; a
+    field neither the row nor *computed* has is an error here, not a silent None.
+
+    >>> from types import SimpleNamespace
+    >>> from datetime import UTC, datetime
+    >>> when = datetime(2026, 1, 1, tzinfo=UTC)
+    >>> row = SimpleNamespace(id=1, run_id=3, created_at=when, text="hm", extra="left behind")
+    >>> to_entry(NoteEntry, row).text
+    'hm'
+    """
+    names = [field.name for field in fields(entry_type) if field.name not in computed]
+    return entry_type(**{name: getattr(row, name) for name in names}, **computed)

@@ -1,98 +1,94 @@
-"""The learner's prediction record: how often the predictions came true, and how close.
+"""Predictions: what the learner expected before an experiment ran, and how it scored.
 
-Plain arithmetic over :class:`~tinkerlab.journal.PredictionEntry` records, shared by
-``tinkerlab journal predictions`` and the Python API:
-
-- **hit rate** of shape predictions (up, down, peak, valley, flat, differs), overall, per
-  week (over time, with the running rate) and per knob kind; a curve that was "too noisy
-  to tell" scores neither a hit nor a miss, and is counted apart;
-- **best-value guesses**: how often the guessed value was the best or statistically tied
-  with it, and the mean closeness (1 = the best itself, 0 = the far end of the sweep);
-- **score guesses**, the calibration-style check: the share that fell inside the best
-  score's 95% confidence interval (a well-calibrated guesser lands inside about 95% of
-  the time, so a much lower share means overconfident guesses), and the mean error.
+A prediction is written with its experiment, before anything is fitted, and its score
+(computed by ``tinkerlab.experiment``) is stored when the experiment finishes. The journal
+stores and returns these records; what they add up to (how often the predictions came true,
+how well calibrated the score guesses are) is arithmetic over them, done above the storage:
+:func:`tinkerlab.experiment.summarize_predictions`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-from tinkerlab.journal._entries import PredictionEntry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tinkerlab.exceptions import InputError
+from tinkerlab.journal import _checks as check
+from tinkerlab.journal._database import Database
+from tinkerlab.journal._entries import PredictionEntry, to_entry
+from tinkerlab.journal._json import json_object, to_json
+from tinkerlab.journal._tables import ExperimentRow, PredictionRow
+
+#: What a prediction's score holds, and the type of each value (each may be None).
+SCORE_FIELDS = {
+    "observed_shape": str,
+    "shape_hit": bool,
+    "best_hit": bool,
+    "best_closeness": float,
+    "score_error": float,
+    "score_in_interval": bool,
+}
 
 
-def summarize_predictions(entries: Sequence[PredictionEntry]) -> dict[str, Any]:
-    """The record of *entries* (oldest first), as a JSON-able dict.
+def prediction_row(
+    prediction: Mapping[str, Any], experiment: ExperimentRow, now: datetime
+) -> PredictionRow:
+    """A new, unsaved row for *prediction* (``shape``, ``best_value``, ``best_score``),
+    made before *experiment*."""
+    shape = prediction.get("shape")
+    if shape is not None and not isinstance(shape, str):
+        raise InputError(f"prediction['shape'] must be a string or None; got {shape!r:.60}.")
+    score = prediction.get("best_score")
+    return PredictionRow(
+        created_at=now,
+        dataset=experiment.dataset,
+        knob=experiment.knob,
+        knob_kind=experiment.knob_kind,
+        shape=shape,
+        best_value=to_json(prediction.get("best_value"), "prediction['best_value']"),
+        best_score=None if score is None else check.number(score, "prediction['best_score']"),
+    )
 
-    >>> summarize_predictions([])["shapes"]["hit_rate"] is None
-    True
-    """
-    scored = [e for e in entries if e.scored_at is not None]
-    shaped = [e for e in scored if e.shape is not None]
-    judged = [e for e in shaped if e.shape_hit is not None]
-    weeks: dict[str, list[bool]] = {}
-    for e in judged:
-        year, week, _ = e.created_at.isocalendar()
-        weeks.setdefault(f"{year}-W{week:02d}", []).append(bool(e.shape_hit))
-    over_time = []
-    hits_so_far = total_so_far = 0
-    for label, hits in sorted(weeks.items()):
-        hits_so_far += sum(hits)
-        total_so_far += len(hits)
-        over_time.append(
-            {
-                "week": label,
-                "predictions": len(hits),
-                "hits": sum(hits),
-                "hit_rate": _rate(sum(hits), len(hits)),
-                "running_hit_rate": _rate(hits_so_far, total_so_far),
-            }
-        )
-    kinds: dict[str, list[PredictionEntry]] = {}
-    for e in shaped:
-        kinds.setdefault(e.knob_kind, []).append(e)
-    per_kind = {
-        kind: {
-            "predictions": len(group),
-            "judged": sum(e.shape_hit is not None for e in group),
-            "hits": sum(bool(e.shape_hit) for e in group),
-            "too_noisy": sum(e.shape_hit is None for e in group),
-            "hit_rate": _rate(
-                sum(bool(e.shape_hit) for e in group), sum(e.shape_hit is not None for e in group)
-            ),
-        }
-        for kind, group in sorted(kinds.items())
-    }
-    best = [e for e in scored if e.best_hit is not None]
-    close = [e.best_closeness for e in scored if e.best_closeness is not None]
-    guesses = [e for e in scored if e.score_in_interval is not None]
-    errors = [e.score_error for e in guesses if e.score_error is not None]
+
+def check_score(score: object) -> dict[str, Any]:
+    """The score of a prediction, checked: every field of :data:`SCORE_FIELDS`."""
+    plain = json_object(score, "prediction_score")
     return {
-        "predictions": len(entries),
-        "pending": len(entries) - len(scored),
-        "shapes": {
-            "predicted": len(shaped),
-            "judged": len(judged),
-            "hits": sum(bool(e.shape_hit) for e in judged),
-            "too_noisy": len(shaped) - len(judged),
-            "hit_rate": _rate(sum(bool(e.shape_hit) for e in judged), len(judged)),
-        },
-        "over_time": over_time,
-        "per_knob_kind": per_kind,
-        "best_value": {
-            "guesses": len(best),
-            "hits": sum(bool(e.best_hit) for e in best),
-            "hit_rate": _rate(sum(bool(e.best_hit) for e in best), len(best)),
-            "mean_closeness": round(sum(close) / len(close), 4) if close else None,
-        },
-        "score": {
-            "guesses": len(guesses),
-            "inside_interval": sum(bool(e.score_in_interval) for e in guesses),
-            "calibration": _rate(sum(bool(e.score_in_interval) for e in guesses), len(guesses)),
-            "mean_error": round(sum(errors) / len(errors), 6) if errors else None,
-        },
+        name: check.optional(plain.get(name), kind, f"prediction_score[{name!r}]")
+        for name, kind in SCORE_FIELDS.items()
     }
 
 
-def _rate(hits: int, total: int) -> float | None:
-    return round(hits / total, 4) if total else None
+def score_prediction(
+    session: Session, experiment_id: int, score: Mapping[str, Any], now: datetime
+) -> None:
+    """Store the (checked) *score* on the prediction made for *experiment_id*, if any."""
+    row = session.scalar(select(PredictionRow).where(PredictionRow.experiment_id == experiment_id))
+    if row is None:
+        return
+    row.scored_at = now
+    for name, value in score.items():
+        setattr(row, name, value)
+
+
+def predictions_of(session: Session, experiment_ids: list[int]) -> dict[int, PredictionEntry]:
+    """The predictions made for these experiments, by experiment id, in an open session."""
+    query = select(PredictionRow).where(PredictionRow.experiment_id.in_(experiment_ids))
+    rows = session.scalars(query).all()
+    return {row.experiment_id: prediction_entry(row) for row in rows if row.experiment_id}
+
+
+def predictions(db: Database) -> list[PredictionEntry]:
+    """Every prediction, oldest first."""
+    query = select(PredictionRow).order_by(PredictionRow.created_at, PredictionRow.id)
+    with db.reading() as session:
+        return [prediction_entry(row) for row in session.scalars(query).all()]
+
+
+def prediction_entry(row: PredictionRow) -> PredictionEntry:
+    """The entry for *row*: every field is a column of the same name."""
+    return to_entry(PredictionEntry, row)

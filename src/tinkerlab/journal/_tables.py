@@ -167,8 +167,12 @@ class ExperimentRow(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # best, verdict, shape; {} until done
     notices: Mapped[list[str]] = mapped_column(JSON)
     plot_names: Mapped[list[str]] = mapped_column(JSON)  # files in <experiments dir>/<uid>/
-    owner: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"host", "pid"} of the process running it
+    # {"host", "pid", "started"} of the process running it (see _owner.py)
+    owner: Mapped[dict[str, Any]] = mapped_column(JSON)
     tinkerlab_version: Mapped[str] = mapped_column(Text)
+    # The owner's last sign of life, written every 30 s while it runs (revision 0005); a
+    # stale one means its process is gone. None in rows written before heartbeats.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ExperimentPointRow(Base):

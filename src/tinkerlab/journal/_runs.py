@@ -1,0 +1,102 @@
+"""Runs: a finished run and its plots, recorded completely or not at all, and read back.
+
+The journal reads a run by duck typing (:class:`~tinkerlab.journal.RunLike`); it never
+imports ``tinkerlab.runner``, which sits below it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from tinkerlab.exceptions import InputError
+from tinkerlab.journal import _checks as check
+from tinkerlab.journal._database import Database, newest_first, tinkerlab_version
+from tinkerlab.journal._entries import RUN_ATTRIBUTES, RunEntry, RunLike, to_entry
+from tinkerlab.journal._files import StagedFiles, stored_files
+from tinkerlab.journal._json import json_object, metric_table, to_json
+from tinkerlab.journal._tables import RunRow
+
+
+def record_run(db: Database, run: RunLike) -> RunEntry:
+    """Store *run* and write its plots to ``runs/<uid>/``, both or neither."""
+    row, plots = run_row(run)  # checks every value first: bad input writes nothing
+    folder = db.folder("runs")
+    with (
+        StagedFiles(folder, row.uid, plots, what="the run's plots") as staged,
+        db.writing("record the run in") as session,
+    ):
+        session.add(row)
+        session.flush()  # the database gives the row its id; still uncommitted
+        staged.place()  # the plots appear only with the row...
+        session.commit()  # ...and this is the moment both become real
+    return run_entry(db, row)
+
+
+def list_runs(db: Database, limit: int | None, dataset: str | None) -> list[RunEntry]:
+    """Runs, newest first: at most *limit* (None: all), of one *dataset* if given."""
+    with db.reading() as session:
+        rows = session.scalars(newest_first(RunRow, limit, dataset=dataset)).all()
+    return [run_entry(db, row) for row in rows]
+
+
+def get_run(db: Database, run_id: int) -> RunEntry:
+    """Run *run_id*, or a NotFoundError saying how to list the runs."""
+    check.check_id(run_id)
+    with db.reading() as session:
+        row = db.require(session, RunRow, run_id)
+    return run_entry(db, row)
+
+
+def count_runs(db: Database) -> int:
+    """How many runs the journal holds."""
+    with db.reading() as session:
+        return session.scalar(select(func.count()).select_from(RunRow)) or 0
+
+
+def run_row(run: RunLike) -> tuple[RunRow, dict[str, bytes]]:
+    """Check and convert every value of *run*: a new, unsaved row, and the plots to write."""
+    missing = [name for name in RUN_ATTRIBUTES if not hasattr(run, name)]
+    if missing:
+        raise InputError(
+            f"record_run() needs a finished run; the {type(run).__name__} given has no "
+            f"{', '.join(missing)}. Pass the Run that tinkerlab.runner returns."
+        )
+    to_dict = getattr(run.recipe, "to_dict", None)
+    if not callable(to_dict):
+        raise InputError(
+            f"run.recipe must have a to_dict() method, like tinkerlab's Recipe; "
+            f"got a {type(run.recipe).__name__}."
+        )
+    notices = to_json(run.notices, "run.notices")
+    if not isinstance(notices, list) or not all(isinstance(n, str) for n in notices):
+        raise InputError(f"run.notices must be a list of strings; got {run.notices!r:.80}.")
+    timings = json_object(run.timings, "run.timings")
+    if not all(isinstance(t, int | float) and not isinstance(t, bool) for t in timings.values()):
+        raise InputError(f"run.timings must map step names to seconds; got {timings!r:.80}.")
+    plots = check.files(run.plots, "run.plots")
+    row = RunRow(
+        uid=uuid.uuid4().hex,
+        created_at=datetime.now(UTC),
+        dataset=check.text(run.dataset_name, "run.dataset_name"),
+        task=check.text(run.task, "run.task"),
+        model=check.text(run.model, "run.model"),
+        recipe=json_object(to_dict(), "run.recipe.to_dict()"),
+        metrics=metric_table(run.metrics, "run.metrics"),
+        baseline=metric_table(run.baseline, "run.baseline"),
+        summary=json_object(run.summary, "run.summary"),
+        timings={step: float(seconds) for step, seconds in timings.items()},
+        notices=notices,
+        plot_names=sorted(plots),
+        data_sha256=check.text(run.data_sha256, "run.data_sha256"),
+        tinkerlab_version=tinkerlab_version(),
+    )
+    return row, plots
+
+
+def run_entry(db: Database, row: RunRow) -> RunEntry:
+    """The entry for *row*; its plots are looked for in this machine's ``runs/``."""
+    plots_dir, plot_paths = stored_files(db.folder("runs"), row.uid, row.plot_names)
+    return to_entry(RunEntry, row, plots_dir=plots_dir, plot_paths=plot_paths)
