@@ -114,7 +114,9 @@ def test_limits_on_rows_and_body_size(titanic, client_for):
             for _ in range(300):  # 5700 bytes in all
                 yield b'[{"sex": "female"},'
 
-        streamed = client.post("/predict", content=chunks())
+        streamed = client.post(
+            "/predict", content=chunks(), headers={"content-type": "application/json"}
+        )
     assert too_many.status_code == 422
     assert "at most 5" in too_many.json()["message"]
     assert too_big.status_code == 413

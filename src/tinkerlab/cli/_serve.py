@@ -80,6 +80,10 @@ def serve(
     max_body_bytes: Annotated[int, typer.Option(help="Larger request bodies get a 413.")] = (
         2_000_000
     ),
+    body_timeout: Annotated[
+        float,
+        typer.Option(help="Seconds a request body may take to arrive; then 408, closed."),
+    ] = 10.0,
     monitor_dir: Annotated[
         Path | None,
         typer.Option(help="Where the prediction log goes (default: ARTIFACT/monitor)."),
@@ -112,8 +116,11 @@ def serve(
 
     if not 0.0 <= sample <= 1.0:
         raise UsageError(f"--sample must be a share in [0, 1]. Got {sample} instead.")
-    if max_batch < 1 or max_wait_ms < 0 or max_body_bytes < 1:
-        raise UsageError("--max-batch and --max-body-bytes must be positive, --max-wait-ms >= 0.")
+    if max_batch < 1 or max_wait_ms < 0 or max_body_bytes < 1 or not body_timeout > 0:
+        raise UsageError(
+            "--max-batch, --max-body-bytes and --body-timeout must be positive, --max-wait-ms "
+            f">= 0. Got {max_batch}, {max_body_bytes}, {body_timeout} and {max_wait_ms} instead."
+        )
     token = read_token(token_file)
     config = ServeConfig(
         token=token,
@@ -121,6 +128,7 @@ def serve(
         max_batch=max_batch,
         max_wait_ms=max_wait_ms,
         max_body_bytes=max_body_bytes,
+        body_timeout_s=body_timeout,
         monitor_dir=monitor_dir,
         sample=sample,
         access_log=access_log,

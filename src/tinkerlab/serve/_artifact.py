@@ -287,7 +287,7 @@ def training_split(run: Run, data: Dataset | pd.DataFrame | None) -> pd.DataFram
     """The training split's feature columns: the same rows the pipeline was fitted on."""
     import pandas as pd
 
-    from tinkerlab.data import Dataset, read_source
+    from tinkerlab.data import Dataset
     from tinkerlab.runner import prepare_frame, split
 
     recipe = run.recipe
@@ -301,14 +301,8 @@ def training_split(run: Run, data: Dataset | pd.DataFrame | None) -> pd.DataFram
             "describe the model's inputs. Fix: save_artifact(run, path, data=your_frame)."
         )
     else:
-        source = _current_source(recipe.source)
-        if source.sha256 and run.data_sha256 and source.sha256 != run.data_sha256:
-            raise ArtifactError(
-                f"The data file {source.path!r} changed since the run (SHA-256 "
-                f"{source.sha256[:12]}…, the run saw {run.data_sha256[:12]}…). Fix: run again "
-                "on the current file, or save with data=the_original_table."
-            )
-        frame = read_source(source)
+        fix = "run again on the current file, or save with data=the_original_table."
+        frame = read_unchanged(recipe.source, run.data_sha256, fix=fix)
     missing = [c for c in [*recipe.features, recipe.target] if c not in frame.columns]
     if missing:
         raise ArtifactError(
@@ -318,6 +312,19 @@ def training_split(run: Run, data: Dataset | pd.DataFrame | None) -> pd.DataFram
     X, y = prepare_frame(recipe, frame)
     X_train, _X_test, _y_train, _y_test = split(recipe, X, y)
     return X_train  # type: ignore[no-any-return]
+
+
+def read_unchanged(source: Any, seen_sha256: str | None, *, fix: str) -> pd.DataFrame:
+    """The run's data read again, refused when its SHA-256 is not the one the run saw."""
+    from tinkerlab.data import read_source
+
+    current = _current_source(source)
+    if current.sha256 and seen_sha256 and current.sha256 != seen_sha256:
+        raise ArtifactError(
+            f"The data file {current.path!r} changed since the run (SHA-256 "
+            f"{current.sha256[:12]}…, the run saw {seen_sha256[:12]}…). Fix: {fix}"
+        )
+    return read_source(current)
 
 
 def _current_source(source: Any) -> Any:
@@ -505,3 +512,18 @@ def _card(meta: dict[str, Any], folder: Path) -> str:
             f"{str(folder)!r} has no {CARD_FILE} and its meta.json cannot describe the model "
             f"({type(error).__name__}: {error}). Fix: copy the whole artifact folder again."
         ) from None
+
+
+__all__ = [
+    "ARTIFACT_FORMAT",
+    "CARD_FILE",
+    "DEFAULT_TRUSTED",
+    "META_FILE",
+    "MODEL_FILE",
+    "Artifact",
+    "ArtifactVersionWarning",
+    "default_trusted",
+    "load_artifact",
+    "rows_from_frame",
+    "save_artifact",
+]

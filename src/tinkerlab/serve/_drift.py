@@ -131,8 +131,8 @@ def check_reference(reference: Any, schema: InputSchema, task: str) -> None:
 def _check_summary(summary: Any, kind: str, where: str) -> None:
     if not isinstance(summary, dict) or summary.get("kind") != kind:
         raise ValueError(f"{where} must be an object of kind {kind!r}")
-    missing = summary.get("missing")
-    if not (_number(missing) and 0 <= missing <= 1):
+    missing = summary.get("missing", -1.0)
+    if not _number(missing) or not 0 <= missing <= 1:
         raise ValueError(f"{where}: 'missing' must be a share in [0, 1]")
     shares = summary.get("shares")
     if kind == "categorical":

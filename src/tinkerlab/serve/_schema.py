@@ -20,7 +20,7 @@ import difflib
 import math
 from dataclasses import asdict, dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -153,7 +153,7 @@ class InputSchema:
         Field names are the column names (as aliases: a column may be called ``"mean
         radius"`` or ``"model_config"``, which are not usable as Python attribute names).
         """
-        from pydantic import ConfigDict, Field, create_model
+        from pydantic import BeforeValidator, ConfigDict, Field, create_model
 
         fields: dict[str, Any] = {}
         for i, c in enumerate(self.columns):
@@ -161,6 +161,9 @@ class InputSchema:
             if c.kind == "numeric":
                 kind = float
                 extra: dict[str, Any] = {
+                    # Strict: true/false and "29" are not numbers (lax pydantic reads them
+                    # as 1.0 and 29.0, so a client's typo would be predicted silently).
+                    "strict": True,
                     "allow_inf_nan": False,
                     "ge": -FLOAT32_MAX,
                     "le": FLOAT32_MAX,
@@ -168,6 +171,8 @@ class InputSchema:
                 }
             elif c.kind == "categorical":
                 kind = Literal[c.categories] if c.categories else str
+                if any(not isinstance(v, str) for v in c.categories):
+                    kind = Annotated[kind, BeforeValidator(_same_kind(c.categories))]
                 extra = {"examples": [_example(c)]} if c.categories else {}
             else:
                 kind = str
@@ -276,6 +281,30 @@ def _read_column(i: int, data: Any) -> InputColumn:
                 f"{where}: 'minimum' {data['minimum']} is above 'maximum' {data['maximum']}"
             )
     return InputColumn(**{**data, "categories": tuple(data.get("categories", ()))})
+
+
+def _same_kind(categories: tuple[Any, ...]) -> Any:
+    """A check that keeps ``true`` from matching the category ``1`` (and ``1`` ``true``).
+
+    Python has ``True == 1``, and so has pydantic's ``Literal``: a row sending ``true``
+    for a column coded 0/1 would be predicted as 1 without a word.
+    """
+    from pydantic_core import PydanticCustomError
+
+    bools = any(isinstance(v, bool) for v in categories)
+    numbers = any(isinstance(v, int | float) and not isinstance(v, bool) for v in categories)
+
+    def check(value: Any) -> Any:
+        if (isinstance(value, bool) and not bools) or (
+            isinstance(value, int | float) and not isinstance(value, bool) and not numbers
+        ):
+            allowed = ", ".join(repr(v) for v in categories[:15])
+            raise PydanticCustomError(
+                "literal_error", "Input should be one of {allowed}", {"allowed": allowed}
+            )
+        return value
+
+    return check
 
 
 def imputed_columns(pipeline: Any) -> set[str]:

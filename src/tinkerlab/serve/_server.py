@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from tinkerlab.serve._artifact import Artifact
-    from tinkerlab.serve._service import ServeConfig
+    from tinkerlab.serve._config import ServeConfig
 
 SETTINGS_VARIABLE = "TINKERLAB_SERVE"
 #: Seconds an idle keep-alive connection stays open.
@@ -120,7 +120,8 @@ def app_from_environment() -> FastAPI:
     import warnings
 
     from tinkerlab.serve._artifact import load_artifact
-    from tinkerlab.serve._service import ServeConfig, create_app
+    from tinkerlab.serve._config import ServeConfig
+    from tinkerlab.serve._service import create_app
 
     settings = json.loads(os.environ[SETTINGS_VARIABLE])
     values = dict(settings["config"])
@@ -155,15 +156,22 @@ class BackgroundServer:
     shuts the server down gracefully and waits for it (at most ``timeout`` seconds).
     """
 
-    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, timeout: float = 20):
+    def __init__(
+        self,
+        app: Any,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        timeout: float = 20,
+        **options: Any,
+    ):
         import uvicorn
 
         if not _is_loopback(host):
             raise UsageError(f"A background server listens on loopback only; got {host!r}.")
         self.timeout = timeout
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-        )
+        settings = {"log_level": "warning", "access_log": False, **options}  # e.g. http="h11"
+        self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, **settings))
         self.thread: Any = None
         self.url = ""
 
