@@ -147,21 +147,19 @@ class Artifact:
         """(predictions, probabilities or None) for a frame in the schema's columns.
 
         Exactly ``pipeline.predict(X)`` and ``pipeline.predict_proba(X)``, but the
-        preprocessing runs once for both (it costs more than most models' predict).
+        preprocessing runs once for both (it costs more than most models' predict), and
+        the model's own work is not repeated either (``_fastpath.py``).
         """
+        from tinkerlab.serve._fastpath import predict_both
+
         steps = getattr(self.pipeline, "steps", None)
         if not steps:
-            predicted = self.pipeline.predict(X)
-            proba = self.pipeline.predict_proba(X) if self.has_probabilities else None
-            return predicted, proba
+            return predict_both(self.pipeline, X, self.has_probabilities)
         Xt = X
         for _name, step in steps[:-1]:
             if step is not None and step != "passthrough":
                 Xt = step.transform(Xt)  # (n_rows, n_encoded_features)
-        model = steps[-1][1]
-        predicted = model.predict(Xt)  # (n_rows,)
-        proba = model.predict_proba(Xt) if self.has_probabilities else None
-        return predicted, proba  # proba: (n_rows, n_classes)
+        return predict_both(steps[-1][1], Xt, self.has_probabilities)
 
     def predict(self, rows: list[dict[str, Any]] | pd.DataFrame) -> list[dict[str, Any]]:
         """Predict rows given as dicts keyed by column (missing keys: imputed) or a frame."""

@@ -64,33 +64,38 @@ KNOWN_PATHS = frozenset(
 #: Status counted for a client that hung up before its request was complete.
 CLIENT_CLOSED = 499
 _JSON = [(b"content-type", b"application/json")]
+#: One encoder for every answer (json.dumps with options builds a new one per call);
+#: compact, UTF-8 as is, and never NaN, which JSON does not have.
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
 class _Exchange:
     """One request as the middleware tracks it: the status sent, rows, bytes received."""
 
-    __slots__ = ("bytes_in", "rows", "send", "status")
+    __slots__ = ("bytes_in", "rows", "send", "started", "status")
 
     def __init__(self, send: Send) -> None:
         self.send = send
         self.status = 500  # until a response starts
+        self.started = False  # whether a response started
         self.rows: int | None = None
         self.bytes_in = 0
 
     async def sending(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.status = message["status"]
+            self.started = True
         await self.send(message)
 
     async def json(
         self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
     ) -> None:
-        data = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        encoded = data.encode("utf-8")
+        encoded = _encode(body).encode("utf-8")
         extra = [
             (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()
         ]
         self.status = status
+        self.started = True
         await self.send(
             {
                 "type": "http.response.start",
@@ -134,7 +139,7 @@ class ServiceMiddleware:
             await exchange.json(405, only, {"Allow": "POST"})
             return
         if method in ("GET", "HEAD", "OPTIONS"):
-            await self.app(scope, receive, exchange.sending)
+            await self._app(scope, receive, exchange)
             return
         if is_endpoint and not _is_json(headers.get(b"content-type")):
             await exchange.json(415, _not_json(headers.get(b"content-type")))
@@ -145,7 +150,17 @@ class ServiceMiddleware:
         if is_endpoint:
             await self._answer(body, method, path, exchange)
             return
-        await self.app(scope, _replay(body, receive), exchange.sending)
+        await self._app(scope, _replay(body, receive), exchange)
+
+    async def _app(self, scope: Scope, receive: Receive, exchange: _Exchange) -> None:
+        """FastAPI's answer; a failure it already answered (a 500 with a reference, the
+        traceback in the service's log) goes no further, so the server logs no second one."""
+        try:
+            await self.app(scope, receive, exchange.sending)
+        except Exception as error:
+            if not exchange.started:
+                status, body, headers = answer_for(error, f"{scope['method']} {scope['path']}")
+                await exchange.json(status, body, headers)
 
     async def _answer(self, body: bytes, method: str, path: str, exchange: _Exchange) -> None:
         """The model endpoint: the body's bytes in, the JSON answer out (the hot path)."""

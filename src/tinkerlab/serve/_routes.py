@@ -100,6 +100,30 @@ class Service:
         return self.metrics
 
 
+class ServiceApp(FastAPI):
+    """FastAPI with the service's door in front of it.
+
+    Every request meets :class:`~tinkerlab.serve._middleware.ServiceMiddleware` first,
+    and the model endpoint is answered there, before FastAPI's own middleware stack
+    (error pages, telemetry checks, its body limit): on the hot path that stack cost as
+    much as validating the row (``docs/serve.md``, "Speed"). Everything else goes on to
+    FastAPI unchanged, so ``app.state``, the test client and ``app.openapi()`` work as
+    on any FastAPI app.
+    """
+
+    door: Any = None  # the ServiceMiddleware, set by build_app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.door is None:
+            await self.fastapi(scope, receive, send)
+        else:
+            await self.door(scope, receive, send)
+
+    async def fastapi(self, scope: Any, receive: Any, send: Any) -> None:
+        """The request as FastAPI alone would handle it."""
+        await super().__call__(scope, receive, send)
+
+
 def build_app(service: Service, config: ServeConfig) -> FastAPI:
     """The FastAPI app around *service*: the routes above, the door, the error answers."""
     configure_logging(config)
@@ -113,7 +137,7 @@ def build_app(service: Service, config: ServeConfig) -> FastAPI:
         finally:
             await service.stop()  # graceful: queued requests are answered before exit
 
-    app = FastAPI(
+    app = ServiceApp(
         title=service.title,
         version=service.version,
         description=f"{service.description} {auth_text(config)}",
@@ -160,7 +184,7 @@ def build_app(service: Service, config: ServeConfig) -> FastAPI:
 
     add_error_handlers(app, service.endpoint.describe)
     install_openapi(app, service.endpoint, config)
-    app.add_middleware(ServiceMiddleware, service=service, config=config)
+    app.door = ServiceMiddleware(app.fastapi, service, config)
     return app
 
 
