@@ -15,13 +15,12 @@ from tinkerlab.serve._schema import InputSchema
 
 def render_card(meta: dict[str, Any]) -> str:
     """The model card, in Markdown: what it predicts, from what, how well, its limits."""
-    from tinkerlab.recipe import PRECISION, get_model
+    from tinkerlab.recipe import get_model
 
     schema = InputSchema.from_dict(meta["schema"])
-    recipe = meta["recipe"]
     spec = get_model(meta["model"])
     impl = " (tinkerlab's from-scratch twin)" if meta.get("impl") == "scratch" else ""
-    data = meta["data"]
+    run = f" from journal run #{meta['run_id']}" if meta.get("run_id") is not None else ""
     lines = [
         f"# Model card: {meta['name']}",
         "",
@@ -29,9 +28,29 @@ def render_card(meta: dict[str, Any]) -> str:
         f"columns of the dataset `{meta['dataset']}`, with a {spec.title}{impl}: "
         f"{spec.summary}",
         "",
-        f"Saved {meta['created_at']} by tinkerlab {meta['versions'].get('tinkerlab')}"
-        + (f" from journal run #{meta['run_id']}" if meta.get("run_id") is not None else "")
-        + ".",
+        f"Saved {meta['created_at']} by tinkerlab {meta['versions'].get('tinkerlab')}{run}.",
+        *_data(meta),
+        *_scores(meta),
+        *_inputs(meta, schema),
+        *_use_and_limits(meta),
+        "",
+        "## Recipe",
+        "",
+        "```json",
+        json.dumps(meta["recipe"], indent=2),
+        "```",
+        "",
+        "## Versions",
+        "",
+        ", ".join(f"{k} {v}" for k, v in meta["versions"].items()),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _data(meta: dict[str, Any]) -> list[str]:
+    data, recipe = meta["data"], meta["recipe"]
+    lines = [
         "",
         "## Data",
         "",
@@ -49,7 +68,13 @@ def render_card(meta: dict[str, Any]) -> str:
             f"- Target: mean {s['mean']:.4g}, std {s['std']:.4g}, from {s['min']:.4g} to "
             f"{s['max']:.4g}"
         )
-    lines += [
+    return lines
+
+
+def _scores(meta: dict[str, Any]) -> list[str]:
+    from tinkerlab.recipe import PRECISION
+
+    lines = [
         "",
         "## How well it does",
         "",
@@ -65,17 +90,21 @@ def render_card(meta: dict[str, Any]) -> str:
     lines += [
         "",
         "The baseline ignores the inputs (it predicts the most frequent class, or the mean).",
-        "",
-        "## Inputs",
-        "",
-        "| column | kind | what is accepted |",
-        "|---|---|---|",
     ]
+    return lines
+
+
+def _inputs(meta: dict[str, Any], schema: InputSchema) -> list[str]:
+    lines = ["", "## Inputs", "", "| column | kind | what is accepted |", "|---|---|---|"]
     lines += [f"| `{c.name}` | {c.kind} | {c.describe()} |" for c in schema.columns]
     if meta.get("importances"):
         top = ", ".join(f"`{r['feature']}`" for r in meta["importances"][:5])
         lines += ["", f"Most important inputs (largest first): {top}."]
-    lines += [
+    return lines
+
+
+def _use_and_limits(meta: dict[str, Any]) -> list[str]:
+    return [
         "",
         "## Intended use",
         "",
@@ -91,21 +120,9 @@ def render_card(meta: dict[str, Any]) -> str:
         "- A category not seen in training is refused (HTTP 422).",
         "- Optional inputs left empty are filled in by the pipeline (median or most frequent "
         "value), which makes the prediction less informed.",
-        f"- Scores come from {data.get('test_rows')} held-out rows; the ± is the spread across "
-        "cross-validation folds, not a guarantee for new data.",
-        "",
-        "## Recipe",
-        "",
-        "```json",
-        json.dumps(recipe, indent=2),
-        "```",
-        "",
-        "## Versions",
-        "",
-        ", ".join(f"{k} {v}" for k, v in meta["versions"].items()),
-        "",
+        f"- Scores come from {meta['data'].get('test_rows')} held-out rows; the ± is the spread "
+        "across cross-validation folds, not a guarantee for new data.",
     ]
-    return "\n".join(lines)
 
 
 def _fmt(value: Any, precision: int) -> str:
