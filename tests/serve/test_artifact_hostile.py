@@ -40,6 +40,13 @@ def put_model_bytes(path: Path, data: bytes) -> None:
     edit_meta(path, lambda meta: meta.update(model_sha256=sha256(path / "model.skops")))
 
 
+def refusal(path: Path) -> str:
+    """The message of the ArtifactError that loading *path* must raise."""
+    with pytest.raises(ArtifactError) as caught:
+        load_artifact(path)
+    return str(caught.value)
+
+
 # --------------------------------------------------------------------------- paths
 
 
@@ -51,9 +58,7 @@ def test_a_model_file_outside_the_artifact_folder_is_refused(titanic_dir, tmp_pa
     shutil.copy(path / "model.skops", outside / "m.skops")  # a loadable model lies there
     name = "../outside/m.skops" if where == "parent" else str(outside / "m.skops")
     edit_meta(path, lambda meta: meta.update(model_file=name))
-    with pytest.raises(ArtifactError) as caught:
-        load_artifact(path)
-    message = str(caught.value)
+    message = refusal(path)
     assert "model_file" in message
     assert name in message
     assert "inside the artifact folder" in message
@@ -90,9 +95,7 @@ def test_a_model_file_that_is_not_a_skops_archive_is_an_artifact_error(titanic_d
             archive.writestr("hello.txt", "a zip, but not skops")
         data = buffer.getvalue()
     put_model_bytes(path, data)
-    with pytest.raises(ArtifactError) as caught:
-        load_artifact(path)
-    message = str(caught.value)
+    message = refusal(path)
     assert "model.skops" in message
     assert "not a skops archive" in message
     assert "Fix:" in message
@@ -142,9 +145,7 @@ BAD_SCHEMAS = {
 def test_a_malformed_schema_is_refused_when_loading(titanic_dir, tmp_path, case):
     path = copy_of(titanic_dir, tmp_path)
     edit_meta(path, BAD_SCHEMAS[case])
-    with pytest.raises(ArtifactError) as caught:
-        load_artifact(path)
-    message = str(caught.value)
+    message = refusal(path)
     assert "meta.json" in message
     assert "schema" in message
     assert "Fix:" in message
