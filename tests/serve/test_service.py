@@ -114,7 +114,9 @@ def test_limits_on_rows_and_body_size(titanic, client_for):
             for _ in range(300):  # 5700 bytes in all
                 yield b'[{"sex": "female"},'
 
-        streamed = client.post("/predict", content=chunks())
+        streamed = client.post(
+            "/predict", content=chunks(), headers={"content-type": "application/json"}
+        )
     assert too_many.status_code == 422
     assert "at most 5" in too_many.json()["message"]
     assert too_big.status_code == 413
@@ -122,11 +124,22 @@ def test_limits_on_rows_and_body_size(titanic, client_for):
     assert "--max-body-bytes" in too_big.json()["message"]
 
 
-def test_errors_inside_the_model_never_leak_a_traceback(titanic, client_for, monkeypatch):
-    def broken(X):
-        raise RuntimeError("secret internals at /home/me/model.py")
+class Failing:
+    """A fitted model that raises *error* whenever it is asked to predict."""
 
-    monkeypatch.setattr(titanic.pipeline.steps[-1][1], "predict", broken)  # the model itself
+    def __init__(self, error):
+        self.error = error
+
+    def predict(self, X):
+        raise self.error
+
+    predict_proba = predict
+
+
+def test_errors_inside_the_model_never_leak_a_traceback(titanic, client_for, monkeypatch):
+    broken = Failing(RuntimeError("secret internals at /home/me/model.py"))
+    steps = [*titanic.pipeline.steps[:-1], ("model", broken)]  # the model itself
+    monkeypatch.setattr(titanic.pipeline, "steps", steps)
     with client_for(titanic) as client:
         response = client.post("/predict", json={"sex": "female"})
     assert response.status_code == 500
@@ -136,10 +149,9 @@ def test_errors_inside_the_model_never_leak_a_traceback(titanic, client_for, mon
 
 
 def test_a_value_error_from_the_model_is_the_input_s_fault(titanic, client_for, monkeypatch):
-    def picky(X):
-        raise ValueError("Input contains a value the model cannot take")
-
-    monkeypatch.setattr(titanic.pipeline.steps[-1][1], "predict", picky)
+    picky = Failing(ValueError("Input contains a value the model cannot take"))
+    steps = [*titanic.pipeline.steps[:-1], ("model", picky)]
+    monkeypatch.setattr(titanic.pipeline, "steps", steps)
     with client_for(titanic) as client:
         response = client.post("/predict", json=[{"sex": "female"}, {"sex": "male"}])
     assert response.status_code == 422

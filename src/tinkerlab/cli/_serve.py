@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -54,14 +55,29 @@ def _saved_message(path: Path) -> None:
     )
 
 
+# The options of `serve` that need more than a line, named once here.
+_ServedPath = Annotated[
+    Path,
+    typer.Argument(
+        help="An artifact directory (from --save or save), a language model directory "
+        "(autocomplete train: POST /generate) or a fine-tuned classifier (finetune)."
+    ),
+]
+_MaxWaitMs = Annotated[float, typer.Option(help="How long a lone request waits for others (ms).")]
+_MaxBodyBytes = Annotated[int, typer.Option(help="Larger request bodies get a 413.")]
+_BodyTimeout = Annotated[
+    float, typer.Option(help="Seconds a request body may take to arrive; then 408, closed.")
+]
+_MonitorDir = Annotated[
+    Path | None, typer.Option(help="Where the prediction log goes (default: ARTIFACT/monitor).")
+]
+_Sample = Annotated[
+    float, typer.Option(help="Share of rows kept in the prediction log; 0 turns it off.")
+]
+
+
 def serve(
-    path: Annotated[
-        Path,
-        typer.Argument(
-            help="An artifact directory (from --save or save), or a language model directory "
-            "(tinkerlab autocomplete train): then POST /generate."
-        ),
-    ],
+    path: _ServedPath,
     host: Annotated[
         str, typer.Option(help="Address to listen on; beyond loopback a token is required.")
     ] = "127.0.0.1",
@@ -74,19 +90,11 @@ def serve(
     ] = None,
     batch: Annotated[bool, typer.Option(help="Micro-batch concurrent requests.")] = True,
     max_batch: Annotated[int, typer.Option(help="Most rows in one call of the model.")] = 64,
-    max_wait_ms: Annotated[
-        float, typer.Option(help="How long a lone request waits for others (ms).")
-    ] = 2.0,
-    max_body_bytes: Annotated[int, typer.Option(help="Larger request bodies get a 413.")] = (
-        2_000_000
-    ),
-    monitor_dir: Annotated[
-        Path | None,
-        typer.Option(help="Where the prediction log goes (default: ARTIFACT/monitor)."),
-    ] = None,
-    sample: Annotated[
-        float, typer.Option(help="Share of rows kept in the prediction log; 0 turns it off.")
-    ] = 1.0,
+    max_wait_ms: _MaxWaitMs = 2.0,
+    max_body_bytes: _MaxBodyBytes = 2_000_000,
+    body_timeout: _BodyTimeout = 10.0,
+    monitor_dir: _MonitorDir = None,
+    sample: _Sample = 1.0,
     access_log: Annotated[bool, typer.Option(help="One JSON line per request on stderr.")] = True,
     json_out: Json = False,
 ) -> None:
@@ -105,15 +113,10 @@ def serve(
 
       tinkerlab serve models/titanic --host 0.0.0.0 --token-file secret.txt --workers 2
     """
-    from tinkerlab.exceptions import UsageError
     from tinkerlab.serve import ServeConfig
     from tinkerlab.serve._security import read_token
     from tinkerlab.serve._server import serve as run_server
 
-    if not 0.0 <= sample <= 1.0:
-        raise UsageError(f"--sample must be a share in [0, 1]. Got {sample} instead.")
-    if max_batch < 1 or max_wait_ms < 0 or max_body_bytes < 1:
-        raise UsageError("--max-batch and --max-body-bytes must be positive, --max-wait-ms >= 0.")
     token = read_token(token_file)
     config = ServeConfig(
         token=token,
@@ -121,34 +124,11 @@ def serve(
         max_batch=max_batch,
         max_wait_ms=max_wait_ms,
         max_body_bytes=max_body_bytes,
+        body_timeout_s=body_timeout,
         monitor_dir=monitor_dir,
         sample=sample,
         access_log=access_log,
     )
-
-    def ready(artifact: Artifact | GenerationModel) -> None:
-        shown = "127.0.0.1" if host in ("localhost",) else host
-        url = f"http://{shown}:{port}"
-        if json_out:
-            print_json(
-                {
-                    "url": url,
-                    "model_id": artifact.model_id,
-                    "model_version": artifact.version,
-                    "workers": workers,
-                    "token": bool(token),
-                    "notices": artifact.notices,
-                }
-            )
-            return
-        for notice in artifact.notices:
-            errors.print(f"[yellow]note:[/] {escape(notice)}")
-        errors.print(
-            f"Serving [bold]{escape(artifact.model_id)}[/] (version {artifact.version}) at "
-            f"[bold]{escape(url)}[/] · docs {escape(url)}/docs · "
-            + ("token required" if token else "no token (loopback only)")
-            + f" · {workers} worker(s) · Ctrl-C stops"
-        )
 
     import warnings
 
@@ -161,8 +141,49 @@ def serve(
             port=port,
             workers=workers,
             trusted=tuple(trust or ()),
-            on_ready=ready,
+            on_ready=functools.partial(
+                _announce,
+                host=host,
+                port=port,
+                workers=workers,
+                token=token is not None,
+                json_out=json_out,
+            ),
         )
+
+
+def _announce(
+    served: Artifact | GenerationModel,
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    token: bool,
+    json_out: bool,
+) -> None:
+    """What `serve` says once the model is loaded and checked, before it listens."""
+    shown = "127.0.0.1" if host in ("localhost",) else host
+    url = f"http://{shown}:{port}"
+    if json_out:
+        print_json(
+            {
+                "url": url,
+                "model_id": served.model_id,
+                "model_version": served.version,
+                "workers": workers,
+                "token": token,
+                "notices": served.notices,
+            }
+        )
+        return
+    for notice in served.notices:
+        errors.print(f"[yellow]note:[/] {escape(notice)}")
+    errors.print(
+        f"Serving [bold]{escape(served.model_id)}[/] (version {served.version}) at "
+        f"[bold]{escape(url)}[/] · docs {escape(url)}/docs · "
+        + ("token required" if token else "no token (loopback only)")
+        + f" · {workers} worker(s) · Ctrl-C stops"
+    )
 
 
 def predict(

@@ -32,10 +32,11 @@ if TYPE_CHECKING:
         save_artifact,
     )
     from tinkerlab.serve._client import Client
+    from tinkerlab.serve._config import ServeConfig
     from tinkerlab.serve._drift import drift_report
     from tinkerlab.serve._rebuild import save_journal_run
     from tinkerlab.serve._schema import InputColumn, InputSchema
-    from tinkerlab.serve._service import ServeConfig, create_app
+    from tinkerlab.serve._service import create_app
 
 _WHERE = {
     "ARTIFACT_FORMAT": "_artifact",
@@ -50,7 +51,7 @@ _WHERE = {
     "save_journal_run": "_rebuild",
     "InputColumn": "_schema",
     "InputSchema": "_schema",
-    "ServeConfig": "_service",
+    "ServeConfig": "_config",
     "create_app": "_service",
 }
 

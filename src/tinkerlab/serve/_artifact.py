@@ -24,17 +24,8 @@ Anything else is named in the error, to be trusted explicitly with
 ...     "petal length (cm)": 1.4, "petal width (cm)": 0.2}])[0]["prediction"]
 'setosa'
 
-Format versions
----------------
-:data:`ARTIFACT_FORMAT` is written into every ``meta.json``. To change the layout:
-
-1. Adding an optional key to ``meta.json`` (readers use ``.get`` with a default) keeps
-   the version.
-2. Renaming, removing or changing the meaning of a key, or changing the files, bumps
-   it by one. :func:`load_artifact` must keep reading every older version: write the
-   upgrade in :func:`_upgrade` (old dict in, current dict out) and add a test that
-   loads an artifact of the old version.
-3. A reader refuses a *newer* version than it knows, asking for an upgrade.
+Reading ``meta.json`` (checked as untrusted input) and its format versions: ``_meta.py``.
+The model card: ``_card.py``.
 """
 
 from __future__ import annotations
@@ -42,7 +33,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 import shutil
 import tempfile
 import warnings
@@ -53,6 +43,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tinkerlab.exceptions import ArtifactError, UntrustedTypesError
+from tinkerlab.serve._card import render_card
+from tinkerlab.serve._meta import (
+    ARTIFACT_FORMAT,
+    CARD_FILE,
+    META_FILE,
+    MODEL_FILE,
+    library_versions,
+    model_path,
+    read_meta,
+    version_notices,
+)
 from tinkerlab.serve._schema import InputSchema
 
 if TYPE_CHECKING:
@@ -60,12 +61,6 @@ if TYPE_CHECKING:
 
     from tinkerlab.data import Dataset
     from tinkerlab.runner import Run
-
-#: Version of the artifact layout; see "Format versions" above before changing it.
-ARTIFACT_FORMAT = 1
-MODEL_FILE = "model.skops"
-META_FILE = "meta.json"
-CARD_FILE = "model-card.md"
 
 #: Types trusted on top of skops' defaults, with the reason. skops leaves these to the
 #: user; they hold the fitted state of the registry's models (tree nodes, neighbour
@@ -152,21 +147,19 @@ class Artifact:
         """(predictions, probabilities or None) for a frame in the schema's columns.
 
         Exactly ``pipeline.predict(X)`` and ``pipeline.predict_proba(X)``, but the
-        preprocessing runs once for both (it costs more than most models' predict).
+        preprocessing runs once for both (it costs more than most models' predict), and
+        the model's own work is not repeated either (``_fastpath.py``).
         """
+        from tinkerlab.serve._fastpath import predict_both
+
         steps = getattr(self.pipeline, "steps", None)
         if not steps:
-            predicted = self.pipeline.predict(X)
-            proba = self.pipeline.predict_proba(X) if self.has_probabilities else None
-            return predicted, proba
+            return predict_both(self.pipeline, X, self.has_probabilities)
         Xt = X
         for _name, step in steps[:-1]:
             if step is not None and step != "passthrough":
                 Xt = step.transform(Xt)  # (n_rows, n_encoded_features)
-        model = steps[-1][1]
-        predicted = model.predict(Xt)  # (n_rows,)
-        proba = model.predict_proba(Xt) if self.has_probabilities else None
-        return predicted, proba  # proba: (n_rows, n_classes)
+        return predict_both(steps[-1][1], Xt, self.has_probabilities)
 
     def predict(self, rows: list[dict[str, Any]] | pd.DataFrame) -> list[dict[str, Any]]:
         """Predict rows given as dicts keyed by column (missing keys: imputed) or a frame."""
@@ -292,7 +285,7 @@ def training_split(run: Run, data: Dataset | pd.DataFrame | None) -> pd.DataFram
     """The training split's feature columns: the same rows the pipeline was fitted on."""
     import pandas as pd
 
-    from tinkerlab.data import Dataset, read_source
+    from tinkerlab.data import Dataset
     from tinkerlab.runner import prepare_frame, split
 
     recipe = run.recipe
@@ -306,14 +299,8 @@ def training_split(run: Run, data: Dataset | pd.DataFrame | None) -> pd.DataFram
             "describe the model's inputs. Fix: save_artifact(run, path, data=your_frame)."
         )
     else:
-        source = _current_source(recipe.source)
-        if source.sha256 and run.data_sha256 and source.sha256 != run.data_sha256:
-            raise ArtifactError(
-                f"The data file {source.path!r} changed since the run (SHA-256 "
-                f"{source.sha256[:12]}…, the run saw {run.data_sha256[:12]}…). Fix: run again "
-                "on the current file, or save with data=the_original_table."
-            )
-        frame = read_source(source)
+        fix = "run again on the current file, or save with data=the_original_table."
+        frame = read_unchanged(recipe.source, run.data_sha256, fix=fix)
     missing = [c for c in [*recipe.features, recipe.target] if c not in frame.columns]
     if missing:
         raise ArtifactError(
@@ -323,6 +310,19 @@ def training_split(run: Run, data: Dataset | pd.DataFrame | None) -> pd.DataFram
     X, y = prepare_frame(recipe, frame)
     X_train, _X_test, _y_train, _y_test = split(recipe, X, y)
     return X_train  # type: ignore[no-any-return]
+
+
+def read_unchanged(source: Any, seen_sha256: str | None, *, fix: str) -> pd.DataFrame:
+    """The run's data read again, refused when its SHA-256 is not the one the run saw."""
+    from tinkerlab.data import read_source
+
+    current = _current_source(source)
+    if current.sha256 and seen_sha256 and current.sha256 != seen_sha256:
+        raise ArtifactError(
+            f"The data file {current.path!r} changed since the run (SHA-256 "
+            f"{current.sha256[:12]}…, the run saw {seen_sha256[:12]}…). Fix: {fix}"
+        )
+    return read_source(current)
 
 
 def _current_source(source: Any) -> Any:
@@ -385,19 +385,6 @@ def build_meta(run: Run, X_train: pd.DataFrame, name: str) -> dict[str, Any]:
     }
 
 
-def library_versions() -> dict[str, str]:
-    """The versions that shape a fitted model's behaviour."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {"python": platform.python_version()}
-    for package in ("tinkerlab", "scikit-learn", "numpy", "scipy", "pandas", "skops"):
-        try:
-            out[package] = version(package)
-        except PackageNotFoundError:  # pragma: no cover - all are dependencies
-            out[package] = "unknown"
-    return out
-
-
 def _slug(text: str) -> str:
     keep = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in Path(text).stem)
     return keep.strip("-") or "model"
@@ -428,7 +415,9 @@ def load_artifact(path: str | Path, *, trusted: list[str] | tuple[str, ...] = ()
     Raises
     ------
     ArtifactError
-        The directory is not an artifact, is damaged, or was written by a newer tinkerlab.
+        The directory is not an artifact, its ``meta.json`` is malformed or names a file
+        outside the folder, the model file is not a skops archive or does not match its
+        SHA-256, or it was written by a newer tinkerlab.
     UntrustedTypesError
         The model file holds types that are not trusted (``error.types`` lists them).
 
@@ -439,23 +428,48 @@ def load_artifact(path: str | Path, *, trusted: list[str] | tuple[str, ...] = ()
     """
     folder = Path(path).expanduser()
     meta = read_meta(folder)
-    model_file = folder / str(meta.get("model_file", MODEL_FILE))
+    model_file = model_path(meta, folder)
     if not model_file.is_file():
         raise ArtifactError(
             f"{str(folder)!r} has a meta.json but no model file {model_file.name!r}. "
             "Fix: copy the whole artifact directory, or save the model again."
         )
-    if meta.get("model_sha256") and _sha256(model_file) != meta["model_sha256"]:
+    if _sha256(model_file) != meta["model_sha256"]:
         raise ArtifactError(
             f"The model file in {str(folder)!r} does not match the SHA-256 in its meta.json: "
             "it was changed or damaged after saving. Fix: save the model again."
         )
+    differences = version_notices(meta)
+    found, pipeline = _load_model(model_file, trusted, differences)
+    for notice in differences:
+        warnings.warn(notice, ArtifactVersionWarning, stacklevel=2)
+    notices = [f"Trusted on request: {t}." for t in sorted(set(found) & set(trusted))]
+    notices.extend(differences)
+    card_file = folder / CARD_FILE
+    card = card_file.read_text(encoding="utf-8") if card_file.is_file() else _card(meta, folder)
+    artifact = Artifact(path=folder, pipeline=pipeline, meta=meta, card=card, notices=notices)
+    _ = artifact.schema.row_model  # built now: a schema pydantic refuses fails here, not later
+    return artifact
+
+
+def _load_model(
+    model_file: Path, trusted: list[str] | tuple[str, ...], differences: list[str]
+) -> tuple[list[str], Any]:
+    """(the types the file holds, the fitted pipeline), refusing untrusted types.
+
+    Anything skops cannot read (a pickle renamed ``.skops``, a truncated or empty file, a
+    zip without skops' schema) is an :class:`ArtifactError` naming the file and the cause.
+    """
     import skops.io as sio
 
+    try:
+        found = sio.get_untrusted_types(file=model_file)
+    except Exception as error:
+        raise _not_skops(model_file, error, differences) from None
     allowed = default_trusted()
-    found = sio.get_untrusted_types(file=model_file)
     untrusted = sorted(t for t in found if t not in allowed and t not in trusted)
     if untrusted:
+        folder = model_file.parent
         listed = ", ".join(untrusted)
         flags = " ".join(f"--trust {t}" for t in untrusted)
         raise UntrustedTypesError(
@@ -465,173 +479,49 @@ def load_artifact(path: str | Path, *, trusted: list[str] | tuple[str, ...] = ()
             f"(Python: load_artifact(path, trusted={untrusted!r})).",
             untrusted,
         )
-    pipeline = sio.load(model_file, trusted=sorted(found))
+    try:
+        pipeline = sio.load(model_file, trusted=sorted(found))
+    except Exception as error:
+        raise _not_skops(model_file, error, differences) from None
     if not hasattr(pipeline, "predict"):
         raise ArtifactError(
-            f"The model file in {str(folder)!r} holds a {type(pipeline).__name__}, not a "
+            f"The model file {str(model_file)!r} holds a {type(pipeline).__name__}, not a "
             "fitted model. Fix: save a run with tinkerlab run --save or tinkerlab save."
         )
-    differences = _version_notices(meta)
-    for notice in differences:
-        warnings.warn(notice, ArtifactVersionWarning, stacklevel=2)
-    notices = [f"Trusted on request: {t}." for t in sorted(set(found) & set(trusted))]
-    notices.extend(differences)
-    card_file = folder / CARD_FILE
-    card = card_file.read_text(encoding="utf-8") if card_file.is_file() else render_card(meta)
-    return Artifact(path=folder, pipeline=pipeline, meta=meta, card=card, notices=notices)
+    return found, pipeline
 
 
-def read_meta(folder: Path) -> dict[str, Any]:
-    """``meta.json`` of an artifact directory, checked and upgraded to the current format."""
-    meta_file = folder / META_FILE
-    if not folder.is_dir():
-        raise ArtifactError(
-            f"No artifact at {str(folder)!r}: there is no such directory. Fix: save one with "
-            "tinkerlab run DATASET --save DIR, or tinkerlab save RUN_ID DIR."
-        )
-    if not meta_file.is_file():
-        raise ArtifactError(
-            f"{str(folder)!r} is not a tinkerlab artifact: it has no meta.json. Fix: point to "
-            "the directory written by --save or tinkerlab save."
-        )
+def _not_skops(model_file: Path, error: Exception, differences: list[str]) -> ArtifactError:
+    cause = f"{type(error).__name__}: {error}"[:300]
+    versions = f" {differences[0]}" if differences else ""
+    return ArtifactError(
+        f"The model file {str(model_file)!r} is not a skops archive that this tinkerlab can "
+        f"read ({cause}).{versions} Fix: save the model again with tinkerlab run ... --save "
+        "DIR or tinkerlab save RUN_ID DIR; a pickle is never loaded."
+    )
+
+
+def _card(meta: dict[str, Any], folder: Path) -> str:
+    """The model card rendered from meta.json (when model-card.md is missing)."""
     try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return render_card(meta)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise ArtifactError(
-            f"The meta.json in {str(folder)!r} is damaged ({error}). Fix: save the model again."
+            f"{str(folder)!r} has no {CARD_FILE} and its meta.json cannot describe the model "
+            f"({type(error).__name__}: {error}). Fix: copy the whole artifact folder again."
         ) from None
-    if not isinstance(meta, dict) or meta.get("kind") != "tinkerlab-artifact":
-        raise ArtifactError(
-            f"The meta.json in {str(folder)!r} is not a tinkerlab artifact's. "
-            "Fix: point to the directory written by --save or tinkerlab save."
-        )
-    version = meta.get("format")
-    if not isinstance(version, int) or version < 1:
-        raise ArtifactError(f"The meta.json in {str(folder)!r} has no valid format version.")
-    if version > ARTIFACT_FORMAT:
-        raise ArtifactError(
-            f"{str(folder)!r} was saved by a newer tinkerlab (artifact format {version}; this "
-            f"version reads up to {ARTIFACT_FORMAT}). Fix: pip install --upgrade tinkerlab"
-        )
-    return _upgrade(meta)
 
 
-def _upgrade(meta: dict[str, Any]) -> dict[str, Any]:
-    """Bring an older format's meta.json up to :data:`ARTIFACT_FORMAT` (none yet)."""
-    return meta
-
-
-def _version_notices(meta: dict[str, Any]) -> list[str]:
-    saved = meta.get("versions", {})
-    now = library_versions()
-    notices = []
-    for package in ("scikit-learn", "numpy", "scipy", "skops", "pandas"):
-        if saved.get(package) and saved[package] != now.get(package):
-            notices.append(
-                f"The model was saved with {package} {saved[package]} and this is "
-                f"{now.get(package)}; its predictions may differ. Fix: pip install "
-                f"'{package}=={saved[package]}', or save the model again with this version."
-            )
-    return notices
-
-
-# --------------------------------------------------------------------------- the card
-
-
-def render_card(meta: dict[str, Any]) -> str:
-    """The model card, in Markdown: what it predicts, from what, how well, its limits."""
-    from tinkerlab.recipe import PRECISION, get_model
-
-    schema = InputSchema.from_dict(meta["schema"])
-    recipe = meta["recipe"]
-    spec = get_model(meta["model"])
-    impl = " (tinkerlab's from-scratch twin)" if meta.get("impl") == "scratch" else ""
-    data = meta["data"]
-    lines = [
-        f"# Model card: {meta['name']}",
-        "",
-        f"**Predicts** `{meta['target']}` ({meta['task']}) from {len(schema.columns)} input "
-        f"columns of the dataset `{meta['dataset']}`, with a {spec.title}{impl}: "
-        f"{spec.summary}",
-        "",
-        f"Saved {meta['created_at']} by tinkerlab {meta['versions'].get('tinkerlab')}"
-        + (f" from journal run #{meta['run_id']}" if meta.get("run_id") is not None else "")
-        + ".",
-        "",
-        "## Data",
-        "",
-        f"- {data.get('rows')} rows: {data.get('train_rows')} for training (and "
-        f"{recipe['cv_folds']}-fold cross-validation), {data.get('test_rows')} held out for the "
-        f"test score; split with seed {recipe['seed']}.",
-        f"- Data fingerprint (SHA-256): `{data.get('sha256')}`",
-    ]
-    if data.get("classes"):
-        balance = ", ".join(f"{k}: {v}" for k, v in data["classes"].items())
-        lines.append(f"- Classes (rows): {balance}")
-    if data.get("target_stats"):
-        s = data["target_stats"]
-        lines.append(
-            f"- Target: mean {s['mean']:.4g}, std {s['std']:.4g}, from {s['min']:.4g} to "
-            f"{s['max']:.4g}"
-        )
-    lines += [
-        "",
-        "## How well it does",
-        "",
-        "| metric | cross-validation (mean ± std) | test | baseline test |",
-        "|---|---|---|---|",
-    ]
-    for metric, s in meta["metrics"].items():
-        base = meta["baseline"].get(metric, {}).get("test")
-        lines.append(
-            f"| {metric} | {_fmt(s.get('cv_mean'), PRECISION)} ± {_fmt(s.get('cv_std'), PRECISION)}"
-            f" | {_fmt(s.get('test'), PRECISION)} | {_fmt(base, PRECISION)} |"
-        )
-    lines += [
-        "",
-        "The baseline ignores the inputs (it predicts the most frequent class, or the mean).",
-        "",
-        "## Inputs",
-        "",
-        "| column | kind | what is accepted |",
-        "|---|---|---|",
-    ]
-    lines += [f"| `{c.name}` | {c.kind} | {c.describe()} |" for c in schema.columns]
-    if meta.get("importances"):
-        top = ", ".join(f"`{r['feature']}`" for r in meta["importances"][:5])
-        lines += ["", f"Most important inputs (largest first): {top}."]
-    lines += [
-        "",
-        "## Intended use",
-        "",
-        f"Predicting `{meta['target']}` for new rows like the training data, for learning and "
-        "experiments. It was built in a code-first ML lab; it has not been checked for "
-        "fairness, robustness or for decisions about people.",
-        "",
-        "## Limits",
-        "",
-        "- Rows unlike the training data (numbers outside the ranges above, a population that "
-        "changed) get predictions with no guarantee; the service's `/drift` endpoint and "
-        "`tinkerlab monitor` compare live inputs with the training data.",
-        "- A category not seen in training is refused (HTTP 422).",
-        "- Optional inputs left empty are filled in by the pipeline (median or most frequent "
-        "value), which makes the prediction less informed.",
-        f"- Scores come from {data.get('test_rows')} held-out rows; the ± is the spread across "
-        "cross-validation folds, not a guarantee for new data.",
-        "",
-        "## Recipe",
-        "",
-        "```json",
-        json.dumps(recipe, indent=2),
-        "```",
-        "",
-        "## Versions",
-        "",
-        ", ".join(f"{k} {v}" for k, v in meta["versions"].items()),
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _fmt(value: Any, precision: int) -> str:
-    return "n/a" if value is None else f"{value:.{precision}f}"
+__all__ = [
+    "ARTIFACT_FORMAT",
+    "CARD_FILE",
+    "DEFAULT_TRUSTED",
+    "META_FILE",
+    "MODEL_FILE",
+    "Artifact",
+    "ArtifactVersionWarning",
+    "default_trusted",
+    "load_artifact",
+    "rows_from_frame",
+    "save_artifact",
+]

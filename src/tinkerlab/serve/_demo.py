@@ -36,8 +36,9 @@ def drift_demo(
     import tinkerlab as tl
     from tinkerlab.serve._artifact import load_artifact, save_artifact
     from tinkerlab.serve._client import Client
+    from tinkerlab.serve._config import ServeConfig
     from tinkerlab.serve._server import BackgroundServer
-    from tinkerlab.serve._service import ServeConfig, create_app
+    from tinkerlab.serve._service import create_app
 
     tell = say or (lambda _text: None)
     if not 30 <= rows <= 5000:

@@ -111,6 +111,50 @@ def _bin_shares(present: np.ndarray, edges: list[float]) -> list[float]:
     return [float(c) for c in counts / max(1, len(present))]  # (n_edges + 1,)
 
 
+def check_reference(reference: Any, schema: InputSchema, task: str) -> None:
+    """Raise ``ValueError`` (naming what) unless *reference* is what :func:`drift_report` reads.
+
+    ``meta.json`` may come from anywhere: a malformed reference is refused when the
+    artifact loads, not answered with a 500 by ``GET /drift`` later.
+    """
+    if not isinstance(reference, dict) or not isinstance(reference.get("features"), dict):
+        raise ValueError("'features' must be an object with one entry per input column")
+    if not _number(reference.get("rows")):
+        raise ValueError("'rows' must be the number of training rows")
+    for c in schema.columns:
+        kind = "categorical" if c.kind == "categorical" else "numeric"
+        _check_summary(reference["features"].get(c.name), kind, f"feature {c.name!r}")
+    kind = "categorical" if task == "classification" else "numeric"
+    _check_summary(reference.get("prediction"), kind, "'prediction'")
+
+
+def _check_summary(summary: Any, kind: str, where: str) -> None:
+    if not isinstance(summary, dict) or summary.get("kind") != kind:
+        raise ValueError(f"{where} must be an object of kind {kind!r}")
+    missing = summary.get("missing", -1.0)
+    if not _number(missing) or not 0 <= missing <= 1:
+        raise ValueError(f"{where}: 'missing' must be a share in [0, 1]")
+    shares = summary.get("shares")
+    if kind == "categorical":
+        if not isinstance(shares, dict) or not all(map(_number, shares.values())):
+            raise ValueError(f"{where}: 'shares' must map each value to a share")
+        return
+    edges = summary.get("edges")
+    if not isinstance(edges, list) or not all(map(_number, edges)) or edges != sorted(edges):
+        raise ValueError(f"{where}: 'edges' must be a sorted list of numbers")
+    if not isinstance(shares, list) or len(shares) != len(edges) + 1:
+        raise ValueError(f"{where}: 'shares' must hold one share per bin ({len(edges) + 1})")
+    if not all(map(_number, shares)) or not all(map(_number, summary.get("sample") or [])):
+        raise ValueError(f"{where}: 'shares' and 'sample' must hold numbers")
+    for key in ("mean", "std"):
+        if summary.get(key) is not None and not _number(summary[key]):
+            raise ValueError(f"{where}: {key!r} must be a number or null")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 # --------------------------------------------------------------------------- comparing
 
 

@@ -2,7 +2,7 @@
 
 ``tinkerlab serve models/ac`` on a directory written by ``tinkerlab autocomplete train``
 (or any local Hugging Face causal LM) builds this app instead of the artifact service.
-It shares the artifact service's parts, so it behaves the same way: loopback by
+It is built by the same route set (``_routes.py``), so it behaves the same way: loopback by
 default and a bearer token beyond it, 413 for an oversized body, a 422 that names the
 field and the allowed range, Prometheus counters, a JSON access log, and ``/docs`` served
 offline.
@@ -17,17 +17,15 @@ offline.
 =================  ====================================================================
 
 Generation holds the CPU for a while and seeds torch's global random state, so requests
-run one at a time in a worker thread (an ``asyncio.Lock``): the event loop keeps
-answering ``/health`` meanwhile, and a seeded request always gives the same text.
+run one at a time in a worker thread (``one_at_a_time_endpoint`` in ``_routes.py``): the
+event loop keeps answering ``/health`` meanwhile, and a seeded request always gives the
+same text.
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import hashlib
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,8 +33,8 @@ from typing import TYPE_CHECKING, Any
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
-from tinkerlab.serve._service import ServeConfig
-from tinkerlab.serve._textservice import text_service
+from tinkerlab.serve._config import ServeConfig
+from tinkerlab.serve._routes import Service, build_app, one_at_a_time_endpoint
 
 if TYPE_CHECKING:
     from tinkerlab.pretrained import CausalLM
@@ -136,47 +134,29 @@ def create_generation_app(served: GenerationModel, config: ServeConfig | None = 
     """The FastAPI app serving *served* (see the module docstring for the endpoints)."""
     from tinkerlab.pretrained import generate
 
-    lock = asyncio.Lock()
+    def complete(request: GenerateRequest) -> tuple[dict[str, Any], int]:
+        settings = request.model_dump()
+        prompt = settings.pop("prompt")
+        return {"completions": generate(served.lm, prompt, **settings), "prompt": prompt}, 1
 
-    def add_generate(
-        app: FastAPI, guarded: list[Any], problems: dict[int | str, dict[str, Any]]
-    ) -> None:
-        @app.post(
-            "/generate",
-            dependencies=guarded,
-            summary="Continue a prompt",
-            response_model=Completions,
-            responses=problems,
-        )
-        async def generate_text(body: GenerateRequest) -> dict[str, Any]:
-            request = body.model_dump()
-            prompt = request.pop("prompt")
-            tick = time.perf_counter()
-            async with lock:  # one generation at a time: torch's random state is global
-                texts = await asyncio.get_running_loop().run_in_executor(
-                    None, functools.partial(generate, served.lm, prompt, **request)
-                )
-            return {
-                "completions": texts,
-                "prompt": prompt,
-                "model_id": served.model_id,
-                "model_version": served.version,
-                "seconds": round(time.perf_counter() - tick, 4),
-            }
-
-    return text_service(
+    service = Service.of(
         served,
-        config,
         title=f"tinkerlab text generation: {served.model_id}",
         description=(
             f"Continues a prompt with the causal language model `{served.model_id}` "
             f"({served.lm.context or 'unlimited'} tokens of context). POST the prompt to "
             "`/generate`; `/metadata` describes the model."
         ),
-        endpoint="/generate",
-        add_endpoint=add_generate,
-        field_problem=_field_problem,
+        endpoint=one_at_a_time_endpoint(
+            served,
+            "/generate",
+            "Continue a prompt",
+            (GenerateRequest, Completions),
+            complete,
+            _field_problem,
+        ),
     )
+    return build_app(service, config or ServeConfig())
 
 
 def _field_problem(error: dict[str, Any]) -> dict[str, Any]:

@@ -38,11 +38,11 @@ def save_journal_run(
     progress: Progress | None = None,
 ) -> SavedRun:
     """Re-execute journal run *run_id* on the same data and save it as an artifact."""
-    from tinkerlab.data import load, read_source
+    from tinkerlab.data import load
     from tinkerlab.journal import open_journal
     from tinkerlab.recipe import Recipe
     from tinkerlab.runner import execute
-    from tinkerlab.serve._artifact import _current_source, check_destination, save_artifact
+    from tinkerlab.serve._artifact import check_destination, read_unchanged, save_artifact
 
     target = Path(path).expanduser()
     check_destination(target, overwrite=overwrite)
@@ -54,15 +54,12 @@ def save_journal_run(
             f"Run #{run_id} was trained on an in-memory DataFrame, which the journal cannot "
             "read again. Fix: in Python, run it again and save_artifact(run, path, data=frame)."
         )
-    source = _current_source(recipe.source)
-    if entry.data_sha256 and source.sha256 and source.sha256 != entry.data_sha256:
-        raise ArtifactError(
-            f"The data of run #{run_id} ({source.path!r}) changed since the run: its SHA-256 is "
-            f"{source.sha256[:12]}…, the run saw {entry.data_sha256[:12]}…. Retraining on other "
-            "data would give another model. Fix: restore the file, or run the model again "
-            "with --save."
-        )
-    frame = read_source(source)
+    frame = read_unchanged(
+        recipe.source,
+        entry.data_sha256,
+        fix=f"restore the file: retraining run #{run_id} on other data would give another "
+        "model. Or run the model again with --save.",
+    )
     dataset = load(frame, target=recipe.target, task=recipe.task)
     dataset = replace(dataset, name=entry.dataset, source=recipe.source)
     run = execute(recipe, dataset, progress=progress)

@@ -20,7 +20,7 @@ import difflib
 import math
 from dataclasses import asdict, dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,14 +128,20 @@ class InputSchema:
         return {"columns": rows}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> InputSchema:
-        """Read :meth:`to_dict` output back."""
-        return cls(
-            tuple(
-                InputColumn(**{**c, "categories": tuple(c.get("categories", ()))})
-                for c in data["columns"]
-            )
-        )
+    def from_dict(cls, data: Any) -> InputSchema:
+        """Read :meth:`to_dict` output back, checked: it may come from a hostile file.
+
+        Raises ``ValueError`` naming the column, the key and what it must be.
+        """
+        columns = data.get("columns") if isinstance(data, dict) else None
+        if not isinstance(columns, list) or not columns:
+            raise ValueError("'columns' must be a non-empty list of column objects")
+        checked = tuple(_read_column(i, c) for i, c in enumerate(columns))
+        names = [c.name for c in checked]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"column names must be unique; {twice[:5]} appear twice")
+        return cls(checked)
 
     # --- requests -------------------------------------------------------------------------
 
@@ -147,7 +153,7 @@ class InputSchema:
         Field names are the column names (as aliases: a column may be called ``"mean
         radius"`` or ``"model_config"``, which are not usable as Python attribute names).
         """
-        from pydantic import ConfigDict, Field, create_model
+        from pydantic import BeforeValidator, ConfigDict, Field, create_model
 
         fields: dict[str, Any] = {}
         for i, c in enumerate(self.columns):
@@ -155,6 +161,9 @@ class InputSchema:
             if c.kind == "numeric":
                 kind = float
                 extra: dict[str, Any] = {
+                    # Strict: true/false and "29" are not numbers (lax pydantic reads them
+                    # as 1.0 and 29.0, so a client's typo would be predicted silently).
+                    "strict": True,
                     "allow_inf_nan": False,
                     "ge": -FLOAT32_MAX,
                     "le": FLOAT32_MAX,
@@ -162,6 +171,8 @@ class InputSchema:
                 }
             elif c.kind == "categorical":
                 kind = Literal[c.categories] if c.categories else str
+                if any(not isinstance(v, str) for v in c.categories):
+                    kind = Annotated[kind, BeforeValidator(_same_kind(c.categories))]
                 extra = {"examples": [_example(c)]} if c.categories else {}
             else:
                 kind = str
@@ -220,6 +231,80 @@ class InputSchema:
             close = difflib.get_close_matches(name, self.names, n=1)
             out.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
         return out
+
+
+#: The keys of one column in meta.json: (required, check, what it must be).
+_COLUMN_KEYS: dict[str, tuple[bool, Any, str]] = {
+    "name": (True, lambda v: isinstance(v, str) and v != "", "a non-empty text"),
+    "kind": (
+        True,
+        lambda v: v in ("numeric", "categorical", "text"),
+        "numeric, categorical or text",
+    ),
+    "dtype": (True, lambda v: isinstance(v, str), "a pandas dtype's name"),
+    "optional": (True, lambda v: isinstance(v, bool), "true or false"),
+    "categories": (False, lambda v: isinstance(v, list) and all(map(_category, v)), "a list"),
+    "minimum": (False, lambda v: _number(v), "a finite number"),
+    "maximum": (False, lambda v: _number(v), "a finite number"),
+    "missing_share": (False, lambda v: _number(v) and 0 <= v <= 1, "a share in [0, 1]"),
+}
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _category(value: Any) -> bool:
+    """A category JSON can hold and a request can match: text, a number, a bool."""
+    return isinstance(value, str | bool) or _number(value)
+
+
+def _read_column(i: int, data: Any) -> InputColumn:
+    """One column of meta.json's schema, checked key by key."""
+    if not isinstance(data, dict):
+        raise ValueError(f"column {i} must be an object; got {data!r:.60}")
+    where = f"column {i} ({data.get('name')!r})"
+    unknown = sorted(set(data) - set(_COLUMN_KEYS))
+    if unknown:
+        raise ValueError(f"{where} has unknown keys {unknown[:5]}; known: {list(_COLUMN_KEYS)}")
+    for key, (required, check, what) in _COLUMN_KEYS.items():
+        if key not in data:
+            if required:
+                raise ValueError(f"{where} lacks {key!r} ({what})")
+        elif not check(data[key]):
+            raise ValueError(f"{where}: {key!r} got {data[key]!r:.60}; it must be {what}")
+    if data["kind"] == "numeric":
+        if "minimum" not in data or "maximum" not in data:
+            raise ValueError(f"{where} is numeric but lacks 'minimum' or 'maximum'")
+        if data["minimum"] > data["maximum"]:
+            raise ValueError(
+                f"{where}: 'minimum' {data['minimum']} is above 'maximum' {data['maximum']}"
+            )
+    return InputColumn(**{**data, "categories": tuple(data.get("categories", ()))})
+
+
+def _same_kind(categories: tuple[Any, ...]) -> Any:
+    """A check that keeps ``true`` from matching the category ``1`` (and ``1`` ``true``).
+
+    Python has ``True == 1``, and so has pydantic's ``Literal``: a row sending ``true``
+    for a column coded 0/1 would be predicted as 1 without a word.
+    """
+    from pydantic_core import PydanticCustomError
+
+    bools = any(isinstance(v, bool) for v in categories)
+    numbers = any(isinstance(v, int | float) and not isinstance(v, bool) for v in categories)
+
+    def check(value: Any) -> Any:
+        if (isinstance(value, bool) and not bools) or (
+            isinstance(value, int | float) and not isinstance(value, bool) and not numbers
+        ):
+            allowed = ", ".join(repr(v) for v in categories[:15])
+            raise PydanticCustomError(
+                "literal_error", "Input should be one of {allowed}", {"allowed": allowed}
+            )
+        return value
+
+    return check
 
 
 def imputed_columns(pipeline: Any) -> set[str]:

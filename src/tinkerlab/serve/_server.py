@@ -25,12 +25,53 @@ from tinkerlab.serve._security import TOKEN_VARIABLE, check_bind
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from tinkerlab.serve._artifact import Artifact
-    from tinkerlab.serve._service import ServeConfig
+    from tinkerlab.serve._config import ServeConfig
 
 SETTINGS_VARIABLE = "TINKERLAB_SERVE"
 #: Seconds an idle keep-alive connection stays open.
 KEEP_ALIVE = 65
+
+
+def _kind(path: str | Path) -> str:
+    """Which service a directory gets: ``textclass``, ``generation`` or ``artifact``."""
+    from tinkerlab.serve._generate import is_language_model_dir
+    from tinkerlab.serve._textclass import is_text_classifier_dir
+
+    if is_text_classifier_dir(path):
+        return "textclass"  # written by tinkerlab finetune --method full
+    if is_language_model_dir(path):
+        return "generation"  # tinkerlab autocomplete train, or any local causal LM
+    return "artifact"
+
+
+def _load(kind: str, path: str | Path, trusted: tuple[str, ...]) -> Any:
+    """The model of a directory of *kind*, loaded and checked (errors say what is wrong)."""
+    if kind == "textclass":
+        from tinkerlab.serve._textclass import TextClassModel
+
+        return TextClassModel.load(path)
+    if kind == "generation":
+        from tinkerlab.serve._generate import GenerationModel
+
+        return GenerationModel.load(path)
+    from tinkerlab.serve._artifact import load_artifact
+
+    return load_artifact(path, trusted=trusted)
+
+
+def _app(kind: str, served: Any, config: ServeConfig) -> FastAPI:
+    """The app of a loaded model of *kind*."""
+    if kind == "textclass":
+        from tinkerlab.serve._textclass import create_textclass_app
+
+        return create_textclass_app(served, config)
+    if kind == "generation":
+        from tinkerlab.serve._generate import create_generation_app
+
+        return create_generation_app(served, config)
+    from tinkerlab.serve._service import create_app
+
+    return create_app(served, config)
 
 
 def serve(
@@ -47,42 +88,26 @@ def serve(
 ) -> None:
     """Load the artifact (or language model directory) at *path* and serve it (blocks).
 
-    ``on_ready(artifact)`` is called after the checks pass, before listening (the
-    command line prints the address and the notices there).
+    The model is loaded and checked here, before any worker starts, so a bad directory
+    ends with a message and exit 2. ``on_ready(served)`` is called after the checks pass,
+    before listening (the command line prints the address and the notices there).
     """
     import uvicorn
-
-    from tinkerlab.serve._artifact import load_artifact
-    from tinkerlab.serve._generate import (
-        GenerationModel,
-        create_generation_app,
-        is_language_model_dir,
-    )
 
     check_bind(host, config.token)
     if workers < 1:
         raise UsageError(f"--workers must be at least 1. Got {workers} instead.")
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be in [0, 65535]. Got {port} instead.")
-    # A language model directory gets the text-generation app, a fine-tuned classifier
-    # the text-classification app, an artifact the model service; either way it is
-    # loaded (and checked) here, before any worker starts.
-    from tinkerlab.serve._textclass import TextClassModel, is_text_classifier_dir
-
-    textclass = is_text_classifier_dir(path)
-    generation = not textclass and is_language_model_dir(path)
-    served: Any
-    if textclass:
-        served = TextClassModel.load(path)
-    else:
-        served = GenerationModel.load(path) if generation else load_artifact(path, trusted=trusted)
+    kind = _kind(path)
+    served = _load(kind, path, trusted)
     if on_ready is not None:
         on_ready(served)
     common: dict[str, Any] = {
         "host": host,
         "port": port,
         "log_level": log_level,
-        "access_log": False,  # ours is structured (JSON), see _service
+        "access_log": False,  # ours is structured (JSON), see _middleware
         "timeout_graceful_shutdown": graceful_timeout,
         # Longer than the idle timeout of common proxies and load balancers (60 s): a
         # connection the server closes while a client reuses it fails that request.
@@ -90,19 +115,10 @@ def serve(
         "server_header": False,
     }
     if workers == 1:
-        from tinkerlab.serve._service import create_app
-
-        if isinstance(served, TextClassModel):
-            from tinkerlab.serve._textclass import create_textclass_app
-
-            uvicorn.run(create_textclass_app(served, config), **common)
-        elif isinstance(served, GenerationModel):
-            uvicorn.run(create_generation_app(served, config), **common)
-        else:
-            uvicorn.run(create_app(served, config), **common)
+        uvicorn.run(_app(kind, served, config), **common)
         return
     settings = {
-        "kind": "textclass" if textclass else "generation" if generation else "artifact",
+        "kind": kind,
         "path": str(Path(path).expanduser().resolve()),
         "trusted": list(trusted),
         "config": {**asdict(replace(config, token=None)), "monitor_dir": _str(config.monitor_dir)},
@@ -119,26 +135,17 @@ def app_from_environment() -> FastAPI:
     """The app of one worker process, from the settings :func:`serve` left in the environment."""
     import warnings
 
-    from tinkerlab.serve._artifact import load_artifact
-    from tinkerlab.serve._service import ServeConfig, create_app
+    from tinkerlab.serve._config import ServeConfig
 
     settings = json.loads(os.environ[SETTINGS_VARIABLE])
     values = dict(settings["config"])
     if values.get("monitor_dir"):
         values["monitor_dir"] = Path(values["monitor_dir"])
     values["token"] = os.environ.get(TOKEN_VARIABLE) or None
-    if settings.get("kind") == "textclass":
-        from tinkerlab.serve._textclass import TextClassModel, create_textclass_app
-
-        return create_textclass_app(TextClassModel.load(settings["path"]), ServeConfig(**values))
-    if settings.get("kind") == "generation":
-        from tinkerlab.serve._generate import GenerationModel, create_generation_app
-
-        return create_generation_app(GenerationModel.load(settings["path"]), ServeConfig(**values))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the parent already showed the version notices
-        artifact: Artifact = load_artifact(settings["path"], trusted=tuple(settings["trusted"]))
-    return create_app(artifact, ServeConfig(**values))
+        served = _load(settings["kind"], settings["path"], tuple(settings["trusted"]))
+    return _app(settings["kind"], served, ServeConfig(**values))
 
 
 def _str(path: Path | None) -> str | None:
@@ -155,15 +162,22 @@ class BackgroundServer:
     shuts the server down gracefully and waits for it (at most ``timeout`` seconds).
     """
 
-    def __init__(self, app: Any, *, host: str = "127.0.0.1", port: int = 0, timeout: float = 20):
+    def __init__(
+        self,
+        app: Any,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        timeout: float = 20,
+        **options: Any,
+    ):
         import uvicorn
 
         if not _is_loopback(host):
             raise UsageError(f"A background server listens on loopback only; got {host!r}.")
         self.timeout = timeout
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-        )
+        settings = {"log_level": "warning", "access_log": False, **options}  # e.g. http="h11"
+        self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, **settings))
         self.thread: Any = None
         self.url = ""
 

@@ -2,7 +2,7 @@
 
 ``tinkerlab serve models/ft`` on a directory written by ``tinkerlab finetune --method
 full`` (it holds ``tinkerlab-finetune.json``) builds this app instead of the artifact
-service. It shares the artifact service's parts, so it behaves the same way: loopback by
+service. It is built by the same route set (``_routes.py``), so it behaves the same way: loopback by
 default and a bearer token beyond it, 413 for an oversized body, a 422 that names the
 field, Prometheus counters, a JSON access log, and ``/docs`` served offline.
 
@@ -16,14 +16,13 @@ field, Prometheus counters, a JSON access log, and ``/docs`` served offline.
 =================  ====================================================================
 
 The encoder holds the CPU for a while, so requests run one at a time in a worker
-thread (an ``asyncio.Lock``): the event loop keeps answering ``/health`` meanwhile.
+thread (``one_at_a_time_endpoint`` in ``_routes.py``): the event loop keeps answering
+``/health`` meanwhile.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,8 +31,8 @@ from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
 from tinkerlab.exceptions import InputError
-from tinkerlab.serve._service import ServeConfig
-from tinkerlab.serve._textservice import text_service
+from tinkerlab.serve._config import ServeConfig
+from tinkerlab.serve._routes import Service, build_app, one_at_a_time_endpoint
 
 if TYPE_CHECKING:
     from tinkerlab.pretrained._finetune import TextClassifier
@@ -139,46 +138,30 @@ def _check_texts(texts: list[str]) -> None:
 
 def create_textclass_app(served: TextClassModel, config: ServeConfig | None = None) -> FastAPI:
     """The FastAPI app serving *served* (see the module docstring for the endpoints)."""
-    lock = asyncio.Lock()
 
-    def add_predict(
-        app: FastAPI, guarded: list[Any], problems: dict[int | str, dict[str, Any]]
-    ) -> None:
-        @app.post(
-            "/predict",
-            dependencies=guarded,
-            summary="Classify one text or a list of texts",
-            response_model=Predictions,
-            responses=problems,
-        )
-        async def predict(body: PredictRequest) -> dict[str, Any]:
-            texts = [body.text] if isinstance(body.text, str) else list(body.text)
-            _check_texts(texts)
-            tick = time.perf_counter()
-            async with lock:  # one batch at a time: the encoder uses every core it is given
-                found = await asyncio.get_running_loop().run_in_executor(
-                    None, served.predict, texts
-                )
-            return {
-                "predictions": found,
-                "model_id": served.model_id,
-                "model_version": served.version,
-                "seconds": round(time.perf_counter() - tick, 4),
-            }
+    def classify(request: PredictRequest) -> tuple[dict[str, Any], int]:
+        texts = [request.text] if isinstance(request.text, str) else list(request.text)
+        _check_texts(texts)
+        return {"predictions": served.predict(texts)}, len(texts)
 
     classes = ", ".join(str(c) for c in served.classifier.classes)
-    return text_service(
+    service = Service.of(
         served,
-        config,
         title=f"tinkerlab text classification: {served.model_id}",
         description=(
             f"Classifies texts into {classes} with a fine-tuned MiniLM. POST the texts to "
             "`/predict`; `/metadata` describes the model."
         ),
-        endpoint="/predict",
-        add_endpoint=add_predict,
-        field_problem=_field_problem,
+        endpoint=one_at_a_time_endpoint(
+            served,
+            "/predict",
+            "Classify one text or a list of texts",
+            (PredictRequest, Predictions),
+            classify,
+            _field_problem,
+        ),
     )
+    return build_app(service, config or ServeConfig())
 
 
 def _field_problem(error: dict[str, Any]) -> dict[str, Any]:
