@@ -176,6 +176,8 @@ def test_importing_the_package_stays_light() -> None:
         "tinkerlab.data._names",
         "tinkerlab.data._readers",
         "tinkerlab.data._schema",
+        "tinkerlab.data._task",
+        "tinkerlab.data._notices",
         "tinkerlab.data._load",
         "tinkerlab.data",
     ],

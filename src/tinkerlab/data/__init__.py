@@ -39,7 +39,8 @@ from tinkerlab.data._catalog import DatasetInfo, Provenance, dataset_info, list_
 from tinkerlab.data._dataset import FEATURE_ROLES, ColumnInfo, Dataset, Format, Role, Source, Task
 from tinkerlab.data._load import load, prepare_code
 from tinkerlab.data._readers import read_source, reading_code
-from tinkerlab.data._schema import infer_schema, infer_task
+from tinkerlab.data._schema import infer_schema
+from tinkerlab.data._task import infer_task
 
 __all__ = [
     "FEATURE_ROLES",

@@ -22,15 +22,9 @@ from tinkerlab.data._readers import (
     inspect_file,
     read_source,
 )
-from tinkerlab.data._schema import (
-    check_target,
-    check_task_name,
-    collect_overrides,
-    infer_columns,
-    infer_task,
-    no_features_error,
-)
+from tinkerlab.data._schema import collect_overrides, infer_columns, no_features_error
 from tinkerlab.data._sniff import COMPRESSIONS
+from tinkerlab.data._task import check_target, check_task_name, infer_task
 from tinkerlab.exceptions import DatasetError, SchemaError
 
 if TYPE_CHECKING:
