@@ -273,7 +273,7 @@ def _run(
 
     with progress(show_progress, total=6) as step:
         step(f"loading {dataset}")
-        data = _api.load(dataset, **loading)
+        data = _api.load(dataset, **loading, progress=step.read)
         assert data.task is not None  # load() always settles the task when there is a target
         name = model or default_model(data.task, has_text=bool(data.features("text")))
         params = parse_settings(name, data.task, settings, impl)  # type: ignore[arg-type]

@@ -59,3 +59,8 @@ def shell_word(name: str) -> str:
     import shlex
 
     return shlex.quote(name)
+
+
+def said(error: BaseException) -> str:
+    """What an exception says, on one line, without a final period."""
+    return " ".join(str(error).split()).rstrip(".") or type(error).__name__

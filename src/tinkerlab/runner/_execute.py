@@ -176,9 +176,10 @@ def _execute(recipe: Recipe, dataset: Dataset, progress: Progress | None) -> Run
     if recipe.preprocessing.text_features == "minilm":
         say(f"encoding {len(X)} texts with MiniLM (cached on disk for the next time)")
     warm_text_features(recipe, X)  # each text encoded once; the folds read the cache
-    say(f"cross-validating {recipe.model} ({recipe.cv_folds} folds)")
     timings: dict[str, float] = {}
-    scores, timings["cv"] = _cross_validate(recipe, pipeline, metrics, scorer, X_train, y_train)
+    scores, timings["cv"] = _cross_validate(
+        recipe, pipeline, metrics, scorer, X_train, y_train, say=say
+    )
     say(f"fitting {recipe.model} on {len(X_train)} rows")
     tick = time.perf_counter()
     pipeline.fit(X_train, y_train)
@@ -263,29 +264,33 @@ def _cross_validate(
     scorer: Scorer,
     X: Any,
     y: Any,
+    say: Progress | None = None,
 ) -> tuple[dict[str, dict[str, Any]], float]:
+    """scikit-learn's ``cross_validate`` on the recipe's folds, one fold at a time when
+    *say* is given, so that a long cross-validation tells how far it got."""
     from sklearn.model_selection import cross_validate
 
     tick = time.perf_counter()
-    result = cross_validate(
-        model,
-        X,
-        y,
-        cv=splitter(recipe),
-        scoring=scorer,
-        return_train_score=True,
-        error_score="raise",
-    )
+    options = {"scoring": scorer, "return_train_score": True, "error_score": "raise"}
+    folds = list(splitter(recipe).split(X, y))  # what cross_validate itself would draw
+    if say is None:
+        result = cross_validate(model, X, y, cv=folds, **options)
+    else:
+        parts = []
+        for i, fold in enumerate(folds, start=1):
+            say(f"cross-validating {recipe.model}: fold {i} of {len(folds)}")
+            parts.append(cross_validate(model, X, y, cv=[fold], **options))
+        result = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
     elapsed = time.perf_counter() - tick
     scores: dict[str, dict[str, Any]] = {}
     for m in metrics:
-        folds = m.sign * result[f"test_{m.name}"]  # (cv_folds,)
+        folds_scores = m.sign * result[f"test_{m.name}"]  # (cv_folds,)
         train = m.sign * result[f"train_{m.name}"]  # (cv_folds,)
         scores[m.name] = {
-            "cv_mean": folds.mean(),
-            "cv_std": folds.std(),
+            "cv_mean": folds_scores.mean(),
+            "cv_std": folds_scores.std(),
             "train_mean": train.mean(),
-            "folds": [float(v) for v in folds],
+            "folds": [float(v) for v in folds_scores],
         }
     return scores, elapsed
 

@@ -39,7 +39,6 @@ Format versions
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -52,6 +51,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tinkerlab.data import file_sha256
 from tinkerlab.exceptions import ArtifactError, UntrustedTypesError
 from tinkerlab.serve._schema import InputSchema
 
@@ -252,7 +252,7 @@ def save_artifact(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         sio.dump(run.pipeline, staging / MODEL_FILE)
-        meta["model_sha256"] = _sha256(staging / MODEL_FILE)
+        meta["model_sha256"] = file_sha256(staging / MODEL_FILE)
         (staging / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         (staging / CARD_FILE).write_text(card, encoding="utf-8")
         if target.exists():
@@ -292,7 +292,7 @@ def training_split(run: Run, data: Dataset | pd.DataFrame | None) -> pd.DataFram
     """The training split's feature columns: the same rows the pipeline was fitted on."""
     import pandas as pd
 
-    from tinkerlab.data import Dataset, read_source
+    from tinkerlab.data import Dataset, data_change, read_source
     from tinkerlab.runner import prepare_frame, split
 
     recipe = run.recipe
@@ -307,11 +307,13 @@ def training_split(run: Run, data: Dataset | pd.DataFrame | None) -> pd.DataFram
         )
     else:
         source = _current_source(recipe.source)
-        if source.sha256 and run.data_sha256 and source.sha256 != run.data_sha256:
+        change = data_change(
+            run.data_sha256, source.sha256, f"The data file {source.path!r}", "the run"
+        )
+        if change:
             raise ArtifactError(
-                f"The data file {source.path!r} changed since the run (SHA-256 "
-                f"{source.sha256[:12]}…, the run saw {run.data_sha256[:12]}…). Fix: run again "
-                "on the current file, or save with data=the_original_table."
+                f"{change}. Fix: run again on the current file, or save with "
+                "data=the_original_table."
             )
         frame = read_source(source)
     missing = [c for c in [*recipe.features, recipe.target] if c not in frame.columns]
@@ -330,7 +332,7 @@ def _current_source(source: Any) -> Any:
     from dataclasses import replace
 
     from tinkerlab.data import dataset_info
-    from tinkerlab.data._readers import builtin_source, file_sha256
+    from tinkerlab.data._readers import builtin_source
 
     if source.kind == "builtin":
         return builtin_source(dataset_info(source.name))
@@ -403,14 +405,6 @@ def _slug(text: str) -> str:
     return keep.strip("-") or "model"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # --------------------------------------------------------------------------- loading
 
 
@@ -445,7 +439,7 @@ def load_artifact(path: str | Path, *, trusted: list[str] | tuple[str, ...] = ()
             f"{str(folder)!r} has a meta.json but no model file {model_file.name!r}. "
             "Fix: copy the whole artifact directory, or save the model again."
         )
-    if meta.get("model_sha256") and _sha256(model_file) != meta["model_sha256"]:
+    if meta.get("model_sha256") and file_sha256(model_file) != meta["model_sha256"]:
         raise ArtifactError(
             f"The model file in {str(folder)!r} does not match the SHA-256 in its meta.json: "
             "it was changed or damaged after saving. Fix: save the model again."

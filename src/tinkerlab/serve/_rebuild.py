@@ -38,7 +38,7 @@ def save_journal_run(
     progress: Progress | None = None,
 ) -> SavedRun:
     """Re-execute journal run *run_id* on the same data and save it as an artifact."""
-    from tinkerlab.data import load, read_source
+    from tinkerlab.data import data_change, load, read_source
     from tinkerlab.journal import open_journal
     from tinkerlab.recipe import Recipe
     from tinkerlab.runner import execute
@@ -55,12 +55,13 @@ def save_journal_run(
             "read again. Fix: in Python, run it again and save_artifact(run, path, data=frame)."
         )
     source = _current_source(recipe.source)
-    if entry.data_sha256 and source.sha256 and source.sha256 != entry.data_sha256:
+    change = data_change(
+        entry.data_sha256, source.sha256, f"The data of run #{run_id} ({source.path!r})", "the run"
+    )
+    if change:
         raise ArtifactError(
-            f"The data of run #{run_id} ({source.path!r}) changed since the run: its SHA-256 is "
-            f"{source.sha256[:12]}…, the run saw {entry.data_sha256[:12]}…. Retraining on other "
-            "data would give another model. Fix: restore the file, or run the model again "
-            "with --save."
+            f"{change}. Retraining on other data would give another model. Fix: restore the "
+            "file, or run the model again with --save."
         )
     frame = read_source(source)
     dataset = load(frame, target=recipe.target, task=recipe.task)
