@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from tinkerlab.data import Dataset, DatasetInfo
+    from tinkerlab.data._fingerprint import ReadProgress
     from tinkerlab.experiment import Ask, Comparison, Experiment, SweepProgress
     from tinkerlab.experiment._compare import CompareProgress
     from tinkerlab.feedback_analysis import FeedbackReport
@@ -103,10 +104,16 @@ def run(
     return run_settled(settle("run", {"dataset": dataset, **options}), progress=progress)
 
 
-def run_settled(settings: Settings, *, progress: Progress | None = None, source: Any = None) -> Run:
+def run_settled(
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    source: Any = None,
+    reading: ReadProgress | None = None,
+) -> Run:
     """:func:`run` with its options already settled (the command line and the web lab
     settle typed text first); *source* replaces ``settings.dataset`` (a Recipe read from
-    a file)."""
+    a file); *reading* is told how far reading a data file got (bytes)."""
     import time
 
     from tinkerlab.insight import detect_run
@@ -122,7 +129,7 @@ def run_settled(settings: Settings, *, progress: Progress | None = None, source:
             check_replay(settings)
             recipe, data = source, load_recipe_data(source)
         else:
-            data = load_settled(settings, source)
+            data = load_settled(settings, source, reading)
             recipe = recipe_for(data, settings)
         load_time = time.perf_counter() - tick
         result = execute(recipe, data, progress=progress)

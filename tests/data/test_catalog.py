@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 
 import tinkerlab.data
-from tinkerlab.data import dataset_info, list_datasets, load, read_source
-from tinkerlab.data._readers import file_sha256
+from tinkerlab.data import dataset_info, file_sha256, list_datasets, load, read_source
 from tinkerlab.exceptions import DatasetError
 
 NAMES = [info.name for info in list_datasets()]
@@ -175,7 +174,12 @@ def test_importing_the_package_stays_light() -> None:
         "tinkerlab.data._catalog",
         "tinkerlab.data._names",
         "tinkerlab.data._readers",
+        "tinkerlab.data._reading",
+        "tinkerlab.data._budget",
+        "tinkerlab.data._fingerprint",
         "tinkerlab.data._schema",
+        "tinkerlab.data._task",
+        "tinkerlab.data._notices",
         "tinkerlab.data._load",
         "tinkerlab.data",
     ],

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from tinkerlab.data import Source, _readers, load, read_source, reading_code
-from tinkerlab.data._readers import default_max_bytes, inspect_file, parse_size
+from tinkerlab.data._budget import default_max_bytes, parse_size
+from tinkerlab.data._readers import inspect_file
 from tinkerlab.exceptions import DatasetError
 
 Replay = Callable[..., pd.DataFrame]

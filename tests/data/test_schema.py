@@ -218,3 +218,65 @@ def test_rare_classes_get_a_notice(people: pd.DataFrame) -> None:
     frame.loc[0, "bought"] = "maybe"
     ds = load(frame, target="bought")
     assert any("'maybe'" in n and "stratified" in n for n in ds.notices)
+
+
+# --------------------------------------------------------------------------- wide tables
+
+
+def wide_frame(n_rows: int = 500, n_columns: int = 10_000) -> pd.DataFrame:
+    """Constant, id-like, numeric and categorical columns in turn, and a target."""
+    rng = np.random.default_rng(0)
+    columns: dict[str, Any] = {}
+    for j in range(n_columns):
+        kind = j % 10
+        if kind == 0:
+            columns[f"c{j}"] = np.full(n_rows, 7)  # constant
+        elif kind == 1:
+            columns[f"c{j}"] = np.arange(n_rows) + j  # counting up: an id
+        elif kind < 7:
+            columns[f"c{j}"] = rng.normal(size=n_rows).round(3)
+        else:
+            columns[f"c{j}"] = pd.Series(rng.choice(["a", "b", "c", "d"], size=n_rows), dtype="str")
+    columns["y"] = pd.Series(rng.choice(["yes", "no"], size=n_rows), dtype="str")
+    return pd.DataFrame(columns)
+
+
+def test_a_wide_table_gets_one_notice_per_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tinkerlab.data import _profile
+
+    one_by_one: list[str] = []
+    measure = _profile.profile_one
+    monkeypatch.setattr(
+        _profile, "profile_one", lambda s: one_by_one.append(str(s.name)) or measure(s)
+    )
+    ds = load(wide_frame(), target="y")
+    counts = pd.Series([c.role for c in ds.columns.values()]).value_counts().to_dict()
+    assert counts == {"numeric": 5000, "categorical": 3000, "constant": 1000, "id": 1000,
+                      "target": 1}  # fmt: skip
+    assert one_by_one == []  # every column measured in a block, none through pandas alone
+    column_notices = [n for n in ds.notices if not n.startswith("Task:")]
+    assert column_notices == [
+        "Dropped 1,000 constant columns: 'c0', 'c10', 'c20', … (+997) — each holds a single "
+        "value (or none), so it cannot help a model.",
+        "Dropped 1,000 columns that look like ids (every value distinct: a row number, a code "
+        "or a name): 'c1', 'c11', 'c21', … (+997) — pass --numeric or --categorical with a name "
+        "(e.g. --numeric c1) to keep one.",
+    ]
+    assert (
+        ds.columns["c1"].reason
+        == "every value is a distinct integer, counting from 1 to 500: a row number or id"
+    )
+    assert ds.columns["c7"].reason.startswith("4 distinct strings among 500 values, e.g.")
+
+
+def test_a_few_columns_of_a_kind_keep_their_own_notices() -> None:
+    frame = wide_frame(n_rows=40, n_columns=30)  # 3 constant columns, 3 ids
+    ds = load(frame, target="y")
+    assert sum("Dropped 'c" in n and "same value 7" in n for n in ds.notices) == 3
+    assert sum("looks like an id" in n for n in ds.notices) == 3
+
+
+def test_suggested_flags_quote_names_for_the_shell() -> None:
+    frame = pd.DataFrame({"Rating (1-5)": [1.0, np.inf, 2.0]})
+    with pytest.raises(SchemaError, match=r"--drop 'Rating \(1-5\)'"):
+        infer_schema(frame)

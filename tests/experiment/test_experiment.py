@@ -100,6 +100,7 @@ def test_local_processes_give_exactly_the_same_numbers(knn_sweep):
         n_jobs=2,
     )
     assert parallel.engine == "local (2 processes)"
+    # Exact across processes: same machine, one thread per fit, kNN votes (no BLAS sums).
     a, b = knn_sweep.frame.drop(columns="fit_time"), parallel.frame.drop(columns="fit_time")
     assert a.equals(b)
     assert [p.test for p in parallel.points] == [p.test for p in knn_sweep.points]

@@ -68,7 +68,8 @@ def assert_identical(fast_scores, naive_scores):
     assert list(fast_scores) == list(naive_scores)
     for value, expected in naive_scores.items():
         for side in ("train", "test"):
-            # Exact equality, every metric, every fold: no tolerance.
+            # Exact equality, every metric, every fold: no tolerance. Right here: one process,
+            # and the fast path performs the naive loop's own arithmetic in the same order.
             assert fast_scores[value][side] == expected[side], (value, side)
 
 

@@ -26,6 +26,10 @@ TEXTS = [
     "I absolutely LOVE this tea!!! Best purchase ever :)",  # a duplicate, encoded once
 ]
 LABELS = [1, 0, 1, 0, 0, 1]
+#: A text encoded alone and the same text encoded in a batch (padded to the batch's
+#: longest text) go through matrix products of other shapes, which a CPU's BLAS may sum
+#: in another order: on some CPUs the float32 embeddings differ by up to 1.3e-7.
+BATCH_ATOL = 1e-6
 
 
 # %% VADER
@@ -137,7 +141,7 @@ def test_the_cache_returns_identical_arrays_without_encoding_again(monkeypatch, 
 
     monkeypatch.setattr(text_module, "load_sentence_encoder", refuse)
     again = clone(embedder).fit(TEXTS).transform(list(reversed(TEXTS)))
-    assert_array_equal(again, first[::-1])
+    assert_array_equal(again, first[::-1])  # read back from the cache, not computed: exact
     for file in files:  # numbers only: loading refuses pickled objects
         assert np.load(file, allow_pickle=False).shape == (384,)
 
@@ -148,7 +152,8 @@ def test_a_damaged_cache_file_is_encoded_again(tinkerlab_home):
     store = EmbeddingCache(embedder.model_key_, 384)
     store.path(TEXTS[0]).write_bytes(b"not a numpy file")
     assert store.get(TEXTS[0]) is None
-    assert_array_equal(embedder.transform(TEXTS[:2]), first)
+    # TEXTS[0] is encoded again alone, where it was first encoded in a batch of two.
+    assert_allclose(embedder.transform(TEXTS[:2]), first, rtol=0, atol=BATCH_ATOL)
     assert store.get(TEXTS[0]) is not None  # rewritten
 
 

@@ -152,3 +152,64 @@ def test_scratch_twin_is_the_fitted_model():
     assert run.metrics["accuracy"]["test"] == pytest.approx(
         reference.metrics["accuracy"]["test"], abs=0.034
     )  # at most one of 30 test rows differs
+
+
+# --------------------------------------------------------------------------- wide tables
+
+
+def _wide(n_rows: int, n_columns: int):
+    """Constant, counting-up (id), numeric and categorical columns in turn, and a target."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    columns = {}
+    for j in range(n_columns):
+        kind = j % 10
+        if kind == 0:
+            columns[f"c{j}"] = np.full(n_rows, 7)
+        elif kind == 1:
+            columns[f"c{j}"] = np.arange(n_rows) + j
+        elif kind < 7:
+            columns[f"c{j}"] = rng.normal(size=n_rows).round(3)
+        else:
+            columns[f"c{j}"] = rng.choice(["a", "b", "c", "d"], size=n_rows)
+    columns["y"] = rng.choice(["yes", "no"], size=n_rows)
+    return pd.DataFrame(columns)
+
+
+def test_a_wide_run_preprocesses_each_scored_split_once(monkeypatch):
+    """Every metric, the predictions and the ROC curve come from one pass of the
+    preprocessing per split: 2 per fold (its training and validation rows) and 1 for the
+    test split. Scoring metric by metric ran it 28 times here."""
+    from sklearn.compose import ColumnTransformer
+
+    calls = []
+    transform = ColumnTransformer.transform
+
+    def counted(self, X, **params):
+        calls.append(len(X))
+        return transform(self, X, **params)
+
+    monkeypatch.setattr(ColumnTransformer, "transform", counted)
+    run = tl.run(_wide(120, 100), target="y", model="knn", record=False)
+    assert len(calls) == 2 * run.recipe.cv_folds + 1
+    assert run.summary["outputs"]["importances"] == []  # > 40 columns, and kNN has none
+    assert "Dropped 10 constant columns: 'c0', 'c10', 'c20', … (+7)" in " ".join(run.notices)
+
+
+def test_one_pass_scores_equal_scikit_learns_metric_by_metric():
+    """The same arithmetic on the same rows in this process, only the preprocessing shared:
+    equal to the last bit, so compared exactly."""
+    from sklearn.metrics import get_scorer
+
+    from tinkerlab.recipe import build_pipeline, metrics_for
+    from tinkerlab.runner._execute import score_all
+
+    ds = load("titanic")
+    recipe = make_recipe(ds, model="logistic_regression")
+    pipeline = build_pipeline(recipe).fit(ds.frame[recipe.features], ds.frame[recipe.target])
+    metrics = metrics_for(recipe.task, 2, pipeline)
+    X, y = ds.frame[recipe.features], ds.frame[recipe.target]
+    expected = {m.name: get_scorer(m.scorer)(pipeline, X, y) for m in metrics}
+    assert score_all(metrics)(pipeline, X, y) == expected

@@ -64,10 +64,12 @@ def progress(enabled: bool, total: int | None = None) -> Iterator[Any]:
     """A progress bar on stderr that a step callback can advance; silent when disabled.
 
     Yields a function ``step(description)``: each call completes the previous step and
-    shows the next one.
+    shows the next one (more steps than *total* make the bar longer). ``step.read`` is a
+    reading callback, ``step.read(what, bytes done, bytes in all)``: it shows a second bar
+    with the bytes until the next step starts (``tl.load(..., progress=step.read)``).
     """
     if not enabled:
-        yield lambda _description: None
+        yield _Steps(None, None)
         return
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -75,18 +77,45 @@ def progress(enabled: bool, total: int | None = None) -> Iterator[Any]:
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
+        TextColumn("{task.fields[detail]}"),
         TimeElapsedColumn(),
         console=errors,
         transient=True,
     ) as bar:
-        task = bar.add_task("starting", total=total)
+        yield _Steps(bar, bar.add_task("starting", total=total, detail=""))
 
-        def step(description: str) -> None:
-            if bar.tasks[task].description != "starting":
-                bar.advance(task)
-            bar.update(task, description=description)
 
-        yield step
+class _Steps:
+    """The ``step`` callback of :func:`progress`, with ``read`` for bytes."""
+
+    def __init__(self, bar: Any, task: Any) -> None:
+        self._bar, self._task, self._bytes = bar, task, None
+
+    def __call__(self, description: str) -> None:
+        if self._bar is None:
+            return
+        self._stop_reading()
+        current = self._bar.tasks[self._task]
+        if current.description != "starting":
+            if current.total is not None and current.completed + 1 >= current.total:
+                self._bar.update(self._task, total=current.completed + 2)
+            self._bar.advance(self._task)
+        self._bar.update(self._task, description=description)
+
+    def read(self, what: str, done: int, total: int) -> None:
+        if self._bar is None:
+            return
+        from tinkerlab.data._budget import human_size
+
+        if self._bytes is None:
+            self._bytes = self._bar.add_task(what, total=total, detail="")
+        detail = f"{human_size(done)} of {human_size(total)}"
+        self._bar.update(self._bytes, description=what, completed=done, detail=detail)
+
+    def _stop_reading(self) -> None:
+        if self._bytes is not None:
+            self._bar.remove_task(self._bytes)
+            self._bytes = None
 
 
 @contextmanager

@@ -56,7 +56,7 @@ def run(settings: Settings) -> None:
     name = source.source.name if source is not None else s.dataset
     with progress(not s.json, total=6) as step:
         step(f"loading {name}")
-        result = _api.run_settled(s, progress=step, source=source)
+        result = _api.run_settled(s, progress=step, source=source, reading=step.read)
     script, notebook, recipe_out = outputs
     _finish(result, script, notebook, recipe_out, s.json, s.save, overwrite=s.force)
 

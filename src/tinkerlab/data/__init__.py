@@ -35,11 +35,14 @@ reads a small JSON manifest only.
 
 from __future__ import annotations
 
+from tinkerlab.data._budget import parse_size
 from tinkerlab.data._catalog import DatasetInfo, Provenance, dataset_info, list_datasets
 from tinkerlab.data._dataset import FEATURE_ROLES, ColumnInfo, Dataset, Format, Role, Source, Task
+from tinkerlab.data._fingerprint import data_change, file_sha256
 from tinkerlab.data._load import load, prepare_code
-from tinkerlab.data._readers import read_source, reading_code
-from tinkerlab.data._schema import infer_schema, infer_task
+from tinkerlab.data._reading import read_source, reading_code
+from tinkerlab.data._schema import infer_schema
+from tinkerlab.data._task import infer_task
 
 __all__ = [
     "FEATURE_ROLES",
@@ -51,11 +54,14 @@ __all__ = [
     "Role",
     "Source",
     "Task",
+    "data_change",
     "dataset_info",
+    "file_sha256",
     "infer_schema",
     "infer_task",
     "list_datasets",
     "load",
+    "parse_size",
     "prepare_code",
     "read_source",
     "reading_code",

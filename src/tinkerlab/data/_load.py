@@ -12,25 +12,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tinkerlab.data._budget import default_max_rows
 from tinkerlab.data._catalog import DatasetInfo, dataset_info, is_builtin
 from tinkerlab.data._dataset import FEATURE_ROLES, Dataset, Source
+from tinkerlab.data._fingerprint import ReadProgress
 from tinkerlab.data._names import did_you_mean, quoted
-from tinkerlab.data._readers import (
-    FORMAT_NAMES,
-    _literal,
-    builtin_source,
-    inspect_file,
-    read_source,
-)
-from tinkerlab.data._schema import (
-    check_target,
-    check_task_name,
-    collect_overrides,
-    infer_columns,
-    infer_task,
-    no_features_error,
-)
+from tinkerlab.data._readers import FORMAT_NAMES, builtin_source, inspect_file
+from tinkerlab.data._reading import _literal, read_source
+from tinkerlab.data._schema import collect_overrides, infer_columns, no_features_error
 from tinkerlab.data._sniff import COMPRESSIONS
+from tinkerlab.data._task import check_target, check_task_name, infer_task
 from tinkerlab.exceptions import DatasetError, SchemaError
 
 if TYPE_CHECKING:
@@ -50,6 +41,8 @@ def load(
     sep: str | None = None,
     sheet: str | int | None = None,
     max_bytes: int | None = None,
+    max_rows: int | None = None,
+    progress: ReadProgress | None = None,
 ) -> Dataset:
     """Load a built-in dataset, a data file or a DataFrame, checked and ready to model.
 
@@ -76,6 +69,13 @@ def load(
     max_bytes : int, optional
         Memory the table may take; a larger file is read as a random sample of its rows.
         Defaults to ``TINKERLAB_MAX_BYTES`` or a quarter of the machine's RAM.
+    max_rows : int, optional
+        Rows a file may keep (CSV, JSON lines, Parquet); a longer one is read as a random
+        sample of about this many rows. Defaults to ``TINKERLAB_MAX_ROWS`` or 100,000;
+        ``0`` reads every row.
+    progress : callable, optional
+        Called as ``progress(what, bytes done, bytes in all)`` while a file is
+        fingerprinted and read (``what`` is e.g. ``"reading sales.csv"``).
 
     Returns
     -------
@@ -101,8 +101,18 @@ def load(
     'id'
     """
     task = check_task_name(task)
+    if max_rows is not None and (isinstance(max_rows, bool) or max_rows < 0):
+        raise DatasetError(
+            f"max_rows={max_rows!r} must be a number of rows, or 0 to read every row."
+        )
     src, frame, notices, info = _read(
-        source, encoding=encoding, sep=sep, sheet=sheet, max_bytes=max_bytes
+        source,
+        encoding=encoding,
+        sep=sep,
+        sheet=sheet,
+        max_bytes=max_bytes,
+        max_rows=default_max_rows() if max_rows is None else (max_rows or None),
+        progress=progress,
     )
     _check_table(frame, src)
     names = [str(c) for c in frame.columns]
@@ -183,6 +193,8 @@ def _read(
     sep: str | None,
     sheet: str | int | None,
     max_bytes: int | None,
+    max_rows: int | None,
+    progress: ReadProgress | None,
 ) -> tuple[Source, pd.DataFrame, list[str], DatasetInfo | None]:
     """Resolve *source* and read it: (how it was read, the frame, notices, catalog entry)."""
     import pandas as pd
@@ -206,9 +218,15 @@ def _read(
         if bare_name and not path.exists():
             dataset_info(str(source))  # raises: unknown built-in, with the closest names
         src, notices = inspect_file(
-            path, encoding=encoding, sep=sep, sheet=sheet, max_bytes=max_bytes
+            path,
+            encoding=encoding,
+            sep=sep,
+            sheet=sheet,
+            max_bytes=max_bytes,
+            max_rows=max_rows,
+            progress=progress,
         )
-        frame = read_source(src)
+        frame = read_source(src, progress)
         if src.sample_fraction is not None:
             src = replace(src, sample_rows=len(frame))
         return src, frame, notices, None

@@ -21,27 +21,35 @@ matches decides (``n`` is the number of non-missing values):
    values making up over half the rows).
 8. Anything else (lists, dicts, durations, complex numbers) is *ignored*, with a notice.
 
-The task follows the target (:func:`infer_task`): **classification** for strings,
-booleans and categoricals, and for integers with at most 20 distinct values each seen
-twice on average; **regression** for other numbers.
+The rules read each column's figures from :mod:`._profile`, which measures all columns
+together; notices of one kind are grouped when many columns share it (:mod:`._notices`).
+The task follows the target (:mod:`._task`).
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, get_args
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tinkerlab.data._dataset import FEATURE_ROLES, ColumnInfo, Role, Task
-from tinkerlab.data._names import did_you_mean, quoted
-from tinkerlab.exceptions import DatasetError, SchemaError
+from tinkerlab.data._dataset import FEATURE_ROLES, ColumnInfo, Role
+from tinkerlab.data._names import did_you_mean, quoted, shell_word
+from tinkerlab.data._notices import group_notices
+from tinkerlab.data._profile import (
+    SAMPLE,
+    Profile,
+    is_number_dtype,
+    is_string_dtype,
+    profile_columns,
+)
+from tinkerlab.exceptions import SchemaError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Integer targets with at most this many distinct values are classes.
-MAX_CLASSES = 20
+#: Returns the column being decided (fetched only when a message quotes its values).
+Column = Callable[[], "pd.Series[Any]"]
 #: From this many rows on, "every value distinct" is taken as a sign of an identifier.
 MIN_ROWS_FOR_ID = 20
 #: Share of numbers above which a string column is "numbers with a few typos".
@@ -52,9 +60,6 @@ TEXT_CHARS, TEXT_WORDS = 50, 6
 TEXT_DISTINCT = 0.5
 #: Categorical columns with more values than this (and over half the rows) get a notice.
 MANY_CATEGORIES = 50
-#: Values looked at when measuring strings (length, words, dates).
-SAMPLE = 1000
-
 _ID_NAME = re.compile(
     r"^(id|uuid|guid|rownames|row_?id|index|unnamed: \d+)$|[_\s.-](id|uuid|guid)$",
     re.IGNORECASE,
@@ -72,7 +77,7 @@ class Decision(NamedTuple):
 
     role: Role
     reason: str
-    notice: str = ""
+    notice: str = ""  # grouped with the notices of other columns given the same role
 
 
 # --------------------------------------------------------------------------- overrides
@@ -143,16 +148,18 @@ def _looks_like_id_name(name: str) -> bool:
     return bool(_ID_NAME.search(name.strip()) or _CAMEL_ID.search(name.strip()))
 
 
-def _example(values: pd.Series[Any], k: int = 3) -> str:
-    return quoted(values.drop_duplicates().head(k).tolist(), limit=k)
+def example(values: Iterable[Any], k: int = 3) -> str:
+    """The first *k* distinct values, quoted: ``'red', 'blue', 'green'``."""
+    import pandas as pd
+
+    return quoted(pd.Series(list(values), dtype=object).drop_duplicates().head(k).tolist(), limit=k)
 
 
-def _is_nested(values: pd.Series[Any]) -> bool:
-    return any(isinstance(v, list | dict | set | tuple) for v in values.head(SAMPLE))
-
-
-def decide(series: pd.Series[Any], name: str) -> Decision:
+def decide(name: str, dtype: Any, profile: Profile, column: Column) -> Decision:
     """Choose the role of one feature column by the rules in the module docstring.
+
+    *profile* holds the figures the rules read (:mod:`._profile`); *column* returns the
+    column itself, asked for only by the rare cases that quote its values (an error).
 
     Raises
     ------
@@ -161,57 +168,50 @@ def decide(series: pd.Series[Any], name: str) -> Decision:
     """
     import pandas as pd
 
-    values = series.dropna()
-    n = len(values)
-    if _is_nested(values):
-        kind = type(next(v for v in values if isinstance(v, list | dict | set | tuple))).__name__
+    n, n_unique, word = profile.n, profile.n_unique, shell_word(name)
+    if profile.nested:
         return Decision(
             "ignored",
-            f"holds {kind} values, which a model cannot use",
-            f"Ignored {name!r}: it holds {kind} values (nested data), which a model cannot use "
-            "— flatten it into plain columns first.",
+            f"holds {profile.nested} values, which a model cannot use",
+            f"Ignored {name!r}: it holds {profile.nested} values (nested data), which a model "
+            "cannot use — flatten it into plain columns first.",
         )
-    n_unique = int(values.nunique())
-    dtype = series.dtype
 
     # 2. constant
     if n_unique <= 1:
         if n == 0:
             reason = "every value is missing"
         else:
-            only = quoted([values.iloc[0]])
+            only = quoted([profile.first])
             reason = f"every row holds the same value {only}"
-            if n < len(series):
-                reason = f"one value, {only}, apart from {len(series) - n} empty cells"
+            if n < profile.n_rows:
+                reason = f"one value, {only}, apart from {profile.n_rows - n} empty cells"
         return Decision(
-            "constant",
-            reason,
-            f"Dropped {name!r}: {reason}, so it cannot help a model.",
+            "constant", reason, f"Dropped {name!r}: {reason}, so it cannot help a model."
         )
 
     is_bool = pd.api.types.is_bool_dtype(dtype)
     is_number = pd.api.types.is_numeric_dtype(dtype) and not is_bool
     is_int = pd.api.types.is_integer_dtype(dtype)
-    all_distinct = n_unique == n == len(series)
 
     # 3. id
-    if all_distinct and _looks_like_id_name(name):
+    if profile.all_distinct and _looks_like_id_name(name):
         keep = "--numeric" if is_number else "--categorical"
         return Decision(
             "id",
             f"every value is distinct and the name {name!r} says it is an identifier",
             f"Dropped {name!r}: every value is distinct and its name says identifier — pass "
-            f"{keep} {name} to keep it.",
+            f"{keep} {word} to keep it.",
         )
-    if all_distinct and is_int and n >= MIN_ROWS_FOR_ID:
-        low, high = int(values.min()), int(values.max())
-        if high - low + 1 == n or values.is_monotonic_increasing:
+    if profile.all_distinct and is_int and n >= MIN_ROWS_FOR_ID:
+        low, high = int(profile.low), int(profile.high)
+        if high - low + 1 == n or profile.increasing:
             how = f"counting from {low} to {high}" if high - low + 1 == n else "in increasing order"
             return Decision(
                 "id",
                 f"every value is a distinct integer, {how}: a row number or id",
                 f"Dropped {name!r}: every value is a distinct integer ({how}), looks like an id "
-                f"— pass --numeric {name} to keep it.",
+                f"— pass --numeric {word} to keep it.",
             )
 
     # 4. datetime (a real datetime dtype)
@@ -225,22 +225,23 @@ def decide(series: pd.Series[Any], name: str) -> Decision:
         return Decision("categorical", f"a pandas categorical with {n_unique} levels in use")
 
     # 6. numeric
-    if is_number and not pd.api.types.is_complex_dtype(dtype):
-        check_finite(series, name)
-        low_v, high_v = values.min(), values.max()
+    if is_number_dtype(dtype):
+        if profile.n_infinite:
+            check_finite(column(), name)  # raises, naming the first row
         if is_int and n_unique <= 10:
             return Decision(
                 "numeric",
-                f"integers with {n_unique} distinct values ({_example(values.sort_values(), 5)}); "
-                f"kept as numbers — pass --categorical {name} to treat them as categories",
+                f"integers with {n_unique} distinct values ({quoted(profile.smallest, limit=5)}); "
+                f"kept as numbers — pass --categorical {word} to treat them as categories",
             )
         return Decision(
-            "numeric", f"numbers: {n_unique} distinct values from {low_v:g} to {high_v:g}"
+            "numeric",
+            f"numbers: {n_unique} distinct values from {profile.low:g} to {profile.high:g}",
         )
 
     # 7. strings
-    if pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
-        return _decide_strings(values, name, n_unique, all_distinct)
+    if is_string_dtype(dtype):
+        return _decide_strings(name, profile, column)
 
     # 8. anything else
     return Decision(
@@ -252,71 +253,72 @@ def decide(series: pd.Series[Any], name: str) -> Decision:
 
 
 def _datetime_decision(name: str, reason: str) -> Decision:
+    word = shell_word(name)
     return Decision(
         "datetime",
         reason,
         f"{name!r} holds dates; it is kept out of the features for now — pass --categorical "
-        f"{name} to use its values as categories, or --drop {name} to silence this.",
+        f"{word} to use its values as categories, or --drop {word} to silence this.",
     )
 
 
-def _decide_strings(
-    values: pd.Series[Any], name: str, n_unique: int, all_distinct: bool
-) -> Decision:
+def _decide_strings(name: str, profile: Profile, column: Column) -> Decision:
     """Rules 3 (short distinct strings), 4 (date strings) and 7 for a column of strings."""
-    import pandas as pd
+    n, n_unique, word = profile.n, profile.n_unique, shell_word(name)
+    if MIXED_SHARE * n <= profile.n_numbers < n:
+        raise _mixed_types_error(column(), name)
 
-    n = len(values)
-    numbers = pd.to_numeric(values, errors="coerce")
-    n_numbers = int(numbers.notna().sum())
-    if MIXED_SHARE * n <= n_numbers < n:
-        bad = values[numbers.isna()]
-        markers = [
-            v for v in bad.drop_duplicates().head(5) if str(v).strip().lower() in _MISSING_MARKERS
-        ]
-        hint = (
-            f" If {quoted(markers)} means 'unknown', replace it with an empty cell."
-            if markers
-            else ""
-        )
-        raise SchemaError(
-            f"Column {name!r} is mostly numbers, but {len(bad)} of its {n} values are not: "
-            f"{_example(bad, 5)} (first in row {bad.index[0]}). A column must hold one kind of "
-            f"value.{hint} Clean those cells, or pass --categorical {name} to treat every value "
-            f"as a category, or --drop {name}."
-        )
+    first = str(profile.first)
+    if profile.date_shaped and _looks_like_dates(column().dropna().astype(str).head(SAMPLE)):
+        return _datetime_decision(name, f"strings that read as dates, e.g. {first!r}")
 
-    texts = values.astype(str).head(SAMPLE)
-    if _looks_like_dates(texts):
-        return _datetime_decision(name, f"strings that read as dates, e.g. {texts.iloc[0]!r}")
-
-    mean_chars = float(texts.str.len().mean())
-    mean_words = float(texts.map(lambda t: len(t.split())).mean())
+    mean_chars, mean_words = profile.mean_chars, profile.mean_words
     distinct = n_unique / n
     if (mean_chars >= TEXT_CHARS or mean_words >= TEXT_WORDS) and distinct >= TEXT_DISTINCT:
         return Decision(
             "text",
             f"free text: {mean_words:.0f} words per value on average, {distinct:.0%} distinct",
             f"Treating {name!r} as free text ({mean_words:.0f} words per value on average) — "
-            f"pass --categorical {name} to treat its values as categories, or --drop {name}.",
+            f"pass --categorical {word} to treat its values as categories, or --drop {word}.",
         )
-    if all_distinct and n >= MIN_ROWS_FOR_ID:
+    if profile.all_distinct and n >= MIN_ROWS_FOR_ID:
         return Decision(
             "id",
-            f"every value is a distinct short string, e.g. {texts.iloc[0]!r}: a code or a name",
-            f"Dropped {name!r}: every value is a distinct short string (e.g. {texts.iloc[0]!r}), "
-            f"looks like an id or a name — pass --categorical {name} or --text {name} to keep it.",
+            f"every value is a distinct short string, e.g. {first!r}: a code or a name",
+            f"Dropped {name!r}: every value is a distinct short string (e.g. {first!r}), "
+            f"looks like an id or a name — pass --categorical {word} or --text {word} to keep it.",
         )
-    reason = f"{n_unique} distinct strings among {n} values, e.g. {_example(values)}"
+    reason = f"{n_unique} distinct strings among {n} values, e.g. {quoted(profile.examples)}"
     if n_unique > MANY_CATEGORIES and distinct > 0.5:
         return Decision(
             "categorical",
             reason,
             f"{name!r} has {n_unique} distinct values among {n}; one-hot encoding makes a "
-            f"column for each — pass --drop {name} if it is an identifier, or --text {name} if "
+            f"column for each — pass --drop {word} if it is an identifier, or --text {word} if "
             "it is prose.",
         )
     return Decision("categorical", reason)
+
+
+def _mixed_types_error(series: pd.Series[Any], name: str) -> SchemaError:
+    """A column of numbers with a few strings among them: which, where, and what to do."""
+    import pandas as pd
+
+    values = series.dropna()
+    bad = values[pd.to_numeric(values, errors="coerce").isna()]
+    markers = [
+        v for v in bad.drop_duplicates().head(5) if str(v).strip().lower() in _MISSING_MARKERS
+    ]
+    hint = (
+        f" If {quoted(markers)} means 'unknown', replace it with an empty cell." if markers else ""
+    )
+    word = shell_word(name)
+    return SchemaError(
+        f"Column {name!r} is mostly numbers, but {len(bad)} of its {len(values)} values are not: "
+        f"{example(bad, 5)} (first in row {bad.index[0]}). A column must hold one kind of "
+        f"value.{hint} Clean those cells, or pass --categorical {word} to treat every value "
+        f"as a category, or --drop {word}."
+    )
 
 
 def _looks_like_dates(texts: pd.Series[Any]) -> bool:
@@ -343,7 +345,8 @@ def check_finite(series: pd.Series[Any], name: str) -> None:
         raise SchemaError(
             f"Column {name!r} holds {int(infinite.sum())} infinite value(s) (inf or -inf), the "
             f"first in row {first} (counting data rows from 0). A model cannot learn from "
-            f"infinity. Replace them with a number or an empty cell, or pass --drop {name}."
+            f"infinity. Replace them with a number or an empty cell, or pass --drop "
+            f"{shell_word(name)}."
         )
 
 
@@ -353,41 +356,46 @@ def infer_columns(
     overrides: Mapping[str, Decision],
     target_reason: str = "the column to predict",
 ) -> tuple[dict[str, ColumnInfo], list[str]]:
-    """Decide every column's role; return the :class:`ColumnInfo` map and the notices."""
-    import pandas as pd
+    """Decide every column's role; return the :class:`ColumnInfo` map and the notices.
 
+    The columns are measured together first (:func:`profile_columns`), so a table of
+    10,000 columns takes a second, not minutes; the notices come grouped by kind
+    (:func:`group_notices`).
+    """
+    profiles = profile_columns(frame)
     columns: dict[str, ColumnInfo] = {}
-    notices: list[str] = []
-    for name in frame.columns:
-        series = frame[name]
+    notices: list[tuple[Role, str, str]] = []
+    for position, (name, dtype) in enumerate(zip(profiles, frame.dtypes, strict=True)):
+        profile = profiles[name]
+
+        def column(position: int = position) -> pd.Series[Any]:
+            return frame.iloc[:, position]
+
         if name == target:
             decision = Decision("target", target_reason)
         elif name in overrides:
             decision = overrides[name]
-            _check_forced(series, name, decision.role)
+            _check_forced(column(), name, decision.role)
         else:
-            decision = decide(series, name)
+            decision = decide(name, dtype, profile, column)
         if decision.notice:
-            notices.append(decision.notice)
-        try:
-            n_unique = int(series.nunique())
-        except TypeError:  # unhashable values (lists, dicts)
-            n_unique = int(series.astype(str).nunique())
+            notices.append((decision.role, name, decision.notice))
         columns[name] = ColumnInfo(
             name=name,
             role=decision.role,
-            dtype=str(series.dtype),
-            n_missing=int(pd.isna(series).sum()),
-            n_unique=n_unique,
+            dtype=str(dtype),
+            n_missing=profile.n_rows - profile.n,
+            n_unique=profile.n_unique,
             reason=decision.reason,
         )
-    return columns, notices
+    return columns, group_notices(notices)
 
 
 def _check_forced(series: pd.Series[Any], name: str, role: Role) -> None:
     """A forced role must fit the values: numbers for numeric, strings for text."""
     import pandas as pd
 
+    word = shell_word(name)
     if role == "numeric":
         if pd.api.types.is_bool_dtype(series.dtype):
             return
@@ -398,14 +406,14 @@ def _check_forced(series: pd.Series[Any], name: str, role: Role) -> None:
         bad = values[pd.to_numeric(values, errors="coerce").isna()]
         if len(bad):
             raise SchemaError(
-                f"--numeric {name} asks to treat {name!r} as numbers, but {len(bad)} of its "
-                f"{len(values)} values are not numbers: {_example(bad, 5)}. Clean those cells, "
-                f"or use --categorical {name} instead."
+                f"--numeric {word} asks to treat {name!r} as numbers, but {len(bad)} of its "
+                f"{len(values)} values are not numbers: {example(bad, 5)}. Clean those cells, "
+                f"or use --categorical {word} instead."
             )
     if role == "text" and pd.api.types.is_numeric_dtype(series.dtype):
         raise SchemaError(
-            f"--text {name} asks to treat {name!r} as free text, but it holds numbers "
-            f"({series.dtype}). Use --numeric or --categorical {name} instead."
+            f"--text {word} asks to treat {name!r} as free text, but it holds numbers "
+            f"({series.dtype}). Use --numeric or --categorical {word} instead."
         )
 
 
@@ -462,140 +470,6 @@ def infer_schema(
     )
     columns, _ = infer_columns(frame, target, overrides)
     return columns
-
-
-# --------------------------------------------------------------------------- target and task
-
-
-def check_task_name(task: str | None) -> Task | None:
-    """Return *task* if it is a known task (or None); raise DatasetError otherwise."""
-    known: tuple[str, ...] = get_args(Task)
-    if task is None or task in known:
-        return task  # type: ignore[return-value]
-    raise DatasetError(
-        f"task={task!r} (--task) is not a task tinkerlab knows. Use one of {quoted(known)}."
-    )
-
-
-def infer_task(y: pd.Series[Any], task: Task | None = None) -> tuple[Task, str]:
-    """Infer the task from the target *y* (or check the one asked for), with a reason.
-
-    Parameters
-    ----------
-    y : pandas.Series
-        The target column, missing values already dropped.
-    task : {"classification", "regression"}, optional
-        The task asked for; checked against the values instead of inferred.
-
-    Returns
-    -------
-    task : str
-        ``"classification"`` or ``"regression"``.
-    reason : str
-        One sentence, e.g. ``"the target holds 3 distinct strings"``.
-
-    Raises
-    ------
-    SchemaError
-        If the target cannot serve the task asked for: strings for regression, or many
-        non-integer numbers for classification.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from tinkerlab.data import infer_task
-    >>> infer_task(pd.Series(["cat", "dog", "cat"]))
-    ('classification', 'the target holds 2 distinct strings')
-    """
-    import numpy as np
-    import pandas as pd
-
-    name = str(y.name)
-    values = y.dropna()
-    n_unique = int(values.nunique())
-    dtype = values.dtype
-    is_number = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-    if not is_number:
-        kind = "true/false values" if pd.api.types.is_bool_dtype(dtype) else "strings"
-        if task == "regression":
-            raise SchemaError(
-                f"Regression predicts numbers, but the target {name!r} holds {kind} such as "
-                f"{_example(values)}. Pass --task classification, or choose a numeric target "
-                "with --target."
-            )
-        return "classification", f"the target holds {n_unique} distinct {kind}"
-
-    numbers = values.to_numpy(dtype=float)
-    fractional = numbers[np.isfinite(numbers) & (numbers != np.round(numbers))]
-    if task == "classification":
-        n_fractional = len(np.unique(fractional))
-        if n_fractional > MAX_CLASSES:
-            raise SchemaError(
-                f"Classification needs a few classes, but the target {name!r} holds "
-                f"{n_fractional} distinct non-integer numbers (e.g. {fractional[0]:g}). Pass "
-                "--task regression to predict the number itself."
-            )
-        if pd.api.types.is_float_dtype(dtype) and n_unique > MAX_CLASSES:
-            # Whole numbers stored as floats (57.0, 212.0...): a measurement, not labels.
-            raise SchemaError(
-                f"Classification needs a few classes, but the float target {name!r} holds "
-                f"{n_unique} distinct values (e.g. {numbers[0]:g}) in {len(values)} rows. Pass "
-                "--task regression to predict the number itself."
-            )
-        return "classification", f"you asked for it; the target holds {n_unique} distinct values"
-    if task == "regression":
-        return "regression", f"you asked for it; the target holds {n_unique} distinct numbers"
-    if len(fractional) == 0 and n_unique <= MAX_CLASSES and 2 * n_unique <= len(values):
-        return (
-            "classification",
-            f"the target holds {n_unique} distinct integers, each seen "
-            f"{len(values) / n_unique:.0f} times on average",
-        )
-    kind = "numbers" if len(fractional) else "integers, too many to be classes"
-    return "regression", f"the target holds {n_unique} distinct {kind}"
-
-
-def check_target(y: pd.Series[Any], task: Task) -> list[str]:
-    """Check the target (missing values dropped) can be learned; return notices.
-
-    Raises
-    ------
-    SchemaError
-        If it holds ``inf`` or a single value.
-    """
-    import pandas as pd
-
-    name = str(y.name)
-    if pd.api.types.is_numeric_dtype(y.dtype) and not pd.api.types.is_bool_dtype(y.dtype):
-        check_finite(y, name)
-    counts = y.value_counts()
-    if len(counts) == 1:
-        only = quoted([counts.index[0]])
-        if task == "classification":
-            raise SchemaError(
-                f"The target {name!r} has a single class, {only}, in all {len(y)} rows; a "
-                "classifier needs at least two. Check the file holds every class, or choose "
-                "another target with --target."
-            )
-        raise SchemaError(
-            f"The target {name!r} is {only} in all {len(y)} rows, so there is nothing to "
-            "predict. Choose another target with --target."
-        )
-    notices: list[str] = []
-    if task == "classification":
-        lonely = counts[counts < 2]
-        if len(lonely):
-            notices.append(
-                f"{len(lonely)} class(es) of {name!r} appear in a single row "
-                f"({quoted(lonely.index.tolist(), limit=5)}); a stratified split needs at "
-                "least two rows per class."
-            )
-        if len(counts) > 50:
-            notices.append(
-                f"The target {name!r} has {len(counts)} classes; is it really categorical? "
-                "Pass --task regression to predict a number."
-            )
-    return notices
 
 
 def no_features_error(columns: Mapping[str, ColumnInfo], target: str | None) -> SchemaError:

@@ -80,9 +80,9 @@ class FoldResult:
 
 def evaluate_fold(shared: SharedData, job: FoldJob) -> FoldResult:
     """Fit the job's point on its fold and score it on both sides of the fold."""
-    from threadpoolctl import threadpool_limits
+    from tinkerlab._threads import limited_threads
 
-    with threadpool_limits(limits=shared.threads), warnings.catch_warnings(record=True) as caught:
+    with limited_threads(shared.threads), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = _evaluate(shared, job)
     result.warnings = sorted({f"{w.category.__name__}: {w.message}" for w in caught})[:5]
@@ -95,9 +95,9 @@ def evaluate_fast_fold(shared: SharedData, job: FastFoldJob) -> list[FoldResult]
     The numbers are those :func:`evaluate_fold` gives point by point (``test_fast.py``
     proves it); if the fast path cannot serve this fold it falls back to exactly that.
     """
-    from threadpoolctl import threadpool_limits
+    from tinkerlab._threads import limited_threads
 
-    with threadpool_limits(limits=shared.threads), warnings.catch_warnings(record=True) as caught:
+    with limited_threads(shared.threads), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         results = _evaluate_fast(shared, job)
     messages = sorted({f"{w.category.__name__}: {w.message}" for w in caught})[:5]

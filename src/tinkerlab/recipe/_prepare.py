@@ -23,6 +23,7 @@ from tinkerlab.recipe._recipe import Recipe, make_recipe
 from tinkerlab.recipe.models import default_model, parse_settings
 
 if TYPE_CHECKING:
+    from tinkerlab.data._fingerprint import ReadProgress
     from tinkerlab.options import Settings
 
 #: The options that say how to read the data and which role each column plays.
@@ -42,16 +43,20 @@ LOADING = (
 RECIPE_FIXES = ("model", "params", "impl", "text_features", "cv", "test_size", "seed")
 
 
-def load_settled(settings: Settings, source: Any = None) -> Dataset:
+def load_settled(
+    settings: Settings, source: Any = None, reading: ReadProgress | None = None
+) -> Dataset:
     """The Dataset *settings* name: a built-in, a file or a table, read with their
     column roles. *source* overrides ``settings.dataset``; a Dataset already loaded is
-    returned as it is (and then the loading options cannot apply)."""
+    returned as it is (and then the loading options cannot apply). *reading* is told
+    how far reading a file got (``load(progress=...)``)."""
     source = settings.dataset if source is None else source
     if isinstance(source, Dataset):
         _refuse(settings, LOADING, "this dataset is already loaded")
         return source
     options: dict[str, Any] = {n: settings[n] for n in LOADING if n in settings}
-    return load(source, **{n: v for n, v in options.items() if v not in (None, ())})
+    given = {n: v for n, v in options.items() if v not in (None, ())}
+    return load(source, **given, progress=reading) if reading else load(source, **given)
 
 
 def recipe_for(data: Dataset, settings: Settings) -> Recipe:

@@ -21,7 +21,7 @@ _READ_OPTIONS = {"sep": "sep", "encoding": "encoding", "sheet_name": "sheet"}
 
 def load_recipe_data(recipe: Recipe) -> Dataset:
     """The Dataset *recipe* was made from, read the same way, with the recipe's target."""
-    from tinkerlab.data import load
+    from tinkerlab.data import data_change, load
 
     source = recipe.source
     if source.kind == "frame":
@@ -44,6 +44,7 @@ def load_recipe_data(recipe: Recipe) -> Dataset:
             numeric=recipe.numeric,
             categorical=recipe.categorical,
             text=recipe.text,
+            max_rows=0 if source.sample_fraction is None else None,  # all rows, as recorded
             **options,
         )
     missing = [c for c in [recipe.target, *recipe.features] if c not in dataset.frame.columns]
@@ -53,10 +54,7 @@ def load_recipe_data(recipe: Recipe) -> Dataset:
             f"{', '.join(repr(c) for c in missing[:8])}. Fix: run the file afresh "
             f"(tinkerlab run {source.path or source.name} --target {recipe.target})."
         )
-    if source.sha256 and dataset.source.sha256 != source.sha256:
-        dataset.notices.append(
-            f"The data changed since this recipe was written (SHA-256 "
-            f"{source.sha256[:12]}… then, {dataset.source.sha256[:12]}… now): the numbers "
-            "will differ from the recorded run."
-        )
+    change = data_change(source.sha256, dataset.source.sha256, since="this recipe was written")
+    if change:
+        dataset.notices.append(f"{change}: the numbers will differ from the recorded run.")
     return dataset

@@ -21,18 +21,23 @@ if TYPE_CHECKING:
 
 def render_plots(
     recipe: Recipe,
-    pipeline: Any,
+    model: Any,
     X_test: Any,
     y_test: Any,
     y_pred: Any,
     found: list[dict[str, Any]],
 ) -> dict[str, bytes]:
-    """Every plot of a run: ``{"confusion_matrix.png": b"\\x89PNG..."}``."""
+    """Every plot of a run: ``{"confusion_matrix.png": b"\\x89PNG..."}``.
+
+    *model* scores *X_test*: the fitted pipeline and the raw test rows, or its last step
+    and the rows already preprocessed (``runner._execute.last_step``), which draws the
+    same curve without preprocessing the rows again.
+    """
     plots: dict[str, bytes] = {}
     if recipe.task == "classification":
         plots["confusion_matrix.png"] = _png(_confusion_matrix(recipe, y_test, y_pred))
         if len(np.unique(y_test)) == 2:
-            roc = _roc_curve(recipe, pipeline, X_test, y_test)
+            roc = _roc_curve(recipe, model, X_test, y_test)
             if roc is not None:
                 plots["roc_curve.png"] = _png(roc)
     else:
@@ -74,14 +79,14 @@ def _confusion_matrix(recipe: Recipe, y_test: Any, y_pred: Any) -> Figure:
     return figure
 
 
-def _roc_curve(recipe: Recipe, pipeline: Any, X_test: Any, y_test: Any) -> Figure | None:
+def _roc_curve(recipe: Recipe, model: Any, X_test: Any, y_test: Any) -> Figure | None:
     from sklearn.metrics import RocCurveDisplay
 
-    if not (hasattr(pipeline, "predict_proba") or hasattr(pipeline, "decision_function")):
+    if not (hasattr(model, "predict_proba") or hasattr(model, "decision_function")):
         return None
     figure = _figure()
     axes = figure.add_subplot()
-    RocCurveDisplay.from_estimator(pipeline, X_test, y_test, ax=axes, name=recipe.model)
+    RocCurveDisplay.from_estimator(model, X_test, y_test, ax=axes, name=recipe.model)
     axes.plot([0, 1], [0, 1], linestyle="--", color="grey", label="chance")
     axes.legend(loc="lower right")
     axes.set_title(f"ROC curve on {_name(recipe)}: test split")

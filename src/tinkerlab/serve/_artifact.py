@@ -30,7 +30,6 @@ The model card: ``_card.py``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -42,6 +41,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tinkerlab.data import file_sha256
 from tinkerlab.exceptions import ArtifactError, UntrustedTypesError
 from tinkerlab.serve._card import render_card
 from tinkerlab.serve._meta import (
@@ -245,7 +245,7 @@ def save_artifact(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         sio.dump(run.pipeline, staging / MODEL_FILE)
-        meta["model_sha256"] = _sha256(staging / MODEL_FILE)
+        meta["model_sha256"] = file_sha256(staging / MODEL_FILE)
         (staging / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         (staging / CARD_FILE).write_text(card, encoding="utf-8")
         if target.exists():
@@ -314,14 +314,14 @@ def training_split(run: Run, data: Dataset | pd.DataFrame | None) -> pd.DataFram
 
 def read_unchanged(source: Any, seen_sha256: str | None, *, fix: str) -> pd.DataFrame:
     """The run's data read again, refused when its SHA-256 is not the one the run saw."""
-    from tinkerlab.data import read_source
+    from tinkerlab.data import data_change, read_source
 
     current = _current_source(source)
-    if current.sha256 and seen_sha256 and current.sha256 != seen_sha256:
-        raise ArtifactError(
-            f"The data file {current.path!r} changed since the run (SHA-256 "
-            f"{current.sha256[:12]}…, the run saw {seen_sha256[:12]}…). Fix: {fix}"
-        )
+    change = data_change(
+        seen_sha256 or "", current.sha256 or "", f"The data file {current.path!r}", "the run"
+    )
+    if change:
+        raise ArtifactError(f"{change}. Fix: {fix}")
     return read_source(current)
 
 
@@ -330,7 +330,7 @@ def _current_source(source: Any) -> Any:
     from dataclasses import replace
 
     from tinkerlab.data import dataset_info
-    from tinkerlab.data._readers import builtin_source, file_sha256
+    from tinkerlab.data._readers import builtin_source
 
     if source.kind == "builtin":
         return builtin_source(dataset_info(source.name))
@@ -390,14 +390,6 @@ def _slug(text: str) -> str:
     return keep.strip("-") or "model"
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # --------------------------------------------------------------------------- loading
 
 
@@ -434,7 +426,7 @@ def load_artifact(path: str | Path, *, trusted: list[str] | tuple[str, ...] = ()
             f"{str(folder)!r} has a meta.json but no model file {model_file.name!r}. "
             "Fix: copy the whole artifact directory, or save the model again."
         )
-    if _sha256(model_file) != meta["model_sha256"]:
+    if file_sha256(model_file) != meta["model_sha256"]:
         raise ArtifactError(
             f"The model file in {str(folder)!r} does not match the SHA-256 in its meta.json: "
             "it was changed or damaged after saving. Fix: save the model again."

@@ -121,6 +121,7 @@ def serve(
         "kind": kind,
         "path": str(Path(path).expanduser().resolve()),
         "trusted": list(trusted),
+        "workers": workers,
         "config": {**asdict(replace(config, token=None)), "monitor_dir": _str(config.monitor_dir)},
     }
     os.environ[SETTINGS_VARIABLE] = json.dumps(settings)
@@ -135,9 +136,13 @@ def app_from_environment() -> FastAPI:
     """The app of one worker process, from the settings :func:`serve` left in the environment."""
     import warnings
 
+    from tinkerlab._threads import cap_this_process, threads_per_worker
     from tinkerlab.serve._config import ServeConfig
 
     settings = json.loads(os.environ[SETTINGS_VARIABLE])
+    # N workers each predicting with every core's worth of BLAS/OpenMP threads would
+    # oversubscribe the machine N times over: each gets its share of the cores.
+    cap_this_process(threads_per_worker(int(settings.get("workers", 1))))
     values = dict(settings["config"])
     if values.get("monitor_dir"):
         values["monitor_dir"] = Path(values["monitor_dir"])
