@@ -4,9 +4,12 @@ reads the twin table, so a new row is tested without listing it here."""
 
 from __future__ import annotations
 
+import ast
 import doctest
 import importlib
+import inspect
 import pkgutil
+import textwrap
 
 import pytest
 from sklearn import linear_model
@@ -80,6 +83,32 @@ def test_every_public_method_asks_for_fit_first(name):
     for method in methods:
         with pytest.raises(NotFittedError, match="fit"):
             getattr(cls(), method)(*((X, y) if method == "score" else (X,)))
+
+
+def _own_public_methods(cls):
+    """(class, name) of every public method our code defines for *cls* (not scikit-learn's)."""
+    for klass in cls.__mro__:
+        if not klass.__module__.startswith("tinkerlab.scratch"):
+            continue
+        for name, member in vars(klass).items():
+            if inspect.isfunction(member) and not name.startswith("_") and name != "fit":
+                yield klass, name
+
+
+@pytest.mark.parametrize("name", sorted(TWINS))
+def test_every_public_method_calls_check_is_fitted_first(name):
+    # Read, not run: the first statement after the docstring is check_is_fitted(self).
+    methods = list(_own_public_methods(TWINS[name].cls))
+    assert methods
+    for klass, method in methods:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(getattr(klass, method))))
+        body = tree.body[0].body
+        first = (
+            body[1]
+            if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+            else body[0]
+        )
+        assert ast.unparse(first) == "check_is_fitted(self)", f"{klass.__name__}.{method}"
 
 
 def test_a_twin_works_in_a_pipeline_inside_grid_search(load):

@@ -115,7 +115,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighbors):  # type: ignore[misc]
         X, y = validate_data(self, X, y, dtype=np.float64)  # (n, d), (n,)
         check_classification_targets(y)
         self.classes_, self.y_index_ = np.unique(y, return_inverse=True)  # (K,), (n,)
-        self.X_fit_ = X
+        self.X_fit_ = X  # (n, d)
         return self
 
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -171,7 +171,7 @@ class KNeighborsRegressor(RegressorMixin, _KNeighbors):  # type: ignore[misc]
         """Store the training rows and their targets."""
         self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)  # (n, d), (n,)
-        self.X_fit_, self.y_fit_ = X, y
+        self.X_fit_, self.y_fit_ = X, y  # (n, d), (n,)
         return self
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:

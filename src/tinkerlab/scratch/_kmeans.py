@@ -182,11 +182,11 @@ def _lloyd(
         new_centers = centers.copy()  # (k, d)
         new_centers[filled] = sums[filled] / counts[filled, None]  # (k_filled, d)  the means
         shift = float(((new_centers - centers) ** 2).sum())  # total squared movement
-        centers = new_centers
+        centers = new_centers  # (k, d)
         if np.array_equal(new_labels, labels):  # same assignment twice: a fixed point
             converged = True
             break
-        labels = new_labels
+        labels = new_labels  # (n,)
         if shift <= tol:
             break
     if not converged:  # the centres moved after the last assignment: assign once more

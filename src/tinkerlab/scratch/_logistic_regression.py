@@ -201,7 +201,7 @@ def _gradient_descent(
         if not np.isfinite(loss) or np.abs(g).max() < model.tol:
             break
         theta = theta - model.learning_rate * g  # like θ
-        loss, g = f(theta)
+        loss, g = f(theta)  # g: like θ
         history.append(loss)
     return theta, history, float(np.abs(g).max())
 
@@ -219,17 +219,17 @@ def _lbfgs(
         direction = -_inverse_hessian_times(g, pairs)  # like θ
         slope = float(g @ direction)  # < 0: downhill
         step = 1.0 if pairs else 1.0 / float(np.linalg.norm(g))  # first step: a unit move
-        new_loss, new_g = f(theta + step * direction)
+        new_loss, new_g = f(theta + step * direction)  # new_g: like θ
         # Armijo: halve the step until the loss falls by a fair share of what slope promises.
         while new_loss > loss + 1e-4 * step * slope:
             step /= 2
             if step < 1e-12:  # no step lowers the loss any more: the minimum, to rounding
                 return theta, history, float(np.abs(g).max())
-            new_loss, new_g = f(theta + step * direction)
+            new_loss, new_g = f(theta + step * direction)  # new_g: like θ
         s, y = step * direction, new_g - g  # like θ
         if s @ y > 1e-12:  # the curvature along s; skip the pair if rounding ate it
             pairs = [*pairs, (s, y)][-MEMORY:]
-        theta, loss, g = theta + s, new_loss, new_g
+        theta, loss, g = theta + s, new_loss, new_g  # θ and g: like θ
         history.append(loss)
     return theta, history, float(np.abs(g).max())
 
@@ -244,12 +244,12 @@ def _inverse_hessian_times(g: Array, pairs: list[tuple[Array, Array]]) -> Array:
     alphas = []
     for s, y in reversed(pairs):  # newest pair first
         alphas.append(float(s @ q) / float(s @ y))
-        q -= alphas[-1] * y
+        q -= alphas[-1] * y  # like θ
     if pairs:  # start from H₀ = γ I, γ matching the newest curvature along its step
         s, y = pairs[-1]
-        q *= float(s @ y) / float(y @ y)
+        q *= float(s @ y) / float(y @ y)  # like θ
     for (s, y), alpha in zip(pairs, reversed(alphas), strict=True):  # oldest pair first
-        q += (alpha - float(y @ q) / float(s @ y)) * s
+        q += (alpha - float(y @ q) / float(s @ y)) * s  # like θ
     return q
 
 
