@@ -164,6 +164,14 @@ def test_a_knob_of_another_model_says_whose_it_is(knn):
         plan_sweep(knn, "max_depth", [1, 2])
 
 
+def test_a_knob_of_another_model_is_found_among_scratch_twins_of_this_task():
+    # Random forest has a twin for classification only: asking it for its regression
+    # twin's knobs must not stop the search for the model that owns max_depth.
+    diabetes = make_recipe(load("diabetes"), model="knn", impl="scratch")
+    with pytest.raises(RecipeError, match=r"'max_depth' is a knob of decision_tree"):
+        plan_sweep(diabetes, "max_depth", [1, 2])
+
+
 @pytest.mark.parametrize(
     ("knob", "kwargs", "message"),
     [

@@ -18,9 +18,10 @@ from tinkerlab.scratch import TWINS, RandomForestClassifier
 # there (did not converge / diverged), as they should. The warning is tested elsewhere.
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
+# Every row of the twin table, nothing listed by hand.
 ESTIMATORS = [
-    RandomForestClassifier(n_estimators=10) if cls is RandomForestClassifier else cls()
-    for cls, _ in TWINS.values()
+    RandomForestClassifier(n_estimators=10) if twin.cls is RandomForestClassifier else twin.cls()
+    for twin in TWINS.values()
 ]
 
 # check name -> why it cannot pass, per twin class.

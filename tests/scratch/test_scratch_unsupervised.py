@@ -17,6 +17,13 @@ RTOL_LLOYD = 1e-10
 RTOL_BEST_INERTIA = 0.01
 # PCA: both call LAPACK's SVD on the same centred matrix and apply the same sign rule.
 ATOL_PCA = 1e-10
+# PCA by the covariance matrix: both form XᵀX − n x̄x̄ᵀ and call LAPACK's eigh, summing in
+# another order. Forming XᵀX squares the condition number, so an axis carrying a tiny share of
+# the variance is known only roughly (and axes of zero variance are any basis of that space):
+# we compare the axes carrying at least 1e-6 of the variance, to 1e-9 (measured ≤ 9e-12 on
+# unscaled breast_cancer, whose feature scales span six decades; bit-equal on scaled data).
+ATOL_PCA_COVARIANCE = 1e-9
+MIN_RATIO_COMPARED = 1e-6
 
 DATASETS = [("iris", 3), ("wine", 3), ("breast_cancer", 2), ("digits", 10)]
 
@@ -62,7 +69,7 @@ def test_kmeans_labels_agree_up_to_a_permutation_on_separated_blobs():
 @pytest.mark.parametrize("scale", [False, True])
 def test_pca_matches_sklearn_with_its_sign_convention(load, name, n_components, scale):
     X, _ = load(name, scale=scale)
-    ours = PCA(n_components=n_components).fit(X)
+    ours = PCA(n_components=n_components, svd_solver="full").fit(X)
     theirs = decomposition.PCA(n_components=n_components, svd_solver="full").fit(X)
     assert ours.n_components_ == theirs.n_components_
     # Equal, not merely equal up to sign: both make each axis' largest entry positive. (With
@@ -75,6 +82,38 @@ def test_pca_matches_sklearn_with_its_sign_convention(load, name, n_components, 
     Z = ours.transform(X)
     assert_allclose(Z, theirs.transform(X), atol=ATOL_PCA * np.abs(X).max())
     assert_allclose(ours.inverse_transform(Z), theirs.inverse_transform(Z), atol=1e-8)
+
+
+@pytest.mark.parametrize("name", ["iris", "wine", "breast_cancer", "digits"])
+@pytest.mark.parametrize("n_components", [2, 0.9, None])
+@pytest.mark.parametrize("scale", [False, True])
+def test_pca_by_the_covariance_matrix_matches_sklearns(load, name, n_components, scale):
+    X, _ = load(name, scale=scale)
+    ours = PCA(n_components=n_components, svd_solver="covariance_eigh").fit(X)
+    theirs = decomposition.PCA(n_components=n_components, svd_solver="covariance_eigh").fit(X)
+    assert ours.n_components_ == theirs.n_components_
+    compared = theirs.explained_variance_ratio_ >= MIN_RATIO_COMPARED
+    assert compared[:2].all()
+    assert_allclose(
+        ours.components_[compared], theirs.components_[compared], atol=ATOL_PCA_COVARIANCE
+    )
+    largest = theirs.explained_variance_[0]
+    assert_allclose(ours.explained_variance_, theirs.explained_variance_, atol=1e-12 * largest)
+    Z = ours.transform(X)
+    assert_allclose(Z, theirs.transform(X), atol=ATOL_PCA * np.abs(X).max())
+    assert_allclose(ours.inverse_transform(Z), theirs.inverse_transform(Z), atol=1e-8)
+
+
+@pytest.mark.parametrize(("rows", "columns"), [(300, 20), (100, 20), (40, 50)])
+def test_pca_auto_picks_the_solver_scikit_learn_picks(rows, columns):
+    # Tall data (rows >= 10 × columns) go by the covariance matrix, the rest by the full SVD:
+    # ours picked right if it agrees with scikit-learn's "auto" to the last bits.
+    X = np.random.RandomState(0).normal(size=(rows, columns)) @ np.diag(np.arange(1, columns + 1))
+    ours, theirs = PCA(n_components=5).fit(X), decomposition.PCA(n_components=5).fit(X)
+    solver = "covariance_eigh" if rows >= 10 * columns else "full"
+    same = PCA(n_components=5, svd_solver=solver).fit(X)
+    assert_array_equal(ours.components_, same.components_)
+    assert_allclose(ours.components_, theirs.components_, atol=ATOL_PCA)
 
 
 @pytest.mark.parametrize("name", ["iris", "wine"])

@@ -25,16 +25,24 @@ _Seed = Annotated[int, typer.Option(help="Seed of the split, the folds and every
 
 
 @app.command("list")
-def list_twins(json_out: Json = False) -> None:
+def list_twins(
+    json_out: Json = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the table of docs/scratch.md instead.")
+    ] = False,
+) -> None:
     """List the twins: our class, its scikit-learn original, lines of code, how parity is tested.
 
     Example:  tinkerlab scratch list --json
     """
-    from tinkerlab.runner._twin import twin_table
+    from tinkerlab.runner._twin import twin_markdown, twin_table
 
     rows = twin_table()
     if json_out:
         print_json(rows)
+        return
+    if markdown:
+        typer.echo(twin_markdown())  # plain stdout: no rich markup, no wrapping
         return
     from rich.table import Table
 

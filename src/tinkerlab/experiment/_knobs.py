@@ -280,7 +280,8 @@ def _owners(recipe: Recipe, knob: str) -> tuple[str, list[str]] | None:
     for spec in models_for(recipe.task):
         if spec.name == recipe.model:
             continue
-        for k in spec.knobs_for(recipe.task, recipe.impl if spec.scratch else "sklearn"):
+        twin = recipe.task in spec.scratch  # a twin for this task, not for another one
+        for k in spec.knobs_for(recipe.task, recipe.impl if twin else "sklearn"):
             everywhere.setdefault(k.name, []).append(spec.name)
     here = {k.name for k in get_model(recipe.model, recipe.task).knobs_for(recipe.task)}
     if knob in everywhere:

@@ -147,13 +147,20 @@ class ModelSpec:
     fixed: dict[str, Any] = field(default_factory=dict)  # always passed (e.g. max_iter)
     needs_scaling: bool = False  # distances or gradients: standardise numeric inputs
     needs_dense: bool = False  # cannot take sparse matrices (TF-IDF becomes dense)
-    scratch: dict[Task, str] = field(default_factory=dict)  # task -> tinkerlab.scratch.TWINS key
     scratch_knobs: tuple[Knob, ...] = ()  # knobs only the from-scratch twin has
 
     @property
     def tasks(self) -> frozenset[Task]:
         """The tasks this model can do."""
         return frozenset(self.classes)
+
+    @property
+    def scratch(self) -> dict[Task, str]:
+        """Task -> our twin's name, read from the twins' own table (``tinkerlab.scratch.TWINS``,
+        joined on the model's name), so that no fact about a twin is written twice."""
+        from tinkerlab.scratch import TWINS  # imports scikit-learn: only when asked
+
+        return {t.task: t.name for t in TWINS.values() if t.model == self.name and t.task}
 
     def class_path(self, task: Task, impl: Impl = "sklearn") -> str:
         """Import path of the estimator: scikit-learn's, or our twin in tinkerlab.scratch."""
@@ -167,7 +174,7 @@ class ModelSpec:
             )
         from tinkerlab.scratch import TWINS
 
-        return f"tinkerlab.scratch.{TWINS[self.scratch[task]][0].__name__}"
+        return TWINS[self.scratch[task]].path
 
     def is_seeded(self, task: Task, impl: Impl = "sklearn") -> bool:
         """Whether the estimator has a ``random_state`` the recipe's seed must control."""
@@ -312,8 +319,19 @@ MODELS: dict[str, ModelSpec] = {
                 ),
             ),
             needs_scaling=True,
-            scratch={"classification": "logistic_regression"},
-            scratch_knobs=(_LEARNING_RATE,),
+            # The twin's own default solver is lbfgs (fast, as scikit-learn's); tinkerlab
+            # runs it by gradient descent, so that learning_rate means something to turn.
+            scratch_knobs=(
+                Knob(
+                    "solver",
+                    "choice",
+                    "gd",
+                    "'gd' walks downhill in fixed steps of learning_rate (slow, and it can "
+                    "diverge); 'lbfgs' uses the curvature of recent steps to take far fewer.",
+                    choices=("gd", "lbfgs"),
+                ),
+                _LEARNING_RATE,
+            ),
         ),
         ModelSpec(
             name="linear_regression",
@@ -329,7 +347,6 @@ MODELS: dict[str, ModelSpec] = {
                 ),
             ),
             needs_scaling=True,
-            scratch={"regression": "linear_regression"},
         ),
         ModelSpec(
             name="ridge",
@@ -352,7 +369,6 @@ MODELS: dict[str, ModelSpec] = {
                 ),
             ),
             needs_scaling=True,
-            scratch={"regression": "ridge"},
         ),
         ModelSpec(
             name="knn",
@@ -389,7 +405,6 @@ MODELS: dict[str, ModelSpec] = {
                 ),
             ),
             needs_scaling=True,
-            scratch={"classification": "knn_classifier", "regression": "knn_regressor"},
         ),
         ModelSpec(
             name="decision_tree",
@@ -428,10 +443,6 @@ MODELS: dict[str, ModelSpec] = {
                     tasks=frozenset({"regression"}),
                 ),
             ),
-            scratch={
-                "classification": "decision_tree_classifier",
-                "regression": "decision_tree_regressor",
-            },
         ),
         ModelSpec(
             name="random_forest",
@@ -442,7 +453,6 @@ MODELS: dict[str, ModelSpec] = {
                 "regression": "sklearn.ensemble.RandomForestRegressor",
             },
             knobs=(_N_ESTIMATORS, _MAX_DEPTH, _MIN_LEAF, _MAX_FEATURES),
-            scratch={"classification": "random_forest_classifier"},
         ),
         ModelSpec(
             name="extra_trees",
@@ -570,7 +580,6 @@ MODELS: dict[str, ModelSpec] = {
                 ),
             ),
             needs_dense=True,
-            scratch={"classification": "gaussian_nb"},
         ),
     ]
 }

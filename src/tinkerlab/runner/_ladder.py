@@ -362,7 +362,9 @@ def _rungs(s: NetSettings) -> list[_Rung]:
             "logistic regression (scratch)",
             "tinkerlab.scratch.LogisticRegression",
             *ours_lr,
-            make=LogisticRegression,
+            # Gradient descent, like every rung above it (the twin's default, L-BFGS, would
+            # reach the same minimum in a few dozen steps: too few points for a curve).
+            make=lambda: LogisticRegression(solver="gd", max_iter=2000),
             losses=lambda m: m.history_,
             note="full-batch gradient descent: its loss curve is per step, up to 2000 steps",
         ),

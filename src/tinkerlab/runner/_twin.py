@@ -11,8 +11,10 @@ every twin with its file's size and how its parity with scikit-learn is establis
 >>> [row["name"] for row in twin_table()][:2]
 ['linear_regression', 'ridge']
 
-How each twin is set up is plain data (``CASES``): the kind of estimator, its default
-dataset, whether the features are standardised first and the parameters both sides get.
+Everything about a twin — its scikit-learn original, the registry model it stands in for,
+its default dataset, whether the features are standardised first, the parameters both sides
+get, where its parity is tested — is one row of plain data in ``tinkerlab.scratch.TWINS``;
+this module only reads it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import time
 import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,8 +38,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from tinkerlab.data import Dataset
-
-Kind = Literal["classifier", "regressor", "clusterer", "transformer"]
+    from tinkerlab.scratch._twins import Kind, Twin
 
 #: What each kind predicts on the test rows, and how the two sides are scored there.
 METRICS: dict[Kind, str] = {
@@ -47,124 +48,11 @@ METRICS: dict[Kind, str] = {
     "transformer": "variance_kept",  # share of the test rows' variance the components keep
 }
 
-#: Most rows used from a dataset: the brute-force kNN twin holds (test × train) distances.
+#: Most rows used from a dataset: bounds the time of the slowest twins (trees, the MLP).
 MAX_ROWS = 5000
 TEST_SIZE = 0.25
 #: Two regression predictions count as identical when they agree to this relative tolerance.
 REGRESSION_RTOL = 1e-9
-
-
-@dataclass(frozen=True)
-class TwinCase:
-    """How one twin is compared: the plain-data row behind :func:`compare_twin`."""
-
-    kind: Kind  # what it predicts: a class, a number, a cluster or a projection
-    dataset: str  # the bundled dataset used when none is named
-    scale: bool  # standardise the features (fitted on the training rows) before fitting
-    params: dict[str, Any] = field(default_factory=dict)  # given to both sides
-    theirs: dict[str, Any] = field(default_factory=dict)  # scikit-learn only: same problem
-    counts: bool = False  # needs non-negative features (word or pixel counts)
-    note: str = ""  # why the parameters are what they are, shown with the result
-
-
-_TIES = (
-    "max_depth=4 keeps the nodes large, where exact ties between cuts are rare; a fully grown "
-    "tree meets ties in its small nodes and breaks them differently from scikit-learn "
-    "(docs/scratch.md)."
-)
-
-CASES: dict[str, TwinCase] = {
-    "linear_regression": TwinCase("regressor", "diabetes", scale=False),
-    "ridge": TwinCase("regressor", "diabetes", scale=True),
-    # lbfgs needs more than its default 100 steps to reach the optimum our GD reaches.
-    "logistic_regression": TwinCase(
-        "classifier", "breast_cancer", scale=True, theirs={"max_iter": 1000}
-    ),
-    "knn_classifier": TwinCase("classifier", "wine", scale=True),
-    "knn_regressor": TwinCase("regressor", "diabetes", scale=True),
-    "decision_tree_classifier": TwinCase(
-        "classifier", "breast_cancer", scale=False, params={"max_depth": 4}, note=_TIES
-    ),
-    "decision_tree_regressor": TwinCase(
-        "regressor", "diabetes", scale=False, params={"max_depth": 4}, note=_TIES
-    ),
-    "random_forest_classifier": TwinCase("classifier", "wine", scale=False),
-    "gaussian_nb": TwinCase("classifier", "wine", scale=False),
-    "multinomial_nb": TwinCase("classifier", "digits", scale=False, counts=True),
-    "kmeans": TwinCase("clusterer", "iris", scale=True),  # n_clusters = number of classes
-    "pca": TwinCase("transformer", "wine", scale=True, params={"n_components": 2}),
-    # Our LinearSVC minimises the plain hinge loss; liblinear's default is the squared hinge.
-    "linear_svc": TwinCase(
-        "classifier", "breast_cancer", scale=True, theirs={"loss": "hinge", "max_iter": 10_000}
-    ),
-    "mlp_classifier": TwinCase(
-        "classifier",
-        "wine",
-        scale=True,
-        params={"hidden_layer_sizes": (32,), "learning_rate_init": 0.01, "max_iter": 300},
-    ),
-}
-
-#: How parity with scikit-learn is established for each twin: the test file and what it checks.
-#: Nothing here is run at run time; tests/runner/test_twin.py checks each file exists.
-PARITY: dict[str, tuple[str, str]] = {
-    "linear_regression": (
-        "tests/scratch/test_scratch_linear_models.py",
-        "coefficients and predictions rtol=1e-8 (lstsq); solver='gd' coefficients atol=1e-6",
-    ),
-    "ridge": (
-        "tests/scratch/test_scratch_linear_models.py",
-        "coefficients and intercept vs Ridge(solver='cholesky'), rtol=1e-8",
-    ),
-    "logistic_regression": (
-        "tests/scratch/test_scratch_linear_models.py",
-        "coefficients atol=1e-4, probabilities atol=1e-5 vs lbfgs (tol=1e-10)",
-    ),
-    "knn_classifier": (
-        "tests/scratch/test_scratch_neighbors_and_bayes.py",
-        "predict_proba rtol=1e-12 (uniform) / 1e-8 (distance) on tie-free data",
-    ),
-    "knn_regressor": (
-        "tests/scratch/test_scratch_neighbors_and_bayes.py",
-        "predictions rtol=1e-12 (uniform) / 1e-8 (distance) on tie-free data",
-    ),
-    "decision_tree_classifier": (
-        "tests/scratch/test_scratch_trees.py",
-        "the whole tree rtol=1e-10 where no cuts tie; fully grown: >= 85% equal predictions",
-    ),
-    "decision_tree_regressor": (
-        "tests/scratch/test_scratch_trees.py",
-        "the whole tree rtol=1e-10 where no cuts tie; fully grown: >= 85% equal predictions",
-    ),
-    "random_forest_classifier": (
-        "tests/scratch/test_scratch_trees.py",
-        "bootstrap rows exactly; 3-fold CV accuracy within 0.03 (feature draws differ)",
-    ),
-    "gaussian_nb": (
-        "tests/scratch/test_scratch_neighbors_and_bayes.py",
-        "means, variances, priors, log-probabilities rtol=1e-9",
-    ),
-    "multinomial_nb": (
-        "tests/scratch/test_scratch_neighbors_and_bayes.py",
-        "counts and log-probabilities rtol=1e-9",
-    ),
-    "kmeans": (
-        "tests/scratch/test_scratch_unsupervised.py",
-        "same labels, centres rtol=1e-10 from the same seeds; best-of-10 inertia within 1%",
-    ),
-    "pca": (
-        "tests/scratch/test_scratch_unsupervised.py",
-        "components (signs included) and transform atol=1e-10",
-    ),
-    "linear_svc": (
-        "tests/scratch/test_scratch_linear_models.py",
-        "hinge objective within 0.5%, coefficients atol=0.05 after 5000 steps",
-    ),
-    "mlp_classifier": (
-        "tests/scratch/test_scratch_mlp.py",
-        "weights after 15 epochs atol=1e-8; gradients vs finite differences (rel. 1e-6)",
-    ),
-}
 ESTIMATOR_CHECKS = "tests/scratch/test_scratch_estimator_checks.py"
 DOCS = "docs/scratch.md"
 
@@ -183,7 +71,7 @@ class TwinResult:
 class TwinComparison:
     """Our twin and scikit-learn's estimator, fitted on the same split of one dataset."""
 
-    name: str  # the twin's name in TWINS, e.g. "logistic_regression"
+    name: str  # the twin's row in TWINS, e.g. "logistic_regression"
     dataset: str  # the dataset compared on
     kind: Kind  # classifier, regressor, clusterer or transformer
     metric: str  # how both are scored on the test rows (see METRICS)
@@ -254,7 +142,7 @@ def resolve_twin(name: str) -> str:
     Raises :class:`~tinkerlab.exceptions.RecipeError` naming the closest twin.
     """
     wanted = name.strip().casefold().replace("-", "_")
-    by_class = {cls.__name__.casefold(): key for key, (cls, _) in TWINS.items()}
+    by_class = {twin.cls.__name__.casefold(): key for key, twin in TWINS.items()}
     if wanted in TWINS:
         return wanted
     if wanted in by_class:
@@ -269,7 +157,7 @@ def resolve_twin(name: str) -> str:
 
 def source_files(name: str) -> list[Path]:
     """The twin's own file, then the scratch files it builds on (the tree for the trees)."""
-    cls = TWINS[resolve_twin(name)][0]
+    cls = TWINS[resolve_twin(name)].cls
     files = [Path(inspect.getsourcefile(cls) or "")]
     for module_name in _scratch_imports(cls):  # e.g. the trees grow with _tree.py
         path = Path(inspect.getsourcefile(importlib.import_module(module_name)) or "")
@@ -290,34 +178,53 @@ def twin_table() -> list[dict[str, Any]]:
     tolerance); nothing is run here.
     """
     rows = []
-    for name, (cls, sklearn_path) in TWINS.items():
+    for name, twin in TWINS.items():
         own, *uses = source_files(name)
-        test_file, checks = PARITY[name]
         rows.append(
             {
                 "name": name,
-                "class": f"tinkerlab.scratch.{cls.__name__}",
-                "sklearn": sklearn_path,
+                "class": twin.path,
+                "sklearn": twin.sklearn,
+                "kind": twin.kind,
+                "learns": twin.learns,
+                "model": twin.model,  # the registry model it stands in for (--impl scratch)
+                "task": twin.task,
                 "file": _package_relative(own),
                 "lines": count_lines(own),
                 "uses": [_package_relative(p) for p in uses],
                 "uses_lines": sum(count_lines(p) for p in uses),
-                "parity": f"tested: {test_file} ({checks})",
-                "parity_test": test_file,
+                "parity": f"tested: {twin.parity_test} ({twin.parity})",
+                "parity_test": twin.parity_test,
                 "estimator_checks": ESTIMATOR_CHECKS,
-                "default_dataset": CASES[name].dataset,
+                "default_dataset": twin.dataset,
             }
         )
     return rows
+
+
+def twin_markdown() -> str:
+    """The twin table as Markdown: what ``docs/scratch.md`` shows (a test keeps them equal)."""
+    lines = [
+        "| name | class | file | scikit-learn twin | `--impl scratch` for | how it learns |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in twin_table():
+        files = " + ".join(f"`{Path(f).name}`" for f in [row["file"], *row["uses"]])
+        stands_in = f"`{row['model']}` ({row['task']})" if row["model"] else "—"
+        lines.append(
+            f"| `{row['name']}` | `{row['class'].rsplit('.', 1)[1]}` | {files} | "
+            f"`{row['sklearn']}` | {stands_in} | {row['learns']} |"
+        )
+    return "\n".join(lines)
 
 
 def compatible_datasets(name: str) -> list[str]:
     """The built-in datasets :func:`compare_twin` accepts for twin *name* (loads each)."""
     from tinkerlab.data import list_datasets, load
 
-    case = CASES[resolve_twin(name)]
+    twin = TWINS[resolve_twin(name)]
     return [
-        info.name for info in list_datasets() if _incompatibility(case, load(info.name)) is None
+        info.name for info in list_datasets() if _incompatibility(twin, load(info.name)) is None
     ]
 
 
@@ -350,54 +257,50 @@ def compare_twin(name: str, dataset_name: str | None = None, seed: int = 0) -> T
     from tinkerlab.data import load
 
     name = resolve_twin(name)
-    case = CASES[name]
-    dataset = load(dataset_name or case.dataset)
-    problem = _incompatibility(case, dataset)
+    twin = TWINS[name]
+    dataset = load(dataset_name or twin.dataset)
+    problem = _incompatibility(twin, dataset)
     if problem is not None:
         raise RecipeError(
             f"{name} cannot be compared on {dataset.name!r}: {problem}. Datasets it works on: "
-            f"{', '.join(compatible_datasets(name))} (default: {case.dataset})."
+            f"{', '.join(compatible_datasets(name))} (default: {twin.dataset})."
         )
-    X, y, features, notes = _numeric_table(dataset, case, seed)
-    notes += [case.note] if case.note else []
-    stratify = y if case.kind in ("classifier", "clusterer") else None
+    X, y, features, notes = _numeric_table(dataset, twin, seed)
+    notes += [twin.note] if twin.note else []
+    stratify = y if twin.kind in ("classifier", "clusterer") else None
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=TEST_SIZE, random_state=seed, stratify=stratify
     )
-    if case.scale:
+    if twin.scale:
         scaler = StandardScaler().fit(X_train)
         X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
-    ours_cls, sklearn_path = TWINS[name]
-    module_name, class_name = sklearn_path.rsplit(".", 1)
+    module_name, class_name = twin.sklearn.rsplit(".", 1)
     theirs_cls = getattr(importlib.import_module(module_name), class_name)
-    params = dict(case.params)
-    if case.kind == "clusterer":
+    params = dict(twin.params)
+    if twin.kind == "clusterer":
         params["n_clusters"] = len(np.unique(y))
-    ours = _with_seed(ours_cls(**params), seed)
-    theirs = _with_seed(theirs_cls(**params, **case.theirs), seed)
+    ours = _with_seed(twin.cls(**params), seed)
+    theirs = _with_seed(theirs_cls(**params, **twin.theirs), seed)
 
     outputs = []
     results = []
-    for estimator, path in (
-        (ours, f"tinkerlab.scratch.{ours_cls.__name__}"),
-        (theirs, sklearn_path),
-    ):
+    for estimator, path in ((ours, twin.path), (theirs, twin.sklearn)):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            output, fit_s, predict_s = _fit_predict(case.kind, estimator, X_train, y_train, X_test)
+            output, fit_s, predict_s = _fit_predict(twin.kind, estimator, X_train, y_train, X_test)
         notes += sorted(
             {f"{type(estimator).__name__} ({path.split('.')[0]}): {w.message}" for w in caught}
         )
         outputs.append(output)
-        score = _score(case.kind, estimator, X_test, y_test, output)
+        score = _score(twin.kind, estimator, X_test, y_test, output)
         results.append(TwinResult(path, score, fit_seconds=fit_s, predict_seconds=predict_s))
-    agreement, max_abs_diff = _agreement(case.kind, outputs[0], outputs[1])
+    agreement, max_abs_diff = _agreement(twin.kind, outputs[0], outputs[1])
     return TwinComparison(
         name=name,
         dataset=dataset.name,
-        kind=case.kind,
-        metric=METRICS[case.kind],
+        kind=twin.kind,
+        metric=METRICS[twin.kind],
         ours=results[0],
         theirs=results[1],
         agreement=agreement,
@@ -406,7 +309,7 @@ def compare_twin(name: str, dataset_name: str | None = None, seed: int = 0) -> T
         train_rows=len(X_train),
         test_rows=len(X_test),
         features=features,
-        scaled=case.scale,
+        scaled=twin.scale,
         seed=seed,
         notes=notes,
     )
@@ -415,26 +318,26 @@ def compare_twin(name: str, dataset_name: str | None = None, seed: int = 0) -> T
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _incompatibility(case: TwinCase, dataset: Dataset) -> str | None:
-    """Why *dataset* does not suit *case* (None when it does)."""
-    if dataset.target is None and case.kind != "transformer":
+def _incompatibility(twin: Twin, dataset: Dataset) -> str | None:
+    """Why *dataset* does not suit *twin* (None when it does)."""
+    if dataset.target is None and twin.kind != "transformer":
         return "it has no target column"
-    wanted = {"classifier": "classification", "clusterer": "classification"}.get(case.kind)
-    if case.kind == "regressor":
+    wanted = {"classifier": "classification", "clusterer": "classification"}.get(twin.kind)
+    if twin.kind == "regressor":
         wanted = "regression"
     if wanted is not None and dataset.task != wanted:
-        return f"it is a {dataset.task} dataset and a {case.kind} needs a {wanted} one"
+        return f"it is a {dataset.task} dataset and a {twin.kind} needs a {wanted} one"
     numeric = dataset.features("numeric")
-    least = 2 if case.kind == "transformer" else 1
+    least = 2 if twin.kind == "transformer" else 1
     if len(numeric) < least:
         return f"it has {len(numeric)} numeric feature(s); at least {least} needed"
-    if case.counts and bool((dataset.frame[numeric] < 0).to_numpy().any()):
+    if twin.counts and bool((dataset.frame[numeric] < 0).to_numpy().any()):
         return "it has negative values, and this twin needs counts (non-negative features)"
     return None
 
 
 def _numeric_table(
-    dataset: Dataset, case: TwinCase, seed: int
+    dataset: Dataset, twin: Twin, seed: int
 ) -> tuple[NDArray[np.float64], NDArray[Any], list[str], list[str]]:
     """The numeric features as floats and the target; drop incomplete rows, cap the size."""
     features = dataset.features("numeric")

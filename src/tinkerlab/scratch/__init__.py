@@ -7,12 +7,13 @@ estimator contract, so a twin works in a ``Pipeline`` or ``GridSearchCV``. The p
 in ``tests/scratch/`` show, with a stated tolerance, that each twin agrees with its original.
 
 >>> from tinkerlab.scratch import LogisticRegression, TWINS
->>> TWINS["logistic_regression"]
-(<class 'tinkerlab.scratch._logistic_regression.LogisticRegression'>, \
-'sklearn.linear_model.LogisticRegression')
+>>> TWINS["logistic_regression"].cls is LogisticRegression
+True
 
-``TWINS`` maps a snake_case name to ``(our class, the scikit-learn class's import path)``;
-it is plain data for the model registry.
+``TWINS`` is the one table of the twins (``_twins.py``): for each, our class, the
+scikit-learn estimator it mirrors, the registry model it stands in for, how it is compared
+and where its parity is tested. The model registry, ``tinkerlab scratch``, the tests and the
+docs all read it.
 """
 
 from __future__ import annotations
@@ -29,27 +30,7 @@ from ._multinomial_nb import MultinomialNB
 from ._pca import PCA
 from ._random_forest import RandomForestClassifier
 from ._ridge import Ridge
-
-#: name -> (our twin, import path of the scikit-learn estimator it mirrors)
-TWINS: dict[str, tuple[type, str]] = {
-    "linear_regression": (LinearRegression, "sklearn.linear_model.LinearRegression"),
-    "ridge": (Ridge, "sklearn.linear_model.Ridge"),
-    "logistic_regression": (LogisticRegression, "sklearn.linear_model.LogisticRegression"),
-    "knn_classifier": (KNeighborsClassifier, "sklearn.neighbors.KNeighborsClassifier"),
-    "knn_regressor": (KNeighborsRegressor, "sklearn.neighbors.KNeighborsRegressor"),
-    "decision_tree_classifier": (DecisionTreeClassifier, "sklearn.tree.DecisionTreeClassifier"),
-    "decision_tree_regressor": (DecisionTreeRegressor, "sklearn.tree.DecisionTreeRegressor"),
-    "random_forest_classifier": (
-        RandomForestClassifier,
-        "sklearn.ensemble.RandomForestClassifier",
-    ),
-    "gaussian_nb": (GaussianNB, "sklearn.naive_bayes.GaussianNB"),
-    "multinomial_nb": (MultinomialNB, "sklearn.naive_bayes.MultinomialNB"),
-    "kmeans": (KMeans, "sklearn.cluster.KMeans"),
-    "pca": (PCA, "sklearn.decomposition.PCA"),
-    "linear_svc": (LinearSVC, "sklearn.svm.LinearSVC"),
-    "mlp_classifier": (MLPClassifier, "sklearn.neural_network.MLPClassifier"),
-}
+from ._twins import TWINS
 
 __all__ = [
     "PCA",

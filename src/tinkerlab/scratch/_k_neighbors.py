@@ -14,6 +14,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+#: Distances held in memory at once (8 bytes each: 32 MB): queries are processed in chunks.
+CHUNK_ELEMENTS = 2**22
+
 
 class _KNeighbors(BaseEstimator):  # type: ignore[misc]
     """What both twins share: store the data, find the k nearest rows, weight them."""
@@ -28,27 +31,35 @@ class _KNeighbors(BaseEstimator):  # type: ignore[misc]
         self.weights = weights
 
     def _neighbors(self, X: ArrayLike) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
-        """Return the indices of the k nearest training rows and their vote weights."""
+        """Return the indices of the k nearest training rows (any order) and their weights."""
         X = validate_data(self, X, dtype=np.float64, reset=False)  # (m, d)
-        if self.n_neighbors > len(self.X_fit_):
+        n, k = len(self.X_fit_), self.n_neighbors
+        if k > n:
             raise ValueError(
-                f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {self.n_neighbors}, "
-                f"n_samples_fit = {len(self.X_fit_)}. Lower n_neighbors or fit on more rows."
+                f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {k}, "
+                f"n_samples_fit = {n}. Lower n_neighbors or fit on more rows."
             )
-        # Squared Euclidean distance, expanded: ‖x − x'‖² = ‖x‖² − 2 x·x' + ‖x'‖².
-        sq_dist = (
-            (X**2).sum(axis=1)[:, None]  # (m, 1)
-            - 2 * X @ self.X_fit_.T  # (m, n)
-            + (self.X_fit_**2).sum(axis=1)[None, :]  # (1, n)
-        )  # (m, n)
-        dist = np.sqrt(np.maximum(sq_dist, 0))  # (m, n)  rounding can dip below 0
-        nearest = np.argsort(dist, axis=1, kind="stable")[:, : self.n_neighbors]  # (m, k)
-        d_k = np.take_along_axis(dist, nearest, axis=1)  # (m, k)
+        nearest = np.empty((len(X), k), dtype=np.intp)  # (m, k)
+        sq_dist = np.empty((len(X), k))  # (m, k)
+        fit_sq_norms = (self.X_fit_**2).sum(axis=1)  # (n,)  ‖x'‖²
+        chunk = max(1, CHUNK_ELEMENTS // n)  # queries at a time: (chunk, n) distances in memory
+        for start in range(0, len(X), chunk):
+            rows = slice(start, start + chunk)
+            Q = X[rows]  # (c, d)
+            # Squared Euclidean distance, expanded: ‖q − x'‖² = ‖q‖² − 2 q·x' + ‖x'‖². The
+            # ‖q‖² term is the same for every x', so the ranking can do without it.
+            rank = fit_sq_norms - 2 * Q @ self.X_fit_.T  # (c, n)
+            # The k smallest of each row, unsorted: linear time, not a full sort.
+            top = np.argpartition(rank, k - 1, axis=1)[:, :k]  # (c, k)
+            nearest[rows] = top  # (c, k)
+            q_sq_norms = (Q**2).sum(axis=1, keepdims=True)  # (c, 1)  ‖q‖², added back now
+            sq_dist[rows] = np.take_along_axis(rank, top, axis=1) + q_sq_norms  # (c, k)
+        dist = np.sqrt(np.maximum(sq_dist, 0))  # (m, k)  rounding can dip below 0
         if self.weights == "uniform":
-            return nearest, np.ones_like(d_k)  # (m, k), (m, k)
+            return nearest, np.ones_like(dist)  # (m, k), (m, k)
         # "distance": weight 1/d. A query that sits exactly on training points gets only them.
         with np.errstate(divide="ignore"):
-            w = 1 / d_k  # (m, k)
+            w = 1 / dist  # (m, k)
         on_top = np.isinf(w).any(axis=1)  # (m,)
         w[on_top] = np.isinf(w[on_top])  # (m_on_top, k)  1 for the zero-distance points
         return nearest, w
@@ -58,13 +69,15 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighbors):  # type: ignore[misc]
     """Predict the class most common among the k training points closest to each query.
 
     Fitting only stores ``X`` and ``y``; all the work happens in ``predict``: compute the
-    Euclidean distance from each query to every training row (brute force), keep the
-    ``n_neighbors`` closest, and let them vote, each with weight 1 (``"uniform"``) or
-    ``1/distance`` (``"distance"``). The vote shares are ``predict_proba``.
+    Euclidean distance from each query to every training row (brute force, a chunk of
+    queries at a time so that memory stays bounded), keep the ``n_neighbors`` closest
+    (``np.argpartition``: a partial sort, linear time), and let them vote, each with weight
+    1 (``"uniform"``) or ``1/distance`` (``"distance"``). The vote shares are
+    ``predict_proba``.
 
     Twin of :class:`sklearn.neighbors.KNeighborsClassifier` with ``algorithm="brute"`` and
-    the Euclidean metric. Neighbours at exactly equal distance may be ordered differently
-    from scikit-learn's, so a tie at the k-th place can change a vote.
+    the Euclidean metric. Among neighbours at exactly equal distance, which ones make the
+    k-th place is arbitrary in both, so a tie there can change a vote.
 
     Parameters
     ----------
@@ -102,7 +115,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighbors):  # type: ignore[misc]
         X, y = validate_data(self, X, y, dtype=np.float64)  # (n, d), (n,)
         check_classification_targets(y)
         self.classes_, self.y_index_ = np.unique(y, return_inverse=True)  # (K,), (n,)
-        self.X_fit_ = X
+        self.X_fit_ = X  # (n, d)
         return self
 
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -158,7 +171,7 @@ class KNeighborsRegressor(RegressorMixin, _KNeighbors):  # type: ignore[misc]
         """Store the training rows and their targets."""
         self._validate_params()
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)  # (n, d), (n,)
-        self.X_fit_, self.y_fit_ = X, y
+        self.X_fit_, self.y_fit_ = X, y  # (n, d), (n,)
         return self
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:

@@ -131,8 +131,8 @@ default="k-means++"
     def predict(self, X: ArrayLike) -> NDArray[np.intp]:
         """Return the index of the nearest centre of each row, shape (n_samples,)."""
         check_is_fitted(self)
-        labels: NDArray[np.intp] = np.argmin(self.transform(X), axis=1)  # (m,)
-        return labels
+        X = validate_data(self, X, dtype=np.float64, reset=False)  # (m, d)
+        return _nearest(X, self.cluster_centers_)  # (m,)
 
     def transform(self, X: ArrayLike) -> NDArray[np.float64]:
         """Return the distance of each row to each centre, shape (n_samples, n_clusters)."""
@@ -151,11 +151,16 @@ default="k-means++"
             return np.array(self.init, dtype=np.float64)  # (k, d)  given by the caller
         if self.init == "random":
             return X[rng.choice(len(X), self.n_clusters, replace=False)]  # (k, d)
+        # Squared distances, expanded: ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖², one product per seed.
+        x_sq = np.einsum("ij,ij->i", X, X)  # (n,)  ‖x‖² of every row
         centers = X[[rng.randint(len(X))]]  # (1, d)  first seed: a uniform draw
+        d2 = x_sq - 2 * X @ centers[0] + centers[0] @ centers[0]  # (n,)  to the nearest seed
         for _ in range(1, self.n_clusters):
-            d2 = _squared_distances(X, centers).min(axis=1)  # (n,)  to the nearest seed
+            d2 = np.maximum(d2, 0)  # (n,)  rounding can dip below 0
             p = d2 / d2.sum() if d2.sum() > 0 else np.full(len(X), 1 / len(X))  # (n,)
-            centers = np.vstack([centers, X[rng.choice(len(X), p=p)]])  # (j+1, d)
+            new = X[rng.choice(len(X), p=p)]  # (d,)  far rows are likelier
+            centers = np.vstack([centers, new])  # (j+1, d)
+            d2 = np.minimum(d2, x_sq - 2 * X @ new + new @ new)  # (n,)  a nearer seed now?
         return centers
 
 
@@ -163,26 +168,43 @@ def _lloyd(
     X: NDArray[np.float64], centers: NDArray[np.float64], max_iter: int, tol: float
 ) -> tuple[NDArray[np.float64], NDArray[np.intp], float, int]:
     """One k-means run from ``centers``: (centres, labels, inertia, iterations)."""
+    k = len(centers)
     labels = np.full(len(X), -1)  # (n,)
     iteration, converged = 0, False
     while iteration < max_iter:
         iteration += 1
-        new_labels = np.argmin(_squared_distances(X, centers), axis=1)  # (n,)  assign
-        new_centers = centers.copy()  # (k, d)  an empty cluster keeps its centre
-        for c in np.unique(new_labels):
-            new_centers[c] = X[new_labels == c].mean(axis=0)  # update: mean of its rows
+        new_labels = _nearest(X, centers)  # (n,)  assign
+        # Update, all clusters at once: a one-hot (n, k) matrix sums each cluster's rows.
+        one_hot = (new_labels[:, None] == np.arange(k)).astype(float)  # (n, k)
+        counts = np.bincount(new_labels, minlength=k)  # (k,)  rows per cluster
+        sums = one_hot.T @ X  # (k, d)  Σ of each cluster's rows
+        filled = counts > 0  # (k,)  an empty cluster keeps its centre
+        new_centers = centers.copy()  # (k, d)
+        new_centers[filled] = sums[filled] / counts[filled, None]  # (k_filled, d)  the means
         shift = float(((new_centers - centers) ** 2).sum())  # total squared movement
-        centers = new_centers
+        centers = new_centers  # (k, d)
         if np.array_equal(new_labels, labels):  # same assignment twice: a fixed point
             converged = True
             break
-        labels = new_labels
+        labels = new_labels  # (n,)
         if shift <= tol:
             break
     if not converged:  # the centres moved after the last assignment: assign once more
-        labels = np.argmin(_squared_distances(X, centers), axis=1)  # (n,)
+        labels = _nearest(X, centers)  # (n,)
     inertia = float(((X - centers[labels]) ** 2).sum())  # Σᵢ ‖xᵢ − μ_c(i)‖²
     return centers, labels, inertia, iteration
+
+
+def _nearest(X: NDArray[np.float64], C: NDArray[np.float64]) -> NDArray[np.intp]:
+    """The nearest centre of each row, shape (n,).
+
+    ``‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖²``, and ``‖x‖²`` is the same for every centre, so the
+    nearest centre is the one with the largest ``x·c − ‖c‖²/2``: one matrix product decides.
+    """
+    closeness = X @ C.T  # (n, k)  x·c
+    closeness -= (C**2).sum(axis=1) / 2  # (n, k)  x·c − ‖c‖²/2, in place
+    nearest: NDArray[np.intp] = np.argmax(closeness, axis=1)  # (n,)
+    return nearest
 
 
 def _squared_distances(X: NDArray[np.float64], C: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -140,6 +140,6 @@ class LinearRegression(RegressorMixin, BaseEstimator):  # type: ignore[misc]
                     break
                 w = w - self.learning_rate * grad_w  # (d,)
                 b = b - self.learning_rate * grad_b
-        self.coef_, self.intercept_ = w, b
+        self.coef_, self.intercept_ = w, b  # (d,), a float
         self.history_, self.n_iter_ = history, len(history)
         warn_if_not_converged(self, grad_size)

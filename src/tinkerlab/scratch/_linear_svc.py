@@ -109,7 +109,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             grad_b = lam * b - A.sum(axis=0) / n if self.fit_intercept else 0 * b  # (K',)
             eta = 1 / (lam * t)  # Pegasos step size
             W, b = W - eta * grad_W, b - eta * grad_b  # (K', d), (K',)
-        self.coef_, self.intercept_, self.n_iter_ = W, b, self.max_iter
+        self.coef_, self.intercept_, self.n_iter_ = W, b, self.max_iter  # (K', d), (K',)
         return self
 
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -123,6 +123,7 @@ class LinearSVC(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         """Return the class on the positive side (two classes) or with the top score."""
         check_is_fitted(self)
         scores = self.decision_function(X)  # (m,) or (m, K)
-        index = (scores > 0).astype(int) if scores.ndim == 1 else np.argmax(scores, axis=1)
+        two_classes = scores.ndim == 1  # one score: its positive side is classes_[1]
+        index = (scores > 0).astype(int) if two_classes else np.argmax(scores, axis=1)  # (m,)
         y_pred: NDArray[Any] = self.classes_[index]  # (m,)
         return y_pred

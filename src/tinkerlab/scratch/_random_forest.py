@@ -126,7 +126,7 @@ class RandomForestClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[mi
         self.estimators_, self.estimators_samples_ = [], []
         for seed in rng.randint(np.iinfo(np.int32).max, size=self.n_estimators):
             # n row indices drawn with replacement, from the tree's seed as scikit-learn does
-            draw = check_random_state(seed).randint(0, n, n) if self.bootstrap else None
+            draw = check_random_state(seed).randint(0, n, n) if self.bootstrap else None  # (n,)
             rows = np.arange(n) if draw is None else draw  # (n,)
             tree = DecisionTreeClassifier(
                 criterion=self.criterion,
