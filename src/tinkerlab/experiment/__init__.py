@@ -40,6 +40,7 @@ from tinkerlab.experiment._knobs import (
     plan_sweep,
     valid_knobs,
 )
+from tinkerlab.experiment._sequential import SEQUENTIAL_METHOD, Design, plan_design
 from tinkerlab.experiment._shape import (
     NOISY,
     ORDERED_SHAPES,
@@ -56,9 +57,12 @@ from tinkerlab.experiment._stats import (
     best_of,
     compare_with_best,
     corrected_resampled_ttest,
+    design_rows,
     indistinguishable_from_best,
     mean_interval,
+    paired_points_test,
 )
+from tinkerlab.experiment._summary import Curve, ties_with_best
 
 __all__ = [
     "ALPHA",
@@ -67,11 +71,14 @@ __all__ = [
     "NOISY",
     "ORDERED_SHAPES",
     "PARAM_SWEEPS",
+    "SEQUENTIAL_METHOD",
     "SPECIAL_KNOBS",
     "UNORDERED_SHAPES",
     "Ask",
     "Comparison",
+    "Curve",
     "DaskEngine",
+    "Design",
     "Engine",
     "Experiment",
     "ExperimentStore",
@@ -94,15 +101,19 @@ __all__ = [
     "compare",
     "compare_with_best",
     "corrected_resampled_ttest",
+    "design_rows",
     "fast_path_for",
     "flat_tolerance",
     "indistinguishable_from_best",
     "make_engine",
     "mean_interval",
     "paired_folds",
+    "paired_points_test",
+    "plan_design",
     "plan_sweep",
     "prediction_text",
     "resume",
+    "ties_with_best",
     "tinker",
     "valid_knobs",
 ]

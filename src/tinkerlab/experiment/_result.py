@@ -127,6 +127,9 @@ class Experiment:
     alpha: float = ALPHA
     #: How the repeats were chosen when they were adaptive (looks, levels, decision).
     sequential: dict[str, Any] | None = None
+    #: Learning curves: a flexible reference model's validation score per fold at the
+    #: largest training size (``experiment._reference``), which tells bias from noise.
+    flexible: np.ndarray | None = None
     #: The rows the folds were drawn from, with the target (for the detectors' data
     #: checks: a column that gives the answer away); not stored, not shown.
     training_frame: Any = field(default=None, repr=False, compare=False)
@@ -264,6 +267,7 @@ class Experiment:
             "plots": [str(p) for p in self.plot_paths],
             "baseline": None if self.baseline is None else _floats(self.baseline),
             "majority": self.majority,
+            "flexible": None if self.flexible is None else _floats(self.flexible),
             "phenomena": [f.to_dict() for f in self.phenomena],
             "unlocked_cards": list(self.unlocked),
         }

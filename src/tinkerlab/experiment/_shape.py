@@ -7,9 +7,11 @@ values have no order (features, model, scaling, a choice) the vocabulary is **fl
 corrected resampled t-test between points (their fold scores are paired), so a wiggle the
 size of the fold-to-fold spread is not mistaken for a shape:
 
-1. Compare the highest and the lowest point. Not significantly different (p ≥ ``ALPHA``):
-   **flat** when the confidence interval of their difference lies within ±``tolerance``
-   (a change smaller than that is ruled out), otherwise **too noisy to tell**.
+1. Test the best point against every other. When none is worse beyond noise (every value
+   is tied with the best, as the table's ≈ marks say): **flat** when the confidence
+   interval of the best-against-worst difference lies within ±``tolerance`` (a change
+   smaller than that is ruled out), otherwise **too noisy to tell**. Otherwise the far
+   end is the worst of the points that are worse beyond noise.
 2. **peak**: the highest point is inside the range and significantly above both ends.
    **valley**: the lowest point is inside and significantly below both ends. (Both: the
    larger of the two.)
@@ -77,6 +79,7 @@ def classify_shape(
     tolerance: float = FLAT_TOLERANCE,
     alpha: float = ALPHA,
     labels: Sequence[str] | None = None,
+    higher_is_better: bool = True,
 ) -> Shape:
     """Classify the curve through *folds* (one array of paired fold scores per point).
 
@@ -98,8 +101,7 @@ def classify_shape(
             folds[i], folds[j], (train[i], test[i]), (train[j], test[j]), confidence=1 - alpha
         )
 
-    hi, lo = int(np.argmax(means)), int(np.argmin(means))
-    spread = compare(hi, lo)
+    hi, lo, spread = _extremes(compare, means, higher_is_better, alpha)
     level = f"{100 * (1 - alpha):.3g}%"
     if not spread.significant(alpha):
         bound = max(abs(spread.ci_low), abs(spread.ci_high))
@@ -120,6 +122,29 @@ def classify_shape(
             "differs", f"highest beats lowest by {spread.mean_diff:.3g} (p = {spread.p_value:.2g})"
         )
     return _ordered_shape(compare, hi, lo, count, spread, tolerance, alpha, labels)
+
+
+def _extremes(
+    compare: Callable[[int, int], TestResult],
+    means: np.ndarray,
+    higher_is_better: bool,
+    alpha: float,
+) -> tuple[int, int, TestResult]:
+    """The highest and lowest points of the curve, and the test between them.
+
+    The curve moves when some point is worse than the best beyond noise: exactly when
+    the table marks some value without ≈ (tied with the best). The far end is then the
+    worst of those, so the words agree with the marks; when every point is tied, the
+    worst point overall.
+    """
+    sign = 1.0 if higher_is_better else -1.0
+    best = int(np.argmax(sign * means))
+    tests = {i: compare(best, i) for i in range(len(means)) if i != best}
+    worse = [i for i, t in tests.items() if t.significant(alpha) and sign * t.mean_diff > 0]
+    pool = worse or list(tests)
+    worst = min(pool, key=lambda i: (sign * means[i], i))
+    hi, lo = (best, worst) if higher_is_better else (worst, best)
+    return hi, lo, compare(hi, lo)
 
 
 def _ordered_shape(

@@ -132,4 +132,5 @@ def curve_shape(
         tolerance=flat_tolerance(name, level),
         alpha=curve.alpha,
         labels=[experiment.points[i].label for i in usable],
+        higher_is_better=experiment.metric.higher_is_better,
     )

@@ -150,6 +150,9 @@ def run_sweep(
                 from tinkerlab.experiment._adaptive import decide
 
                 experiment, sequential = decide(plan, runner, experiment, first, budget, progress)
+            from tinkerlab.experiment._reference import reference_scores
+
+            experiment.flexible = reference_scores(plan.shared, plan.sweep)
         experiment.elapsed = time.perf_counter() - tick
     finally:
         if not engine_given:
