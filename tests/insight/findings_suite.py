@@ -15,6 +15,7 @@ the suite; ``benchmarks/bench_findings.py`` prints the per-detector table.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -750,24 +751,35 @@ SCENARIOS: list[Scenario] = [
 ]
 
 
+#: Scenarios by name.
+BY_NAME = {s.name: s for s in SCENARIOS}
+assert len(BY_NAME) == len(SCENARIOS), "scenario names are unique"
+
+
 # --- running and scoring ---------------------------------------------------------------------
 
 
-def found(scenario: Scenario) -> set[str]:
-    """The phenomena tinkerlab reports on *scenario*, as a learner would see them."""
+@functools.cache
+def outcome(name: str) -> Any:
+    """What tinkerlab returns on the scenario called *name* (an Experiment or a Run), once
+    per process: several tests read the same one."""
+    scenario = BY_NAME[name]
     dataset, kwargs = scenario.build()
     if scenario.kind == "run":
         from tinkerlab import run
 
-        result = run(dataset, record=False, **kwargs)
-        return {f.id for f in result.phenomena}
+        return run(dataset, record=False, **kwargs)
     from tinkerlab.experiment import tinker
     from tinkerlab.insight import detect
 
     knob = kwargs.pop("knob")
     values = kwargs.pop("values", None)
-    experiment = tinker(dataset, knob, values, n_jobs=1, detect=detect, **kwargs)
-    return {f.id for f in experiment.phenomena}
+    return tinker(dataset, knob, values, n_jobs=1, detect=detect, **kwargs)
+
+
+def found(scenario: Scenario) -> set[str]:
+    """The phenomena tinkerlab reports on *scenario*, as a learner would see them."""
+    return {f.id for f in outcome(scenario.name).phenomena}
 
 
 @dataclass
@@ -792,7 +804,7 @@ class Tally:
 
 def tally(results: dict[str, set[str]]) -> dict[str, Tally]:
     """Per detector: true and false positives and negatives over the labelled scenarios."""
-    by_name = {s.name: s for s in SCENARIOS}
+    by_name = BY_NAME
     counts = {d: Tally() for d in sorted(ALL)}
     for name, seen in results.items():
         scenario = by_name[name]
