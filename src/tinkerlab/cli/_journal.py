@@ -200,14 +200,16 @@ def ask(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Record a question a result raised, linked to the run it came from.
+    """Record a question a result raised, linked to the run it came from, and show the
+    theory cards that answer it (as tinkerlab why does).
 
     Example:  tinkerlab journal ask "why is the forest worse on the test split?" --run 3
     """
-    from tinkerlab import _api
+    from tinkerlab import _api, insight
 
+    hits = insight.search(question, limit=3)  # checks the question first
     with _api.open_journal(db) as store:
-        entry = store.add_question(question, run_id=run_id)
+        entry = store.add_question(question, run_id=run_id, cards=[h.card.id for h in hits])
     if json_out:
         print_json(
             {
@@ -215,6 +217,14 @@ def ask(
                 "run_id": entry.run_id,
                 "text": entry.text,
                 "created_at": entry.created_at,
+                "cards": [
+                    {
+                        "id": h.card.id,
+                        "title": h.card.title,
+                        "read": f"tinkerlab theory {h.card.id}",
+                    }
+                    for h in hits
+                ],
             }
         )
         return
@@ -222,6 +232,12 @@ def ask(
     console.print(
         f"Question #{entry.id} recorded{about}. All your questions: tinkerlab journal questions"
     )
+    if not hits:
+        console.print("No card shares a word with it yet; browse them all: tinkerlab theory")
+        return
+    console.print("[bold]Cards that answer it:[/]")
+    for hit in hits:
+        console.print(f"  {escape(hit.card.title)}  —  tinkerlab theory {hit.card.id}")
 
 
 @app.command("questions")

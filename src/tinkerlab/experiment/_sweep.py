@@ -245,7 +245,7 @@ def _plan(
         prediction = ask(sweep)
     y_array = np.asarray(y_used)
     classes = tuple(np.unique(y_array).tolist()) if recipe.task == "classification" else ()
-    chosen = _metric(recipe, sweep, len(classes), metric)
+    chosen = _metric(recipe, sweep, len(classes), metric, y=y_array)
     prediction = check_prediction(prediction, sweep)
     path = fast_path_of(sweep) if fast else None
     said = list(notices or [])
@@ -261,7 +261,7 @@ def _plan(
         task=recipe.task,
         seed=recipe.seed,
         # Only the metric shown is scored: each extra metric costs as much as a fit here.
-        metrics=((chosen.name, chosen.scorer, chosen.sign),),
+        metrics=((chosen.name, chosen.scoring(), chosen.sign),),
         classes=classes,
     )
     frame = X_used.assign(**{recipe.target: np.asarray(y_used)})
@@ -414,12 +414,26 @@ def _repeats(recipe: Recipe, rows: int, repeats: int | None) -> int:
     return 1 if single and recipe.cv_folds >= 3 else DEFAULT_REPEATS
 
 
-def _metric(recipe: Recipe, sweep: Sweep, n_classes: int, name: str | None) -> Metric:
-    """The metric shown, checked to be one every point can be scored on."""
-    from tinkerlab.recipe import build_pipeline, metrics_for
+def _metric(
+    recipe: Recipe,
+    sweep: Sweep,
+    n_classes: int,
+    name: str | None,
+    *,
+    y: Any = None,
+) -> Metric:
+    """The metric shown, checked to be one every point can be scored on. A binary
+    average (``f1_binary``) scores the class 1 (or True) when *y* has it, else its rarer
+    class."""
+    from tinkerlab.recipe import average_of, build_pipeline, metrics_for
 
+    average = average_of(name or "") if recipe.task == "classification" else "macro"
+    positive = _positive(y) if average == "binary" and y is not None else None
     per_point = [
-        metrics_for(recipe.task, n_classes, build_pipeline(p.recipe)) for p in sweep.points
+        metrics_for(
+            recipe.task, n_classes, build_pipeline(p.recipe), average=average, positive=positive
+        )
+        for p in sweep.points
     ]
     union: dict[str, Metric] = {}
     for found in per_point:
@@ -442,6 +456,15 @@ def _metric(recipe: Recipe, sweep: Sweep, n_classes: int, name: str | None) -> M
             f"row, e.g. probabilities). Fix: --metric {DEFAULT_METRIC[recipe.task]}"
         )
     return union[wanted]
+
+
+def _positive(y: Any) -> Any:
+    """The class a binary average scores: 1 (or True) when present, else the rarer one."""
+    values, counts = np.unique(np.asarray(y), return_counts=True)
+    for value in values:
+        if isinstance(value, bool | int | np.integer | np.bool_) and value == 1:
+            return value
+    return values[int(np.argmin(counts))] if len(values) else None
 
 
 def _majority(y: np.ndarray) -> float:

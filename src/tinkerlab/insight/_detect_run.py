@@ -65,15 +65,32 @@ def _gap(run: Any, name: str, scores: dict[str, float]) -> Finding | None:
         return None
     held = run.metrics[name].get("test")
     on_test = f" (and {held:.2f} on the held-out test split)" if held is not None else ""
+    knob = _capacity_knob(run)
+    sweep = (
+        f"tinkerlab tinker {run.dataset_name} --model {run.model} --knob {knob}"
+        if knob
+        else f"tinkerlab models {run.model}"
+    )
     evidence = (
         f"{run.model} scores {train:.2f} on its training rows but {cv:.2f} in CV{on_test}: a "
         f"gap of {gap:.2f} (p = {test.p_value:.2g}), part of what it learned belongs to the "
-        "training rows only. Sweep a knob that limits it to see where the gap opens: "
-        f"tinkerlab tinker {run.dataset_name} --model {run.model} --knob ... "
-        f"(knobs: tinkerlab models {run.model})"
+        f"training rows only. Sweep a knob that limits it to see where the gap opens: {sweep}"
     )
     numbers = {"train": rnd(train), "cv": rnd(cv), "gap": rnd(gap), "p_value": rnd(test.p_value)}
     return Finding("overfitting", 1.0 - test.p_value, evidence, numbers)
+
+
+#: Knobs that limit a model's capacity, the first one a model has is suggested.
+CAPACITY_KNOBS = ("max_depth", "min_samples_leaf", "n_neighbors", "C", "alpha", "max_iter")
+
+
+def _capacity_knob(run: Any) -> str | None:
+    """The knob that limits this run's model, or None when it has none."""
+    from tinkerlab.recipe import MODELS
+
+    spec = MODELS.get(run.model)
+    names = {k.name for k in spec.knobs_for(run.task)} if spec is not None else set()
+    return next((k for k in CAPACITY_KNOBS if k in names), None)
 
 
 def _weak(run: Any, scores: dict[str, float], base: dict[str, float]) -> Finding | None:

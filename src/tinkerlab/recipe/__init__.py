@@ -9,7 +9,7 @@ True
 from __future__ import annotations
 
 from tinkerlab.recipe._codegen import PRECISION, render_notebook, render_script
-from tinkerlab.recipe._metrics import Metric, metrics_for
+from tinkerlab.recipe._metrics import AVERAGES, Metric, average_of, explain_metrics, metrics_for
 from tinkerlab.recipe._pipeline import build_pipeline, build_program, warm_text_features
 from tinkerlab.recipe._recipe import (
     RECIPE_FORMAT,
@@ -30,6 +30,7 @@ from tinkerlab.recipe.models import (
 )
 
 __all__ = [
+    "AVERAGES",
     "MODELS",
     "PRECISION",
     "RECIPE_FORMAT",
@@ -39,9 +40,11 @@ __all__ = [
     "ModelSpec",
     "Preprocessing",
     "Recipe",
+    "average_of",
     "build_pipeline",
     "build_program",
     "default_model",
+    "explain_metrics",
     "get_model",
     "load_recipe_data",
     "make_recipe",
