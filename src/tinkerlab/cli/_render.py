@@ -165,6 +165,7 @@ def render_next_steps(run: Run) -> None:
         "  The code you own (python train.py prints the same scores):",
         f"    tinkerlab run {data} --model {model} --script train.py",
         "  This run is in your journal; write down what you noticed:",
+        f"    tinkerlab journal show {ref}",
         f'    tinkerlab journal note {ref} "..."',
     ]
     console.print(escape_lines(lines))

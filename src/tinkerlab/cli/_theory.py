@@ -110,7 +110,9 @@ def _list_cards(db: str | None, json_out: bool) -> None:
             trigger, where = unlocked[c.id]
             status = f"[green]yes[/]: {escape(insight.describe_trigger(trigger))} ({where})"
         else:
-            ways = " or ".join(insight.describe_trigger(t) for t in c.unlocked_by[:3])
+            ways = " or ".join(
+                insight.describe_trigger(t, short=True) for t in c.unlocked_by[:3]
+            )
             status = f"[dim]by {escape(ways)}[/]"
         table.add_row(escape(c.id), escape(c.title), str(c.math_level), status)
     console.print(table)

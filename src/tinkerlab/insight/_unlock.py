@@ -131,24 +131,31 @@ def _opens(trigger: str, card: str) -> bool:
     return trigger not in PHENOMENA or READ_NEXT[trigger] == card
 
 
-def describe_trigger(trigger: str) -> str:
-    """A trigger in plain words, with the option that meets it.
+def describe_trigger(trigger: str, *, short: bool = False) -> str:
+    """A trigger in plain words, with the option that meets it (*short*: without it).
 
     >>> describe_trigger("scaling")
     'sweeping scaling on and off (tinkerlab tinker DATA --knob scaling)'
+    >>> describe_trigger("max_depth", short=True)
+    'sweeping max_depth'
     """
     if trigger in EVENTS:
         return EVENTS[trigger]
     if trigger in PHENOMENA:
-        return f"seeing {phenomenon_title(trigger)} in one of your sweeps or runs"
+        where = "" if short else " in one of your sweeps or runs"
+        return f"seeing {phenomenon_title(trigger)}{where}"
     from tinkerlab.experiment import SPECIAL_KNOBS
     from tinkerlab.recipe import MODELS
 
     if trigger in MODELS:
+        if short:
+            return f"running {trigger}"
         return f"running the {MODELS[trigger].title.lower()} model (--model {trigger})"
     if trigger in SPECIAL_KNOBS:
         what = _SPECIAL_WORDS.get(trigger, f"sweeping {trigger}")
-        return f"{what} (tinkerlab tinker DATA --knob {trigger})"
+        return what if short else f"{what} (tinkerlab tinker DATA --knob {trigger})"
+    if short:
+        return f"sweeping {trigger}"
     return f"setting or sweeping the {trigger} parameter (--set {trigger}=... or --knob {trigger})"
 
 
