@@ -234,15 +234,15 @@ SCENARIOS: list[Scenario] = [
         rows=2500,
     ),
     case(
-        "tree depth, parabola, 600 rows",
+        "tree depth, parabola, 300 rows",
         _sweep(
-            lambda: parabola(600), "max_depth", [1, 2, 3, 4, 6, 8, 12, 20], model="decision_tree"
+            lambda: parabola(300), "max_depth", [1, 2, 3, 4, 6, 8, 12, 20], model="decision_tree"
         ),
         {"underfitting", "overfitting", "sweet_spot"},
         "one split cannot follow a symmetric parabola; a full-depth tree interpolates noise "
         "of the same size as the signal",
         task="regression",
-        rows=600,
+        rows=300,
     ),
     case(
         "kNN k, noisy moons, 800 rows",

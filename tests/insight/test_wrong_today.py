@@ -150,7 +150,7 @@ def test_overfitting_is_found_on_600_noisy_rows():
 
 @pytest.mark.slow
 def test_underfitting_is_found_at_the_simple_end_even_with_a_gap():
-    ex = outcome("tree depth, parabola, 600 rows")
+    ex = outcome("tree depth, parabola, 300 rows")
     first = ex.frame.iloc[0]
     assert first["train_mean"] - first["cv_mean"] > 0.05  # the gap the old rule refused
     assert "underfitting" in ids(ex)

@@ -47,9 +47,7 @@ from tinkerlab.experiment._records import (
     summary_record,
 )
 from tinkerlab.experiment._result import Experiment, PointResult
-from tinkerlab.experiment._sequential import (
-    BUDGET_S,
-)
+from tinkerlab.experiment._sequential import BUDGET_S, SEQUENTIAL_METHOD
 from tinkerlab.experiment._shape import Prediction
 from tinkerlab.experiment._stats import ALPHA
 
@@ -159,6 +157,21 @@ def run_sweep(
             runner.close()
     experiment.engine = runner.name
     experiment.sequential = sequential
+    if sequential is not None:  # shown with the notices: how the repeats were chosen
+        experiment.notices.insert(
+            0, f"Repeats: {sequential['text']} ({SEQUENTIAL_METHOD}, alpha {experiment.alpha:.3g})."
+        )
+    return _finish(plan, experiment, detect, store, experiment_id)
+
+
+def _finish(
+    plan: _Plan,
+    experiment: Experiment,
+    detect: Detect | None,
+    store: ExperimentStore | None,
+    experiment_id: int | None,
+) -> Experiment:
+    """Detect the phenomena, then record the summary, the plots and the scored prediction."""
     if detect is not None:
         experiment.phenomena = list(detect(experiment))
     if store is not None and experiment_id is not None:
@@ -166,7 +179,7 @@ def run_sweep(
 
         experiment.plot_paths = store.finish_experiment(
             experiment_id,
-            summary_record(experiment, plan.repeats * recipe.cv_folds),
+            summary_record(experiment, plan.repeats * plan.recipe.cv_folds),
             plot_files(experiment),
             experiment.summary.prediction_score,
         )
