@@ -25,7 +25,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "insight"))
 
-import findings_suite as suite  # noqa: E402
+import findings_suite as suite
 
 
 def main() -> None:
@@ -53,7 +53,8 @@ def main() -> None:
 
     # %% The per-detector table.
     counts = suite.tally(results)
-    print(f"\n{'detector':<24} {'TP':>3} {'FP':>3} {'FN':>3} {'TN':>4} {'precision':>9} {'recall':>7}")
+    head = ("detector", "TP", "FP", "FN", "TN", "precision", "recall")
+    print("\n{:<24} {:>3} {:>3} {:>3} {:>4} {:>9} {:>7}".format(*head))
     for detector, t in counts.items():
         print(
             f"{detector:<24} {t.tp:>3} {t.fp:>3} {t.fn:>3} {t.tn:>4} "

@@ -108,7 +108,11 @@ def leakage(r: SweepResults) -> Finding | None:
             "computed from the target or recorded after it; a model that uses it will fail "
             f"on new rows. Fix: --drop {column}"
         )
-        numbers = {"feature": column, "columns": [c for c, _ in r.twins], "twins": r.twins}
+        numbers: dict[str, Any] = {
+            "feature": column,
+            "columns": [c for c, _ in r.twins],
+            "twins": [list(t) for t in r.twins],
+        }
         return Finding("leakage", 0.95, evidence, numbers)
     if r.kind != "features" or r.mode != "add-one":
         return None
@@ -127,7 +131,11 @@ def leakage(r: SweepResults) -> Finding | None:
         "column that predicts the target this well is probably the answer in disguise, "
         f"computed from the target or recorded after it. Fix: --drop {r.values[i]}"
     )
-    numbers = {"feature": r.values[i], "cv": rnd(v.cv_mean[i]), "p_value": rnd(test.p_value)}
+    numbers = {
+        "feature": r.values[i],
+        "cv": rnd(v.cv_mean[i]),
+        "p_value": rnd(test.p_value),
+    }
     return Finding("leakage", conf(test), evidence, numbers)
 
 

@@ -176,9 +176,10 @@ def _averaged(
 
 def average_of(name: str) -> Average:
     """The averaging a metric's name carries: ``f1_weighted`` -> "weighted"."""
-    for average in ("weighted", "binary"):
-        if name.endswith(f"_{average}"):
-            return average  # type: ignore[return-value]
+    if name.endswith("_weighted"):
+        return "weighted"
+    if name.endswith("_binary"):
+        return "binary"
     return "macro"
 
 
