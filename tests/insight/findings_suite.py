@@ -396,8 +396,6 @@ SCENARIOS: list[Scenario] = [
         "a straight line cannot bend: train and CV r² meet near 0 and stay there",
         task="regression",
         rows=1500,
-        ambiguous={"noise_dominated"},
-        notes={"ambiguous": "every size ties, which is what high bias means"},
     ),
     case(
         "learning curve, logistic on close blobs",
@@ -411,8 +409,6 @@ SCENARIOS: list[Scenario] = [
         {"more_data_wont_help"},
         "two parameters of a linear boundary are learned from 160 rows",
         rows=2000,
-        ambiguous={"noise_dominated"},
-        notes={"ambiguous": "every size ties, which is what 'won't help' means"},
     ),
     case(
         "learning curve, titanic",
@@ -421,7 +417,46 @@ SCENARIOS: list[Scenario] = [
         "a handful of columns with a linear effect",
         origin="bundled",
         rows=1309,
-        ambiguous={"noise_dominated"},
+    ),
+    case(
+        "learning curve, 1-NN, noisy moons",
+        _sweep(
+            lambda: moons(1500),
+            "train_size",
+            "0.1:1.0",
+            model="knn",
+            steps=5,
+            params={"n_neighbors": 1},
+        ),
+        {"high_variance"},
+        "1-NN scores 1.00 on the rows it stores and copies their noise on new ones",
+        rows=1500,
+        ambiguous={"more_data_helps", "more_data_wont_help"},
+    ),
+    case(
+        "learning curve, naive Bayes on digits",
+        _sweep("digits", "train_size", "0.1:1.0", model="naive_bayes", steps=5),
+        {"high_bias"},
+        "pixels are far from independent given the digit: the model's form, not the rows, "
+        "limits it",
+        origin="bundled",
+        rows=1797,
+        ambiguous={"more_data_wont_help"},
+    ),
+    case(
+        "learning curve, deep tree on a parabola",
+        _sweep(
+            lambda: parabola(2000, noise=0.5),
+            "train_size",
+            "0.1:1.0",
+            model="decision_tree",
+            steps=5,
+        ),
+        {"high_variance"},
+        "an unlimited regression tree fits every training target, noise included",
+        task="regression",
+        rows=2000,
+        ambiguous={"more_data_helps", "more_data_wont_help"},
     ),
     # --- features ----------------------------------------------------------------------------
     case(

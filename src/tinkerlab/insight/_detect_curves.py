@@ -193,7 +193,13 @@ def plateau(r: SweepResults) -> Finding | None:
 
 
 def noise_dominated(r: SweepResults) -> Finding | None:
-    """Most values tie with the best (the table's ≈ marks), and their means do differ."""
+    """Most values tie with the best (the table's ≈ marks), and their means do differ.
+
+    Not for learning curves: training sizes are not alternatives to pick among, and
+    ``more_data_wont_help`` says what a flat learning curve means.
+    """
+    if r.kind == "train_size":
+        return None
     v = _View(r)
     fitted = v.fitted
     if len(fitted) < 2:
