@@ -177,6 +177,7 @@ def tinker_settled(
         mode=settings.mode,
         metric=settings.metric,
         repeats=settings.repeats,
+        budget=settings.evidence_budget,
         prediction=prediction,
         engine=engine,
         cluster=settings.cluster,
