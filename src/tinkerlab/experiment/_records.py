@@ -137,6 +137,7 @@ def summary_record(experiment: Experiment, recorded_folds: int) -> dict[str, Any
         "notices",
         "baseline",
         "majority",
+        "n_classes",
         "flexible",
         "phenomena",
         "repeats",

@@ -154,6 +154,14 @@ class Experiment:
         return None if self.summary.best is None else self.points[self.summary.best].value
 
     @property
+    def n_classes(self) -> int | None:
+        """Classes of the target (classification, when the rows are at hand)."""
+        frame = self.training_frame
+        if self.recipe.task != "classification" or frame is None:
+            return None
+        return int(frame[self.recipe.target].nunique())
+
+    @property
     def higher_is_better(self) -> bool:
         """Whether a larger value of the metric is better (accuracy) or worse (RMSE)."""
         return self.metric.higher_is_better
@@ -267,6 +275,7 @@ class Experiment:
             "plots": [str(p) for p in self.plot_paths],
             "baseline": None if self.baseline is None else _floats(self.baseline),
             "majority": self.majority,
+            "n_classes": self.n_classes,
             "flexible": None if self.flexible is None else _floats(self.flexible),
             "phenomena": [f.to_dict() for f in self.phenomena],
             "unlocked_cards": list(self.unlocked),
@@ -292,6 +301,8 @@ class Experiment:
             self.verdict_text(),
             f"Shape: {self.summary.shape.shape} ({self.summary.shape.reason}).",
         ]
+        if self.sequential is not None:
+            lines.append(f"Repeats: {self.sequential['text']}.")
         if self.prediction is not None and not self.prediction.is_empty():
             lines.append(prediction_text(self))
         body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)

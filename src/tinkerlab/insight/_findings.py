@@ -153,12 +153,9 @@ class SweepResults:
         points, recipe = experiment.points, experiment.recipe
         frame = getattr(experiment, "training_frame", None)
         twins: list[tuple[str, str]] = []
-        n_classes = None
         if frame is not None:
             features = [c for c in frame.columns if c != recipe.target]
             twins = target_twins(frame, recipe.target, recipe.task, features)
-            if recipe.task == "classification":
-                n_classes = int(frame[recipe.target].nunique())
         return cls.build(
             knob=experiment.sweep.knob,
             kind=experiment.sweep.kind.name,
@@ -178,7 +175,7 @@ class SweepResults:
             notices=[p.notices for p in points],
             baseline=experiment.baseline,
             majority=experiment.majority,
-            n_classes=n_classes,
+            n_classes=getattr(experiment, "n_classes", None),
             alpha=experiment.summary.alpha,
             twins=twins,
             flexible=getattr(experiment, "flexible", None),
