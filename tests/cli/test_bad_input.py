@@ -316,7 +316,7 @@ def test_a_knob_of_another_model_names_that_model_before_any_fit(bad, monkeypatc
     def no_fits(*args, **kwargs):
         raise AssertionError("the knob must be refused before the sweep starts")
 
-    monkeypatch.setattr(_experiment, "_run", no_fits)
+    monkeypatch.setattr(_experiment, "run_sweep", no_fits)
     message = bad("tinker", "iris", "--knob", "n_neighbours", "--values", "1,3")
     assert "not a knob of random_forest, the default model for classification" in message
     assert "'n_neighbors' is a knob of knn" in message

@@ -44,7 +44,7 @@ def test_theory_lists_every_card_and_what_unlocks_it(cli) -> None:
     table = cli("theory")
     assert table.code == 0
     assert f"0 of {len(cards())} unlocked" in table.out
-    assert "by spotting overfitting or turning max_depth" in table.out
+    assert "by seeing overfitting or sweeping max_depth" in table.out
 
 
 def test_a_recorded_run_unlocks_the_cards_of_its_model_and_knobs(cli) -> None:

@@ -128,3 +128,36 @@ def test_unordered_best_guess_must_match_a_value():
     )
     assert result["best_hit"] is True
     assert result["best_closeness"] is None
+
+
+def test_a_shape_the_data_cannot_tell_from_the_prediction_is_not_scored():
+    from tinkerlab.experiment import Shape
+
+    down_or_peak = Shape("down", "falls after the top", also=("peak",))
+    result = score(Prediction(shape="peak"), observed=down_or_peak)
+    assert result["shape_hit"] is None
+    assert result["shape_undecided"] is True
+    assert score(Prediction(shape="up"), observed=down_or_peak)["shape_hit"] is False
+    assert score(Prediction(shape="down"), observed=down_or_peak)["shape_hit"] is True
+
+
+def test_a_top_inside_with_an_open_rise_before_it_may_be_a_peak():
+    rng = np.random.default_rng(0)
+    base = rng.normal(0, 0.02, 10)
+    # first 0.90 (noisy around the top), top 0.91 at the second value, then a clear fall.
+    folds = [0.90 + base + rng.normal(0, 0.03, 10), 0.91 + base, 0.80 + base, 0.70 + base]
+    shape = classify_shape(folds, n_train=80, n_test=20, ordered=True)
+    assert shape.shape == "down"
+    assert shape.also == ("peak",)
+    assert "cannot be ruled out" in shape.reason
+
+
+def test_the_far_end_is_a_value_worse_than_the_best_beyond_noise():
+    """The lowest mean is noisy (tied with the best), the second lowest is clearly below:
+    the curve moves, as the table's marks say, not 'too noisy to tell'."""
+    rng = np.random.default_rng(1)
+    base = rng.normal(0, 0.01, 10)
+    noisy_low = 0.90 + rng.normal(0, 0.08, 10)
+    folds = [noisy_low - noisy_low.mean() + 0.92, 0.925 + base, 0.955 + base, 0.956 + base]
+    shape = classify_shape(folds, n_train=80, n_test=20, ordered=True)
+    assert shape.shape == "up"

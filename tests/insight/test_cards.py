@@ -168,17 +168,19 @@ def test_try_this_is_a_valid_tinker_command_on_a_built_in_dataset(card: Card) ->
     )
     model = params["model"] or default_model(data.task, has_text=bool(data.features("text")))
     get_model(model, data.task)
-    settings = parse_settings(model, data.task, params["set_"] or [], params["impl"])
-    recipe = make_recipe(data, model=model, params=settings, impl=params["impl"])
-    values = None if params["values"] is None else str(params["values"]).split(",")
+    impl = params["impl"] or "sklearn"
+    settings = parse_settings(model, data.task, list(params["params"] or []), impl)
+    recipe = make_recipe(data, model=model, params=settings, impl=impl)
+    given = params["values"]
+    values = None if given is None else str(given).split(",") if isinstance(given, str) else given
     sweep = plan_sweep(
         recipe,
         str(params["knob"]),
         values,
-        span=params["range_"],
+        span=params["span"],
         steps=params["steps"],
         scale=params["scale"],
-        mode=params["mode"],
+        mode=params["mode"] or "drop-one",
     )
     assert len(sweep.points) >= 2
     assert card.try_this.startswith("tinkerlab tinker ")

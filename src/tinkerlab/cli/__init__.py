@@ -68,8 +68,6 @@ from tinkerlab.cli import _finetune  # noqa: E402
 app.command("finetune")(_finetune.finetune)
 
 
-
-
 def _reflow_help(typer_app: typer.Typer) -> None:
     """Every command's help as flowing paragraphs (the terminal wraps them at its width)."""
     from tinkerlab.cli._output import reflow

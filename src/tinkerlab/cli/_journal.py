@@ -200,21 +200,37 @@ def ask(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Record a question a result raised, linked to the run it came from.
+    """Record a question a result raised, linked to the run it came from, and show the
+    theory cards that answer it (as tinkerlab why does).
 
     Example:  tinkerlab journal ask "why is the forest worse on the test split?" --run 3
     """
-    from tinkerlab import _api
+    from tinkerlab import _api, insight
 
+    hits = insight.search(question, limit=3)  # checks the question first
     with _api.open_journal(db) as store:
-        entry = store.add_question(question, run_id=run_id)
+        entry = store.add_question(question, run_id=run_id, cards=[h.card.id for h in hits])
     if json_out:
-        print_json(_written_json(entry))
+        print_json(
+            {
+                **_written_json(entry),
+                "cards": [
+                    {"id": c.id, "title": c.title, "read": f"tinkerlab theory {c.id}"}
+                    for c in (h.card for h in hits)
+                ],
+            }
+        )
         return
     about = f" about run #{run_id}" if run_id is not None else ""
     console.print(
         f"Question #{entry.id} recorded{about}. All your questions: tinkerlab journal questions"
     )
+    if not hits:
+        console.print("No card shares a word with it yet; browse them all: tinkerlab theory")
+        return
+    console.print("[bold]Cards that answer it:[/]")
+    for hit in hits:
+        console.print(f"  {escape(hit.card.title)}  —  tinkerlab theory {hit.card.id}")
 
 
 @app.command("questions")

@@ -63,6 +63,10 @@ def render_run(run: Run, written: list[Path]) -> None:
             f"{b['test']:.{PRECISION}f}",
         )
     console.print(table)
+    from tinkerlab.recipe import explain_metrics
+
+    for note in explain_metrics(run.metric_specs):
+        console.print(f"[dim]  {escape(note)}[/]")
     _render_outputs(run.summary["outputs"])
     timings = run.timings
     console.print(
@@ -132,20 +136,59 @@ def _render_outputs(outputs: dict[str, Any]) -> None:
 
 
 def render_next_steps(run: Run) -> None:
-    """What to try next, after the quickstart."""
+    """What to try next, after ``run`` and ``quickstart``: own the code, tinker with one
+    thing, ask why (theory answers the questions the results raise), note it down."""
+    from tinkerlab.recipe import MODELS
+
     ref = run.id if run.id is not None else "ID"
-    console.print(
-        "\n[bold]What next?[/]\n"
-        "  The code you own (python train.py prints the same scores):\n"
-        "    tinkerlab run titanic --script train.py --notebook train.ipynb\n"
-        "  Change one thing, the model or one of its knobs:\n"
-        "    tinkerlab run titanic --model logistic_regression\n"
-        "    tinkerlab run titanic --model decision_tree --set max_depth=3\n"
-        "  See the knobs, the other datasets, or bring your own CSV:\n"
-        "    tinkerlab models decision_tree\n"
-        "    tinkerlab datasets\n"
-        "    tinkerlab run my.csv --target price\n"
-        "  This run is in your journal; write down what you noticed:\n"
-        f"    tinkerlab journal show {ref}\n"
-        f'    tinkerlab journal note {ref} "sex matters most"'
-    )
+    data, model = _shell(run.dataset_name), run.model
+    knobs = MODELS[model].knobs_for(run.task) if model in MODELS else ()  # type: ignore[arg-type]
+    names = [k.name for k in knobs]
+    knob = next((k for k in _FIRST_KNOBS if k in names), names[0] if names else "train_size")
+    findings = list(run.phenomena)
+    card = findings[0].card if findings else "train_test_split"
+    if findings:
+        question = _QUESTIONS.get(findings[0].id, f"why {findings[0].title}?")
+    elif "classes" in run.summary.get("inputs", {}):
+        question = "why is the test score lower than the training score?"
+    else:
+        question = "what does r2 mean?"
+    lines = [
+        "",
+        "[bold]What next?[/]",
+        "  Change one thing and predict what happens first (a sweep with honest noise):",
+        f"    tinkerlab tinker {data} --model {model} --knob {knob}",
+        f"    tinkerlab tinker {data} --model {model} --knob train_size   # a learning curve",
+        "  Ask why: theory cards answer the questions your results raise:",
+        f'    tinkerlab why "{question}" --run {ref}',
+        f"    tinkerlab theory {card}        # every card: tinkerlab theory",
+        "  The code you own (python train.py prints the same scores):",
+        f"    tinkerlab run {data} --model {model} --script train.py",
+        "  This run is in your journal; write down what you noticed:",
+        f"    tinkerlab journal show {ref}",
+        f'    tinkerlab journal note {ref} "..."',
+    ]
+    console.print(escape_lines(lines))
+
+
+#: Knobs worth turning first, when a model has them (capacity, the classic sweeps).
+_FIRST_KNOBS = ("max_depth", "n_neighbors", "C", "alpha", "n_estimators", "max_iter")
+#: The question a run's first finding raises, in a learner's words.
+_QUESTIONS = {
+    "overfitting": "why does it score higher on its training rows than in CV?",
+    "underfitting": "why is even the training score low?",
+    "accuracy_paradox": "why is high accuracy misleading here?",
+    "leakage": "why is a near-perfect score suspicious?",
+}
+
+
+def escape_lines(lines: list[str]) -> str:
+    """Lines joined for rich: markup kept in the headings, brackets in commands escaped."""
+    return "\n".join(line if line.startswith("[bold]") else escape(line) for line in lines)
+
+
+def _shell(text: str) -> str:
+    """*text* as a shell word (quoted when it has spaces or quotes)."""
+    import shlex
+
+    return shlex.quote(text)

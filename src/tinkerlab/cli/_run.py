@@ -82,11 +82,12 @@ def _finish(
         data["written"] = [str(p) for p in written]
         print_json(data)
         return
-    from tinkerlab.cli._render import render_run
+    from tinkerlab.cli._render import render_next_steps, render_run
     from tinkerlab.cli._theory import show_findings
 
     render_run(result, written)
     show_findings(result.phenomena, result.unlocked)
+    render_next_steps(result)
 
 
 def _read_recipe(path: Path) -> Recipe:
@@ -135,8 +136,10 @@ def quickstart(
         print_json(result.to_dict())
         return
     from tinkerlab.cli._render import render_next_steps, render_run
+    from tinkerlab.cli._theory import show_findings
 
     render_run(result, [])
+    show_findings(result.phenomena, result.unlocked)
     render_next_steps(result)
 
 

@@ -110,7 +110,7 @@ def _list_cards(db: str | None, json_out: bool) -> None:
             trigger, where = unlocked[c.id]
             status = f"[green]yes[/]: {escape(insight.describe_trigger(trigger))} ({where})"
         else:
-            ways = " or ".join(insight.describe_trigger(t) for t in c.unlocked_by[:3])
+            ways = " or ".join(insight.describe_trigger(t, short=True) for t in c.unlocked_by[:3])
             status = f"[dim]by {escape(ways)}[/]"
         table.add_row(escape(c.id), escape(c.title), str(c.math_level), status)
     console.print(table)
@@ -198,24 +198,8 @@ def why(
             if experiment_id is not None:
                 store.get_experiment(experiment_id)
     if json_out:
-        print_json(
-            {
-                "question": question.strip(),
-                "question_id": None if entry is None else entry.id,
-                "run_id": run_id,
-                "experiment_id": experiment_id,
-                "cards": [
-                    {
-                        "id": h.card.id,
-                        "title": h.card.title,
-                        "score": h.score,
-                        "snippet": h.snippet,
-                        "read": f"tinkerlab theory {h.card.id}",
-                    }
-                    for h in hits
-                ],
-            }
-        )
+        question_id = None if entry is None else entry.id
+        print_json(_why_json(question, question_id, run_id, experiment_id, hits))
         return
     if entry is not None:
         about = f" about run #{run_id}" if run_id is not None else ""
@@ -236,6 +220,32 @@ def why(
         )
         if hit.snippet:
             console.print(f"    [dim]“{escape(hit.snippet)}”[/]")
+
+
+def _why_json(
+    question: str,
+    question_id: int | None,
+    run_id: int | None,
+    experiment_id: int | None,
+    hits: Sequence[Any],
+) -> dict[str, Any]:
+    """What ``why --json`` prints: the question, where it was recorded, the cards."""
+    return {
+        "question": question.strip(),
+        "question_id": question_id,
+        "run_id": run_id,
+        "experiment_id": experiment_id,
+        "cards": [
+            {
+                "id": h.card.id,
+                "title": h.card.title,
+                "score": h.score,
+                "snippet": h.snippet,
+                "read": f"tinkerlab theory {h.card.id}",
+            }
+            for h in hits
+        ],
+    }
 
 
 def show_findings(findings: Sequence[Finding], unlocked: Sequence[str] = ()) -> None:

@@ -41,7 +41,8 @@ from tinkerlab.experiment._knobs import (
     plan_sweep,
     valid_knobs,
 )
-from tinkerlab.experiment._record import PredictionRecord, summarize_predictions
+from tinkerlab.experiment._prediction_record import PredictionRecord, summarize_predictions
+from tinkerlab.experiment._sequential import SEQUENTIAL_METHOD, Design, plan_design
 from tinkerlab.experiment._shape import (
     NOISY,
     ORDERED_SHAPES,
@@ -58,9 +59,12 @@ from tinkerlab.experiment._stats import (
     best_of,
     compare_with_best,
     corrected_resampled_ttest,
+    design_rows,
     indistinguishable_from_best,
     mean_interval,
+    paired_points_test,
 )
+from tinkerlab.experiment._summary import Curve, ties_with_best
 
 __all__ = [
     "ALPHA",
@@ -69,11 +73,14 @@ __all__ = [
     "NOISY",
     "ORDERED_SHAPES",
     "PARAM_SWEEPS",
+    "SEQUENTIAL_METHOD",
     "SPECIAL_KNOBS",
     "UNORDERED_SHAPES",
     "Ask",
     "Comparison",
+    "Curve",
     "DaskEngine",
+    "Design",
     "Engine",
     "Experiment",
     "ExperimentStore",
@@ -98,16 +105,20 @@ __all__ = [
     "compare_settled",
     "compare_with_best",
     "corrected_resampled_ttest",
+    "design_rows",
     "fast_path_for",
     "flat_tolerance",
     "indistinguishable_from_best",
     "make_engine",
     "mean_interval",
     "paired_folds",
+    "paired_points_test",
+    "plan_design",
     "plan_sweep",
     "prediction_text",
     "resume",
     "summarize_predictions",
+    "ties_with_best",
     "tinker",
     "tinker_settled",
     "valid_knobs",

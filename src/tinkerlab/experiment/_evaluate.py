@@ -41,7 +41,7 @@ class SharedData:
     folds: tuple[Fold, ...]  # the paired folds: (train rows, validation rows), positions in X
     task: str  # "classification" or "regression"
     seed: int  # seeds every data change (subsampling, noise), never the knob's value
-    metrics: tuple[tuple[str, str, int], ...]  # (our name, scorer name, sign) of each metric
+    metrics: tuple[tuple[str, Any, int], ...]  # (our name, scorer name or object, sign)
     classes: tuple[Any, ...] = ()  # every class of y, for label noise
     threads: int = 1  # BLAS/OpenMP threads a fit may use
 
@@ -217,11 +217,13 @@ def baseline_scores(shared: SharedData) -> np.ndarray:
     return np.array(scores)  # (folds,)
 
 
-def _available(shared: SharedData, pipeline: Any) -> tuple[tuple[str, str, int], ...]:
+def _available(shared: SharedData, pipeline: Any) -> tuple[tuple[str, Any, int], ...]:
     """The metrics this fitted pipeline can be scored on (ROC AUC needs a score per row)."""
-    from tinkerlab.recipe import metrics_for
+    from tinkerlab.recipe import average_of, metrics_for
 
-    names = {m.name for m in metrics_for(shared.task, len(shared.classes), pipeline)}  # type: ignore[arg-type]
+    average = average_of(shared.metrics[0][0]) if shared.task == "classification" else "macro"
+    found = metrics_for(shared.task, len(shared.classes), pipeline, average=average)  # type: ignore[arg-type]
+    names = {m.name for m in found}
     return tuple(m for m in shared.metrics if m[0] in names)
 
 

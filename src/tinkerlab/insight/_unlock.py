@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from tinkerlab.insight._cards import EVENTS, Card, cards
-from tinkerlab.insight._phenomena import PHENOMENA, phenomenon_title
+from tinkerlab.insight._phenomena import PHENOMENA, READ_NEXT, phenomenon_title
 
 
 class _RunLike(Protocol):
@@ -116,23 +116,61 @@ def unlocked_cards(
     unlocked: dict[str, tuple[str, str]] = {}
     for card in cards() if every is None else every:
         for trigger in card.unlocked_by:
-            if trigger in met:
+            if trigger in met and _opens(trigger, card.id):
                 unlocked[card.id] = (trigger, met[trigger])
                 break
     return unlocked
 
 
-def describe_trigger(trigger: str) -> str:
-    """A trigger in words: ``overfitting`` -> "spotting overfitting"."""
+def _opens(trigger: str, card: str) -> bool:
+    """Whether meeting *trigger* unlocks *card*. A phenomenon unlocks only the card that
+    explains it (``READ_NEXT``): overfitting spotted in a classification forest opens the
+    overfitting card, not mean squared error's or SVM kernels' (which list overfitting
+    among their topics but are about another model or task). Those cards open when the
+    learner meets their model or knob."""
+    return trigger not in PHENOMENA or READ_NEXT[trigger] == card
+
+
+def describe_trigger(trigger: str, *, short: bool = False) -> str:
+    """A trigger in plain words, with the option that meets it (*short*: without it).
+
+    >>> describe_trigger("scaling")
+    'sweeping scaling on and off (tinkerlab tinker DATA --knob scaling)'
+    >>> describe_trigger("max_depth", short=True)
+    'sweeping max_depth'
+    """
     if trigger in EVENTS:
         return EVENTS[trigger]
     if trigger in PHENOMENA:
-        return "spotting " + phenomenon_title(trigger)
+        where = "" if short else " in one of your sweeps or runs"
+        return f"seeing {phenomenon_title(trigger)}{where}"
+    from tinkerlab.experiment import SPECIAL_KNOBS
     from tinkerlab.recipe import MODELS
 
     if trigger in MODELS:
-        return f"running {trigger}"
-    return f"turning {trigger}"
+        if short:
+            return f"running {trigger}"
+        return f"running the {MODELS[trigger].title.lower()} model (--model {trigger})"
+    if trigger in SPECIAL_KNOBS:
+        what = _SPECIAL_WORDS.get(trigger, f"sweeping {trigger}")
+        return what if short else f"{what} (tinkerlab tinker DATA --knob {trigger})"
+    if short:
+        return f"sweeping {trigger}"
+    return f"setting or sweeping the {trigger} parameter (--set {trigger}=... or --knob {trigger})"
+
+
+#: The special knobs in words, for "unlock it by ...".
+_SPECIAL_WORDS = {
+    "train_size": "drawing a learning curve",
+    "features": "leaving features out one at a time",
+    "model": "comparing models",
+    "seed": "changing only the random seed",
+    "label_noise": "flipping some training labels",
+    "feature_noise": "adding noise to the features",
+    "scaling": "sweeping scaling on and off",
+    "test_size": "changing the test share",
+    "text_features": "comparing text features",
+}
 
 
 def known_triggers() -> frozenset[str]:

@@ -233,7 +233,8 @@ _ROWS = [
         "repeats",
         Interval("int", 1, 50),
         None,
-        "Repeats of the k-fold split (default 2; 1 for slow models on big tables).",
+        "Repeats of the k-fold split (default 2, or 1 for slow models on big tables, then more "
+        "while the curve is too noisy to tell); a number fixes it.",
         3,
         group="Evaluation",
     ),
@@ -287,6 +288,15 @@ _ROWS = [
         "drop-one",
         "For the features knob: leave one column out at a time (ablation), or use one alone.",
         "add-one",
+        group="Experiment",
+    ),
+    _option(
+        "evidence_budget",
+        Interval("float", 0, None),
+        30.0,
+        "Seconds of extra fitting the experiment may spend adding repeats while the curve is "
+        "too noisy to tell (0: never; {repeats} fixes the repeats instead).",
+        60,
         group="Experiment",
     ),
     _option(
@@ -499,6 +509,7 @@ _SWEEP = ("knob", "values", "span", "steps", "scale", "mode")
 _PREDICT = ("predict", "predict_best", "predict_score")
 #: What a resumed experiment keeps from when it started.
 _RESUMED: tuple[str, ...] = (*_SWEEP, *_MODEL, "metric", "repeats", "cv", "test_size", "seed")
+_RESUMED += ("evidence_budget",)
 _RESUMED += (*_PREDICT, "dataset", *_LOADING, *_READING)
 
 #: Which options each command takes, in the order ``--help`` and forms show them.
@@ -545,6 +556,7 @@ COMMANDS: dict[str, tuple[str | Use, ...]] = {
         "predict_best",
         "predict_score",
         "no_predict",
+        "evidence_budget",
         "cluster",
         "n_jobs",
         "fast",

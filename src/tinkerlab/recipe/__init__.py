@@ -9,7 +9,7 @@ True
 from __future__ import annotations
 
 from tinkerlab.recipe._codegen import PRECISION, render_notebook, render_script
-from tinkerlab.recipe._metrics import Metric, metrics_for
+from tinkerlab.recipe._metrics import AVERAGES, Metric, average_of, explain_metrics, metrics_for
 from tinkerlab.recipe._pipeline import build_pipeline, build_program, warm_text_features
 from tinkerlab.recipe._prepare import LOADING, check_replay, load_settled, recipe_for
 from tinkerlab.recipe._recipe import (
@@ -31,6 +31,7 @@ from tinkerlab.recipe.models import (
 )
 
 __all__ = [
+    "AVERAGES",
     "LOADING",
     "MODELS",
     "PRECISION",
@@ -41,10 +42,12 @@ __all__ = [
     "ModelSpec",
     "Preprocessing",
     "Recipe",
+    "average_of",
     "build_pipeline",
     "build_program",
     "check_replay",
     "default_model",
+    "explain_metrics",
     "get_model",
     "load_recipe_data",
     "load_settled",
