@@ -356,6 +356,8 @@ def _run_race(
     pool = None if plan.in_process else WorkerPool(workers, max(1, _cores() // workers))
     cache = FoldCache(plan.X_train, np.asarray(plan.y_train), tuple(plan.folds))
     entrants = _entrants(plan, cache)
+    for key in cache.recipes:  # the first fold's preprocessing, while the workers start
+        cache.get(key, 0)
     budget = comparison.budget
     limits = Limits(
         budget=budget,

@@ -249,7 +249,7 @@ def pool_runner(pool: WorkerPool) -> Callable[[list[Task], Race], None]:
             for worker in pool.idle():
                 if not queue:
                     break
-                task = queue.pop(0)
+                task = _next(queue, pool)
                 arrays = race.cache.get(task.entrant.key, task.fold)
                 pool.send_fit(
                     worker, task, task.entrant.model, task.entrant.key, task.fold, arrays,
@@ -260,6 +260,15 @@ def pool_runner(pool: WorkerPool) -> Callable[[list[Task], Race], None]:
             _stop_overruns(race, pool, queue)
 
     return run
+
+
+def _next(queue: list[Task], pool: WorkerPool) -> Task:
+    """The first queued fit of a model that is not running already (so that a quick model
+    is not kept waiting behind the folds of a slow one), else the first."""
+    running = {id(w.task.entrant) for w in pool.busy()}
+    task = next((t for t in queue if id(t.entrant) not in running), queue[0])
+    queue.remove(task)
+    return task
 
 
 def _file(

@@ -14,7 +14,8 @@ Messages (tuples, pickled over one duplex pipe per worker):
 
 * parent → worker: ``("data", key, fold, FoldArrays)``, ``("fit", model, key, fold,
   metric)``, ``("stop",)``;
-* worker → parent: ``("done", FoldScore)`` or ``("error", message)``.
+* worker → parent: ``("ready",)`` once, then per fit ``("done", FoldScore)`` or
+  ``("error", message)``.
 
 No worker outlives the pool: :meth:`WorkerPool.close` ends them all (the ``with`` block
 calls it, also on Ctrl-C), and a worker whose parent died without closing it (killed
@@ -62,6 +63,7 @@ class Worker:
 
     process: Any  # multiprocessing.Process
     conn: Any  # the parent's end of the duplex pipe
+    ready: bool = False  # it has imported scikit-learn and waits for work
     holds: set[tuple[str, int]] = field(default_factory=set)  # (key, fold) arrays it has
     task: Any = None  # what it is fitting now (None: idle)
     started: float = 0.0  # time.monotonic() when that fit was sent
@@ -84,7 +86,8 @@ class WorkerPool:
         self.close()
 
     def idle(self) -> list[Worker]:
-        return [w for w in self.workers if w.task is None]
+        """Workers ready for a fit (a worker still starting is neither idle nor busy)."""
+        return [w for w in self.workers if w.ready and w.task is None]
 
     def busy(self) -> list[Worker]:
         return [w for w in self.workers if w.task is not None]
@@ -102,18 +105,28 @@ class WorkerPool:
 
     def wait(self, timeout: float) -> list[tuple[Worker, Any, float, tuple[Any, ...]]]:
         """``(worker, task, seconds it ran, answer)`` for each busy worker that finished
-        within *timeout* seconds; a worker that died answers ``("died", exit code)``."""
+        within *timeout* seconds; a worker that died answers ``("died", exit code)``.
+        Workers that finished starting meanwhile become idle."""
         from multiprocessing.connection import wait
 
-        busy = self.busy()
-        if not busy:
+        watched = [w for w in self.workers if w.task is not None or not w.ready]
+        if not watched:
             return []
-        ready = set(wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout))
+        ready = set(
+            wait([w.conn for w in watched] + [w.process.sentinel for w in watched], timeout)
+        )
         answers = []
-        for w in busy:
-            if w.conn in ready or w.process.sentinel in ready:
-                task, seconds = w.task, time.monotonic() - w.started
-                answers.append((w, task, seconds, self._answer(w)))
+        for w in watched:
+            if w.conn not in ready and w.process.sentinel not in ready:
+                continue
+            task, seconds = w.task, time.monotonic() - w.started
+            answer = self._answer(w)
+            if answer[0] == "ready":
+                w.ready = True
+            elif task is not None:
+                answers.append((w, task, seconds, answer))
+            else:  # died while starting: start another
+                self.replace(w)
         return answers
 
     def replace(self, worker: Worker) -> None:
@@ -139,7 +152,8 @@ class WorkerPool:
         try:
             if worker.conn.poll():
                 answer: tuple[Any, ...] = worker.conn.recv()
-                worker.task = None
+                if answer[0] != "ready":
+                    worker.task = None
                 return answer
         except (EOFError, OSError):
             pass
@@ -177,6 +191,7 @@ def work(conn: Any, threads: int) -> None:
 
     for name in PRELOAD:
         importlib.import_module(name)
+    conn.send(("ready",))
     arrays: dict[tuple[str, int], FoldArrays] = {}
     with threadpool_limits(limits=threads):
         while True:
