@@ -76,9 +76,8 @@ if TYPE_CHECKING:
 
 __all__ = ["STATUSES", "CompareProgress", "Comparison", "ModelResult", "compare"]
 
-#: Models in the order they are started: quick ones first (in this process), so the
-#: leaderboard fills early; the worker pool starts them in the reverse order, slowest
-#: first, so that no slow model is left running alone at the end of a rung.
+#: Models in the order they are started: quick ones first, so that they are not kept
+#: waiting behind slow fits, and the slow ones share what is left of the budget.
 START_ORDER = (
     "dummy",
     "naive_bayes",
@@ -159,8 +158,8 @@ def compare(
         As for :func:`tinkerlab.load` (built-ins know theirs).
     timeout : float, optional
         A hard limit per model (all its folds), in seconds. Default: a model is stopped
-        once it has run longer than its fair share (``budget * workers / models``) while
-        other fits wait.
+        once it has run longer than its fair share while other fits wait (at each rung,
+        what is left of the budget × workers / models still racing).
     n_jobs : int, optional
         Worker processes (fits at a time); default one per core.
     test : bool
@@ -311,8 +310,6 @@ def _entrants(plan: _Plan, cache: FoldCache) -> list[Entrant]:
     if min(len(t) for t, _ in plan.folds) > SVM_LAST_ROWS:
         order["svm"] = len(order)
     points = sorted(plan.sweep.points, key=lambda p: order.get(str(p.value), len(order)))
-    if not plan.in_process:
-        points.reverse()  # slowest first: no slow fit left alone at the end of a rung
     threads = _cores() if plan.in_process else None  # one fit at a time may use every core
     return [
         Entrant(
@@ -363,7 +360,7 @@ def _run_race(
         budget=budget,
         end=time.monotonic() + budget,
         timeout=comparison.timeout,
-        share=budget * workers / max(1, len(entrants)),
+        workers=workers,
     )
     metric = plan.metric
     contest = Race(

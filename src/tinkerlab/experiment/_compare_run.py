@@ -12,8 +12,10 @@ does the fits of one rung and asks the race, as it goes, whether a model must st
   and replaced).
 
 The limits, for both: the whole ``budget``; a hard ``timeout`` per model (all its folds
-together); and, while other fits wait, a model's fair share of the budget
-(``budget × workers / models``): one slow model cannot starve the others.
+together); and, while other fits wait, a model's fair share: at the start of each rung,
+what is left of the budget is shared out among the models still racing (``time left ×
+workers / models``), so one slow model cannot starve the others, and the finalists
+inherit what the dropped models did not use.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class Entrant:
     model: Any  # its unfitted estimator, the pipeline's last step
     result: ModelResult  # what the leaderboard shows of it, filled in as it runs
     spent: float = 0.0  # wall seconds its fits have run
+    allowance: float = math.inf  # seconds it may have spent by the end of this rung
     out: bool = False  # it has left the race (finished, dropped, stopped or failed)
     by_fold: dict[int, float] = field(default_factory=dict)  # fold -> validation score
     fit_times: list[float] = field(default_factory=list)
@@ -76,7 +79,7 @@ class Limits:
     budget: float  # seconds for the whole race
     end: float  # time.monotonic() when the budget runs out
     timeout: float | None  # seconds per model, all folds together
-    share: float  # a model's fair share of the budget, enforced while others wait
+    workers: int  # fits run at a time
 
 
 class Race:
@@ -118,6 +121,9 @@ class Race:
             if end < self.n_folds and len(alive) <= MIN_FINALISTS:
                 end = self.n_folds  # nobody left to cut: no need to wait at each rung
             self.say(self.done, self.total, f"{len(alive)} models on folds {folds_done + 1}–{end}")
+            share = max(0.0, self.limits.end - time.monotonic()) * self.limits.workers / len(alive)
+            for e in alive:  # the fair share of what is left of the budget
+                e.allowance = e.spent + share
             runner([Task(e, f) for f in range(folds_done, end) for e in alive], self)
             folds_done = end
             if end == self.n_folds:
@@ -141,7 +147,7 @@ class Race:
         total = entrant.spent + running_for
         if limits.timeout is not None and total > limits.timeout:
             return f"stopped at its {limits.timeout:g} s time-out"
-        if waiting and total > limits.share:
+        if waiting and total > entrant.allowance:
             return f"stopped after {total:.0f} s, its share of the budget, while other fits waited"
         return ""
 
