@@ -328,18 +328,18 @@ def test_a_slow_model_is_stopped_not_waited_for():
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
-        ({"budget": 0}, UsageError, "budget must be a positive number"),
-        ({"budget": -3}, UsageError, "budget must be a positive number"),
-        ({"budget": math.nan}, UsageError, "budget must be a positive number"),
-        ({"timeout": 0}, UsageError, "time-out must be a positive number"),
+        ({"budget": 0}, UsageError, "budget option of tl.compare must be a float in the range"),
+        ({"budget": -3}, UsageError, "budget option of tl.compare must be a float"),
+        ({"budget": math.nan}, UsageError, "Got nan instead. Fix: budget=60"),
+        ({"timeout": 0}, UsageError, "timeout option of tl.compare must be a float"),
         ({"models": ["knn", "forest"]}, RecipeError, "Did you mean 'random_forest'"),
         ({"models": ["knn", "linear_regression"]}, RecipeError, "cannot do classification"),
         ({"models": ["knn"]}, RecipeError, "at least two models"),
-        ({"models": []}, UsageError, "No models"),
+        ({"models": []}, UsageError, "models option of tl.compare must be a list"),
         ({"metric": "rmse"}, RecipeError, "Unknown metric 'rmse'"),
-        ({"n_jobs": 0}, UsageError, "positive int"),
-        ({"race": "yes"}, UsageError, "race must be true or false"),
-        ({"in_process": 1}, UsageError, "in_process must be true, false or None"),
+        ({"n_jobs": 0}, UsageError, "n_jobs option of tl.compare must be an int"),
+        ({"race": "yes"}, UsageError, "race option of tl.compare must be true or false"),
+        ({"in_process": 1}, UsageError, "in_process option of tl.compare must be true or false"),
     ],
 )
 def test_bad_input_is_refused_before_anything_runs(options, error, message, memory_store):

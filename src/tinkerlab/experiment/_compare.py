@@ -44,7 +44,6 @@ import math
 import os
 import time
 import warnings
-from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +65,7 @@ from tinkerlab.experiment._compare_run import (
     run_inline,
 )
 from tinkerlab.experiment._race import RULE
+from tinkerlab.options import Settings, settle
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,7 +74,7 @@ if TYPE_CHECKING:
     from tinkerlab.experiment._experiment import ExperimentStore
     from tinkerlab.recipe import Recipe
 
-__all__ = ["STATUSES", "CompareProgress", "Comparison", "ModelResult", "compare"]
+__all__ = ["STATUSES", "CompareProgress", "Comparison", "ModelResult", "compare", "compare_settled"]
 
 #: Models in the order they are started: quick ones first, so that they are not kept
 #: waiting behind slow fits, and the slow ones share what is left of the budget.
@@ -116,80 +116,60 @@ class _Plan:
 
 
 def compare(
-    dataset: str | Path | pd.DataFrame | Dataset,
+    dataset: str | Path | pd.DataFrame | Dataset | None = None,
     *,
-    budget: float = 60.0,
-    models: Iterable[str] | str | None = None,
-    cv: int = 5,
-    repeats: int = 1,
-    seed: int = 0,
-    metric: str | None = None,
-    target: str | None = None,
-    task: str | None = None,
-    timeout: float | None = None,
-    n_jobs: int | None = None,
-    test: bool = True,
     store: ExperimentStore | None = None,
     progress: CompareProgress | None = None,
-    text_features: str = "tfidf",
-    race: bool = True,
-    in_process: bool | None = None,
-    **read_options: Any,
+    test: bool = True,
+    **options: Any,
 ) -> Comparison:
     """Compare the registry's models on the same paired folds by racing, within a budget.
+
+    *options* are the ``compare`` options declared in :mod:`tinkerlab.options`
+    (``budget``, ``models``, ``cv``, ``repeats``, ``metric``, ``timeout``, ``race``,
+    ``n_jobs``, ``in_process``, ``target``...; ``help(tinkerlab.compare)`` lists them),
+    checked once by :func:`~tinkerlab.options.settle`. Two of them decide how it runs:
+
+    * ``race`` (default true): successive halving over the folds
+      (:mod:`~tinkerlab.experiment._race`); false runs every model on every fold;
+    * ``in_process``: fit in this process (true: nothing to start, but a fit cannot be
+      stopped midway, so the limits are checked between fits) or in worker processes
+      (false: a fit that overruns is stopped at once); default: in this process for
+      tables up to :data:`IN_PROCESS_CELLS` cells, else in workers.
 
     Parameters
     ----------
     dataset : str, Path, DataFrame or Dataset
         A built-in name, a file, a table, or a loaded :class:`~tinkerlab.data.Dataset`.
-    budget : float
-        Seconds for the whole comparison. Models that would run past it are stopped.
-    models : iterable of str or str, optional
-        Registry names (a comma-separated string works too); default every model that
-        can do the task, the dummy baseline included.
-    cv, repeats : int
-        k of the k-fold split and how often it is redrawn: ``cv * repeats`` paired folds.
-    seed : int
-        Seeds the split, the folds and every model.
-    metric : str, optional
-        What to rank by: ``accuracy`` (default for classification), ``r2`` (regression),
-        or any metric of the task (``f1``, ``roc_auc``, ``rmse``...).
-    target, task : str, optional
-        As for :func:`tinkerlab.load` (built-ins know theirs).
-    timeout : float, optional
-        A hard limit per model (all its folds), in seconds. Default: a model is stopped
-        once it has run longer than its fair share while other fits wait (at each rung,
-        what is left of the budget × workers / models still racing).
-    n_jobs : int, optional
-        Worker processes (fits at a time); default one per core.
-    test : bool
-        Fit the best model on the whole training split and score it on the test split.
     store : ExperimentStore, optional
         Where to record it (the journal): an experiment with knob ``model``.
     progress : callable, optional
         Called as ``progress(fits_done, fits_planned, what)``.
-    text_features : {"tfidf", "minilm", "vader"}
-        How text columns become numbers, for every model (``docs/pretrained.md``).
-    race : bool
-        Successive halving over the folds (default); ``False`` runs every model on every
-        fold, for a full leaderboard with every model tested against the best.
-    in_process : bool, optional
-        Fit in this process (``True``: nothing to start, but a fit cannot be stopped
-        midway, so the limits are checked between fits) or in worker processes
-        (``False``: a fit that overruns is stopped at once). Default: in this process for
-        tables up to :data:`IN_PROCESS_CELLS` cells, else in workers.
+    test : bool
+        Fit the best model on the whole training split and score it on the test split.
 
     Returns
     -------
     Comparison
         The leaderboard; ``.best``, ``.frame``, ``.plot()``, ``.to_dict()``.
     """
-    budget, timeout, workers, models = _check_options(
-        budget, timeout, n_jobs, models, test, race, in_process
-    )
-    plan = _plan(dataset, models, cv, repeats, seed, metric, target, task, text_features,
-                 workers, in_process, read_options)  # fmt: skip
-    comparison = _comparison(plan, repeats, budget, timeout, workers, seed, race)
+    settings = settle("compare", {"dataset": dataset, **options})
+    return compare_settled(settings, store=store, progress=progress, test=test)
+
+
+def compare_settled(
+    settings: Settings,
+    *,
+    store: ExperimentStore | None = None,
+    progress: CompareProgress | None = None,
+    test: bool = True,
+) -> Comparison:
+    """:func:`compare` with its options already settled (see there)."""
+    if not isinstance(test, bool):
+        raise InputError(f"test must be true or false. Got {test!r} instead.")
+    workers = _workers(settings.n_jobs)
+    plan = _plan(settings, workers)
+    comparison = _comparison(plan, settings, workers)
     positions = {str(p.value): p.position for p in plan.sweep.points}
     if store is not None:
         comparison.id = store.start_experiment(
@@ -197,7 +177,7 @@ def compare(
         )
     started = time.perf_counter()
     try:
-        results = _run_race(plan, comparison, race, progress, store, positions)
+        results = _run_race(plan, comparison, settings.race, progress, store, positions)
         rank_results(comparison, results)
         if test and comparison.best is not None:
             comparison.test_scores = _test_scores(plan, comparison.best)
@@ -220,68 +200,34 @@ def compare(
 # --- planning ---------------------------------------------------------------------------------
 
 
-def _check_options(
-    budget: Any, timeout: Any, n_jobs: Any, models: Any, test: Any, race: Any, in_process: Any
-) -> tuple[float, float | None, int, list[str] | None]:
-    """Every option that needs no data checked: (budget, timeout, workers, models)."""
-    budget = _check_seconds(budget, "budget", "--budget 60")
-    if timeout is not None:
-        timeout = _check_seconds(timeout, "per-model time-out", "--timeout 30")
-    workers = _workers(n_jobs)
-    if isinstance(models, str):
-        models = [m for m in models.split(",") if m.strip()]
-    if models is not None:
-        models = [str(m).strip() for m in models]
-        if not models:
-            raise InputError("No models to compare. Fix: --models knn,random_forest (or omit it)")
-    for name, value in (("test", test), ("race", race)):
-        if not isinstance(value, bool):
-            raise InputError(f"{name} must be true or false. Got {value!r} instead.")
-    if in_process is not None and not isinstance(in_process, bool):
-        raise InputError(
-            f"in_process must be true, false or None (decide by size). Got {in_process!r}."
-        )
-    return budget, timeout, workers, models
-
-
-def _plan(
-    dataset: Any, models: list[str] | None, cv: int, repeats: int, seed: int,
-    metric: str | None, target: str | None, task: str | None, text_features: str,
-    workers: int, in_process: bool | None, read_options: dict[str, Any],
-) -> _Plan:  # fmt: skip
+def _plan(settings: Settings, workers: int) -> _Plan:
     """Load, split, fold and choose the metric: every check before the first fit."""
-    from tinkerlab.data import Dataset, load
     from tinkerlab.experiment._experiment import _metric
     from tinkerlab.experiment._folds import paired_folds
     from tinkerlab.experiment._knobs import plan_sweep
-    from tinkerlab.recipe import make_recipe, warm_text_features
+    from tinkerlab.recipe import load_settled, recipe_for, warm_text_features
     from tinkerlab.runner import prepare_frame, split
 
-    data = (
-        dataset
-        if isinstance(dataset, Dataset)
-        else load(dataset, target=target, task=task, **read_options)
-    )
-    base = make_recipe(data, cv_folds=cv, seed=seed, text_features=text_features)
+    models = settings.models
+    data = load_settled(settings)
+    base = recipe_for(data, settings)
     if models is not None:
         _check_models(models, base.task)
     sweep = plan_sweep(base, "model", models)
     X, y = prepare_frame(base, data.frame)
     X_train, X_test, y_train, y_test = split(base, X, y)
-    folds = paired_folds(base, X_train, y_train, repeats)
+    folds = paired_folds(base, X_train, y_train, settings.repeats)
     n_classes = int(y.nunique()) if base.task == "classification" else 0
-    chosen = _metric(base, sweep, n_classes, metric)  # one every model can be scored on
+    chosen = _metric(base, sweep, n_classes, settings.metric)  # one every model can take
     warm_text_features(base, X_train)  # embed each text once, before the clock starts
     small = X_train.shape[0] * X_train.shape[1] <= IN_PROCESS_CELLS
-    inline = (small or workers == 1) if in_process is None else in_process
+    chosen_place = settings.in_process
+    inline = (small or workers == 1) if chosen_place is None else chosen_place
     return _Plan(base, sweep, X_train.reset_index(drop=True), y_train, X_test, y_test,
                  folds, n_classes, chosen, inline)  # fmt: skip
 
 
-def _comparison(
-    plan: _Plan, repeats: int, budget: float, timeout: float | None, workers: int, seed: int,
-    race: bool,
-) -> Comparison:  # fmt: skip
+def _comparison(plan: _Plan, settings: Settings, workers: int) -> Comparison:
     base = plan.base
     return Comparison(
         dataset=base.dataset,
@@ -290,14 +236,14 @@ def _comparison(
         metric=plan.metric,
         results=[],
         cv=base.cv_folds,
-        repeats=repeats,
+        repeats=settings.repeats,
         n_train=float(np.mean([len(t) for t, _ in plan.folds])),
         n_test=float(np.mean([len(v) for _, v in plan.folds])),
-        budget=budget,
-        timeout=timeout,
+        budget=float(settings.budget),
+        timeout=None if settings.timeout is None else float(settings.timeout),
         workers=1 if plan.in_process else workers,
-        seed=seed,
-        racing=RULE if race else "",
+        seed=settings.seed,
+        racing=RULE if settings.race else "",
         in_process=plan.in_process,
         test_rows=len(plan.y_test),
         notices=list(plan.sweep.notices),
@@ -437,15 +383,6 @@ def _check_models(names: list[str], task: str) -> None:
             f"Fix: --models {names[0]},{next(v for v in valid if v != names[0])} "
             "(or leave --models out for all of them)"
         )
-
-
-def _check_seconds(value: Any, what: str, fix: str) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool)
-    if not ok or not math.isfinite(value) or value <= 0:
-        raise UsageError(
-            f"The {what} must be a positive number of seconds. Got {value!r} instead. Fix: {fix}"
-        )
-    return float(value)
 
 
 def _cores() -> int:

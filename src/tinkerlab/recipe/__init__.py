@@ -11,6 +11,7 @@ from __future__ import annotations
 from tinkerlab.recipe._codegen import PRECISION, render_notebook, render_script
 from tinkerlab.recipe._metrics import Metric, metrics_for
 from tinkerlab.recipe._pipeline import build_pipeline, build_program, warm_text_features
+from tinkerlab.recipe._prepare import LOADING, check_replay, load_settled, recipe_for
 from tinkerlab.recipe._recipe import (
     RECIPE_FORMAT,
     TEXT_FEATURES,
@@ -30,6 +31,7 @@ from tinkerlab.recipe.models import (
 )
 
 __all__ = [
+    "LOADING",
     "MODELS",
     "PRECISION",
     "RECIPE_FORMAT",
@@ -41,13 +43,16 @@ __all__ = [
     "Recipe",
     "build_pipeline",
     "build_program",
+    "check_replay",
     "default_model",
     "get_model",
     "load_recipe_data",
+    "load_settled",
     "make_recipe",
     "metrics_for",
     "models_for",
     "parse_settings",
+    "recipe_for",
     "render_notebook",
     "render_script",
     "warm_text_features",
