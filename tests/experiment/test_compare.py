@@ -1,32 +1,63 @@
-"""compare(): every model on the same paired folds, within a budget, ties with the best marked."""
+"""compare(): every model raced on the same paired folds, within a budget, ties marked."""
 
 from __future__ import annotations
 
 import math
 import multiprocessing
-from types import SimpleNamespace
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
 
 from tinkerlab.data import load
 from tinkerlab.exceptions import RecipeError, UsageError
-from tinkerlab.experiment import _compare as cmp
 from tinkerlab.experiment import indistinguishable_from_best, paired_folds
 from tinkerlab.experiment._compare import compare
+from tinkerlab.experiment._compare_board import ModelResult
+from tinkerlab.experiment._compare_fit import FoldArrays, FoldCache, preprocessing_key
+from tinkerlab.experiment._compare_run import Entrant, Limits, Race, pool_runner, run_inline
+from tinkerlab.experiment._pool import WorkerPool
 from tinkerlab.recipe import build_pipeline, make_recipe
 from tinkerlab.runner import prepare_frame, split
 
 IRIS_MODELS = ["dummy", "knn", "naive_bayes"]
+WINE_MODELS = ["dummy", "naive_bayes", "ridge", "knn", "logistic_regression", "decision_tree"]
 
 
 @pytest.fixture(scope="module")
 def iris_comparison():
-    return compare("iris", budget=60, models=IRIS_MODELS, cv=4, repeats=1, n_jobs=2)
+    """Every model on every fold (no race), as the ties test needs."""
+    return compare("iris", budget=60, models=IRIS_MODELS, cv=4, repeats=1, race=False)
+
+
+@pytest.fixture(scope="module")
+def wine_race():
+    return compare("wine", budget=60, models=WINE_MODELS, cv=5, in_process=True)
+
+
+@pytest.fixture(scope="module")
+def wine_full():
+    return compare("wine", budget=60, models=WINE_MODELS, cv=5, in_process=True, race=False)
+
+
+def _cv_scores(dataset_name, model, cv):
+    """Plain scikit-learn: cross_val_score of the whole pipeline on the paired folds."""
+    from sklearn.model_selection import cross_val_score
+
+    dataset = load(dataset_name)
+    recipe = make_recipe(dataset, model=model, cv_folds=cv)
+    X, y = prepare_frame(recipe, dataset.frame)
+    X_train, _, y_train, _ = split(recipe, X, y)
+    folds = paired_folds(recipe, X_train, y_train, repeats=1)
+    return list(cross_val_score(build_pipeline(recipe), X_train, y_train, cv=folds))
 
 
 def test_the_leaderboard_ranks_every_model_and_marks_ties(iris_comparison):
     c = iris_comparison
+    assert c.in_process
+    assert c.racing == ""
     assert [r.status for r in c.results] == ["done"] * 3
     means = [r.mean("accuracy") for r in c.results]
     assert means == sorted(means, reverse=True)
@@ -43,84 +74,201 @@ def test_the_leaderboard_ranks_every_model_and_marks_ties(iris_comparison):
     assert c.test_rows == 30
 
 
-def test_every_model_is_scored_on_the_same_folds_as_plain_scikit_learn(iris_comparison):
-    """Parity: each model's fold scores are cross_val_score on the paired folds."""
-    from sklearn.model_selection import cross_val_score
-
-    dataset = load("iris")
-    recipe = make_recipe(dataset, cv_folds=4)
-    X, y = prepare_frame(recipe, dataset.frame)
-    X_train, _, y_train, _ = split(recipe, X, y)
-    folds = paired_folds(recipe, X_train, y_train, repeats=1)
+def test_every_model_is_scored_as_plain_scikit_learn_scores_the_pipeline(iris_comparison):
+    """Parity: the shared preprocessing changes no number; each model's fold scores are
+    cross_val_score of its whole pipeline on the paired folds."""
     for r in iris_comparison.results:
-        pipeline = build_pipeline(make_recipe(dataset, model=r.model, cv_folds=4))
-        expected = cross_val_score(pipeline, X_train, y_train, cv=folds, scoring="accuracy")
-        # Exact: accuracy counts equal labels; worker threads could only move a row lying
-        # within rounding error of a decision boundary, which iris's rows do not.
-        assert r.scores["accuracy"] == list(expected), r.model
+        assert r.scores["accuracy"] == _cv_scores("iris", r.model, 4), r.model
 
 
-def test_json_frame_and_text(iris_comparison):
-    data = iris_comparison.to_dict()
-    assert data["best"] == iris_comparison.best
-    assert [row["model"] for row in data["leaderboard"]] == [
-        r.model for r in iris_comparison.results
-    ]
-    assert data["method"].startswith("corrected resampled t-test")
-    assert data["leaderboard"][0]["rank"] == 1
-    assert len(data["leaderboard"][0]["scores"]["accuracy"]["folds"]) == 4
-    frame = iris_comparison.frame
-    assert list(frame["model"]) == [r.model for r in iris_comparison.results]
-    assert "Best:" in iris_comparison.verdict_text()
-    assert "<table>" in iris_comparison._repr_html_()
+def test_worker_processes_give_the_same_numbers():
+    pooled = compare("iris", budget=60, models=IRIS_MODELS, cv=4, race=False, in_process=False)
+    assert not pooled.in_process
+    assert pooled.workers >= 1
+    for r in pooled.results:
+        assert r.scores["accuracy"] == _cv_scores("iris", r.model, 4), r.model
+    assert not multiprocessing.active_children()  # the pool is closed
 
 
-@pytest.mark.slow
-def test_a_slow_model_is_stopped_not_waited_for():
-    """SVR on 43 000 diamonds takes minutes: it is killed when the budget runs out."""
-    result = compare("diamonds", budget=6, models=["dummy", "svm"], cv=3, n_jobs=2)
-    by_model = {r.model: r for r in result.results}
-    assert by_model["dummy"].status == "done"
-    assert by_model["svm"].status == "timed out"
-    assert "budget ran out" in by_model["svm"].message
-    assert result.best == "dummy"
-    assert result.elapsed < 30  # the budget, start-up and one test fit of the dummy
-    assert not multiprocessing.active_children()  # no worker outlives the comparison
+def test_the_race_runs_the_leaders_on_every_fold_and_drops_the_rest(wine_race, wine_full):
+    race, full = wine_race, wine_full
+    assert race.racing.startswith("successive halving")
+    by_model = {r.model: r for r in race.results}
+    done = [r for r in race.results if r.status == "done"]
+    dropped = [r for r in race.results if r.status == "dropped"]
+    assert len(done) == 2
+    assert len(dropped) == 4
+    assert sorted(r.folds_done for r in dropped) == [1, 1, 1, 1]
+    assert all(r.folds_done == 5 for r in done)
+    # Racing never changes a number, only which folds are fitted: every model's scores
+    # are the first folds of its full cross-validation.
+    full_scores = {r.model: r.scores["accuracy"] for r in full.results}
+    for r in race.results:
+        assert r.scores["accuracy"] == full_scores[r.model][: r.folds_done], r.model
+    # The ones dropped after fold 1 scored below both finalists there.
+    cut = min(r.scores["accuracy"][0] for r in done)
+    assert all(r.scores["accuracy"][0] <= cut for r in dropped)
+    assert "behind after 1 fold" in by_model[dropped[0].model].message
+    assert race.best in {r.model for r in full.results if r.tied_with_best}
+    frame = race.frame
+    assert frame.loc[frame["status"] == "dropped", "folds"].tolist() == [1, 1, 1, 1]
+    assert "left the race early" in race.verdict_text()
+
+
+def test_each_preprocessing_is_fitted_once_per_fold():
+    dataset = load("wine")
+    knn, svm, tree = (make_recipe(dataset, model=m) for m in ("knn", "svm", "decision_tree"))
+    assert preprocessing_key(knn) == preprocessing_key(svm)  # both scale
+    assert preprocessing_key(knn) != preprocessing_key(tree)  # a tree does not
+    X, y = prepare_frame(knn, dataset.frame)
+    folds = tuple(paired_folds(knn, X, y, 1))
+    cache = FoldCache(X.reset_index(drop=True), np.asarray(y), folds)
+    keys = {cache.add(r) for r in (knn, svm, tree)}
+    assert len(keys) == 2
+    first = cache.get(preprocessing_key(knn), 0)
+    assert cache.get(preprocessing_key(svm), 0) is first  # shared, not fitted again
+    assert len(cache.arrays) == 1
+    np.testing.assert_allclose(first.X_fit.mean(axis=0), 0.0, atol=1e-12)  # scaled
+
+
+def _slow_entrant(dataset_name="iris"):
+    """An entrant whose every fit runs for minutes: a neural net told never to stop."""
+    from sklearn.neural_network import MLPClassifier
+
+    dataset = load(dataset_name)
+    recipe = make_recipe(dataset, model="knn", cv_folds=3)
+    slow = MLPClassifier(hidden_layer_sizes=(256, 256), max_iter=10**6, tol=0.0,
+                         n_iter_no_change=10**6, random_state=0)  # fmt: skip
+    result = ModelResult("knn", "slow", "running", {}, math.nan, math.nan, 0.0, 0)
+    X, y = prepare_frame(recipe, dataset.frame)
+    folds = tuple(paired_folds(recipe, X, y, 1))
+    cache = FoldCache(X.reset_index(drop=True), np.asarray(y), folds)
+    return Entrant(recipe, cache.add(recipe), slow, result), cache
+
+
+def test_a_fit_over_its_time_out_is_stopped_at_once_in_a_worker():
+    entrant, cache = _slow_entrant()
+    limits = Limits(budget=60, end=time.monotonic() + 60, timeout=1.0, workers=1)
+    race = Race([entrant], cache, ("accuracy", "accuracy", 1), limits,
+                higher_is_better=True, racing=True)  # fmt: skip
+    tick = time.monotonic()
+    with WorkerPool(1, threads=1) as pool:
+        race.run(pool_runner(pool))
+        stopped_in = time.monotonic() - tick
+        assert len(pool.workers) == 1
+        assert pool.workers[0].process.is_alive()
+    assert entrant.result.status == "timed out"
+    assert "stopped at its 1 s time-out (0 of 3 folds done)" in entrant.result.message
+    assert stopped_in < 15  # the fit itself would run for minutes
+    assert not multiprocessing.active_children()
+
+
+def test_in_this_process_the_limits_are_checked_between_fits():
+    entrant, cache = _slow_entrant()
+    entrant.model.set_params(max_iter=3)  # quick, but each fold still counts
+    limits = Limits(budget=60, end=time.monotonic() + 60, timeout=1e-9, workers=1)
+    race = Race([entrant], cache, ("accuracy", "accuracy", 1), limits,
+                higher_is_better=True, racing=False)  # fmt: skip
+    race.run(run_inline)
+    assert entrant.result.status == "timed out"
+    assert entrant.result.folds_done == 1  # the first fit ran to its end, then it stopped
 
 
 def test_a_model_over_its_share_is_stopped_only_while_others_wait():
-    scheduler = cmp._Scheduler([], budget=10, timeout=None, workers=1, progress=None, context=None)
-    scheduler.share = 2.0
-    running = SimpleNamespace(ended=False, started=0.0)
-    scheduler.queue = [object()]  # another model waits
-    assert "its share" in scheduler._stop_reason(running, now=3.0, end=10.0)
-    scheduler.queue = []  # nothing waits: it may use the rest of the budget
-    assert scheduler._stop_reason(running, now=3.0, end=10.0) == ""
-    assert "budget ran out" in scheduler._stop_reason(running, now=10.0, end=10.0)
-    scheduler.timeout = 1.0  # a hard time-out applies regardless
-    assert "time-out" in scheduler._stop_reason(running, now=3.0, end=10.0)
+    entrant, cache = _slow_entrant()
+    now = time.monotonic()
+    race = Race([entrant], cache, ("accuracy", "accuracy", 1),
+                Limits(budget=10, end=now + 10, timeout=None, workers=1),
+                higher_is_better=True, racing=True)  # fmt: skip
+    entrant.allowance = 2.0  # its share of what is left of the budget
+    assert "its share" in race.stop_reason(entrant, running_for=3.0, waiting=True)
+    assert race.stop_reason(entrant, running_for=3.0, waiting=False) == ""
+    race.limits = Limits(budget=10, end=now - 1, timeout=None, workers=1)
+    assert "budget ran out" in race.stop_reason(entrant, running_for=0.0, waiting=False)
+    race.limits = Limits(budget=10, end=now + 10, timeout=1.0, workers=1)
+    assert "time-out" in race.stop_reason(entrant, running_for=1.5, waiting=False)
 
 
-def test_a_model_that_cannot_fit_reports_the_error():
-    """The worker itself: an error becomes a message, not a crash of the comparison."""
-    dataset = load("iris")
-    recipe = make_recipe(dataset, model="knn", cv_folds=2)
-    X = dataset.frame[list(recipe.features)].copy()
-    X[X.columns[0]] = "not a number"  # a column a numeric imputer cannot take
-    job = cmp._Job(
-        model="knn",
-        recipe=recipe,
-        X=X,
-        y=np.asarray(dataset.frame[recipe.target]),
-        folds=tuple(paired_folds(recipe, X, dataset.frame[recipe.target], 1)),
-        metrics=(("accuracy", "accuracy", 1),),
-        threads=1,
+def test_a_model_that_cannot_fit_reports_the_error_and_the_worker_goes_on():
+    from sklearn.svm import SVC
+
+    X = np.array([[0.0], [np.nan], [1.0], [2.0]])  # SVC refuses NaN
+    y = np.array([0, 1, 0, 1])
+    arrays = FoldArrays(X, y, X, y, 0.0)
+    with WorkerPool(1, threads=1) as pool:
+        worker = pool.workers[0]
+        pool.send_fit(worker, "task", SVC(), "key", 0, arrays, ("accuracy", "accuracy", 1))
+        deadline = time.monotonic() + 60
+        answers = []
+        while not answers and time.monotonic() < deadline:
+            answers = pool.wait(0.5)
+        [(_, task, _, answer)] = answers
+        assert task == "task"
+        assert answer[0] == "error"
+        assert "NaN" in answer[1]
+        clean = FoldArrays(np.nan_to_num(X), y, np.nan_to_num(X), y, 0.0)
+        pool.send_fit(worker, "next", SVC(), "key", 1, clean, ("accuracy", "accuracy", 1))
+        answers = []
+        while not answers and time.monotonic() < deadline:
+            answers = pool.wait(0.5)
+        assert answers[0][3][0] == "done"  # the same worker, still serving
+
+
+def _alive(processes):
+    """The processes that still run (psutil comes with dask.distributed)."""
+    import psutil
+
+    alive = []
+    for p in processes:
+        try:
+            if p.status() != psutil.STATUS_ZOMBIE:
+                alive.append(p)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def test_no_process_is_left_when_compare_returns_or_its_process_exits(tmp_path):
+    """The worker pool is closed when compare returns, and nothing it started outlives
+    the process that ran it (the old fork server did, for seconds after the exit)."""
+    import psutil
+
+    marker = tmp_path / "returned"
+    script = (
+        "import time\n"
+        "from tinkerlab.experiment._compare import compare\n"
+        "compare('iris', models=['dummy', 'knn'], cv=3, budget=60, in_process=False)\n"
+        f"open({str(marker)!r}, 'w').close()\n"
+        "time.sleep(3)\n"
     )
-    parent, child = multiprocessing.Pipe(duplex=False)
-    cmp._work(child, job)
-    kind, message = parent.recv()
-    assert kind == "error"
-    assert "ValueError" in message
+    process = subprocess.Popen([sys.executable, "-c", script])
+    parent = psutil.Process(process.pid)
+    seen = {}
+    while process.poll() is None:
+        try:
+            children = parent.children(recursive=True)
+        except psutil.NoSuchProcess:
+            break
+        seen |= {c.pid: c for c in children}
+        if marker.exists():  # multiprocessing's resource tracker may stay until the exit
+            workers = [c for c in children if "resource_tracker" not in " ".join(_cmd(c))]
+            assert not _alive(workers), "workers alive after compare returned"
+        time.sleep(0.1)
+    assert process.wait() == 0
+    assert seen, "the comparison started no worker: in_process=False was not honoured"
+    deadline = time.monotonic() + 5
+    while _alive(seen.values()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(seen.values())
+
+
+def _cmd(process):
+    import psutil
+
+    try:
+        return process.cmdline()
+    except psutil.Error:
+        return []
 
 
 def test_recorded_as_an_experiment_whose_knob_is_model(memory_store):
@@ -131,12 +279,25 @@ def test_recorded_as_an_experiment_whose_knob_is_model(memory_store):
     experiment = memory_store.experiments[1]
     assert experiment["knob"] == "model"
     assert experiment["spec"]["kind"] == "compare"
+    assert experiment["spec"]["racing"].startswith("successive halving")
     assert experiment["status"] == "finished"
     assert experiment["summary"]["best"] == experiment["spec"]["values"].index(result.best)
     assert "leaderboard.png" in experiment["plots"]
     points = memory_store.points[1]
     assert sorted(p["value"] for p in points) == ["dummy", "naive_bayes"]
     assert all(len(p["test"]["accuracy"]) == 3 for p in points)
+
+
+def test_a_dropped_model_is_recorded_with_the_folds_it_ran(memory_store):
+    compare("wine", budget=60, models=WINE_MODELS, cv=3, store=memory_store)
+    points = {p["value"]: p for p in memory_store.points[1]}
+    dropped = [p for p in points.values() if p["notices"] and "dropped" in p["notices"][0]]
+    assert dropped
+    for p in dropped:
+        scores = p["test"]["accuracy"]
+        assert len(scores) == 3
+        assert scores[0] is not None
+        assert scores[-1] is None
 
 
 def test_recorded_in_a_real_journal(tmp_path):
@@ -146,23 +307,39 @@ def test_recorded_in_a_real_journal(tmp_path):
         result = compare("wine", budget=60, models=["dummy", "ridge"], cv=3, store=journal)
         stored = journal.get_experiment(result.id)
     assert stored.status == "finished"
-    assert [p.value for p in stored.points] == ["dummy", "ridge"]
+    assert sorted(p.value for p in stored.points) == ["dummy", "ridge"]
     assert result.plot_paths[0].read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.slow
+def test_a_slow_model_is_stopped_not_waited_for():
+    """SVR on 43 000 diamonds takes minutes: it is killed when the budget runs out."""
+    result = compare("diamonds", budget=15, models=["dummy", "svm"], cv=3, n_jobs=2)
+    by_model = {r.model: r for r in result.results}
+    assert not result.in_process
+    assert by_model["dummy"].status == "done"
+    assert by_model["svm"].status == "timed out"
+    assert "budget ran out" in by_model["svm"].message
+    assert result.best == "dummy"
+    assert result.elapsed < 45  # the budget, start-up and one test fit of the dummy
+    assert not multiprocessing.active_children()  # no worker outlives the comparison
 
 
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
-        ({"budget": 0}, UsageError, "budget must be a positive number"),
-        ({"budget": -3}, UsageError, "budget must be a positive number"),
-        ({"budget": math.nan}, UsageError, "budget must be a positive number"),
-        ({"timeout": 0}, UsageError, "time-out must be a positive number"),
+        ({"budget": 0}, UsageError, "budget option of tl.compare must be a float in the range"),
+        ({"budget": -3}, UsageError, "budget option of tl.compare must be a float"),
+        ({"budget": math.nan}, UsageError, "Got nan instead. Fix: budget=60"),
+        ({"timeout": 0}, UsageError, "timeout option of tl.compare must be a float"),
         ({"models": ["knn", "forest"]}, RecipeError, "Did you mean 'random_forest'"),
         ({"models": ["knn", "linear_regression"]}, RecipeError, "cannot do classification"),
         ({"models": ["knn"]}, RecipeError, "at least two models"),
-        ({"models": []}, UsageError, "No models"),
+        ({"models": []}, UsageError, "models option of tl.compare must be a list"),
         ({"metric": "rmse"}, RecipeError, "Unknown metric 'rmse'"),
-        ({"n_jobs": 0}, UsageError, "positive int"),
+        ({"n_jobs": 0}, UsageError, "n_jobs option of tl.compare must be an int"),
+        ({"race": "yes"}, UsageError, "race option of tl.compare must be true or false"),
+        ({"in_process": 1}, UsageError, "in_process option of tl.compare must be true or false"),
     ],
 )
 def test_bad_input_is_refused_before_anything_runs(options, error, message, memory_store):

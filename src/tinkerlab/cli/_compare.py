@@ -20,10 +20,11 @@ if TYPE_CHECKING:
 def compare(settings: Settings) -> None:
     """Compare every model on the same folds within a time budget: a leaderboard.
 
-    Each model suited to the task runs in its own process with the preprocessing it needs,
-    on the same repeated folds; one that overruns its share of the budget is stopped and
-    reported. Models statistically indistinguishable from the best are marked
-    (corrected resampled t-test), and the best is scored once on the held-out test rows.
+    Every model suited to the task races on the same folds (successive halving: all on
+    the first fold, the best third on the next ones); one that overruns its share of the
+    budget is stopped and reported. Finalists statistically indistinguishable from the
+    best are marked (corrected resampled t-test), and the best, chosen by cross-validation,
+    is scored once on the held-out test rows.
 
     Examples:
 

@@ -1,4 +1,4 @@
-"""Compare every model on the same folds, within a time budget: a leaderboard.
+"""Compare every model on the same folds by racing, within a time budget: a leaderboard.
 
 :func:`compare` is the whole job:
 
@@ -7,21 +7,29 @@
 2. one recipe per registry model suited to the task (each with the preprocessing its
    model needs: scaling for distances and gradients, dense arrays where required), and
    **one set of paired folds** (repeated k-fold on the training split) for all of them,
-   so every difference between two models is measured on the same rows;
-3. each model runs in its **own worker process**, a few at a time (one per core, with
-   BLAS/OpenMP capped so they do not fight over the cores). A model that takes longer
-   than its share of the budget while other models wait, or runs past the whole budget,
-   is stopped (its process killed) and reported as *timed out*: one slow model can never
-   hang the comparison. A model may use more than its share while nothing else waits;
-4. the **leaderboard**: mean ± std of the chosen metric over the folds, fit and predict
-   times, and which models are *statistically indistinguishable from the best*: the
-   corrected resampled t-test (Nadeau & Bengio 2003) of each model's fold scores against
-   the best's, paired by fold, at alpha = 0.05 (one test per model, no correction for
-   multiple comparisons, so ties are marked generously);
-5. the best model, chosen by cross-validation, is fitted once on the whole training split
+   so every difference between two models is measured on the same rows. Each distinct
+   preprocessing is fitted **once per fold** and shared by the models that use it
+   (:mod:`~tinkerlab.experiment._compare_fit`);
+3. a **race** (:mod:`~tinkerlab.experiment._race`): every model runs the first fold; only
+   the best third go on to the next folds, and so on (successive halving); the finalists
+   run every fold. ``race=False`` runs every model on every fold;
+4. the fits run in this process when the table is small (no process to start; time limits
+   checked between fits) and otherwise in a **warm pool of worker processes**, one per
+   core, reused for every model (:mod:`~tinkerlab.experiment._pool`), where a fit that
+   overruns is stopped at once (:mod:`~tinkerlab.experiment._compare_run`). Every worker's
+   BLAS/OpenMP threads are capped so they do not fight over the cores; no worker outlives
+   the comparison;
+5. the **leaderboard** (:mod:`~tinkerlab.experiment._compare_board`): mean ± std of the
+   chosen metric over the folds, fit and predict times, and which finalists are
+   *statistically indistinguishable from the best*: the corrected resampled t-test
+   (Nadeau & Bengio 2003) of each one's fold scores against the best's, paired by fold,
+   at alpha = 0.05 (one test per model, no correction for multiple comparisons, so ties
+   are marked generously);
+6. the best model, chosen by cross-validation, is fitted once on the whole training split
    and scored once on the held-out test split (this one fit may run over the budget);
-6. with a ``store`` (the journal), the comparison is recorded as an experiment whose knob
-   is ``model``: each model a point, committed as it finishes.
+7. with a ``store`` (the journal), the comparison is recorded as an experiment whose knob
+   is ``model`` (:mod:`~tinkerlab.experiment._compare_record`), each model a point
+   committed as it leaves the race.
 
 >>> result = compare("iris", budget=30, models=["dummy", "knn"], repeats=1, n_jobs=1)
 >>> result.best
@@ -32,36 +40,44 @@
 
 from __future__ import annotations
 
-import base64
-import html
 import math
 import os
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tinkerlab.exceptions import RecipeError, UsageError
-from tinkerlab.experiment._stats import ALPHA, METHOD, TestResult, compare_with_best
+from tinkerlab.exceptions import InputError, RecipeError, UsageError
+from tinkerlab.experiment._compare_board import STATUSES, Comparison, ModelResult, rank_results
+from tinkerlab.experiment._compare_board import png_bytes as _png
+from tinkerlab.experiment._compare_fit import FoldCache, model_step
+from tinkerlab.experiment._compare_record import experiment_record, store_point, summary_record
+from tinkerlab.experiment._compare_run import (
+    CompareProgress,
+    Entrant,
+    Limits,
+    Race,
+    pool_runner,
+    run_inline,
+)
+from tinkerlab.experiment._race import RULE
 from tinkerlab.options import Settings, settle
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
 
     from tinkerlab.data import Dataset
     from tinkerlab.experiment._experiment import ExperimentStore
-    from tinkerlab.recipe import Metric, Recipe
+    from tinkerlab.recipe import Recipe
 
-#: Called as fits finish: (fits done, fits in all, what is happening).
-CompareProgress = Callable[[int, int, str], None]
-#: Models in the order they are started: quick ones first, so that the slow ones at the
-#: end may use what the quick ones left of the budget. Unlisted models go last.
+__all__ = ["STATUSES", "CompareProgress", "Comparison", "ModelResult", "compare", "compare_settled"]
+
+#: Models in the order they are started: quick ones first, so that they are not kept
+#: waiting behind slow fits, and the slow ones share what is left of the budget.
 START_ORDER = (
     "dummy",
     "naive_bayes",
@@ -76,274 +92,27 @@ START_ORDER = (
     "gradient_boosting",
 )
 #: A kernel SVM's fit grows with the square of the rows: quick on a few thousand, the
-#: slowest of all beyond. Above this many training rows per fold it starts last.
+#: slowest of all beyond. Above this many training rows per fold it counts as the slowest.
 SVM_LAST_ROWS = 5_000
-#: The states a model ends in.
-STATUSES = ("done", "timed out", "failed", "skipped")
-#: Modules the worker processes' parent (the fork server) imports once, so that each new
-#: worker starts in milliseconds instead of importing scikit-learn again.
-_PRELOAD = [
-    "numpy",
-    "pandas",
-    "sklearn.compose",
-    "sklearn.dummy",
-    "sklearn.ensemble",
-    "sklearn.impute",
-    "sklearn.linear_model",
-    "sklearn.metrics",
-    "sklearn.naive_bayes",
-    "sklearn.neighbors",
-    "sklearn.pipeline",
-    "sklearn.preprocessing",
-    "sklearn.svm",
-    "sklearn.tree",
-    "threadpoolctl",
-    "tinkerlab.recipe",
-    "tinkerlab.experiment._compare",
-]
+#: Tables up to this many cells (training rows × columns) are compared in this process:
+#: every fit takes well under a second there, less than starting worker processes.
+IN_PROCESS_CELLS = 100_000
 
 
 @dataclass
-class ModelResult:
-    """One row of the leaderboard: a model's fold scores and how its run ended."""
+class _Plan:
+    """Everything checked and prepared before the first fit."""
 
-    model: str  # registry name
-    title: str  # human name
-    status: str  # done, timed out, failed or skipped
-    scores: dict[str, list[float]]  # metric -> validation score per fold (done folds only)
-    fit_time: float  # mean seconds to fit, per fold
-    predict_time: float  # mean seconds to predict and score the validation rows, per fold
-    elapsed: float  # wall seconds the model's process ran
-    folds_done: int  # folds scored
-    message: str = ""  # why it timed out, failed or was skipped; warnings it raised
-    test: TestResult | None = None  # its fold scores against the best's (None: not done)
-    tied_with_best: bool = False  # not significantly worse than the best (the best too)
-
-    def mean(self, metric: str) -> float:
-        """Mean validation score over the folds (NaN if there are none)."""
-        values = self.scores.get(metric, [])
-        return float(np.mean(values)) if values else math.nan
-
-    def std(self, metric: str) -> float:
-        """Standard deviation of the validation score over the folds (NaN if none)."""
-        values = self.scores.get(metric, [])
-        return float(np.std(values)) if values else math.nan
-
-
-@dataclass
-class Comparison:
-    """The leaderboard of a comparison: every model, ranked, with its noise.
-
-    Attributes
-    ----------
-    results : list of ModelResult
-        Finished models best first, then the ones that timed out, failed or were skipped.
-    best : str or None
-        The model with the best mean validation score.
-    frame : pandas.DataFrame
-        The leaderboard as a table.
-    test_scores : dict
-        The best model's scores on the held-out test split (fitted once on the whole
-        training split); empty if it could not be computed.
-    """
-
-    dataset: str  # how the recipe names the data
-    task: str  # classification or regression
-    target: str  # the column predicted
-    metric: Metric  # what the leaderboard ranks by
-    results: list[ModelResult]
-    cv: int  # k of the k-fold split
-    repeats: int  # repeats of the k-fold split
-    n_train: float  # mean rows fitted on per fold
-    n_test: float  # mean rows validated on per fold
-    budget: float  # seconds allowed in all
-    timeout: float | None  # hard per-model limit, if one was set
-    workers: int  # models run at a time
-    seed: int
-    elapsed: float = 0.0  # wall seconds, test fit included
-    test_scores: dict[str, float] = field(default_factory=dict)
-    test_rows: int = 0  # rows in the held-out test split
-    id: int | None = None  # the journal's experiment id, when recorded
-    plot_paths: list[Path] = field(default_factory=list)  # where the journal saved the plot
-    notices: list[str] = field(default_factory=list)
-
-    @property
-    def best(self) -> str | None:
-        """The model with the best mean validation score (None if none finished)."""
-        done = [r for r in self.results if r.status == "done"]
-        return done[0].model if done else None
-
-    @property
-    def higher_is_better(self) -> bool:
-        """Whether a larger value of the metric is better (accuracy) or worse (RMSE)."""
-        return self.metric.higher_is_better
-
-    @property
-    def method(self) -> str:
-        """How ties with the best are decided."""
-        return METHOD
-
-    @property
-    def frame(self) -> pd.DataFrame:
-        """One row per model: ``rank, model, status, mean, std, fit_time, predict_time,
-        folds, tied_with_best, p_value, message``."""
-        import pandas as pd
-
-        return pd.DataFrame(self._rows())
-
-    def _rows(self) -> list[dict[str, Any]]:
-        name = self.metric.name
-        rows = []
-        for rank, r in enumerate(self.results, start=1):
-            done = r.status == "done"
-            rows.append(
-                {
-                    "rank": rank if done else None,
-                    "model": r.model,
-                    "status": r.status,
-                    "mean": r.mean(name) if done else math.nan,
-                    "std": r.std(name) if done else math.nan,
-                    "fit_time": r.fit_time,
-                    "predict_time": r.predict_time,
-                    "folds": r.folds_done,
-                    "tied_with_best": r.tied_with_best,
-                    "p_value": r.test.p_value if r.test is not None else math.nan,
-                    "message": r.message,
-                }
-            )
-        return rows
-
-    def verdict_text(self) -> str:
-        """The best model, the ones indistinguishable from it, and the held-out score."""
-        name = self.metric.name
-        if self.best is None:
-            return "No model finished within the budget; see the table. Fix: --budget 300"
-        best = self.results[0]
-        ties = [r.model for r in self.results[1:] if r.tied_with_best]
-        text = f"Best: {best.model} ({name} {best.mean(name):.4f} ± {best.std(name):.4f})."
-        if ties:
-            text += (
-                f" Statistically indistinguishable from it: {', '.join(ties)} "
-                f"({METHOD}, alpha = {ALPHA})."
-            )
-        else:
-            text += f" Every other model is worse beyond noise ({METHOD}, alpha = {ALPHA})."
-        if name in self.test_scores:
-            text += (
-                f" Fitted on the whole training split, it scores {self.test_scores[name]:.4f} "
-                f"on the {self.test_rows} held-out test rows."
-            )
-        return text
-
-    def plot(self) -> Figure:
-        """Each finished model's mean score with ± std whiskers; the best and its ties marked."""
-        from matplotlib.figure import Figure
-
-        done = [r for r in self.results if r.status == "done"]
-        name = self.metric.name
-        figure = Figure(
-            figsize=(6.5, 0.35 * max(len(done), 3) + 1.4), dpi=100, layout="constrained"
-        )
-        axes = figure.add_subplot()
-        y = np.arange(len(done))[::-1]  # (models,) best at the top
-        colours = [
-            "#1f77b4" if i == 0 else "#9ecae1" if r.tied_with_best else "#c7c7c7"
-            for i, r in enumerate(done)
-        ]
-        axes.barh(
-            y,
-            [r.mean(name) for r in done],
-            xerr=[r.std(name) for r in done],
-            color=colours,
-            capsize=3,
-        )
-        axes.set_yticks(y, [r.model for r in done])
-        axes.set_xlabel(f"{name} (mean ± std over {self.cv * self.repeats} folds)")
-        axes.set_title(f"{self.dataset}: best dark, indistinguishable from it light")
-        return figure
-
-    def to_dict(self) -> dict[str, Any]:
-        """Everything JSON can hold (what ``--json`` prints); NaN becomes None."""
-        name = self.metric.name
-        leaderboard = []
-        for row, r in zip(self._rows(), self.results, strict=True):
-            entry = {k: _plain(v) for k, v in row.items()}
-            entry["title"] = r.title
-            entry["scores"] = {
-                m: {"mean": _plain(r.mean(m)), "std": _plain(r.std(m)), "folds": list(v)}
-                for m, v in r.scores.items()
-            }
-            entry["elapsed_s"] = round(r.elapsed, 3)
-            if r.test is not None:
-                entry["mean_diff_vs_best"] = _plain(r.test.mean_diff)
-                entry["ci_low"] = _plain(r.test.ci_low)
-                entry["ci_high"] = _plain(r.test.ci_high)
-            leaderboard.append(entry)
-        return {
-            "id": self.id,
-            "dataset": self.dataset,
-            "task": self.task,
-            "target": self.target,
-            "metric": name,
-            "higher_is_better": self.higher_is_better,
-            "best": self.best,
-            "verdict_text": self.verdict_text(),
-            "method": METHOD,
-            "alpha": ALPHA,
-            "leaderboard": leaderboard,
-            "test_scores": {k: _plain(v) for k, v in self.test_scores.items()},
-            "test_rows": self.test_rows,
-            "cv": self.cv,
-            "repeats": self.repeats,
-            "n_folds": self.cv * self.repeats,
-            "n_train": self.n_train,
-            "n_test": self.n_test,
-            "budget_s": self.budget,
-            "timeout_s": self.timeout,
-            "workers": self.workers,
-            "seed": self.seed,
-            "elapsed_s": round(self.elapsed, 3),
-            "plots": [str(p) for p in self.plot_paths],
-            "notices": list(self.notices),
-        }
-
-    def _repr_html_(self) -> str:
-        name = html.escape(self.metric.name)
-        rows = []
-        for r in self.results:
-            done = r.status == "done"
-            score = (
-                f"{r.mean(self.metric.name):.4f} ± {r.std(self.metric.name):.4f}" if done else ""
-            )
-            mark = "best" if done and r is self.results[0] else "≈ best" if r.tied_with_best else ""
-            rows.append(
-                f"<tr><td>{html.escape(r.model)}</td><td>{score}</td><td>{mark}</td>"
-                f"<td>{r.fit_time:.3f} s</td><td>{r.predict_time:.3f} s</td>"
-                f"<td>{html.escape(r.status if not r.message else f'{r.status}: {r.message}')}"
-                "</td></tr>"
-            )
-        png = base64.b64encode(_png(self.plot())).decode("ascii")
-        return (
-            f"<p><b>{html.escape(self.dataset)}</b>: {self.cv}-fold CV × {self.repeats}, "
-            f"ranked by {name}</p><table><tr><th>model</th><th>{name}</th><th></th>"
-            "<th>fit</th><th>predict</th><th>status</th></tr>"
-            + "".join(rows)
-            + f"</table><p>{html.escape(self.verdict_text())}</p>"
-            f'<img src="data:image/png;base64,{png}"/>'
-        )
-
-    def __repr__(self) -> str:
-        name = self.metric.name
-        lines = [f"Comparison of {len(self.results)} models on {self.dataset} ({name}):"]
-        for r in self.results:
-            if r.status == "done":
-                tie = (
-                    "  (best)" if r is self.results[0] else "  (≈ best)" if r.tied_with_best else ""
-                )
-                lines.append(f"  {r.model:<20} {r.mean(name):.4f} ± {r.std(name):.4f}{tie}")
-            else:
-                lines.append(f"  {r.model:<20} {r.status}")
-        return "\n".join(lines)
+    base: Recipe  # the data's recipe (its split, folds and seed)
+    sweep: Any  # the planned sweep of the knob "model" (one point per model)
+    X_train: pd.DataFrame
+    y_train: Any
+    X_test: pd.DataFrame
+    y_test: Any
+    folds: list[tuple[np.ndarray, np.ndarray]]
+    n_classes: int
+    metric: Any  # the Metric ranked by
+    in_process: bool
 
 
 def compare(
@@ -354,12 +123,19 @@ def compare(
     test: bool = True,
     **options: Any,
 ) -> Comparison:
-    """Compare the registry's models on the same paired folds, within a time budget.
+    """Compare the registry's models on the same paired folds by racing, within a budget.
 
     *options* are the ``compare`` options declared in :mod:`tinkerlab.options`
-    (``budget``, ``models``, ``cv``, ``repeats``, ``metric``, ``timeout``, ``n_jobs``,
-    ``target``...; ``help(tinkerlab.compare)`` lists them), checked once by
-    :func:`~tinkerlab.options.settle`.
+    (``budget``, ``models``, ``cv``, ``repeats``, ``metric``, ``timeout``, ``race``,
+    ``n_jobs``, ``in_process``, ``target``...; ``help(tinkerlab.compare)`` lists them),
+    checked once by :func:`~tinkerlab.options.settle`. Two of them decide how it runs:
+
+    * ``race`` (default true): successive halving over the folds
+      (:mod:`~tinkerlab.experiment._race`); false runs every model on every fold;
+    * ``in_process``: fit in this process (true: nothing to start, but a fit cannot be
+      stopped midway, so the limits are checked between fits) or in worker processes
+      (false: a fit that overruns is stopped at once); default: in this process for
+      tables up to :data:`IN_PROCESS_CELLS` cells, else in workers.
 
     Parameters
     ----------
@@ -368,7 +144,7 @@ def compare(
     store : ExperimentStore, optional
         Where to record it (the journal): an experiment with knob ``model``.
     progress : callable, optional
-        Called as ``progress(fits_done, fits_in_all, what)``.
+        Called as ``progress(fits_done, fits_planned, what)``.
     test : bool
         Fit the best model on the whole training split and score it on the test split.
 
@@ -389,16 +165,50 @@ def compare_settled(
     test: bool = True,
 ) -> Comparison:
     """:func:`compare` with its options already settled (see there)."""
+    if not isinstance(test, bool):
+        raise InputError(f"test must be true or false. Got {test!r} instead.")
+    workers = _workers(settings.n_jobs)
+    plan = _plan(settings, workers)
+    comparison = _comparison(plan, settings, workers)
+    positions = {str(p.value): p.position for p in plan.sweep.points}
+    if store is not None:
+        comparison.id = store.start_experiment(
+            experiment_record(plan.base, plan.sweep, comparison), None
+        )
+    started = time.perf_counter()
+    try:
+        results = _run_race(plan, comparison, settings.race, progress, store, positions)
+        rank_results(comparison, results)
+        if test and comparison.best is not None:
+            comparison.test_scores = _test_scores(plan, comparison.best)
+    except BaseException as error:
+        if store is not None and comparison.id is not None:
+            interrupted = isinstance(error, KeyboardInterrupt)
+            store.mark_experiment(comparison.id, "interrupted" if interrupted else "failed")
+        raise
+    comparison.elapsed = time.perf_counter() - started
+    if store is not None and comparison.id is not None:
+        comparison.plot_paths = store.finish_experiment(
+            comparison.id,
+            summary_record(comparison, positions),
+            {"leaderboard.png": _png(comparison.plot())},
+            None,  # no prediction to score
+        )
+    return comparison
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+def _plan(settings: Settings, workers: int) -> _Plan:
+    """Load, split, fold and choose the metric: every check before the first fit."""
     from tinkerlab.experiment._experiment import _metric
     from tinkerlab.experiment._folds import paired_folds
     from tinkerlab.experiment._knobs import plan_sweep
     from tinkerlab.recipe import load_settled, recipe_for, warm_text_features
     from tinkerlab.runner import prepare_frame, split
 
-    budget, timeout, models = settings.budget, settings.timeout, settings.models
-    repeats, seed, metric = settings.repeats, settings.seed, settings.metric
-    workers = _workers(settings.n_jobs)
-    context = _context()  # the worker processes' server warms up meanwhile
+    models = settings.models
     data = load_settled(settings)
     base = recipe_for(data, settings)
     if models is not None:
@@ -406,426 +216,117 @@ def compare_settled(
     sweep = plan_sweep(base, "model", models)
     X, y = prepare_frame(base, data.frame)
     X_train, X_test, y_train, y_test = split(base, X, y)
-    folds = paired_folds(base, X_train, y_train, repeats)
+    folds = paired_folds(base, X_train, y_train, settings.repeats)
     n_classes = int(y.nunique()) if base.task == "classification" else 0
-    chosen = _metric(base, sweep, n_classes, metric)  # one every model can be scored on
-    order = {name: i for i, name in enumerate(START_ORDER)}
-    if min(len(t) for t, _ in folds) > SVM_LAST_ROWS:
-        order["svm"] = len(order)
-    points = sorted(sweep.points, key=lambda p: order.get(str(p.value), len(order)))
+    chosen = _metric(base, sweep, n_classes, settings.metric)  # one every model can take
     warm_text_features(base, X_train)  # embed each text once, before the clock starts
-    rows, target_values = X_train.reset_index(drop=True), np.asarray(y_train)
-    jobs = [
-        _Job(
-            model=str(p.value),
-            recipe=p.recipe,
-            X=rows,
-            y=target_values,
-            folds=tuple(folds),
-            # Only the metric ranked by: on small tables, scoring every metric of every fold
-            # costs as much as the fits (scikit-learn checks the labels for each one).
-            metrics=((chosen.name, chosen.scorer, chosen.sign),),
-            threads=max(1, _cores() // workers),
-        )
-        for p in points
-    ]
-    comparison = Comparison(
+    small = X_train.shape[0] * X_train.shape[1] <= IN_PROCESS_CELLS
+    chosen_place = settings.in_process
+    inline = (small or workers == 1) if chosen_place is None else chosen_place
+    return _Plan(base, sweep, X_train.reset_index(drop=True), y_train, X_test, y_test,
+                 folds, n_classes, chosen, inline)  # fmt: skip
+
+
+def _comparison(plan: _Plan, settings: Settings, workers: int) -> Comparison:
+    base = plan.base
+    return Comparison(
         dataset=base.dataset,
         task=base.task,
         target=base.target,
-        metric=chosen,
+        metric=plan.metric,
         results=[],
         cv=base.cv_folds,
-        repeats=repeats,
-        n_train=float(np.mean([len(t) for t, _ in folds])),
-        n_test=float(np.mean([len(v) for _, v in folds])),
-        budget=budget,
-        timeout=timeout,
-        workers=workers,
-        seed=seed,
-        test_rows=len(y_test),
-        notices=list(sweep.notices),
+        repeats=settings.repeats,
+        n_train=float(np.mean([len(t) for t, _ in plan.folds])),
+        n_test=float(np.mean([len(v) for _, v in plan.folds])),
+        budget=float(settings.budget),
+        timeout=None if settings.timeout is None else float(settings.timeout),
+        workers=1 if plan.in_process else workers,
+        seed=settings.seed,
+        racing=RULE if settings.race else "",
+        in_process=plan.in_process,
+        test_rows=len(plan.y_test),
+        notices=list(plan.sweep.notices),
     )
-    positions = {str(p.value): p.position for p in sweep.points}
-    experiment_id = None
-    if store is not None:
-        experiment_id = store.start_experiment(_record(base, sweep, comparison), None)
-        comparison.id = experiment_id
-    started = time.perf_counter()
-    try:
-        results = _Scheduler(jobs, budget, timeout, workers, progress, context).run(
-            lambda r: _store_point(store, experiment_id, positions[r.model], r, comparison)
+
+
+def _entrants(plan: _Plan, cache: FoldCache) -> list[Entrant]:
+    """One entrant per model, in the order they start (see START_ORDER)."""
+    order = {name: i for i, name in enumerate(START_ORDER)}
+    if min(len(t) for t, _ in plan.folds) > SVM_LAST_ROWS:
+        order["svm"] = len(order)
+    points = sorted(plan.sweep.points, key=lambda p: order.get(str(p.value), len(order)))
+    threads = _cores() if plan.in_process else None  # one fit at a time may use every core
+    return [
+        Entrant(
+            recipe=p.recipe,
+            key=cache.add(p.recipe),
+            model=model_step(p.recipe, n_jobs=threads),
+            result=_empty_result(str(p.value)),
         )
-        _rank(comparison, results)
-        best = comparison.best
-        if test and best is not None:
-            job = next(j for j in jobs if j.model == best)
-            every = _model_metrics(job.recipe, n_classes)
-            comparison.test_scores = _test_scores(job, every, X_train, y_train, X_test, y_test)
-    except BaseException as error:
-        if store is not None and experiment_id is not None:
-            interrupted = isinstance(error, KeyboardInterrupt)
-            store.mark_experiment(experiment_id, "interrupted" if interrupted else "failed")
-        raise
-    comparison.elapsed = time.perf_counter() - started
-    if store is not None and experiment_id is not None:
-        comparison.plot_paths = store.finish_experiment(
-            experiment_id,
-            _summary(comparison, positions),
-            {"leaderboard.png": _png(comparison.plot())},
-            None,  # no prediction to score
-        )
-    return comparison
+        for p in points
+    ]
 
 
-# --- one model in one process ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Job:
-    """What a worker process needs for one model: sent to it once, pickled."""
-
-    model: str
-    recipe: Recipe  # the model's recipe (registry defaults)
-    X: pd.DataFrame  # the training split
-    y: np.ndarray  # (n,) its target
-    folds: tuple[tuple[np.ndarray, np.ndarray], ...]  # the paired folds, positions in X
-    metrics: tuple[tuple[str, str, int], ...]  # (name, scorer, sign) of the metrics to score
-    threads: int  # BLAS/OpenMP threads it may use
-
-
-def _work(conn: Any, job: _Job) -> None:
-    """The worker process: fit and score every fold, telling the parent after each one."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops us (quietly)
-    _exit_with_parent(conn)
-    try:
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=job.threads), warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            from sklearn.exceptions import UndefinedMetricWarning
-
-            # A model that never predicts some class scores 0 precision for it (as in a run).
-            warnings.filterwarnings("ignore", category=UndefinedMetricWarning)
-            for i, (fit_scores, fit_s, predict_s) in enumerate(_folds(job)):
-                conn.send(("fold", i, fit_scores, fit_s, predict_s))
-        conn.send(("done", _warning_text(caught)))
-    except Exception as error:  # a model that cannot fit this data: report it, keep going
-        conn.send(("error", " ".join(f"{type(error).__name__}: {error}".split())[:300]))
-    finally:
-        conn.close()
-
-
-def _exit_with_parent(conn: Any) -> None:
-    """End this worker as soon as the comparison's process is gone, even when it was killed
-    outright and could not stop us itself.
-
-    Only that process holds the reading end of our pipe; when it dies, the kernel flags
-    our writing end with an error, which a poll sees at once. (Our parent is the fork
-    server, which in turn waits for its children, so watching the parent would not do.)
-    """
-    import select
-    import threading
-
-    poller = select.poll()
-    poller.register(conn.fileno(), select.POLLERR | select.POLLHUP)
-
-    def watch() -> None:
-        while True:
-            events = poller.poll(1000)  # [] after a second of nothing
-            if any(flags & select.POLLNVAL for _, flags in events):
-                return  # we closed the pipe ourselves: the work is done
-            if events:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="tinkerlab-watch-parent", daemon=True).start()
-
-
-def _folds(job: _Job) -> Iterable[tuple[dict[str, float], float, float]]:
-    """Per fold: (scores on the validation rows, seconds to fit, seconds to predict+score)."""
-    from sklearn.metrics import check_scoring
-
-    from tinkerlab.recipe import build_pipeline
-
-    scoring = {name: scorer for name, scorer, _ in job.metrics}
-    signs = {name: sign for name, _, sign in job.metrics}
-    for train, valid in job.folds:
-        pipeline = build_pipeline(job.recipe)
-        tick = time.perf_counter()
-        pipeline.fit(job.X.iloc[train], job.y[train])
-        fit_s = time.perf_counter() - tick
-        tick = time.perf_counter()
-        scores = check_scoring(pipeline, scoring=scoring)(pipeline, job.X.iloc[valid], job.y[valid])
-        predict_s = time.perf_counter() - tick
-        yield {k: float(signs[k] * v) for k, v in scores.items()}, fit_s, predict_s
-
-
-def _warning_text(caught: list[warnings.WarningMessage]) -> str:
-    kinds: dict[str, str] = {}
-    for w in caught:
-        if not issubclass(w.category, DeprecationWarning | FutureWarning):
-            kinds.setdefault(w.category.__name__, " ".join(str(w.message).split())[:160])
-    return "; ".join(f"{k}: {v}" for k, v in kinds.items())
-
-
-# --- the scheduler: a few processes at a time, each with a deadline -------------------------
-
-
-@dataclass
-class _Running:
-    job: _Job
-    process: Any  # multiprocessing.Process
-    conn: Any  # the parent's end of the pipe
-    started: float  # time.monotonic() at start
-    result: ModelResult
-    fit_times: list[float] = field(default_factory=list)
-    predict_times: list[float] = field(default_factory=list)
-    ended: bool = False  # the worker said done or error
-
-
-class _Scheduler:
-    """Runs the jobs in worker processes, *workers* at a time, within the budget."""
-
-    def __init__(
-        self,
-        jobs: list[_Job],
-        budget: float,
-        timeout: float | None,
-        workers: int,
-        progress: CompareProgress | None,
-        context: Any,
-    ) -> None:
-        self.context = context  # where worker processes come from
-        self.queue = list(jobs)
-        self.budget = budget
-        self.timeout = timeout
-        self.workers = workers
-        self.share = budget * workers / max(1, len(jobs))  # fair share of one model
-        self.say = progress or (lambda _done, _total, _what: None)
-        self.n_folds = len(jobs[0].folds) if jobs else 0
-        self.total = len(jobs) * self.n_folds
-        self.done = 0
-        self.results: list[ModelResult] = []
-
-    def run(self, on_result: Callable[[ModelResult], None]) -> list[ModelResult]:
-        from multiprocessing.connection import wait
-
-        context = self.context
-        start = time.monotonic()
-        end = start + self.budget
-        running: list[_Running] = []
-        self.say(0, self.total, f"{len(self.queue)} models, {self.workers} at a time")
-        try:
-            while self.queue or running:
-                now = time.monotonic()
-                while self.queue and len(running) < self.workers and now < end:
-                    running.append(self._start(context, self.queue.pop(0)))
-                if now >= end and self.queue:
-                    for job in self.queue:
-                        spent = f"the {self.budget:g} s budget was spent before it could start"
-                        self._finish(on_result, _result(job, "skipped", spent))
-                    self.queue = []
-                ready = wait(
-                    [r.conn for r in running] + [r.process.sentinel for r in running],
-                    timeout=max(0.0, min(0.25, end - now)),
-                )
-                for r in running:
-                    if r.conn in ready or r.process.sentinel in ready:
-                        self._read(r)
-                now = time.monotonic()
-                for r in list(running):
-                    stop = self._stop_reason(r, now, end)
-                    if r.ended or not r.process.is_alive() or stop:
-                        self._end(r, stop)
-                        running.remove(r)
-                        self._finish(on_result, r.result)
-        finally:
-            for r in running:  # interrupted: no worker outlives the comparison
-                r.process.kill()
-                r.process.join()
-                r.conn.close()
-        return self.results
-
-    def _start(self, context: Any, job: _Job) -> _Running:
-        parent, child = context.Pipe(duplex=False)
-        process = context.Process(target=_work, args=(child, job), daemon=True)
-        with _main_module_untouched():
-            process.start()
-        child.close()
-        self.say(self.done, self.total, f"{job.model} started")
-        return _Running(job, process, parent, time.monotonic(), _result(job, "failed", ""))
-
-    def _read(self, r: _Running) -> None:
-        """Take every message the worker has sent."""
-        try:
-            while r.conn.poll():
-                message = r.conn.recv()
-                kind = message[0]
-                if kind == "fold":
-                    _, _, scores, fit_s, predict_s = message
-                    for name, score in scores.items():
-                        r.result.scores.setdefault(name, []).append(score)
-                    r.fit_times.append(fit_s)
-                    r.predict_times.append(predict_s)
-                    r.result.folds_done += 1
-                    self.done += 1
-                    self.say(
-                        self.done,
-                        self.total,
-                        f"{r.job.model}: fold {r.result.folds_done} of {self.n_folds}",
-                    )
-                elif kind == "done":
-                    r.result.status, r.result.message, r.ended = "done", message[1], True
-                elif kind == "error":
-                    r.result.status, r.result.message, r.ended = "failed", message[1], True
-        except (EOFError, OSError):
-            pass  # the worker is gone; _end says why
-
-    def _stop_reason(self, r: _Running, now: float, end: float) -> str:
-        """Why *r* must be stopped now, or "" to let it run."""
-        if r.ended:
-            return ""
-        ran = now - r.started
-        if now >= end:
-            return f"stopped when the {self.budget:g} s budget ran out"
-        if self.timeout is not None and ran > self.timeout:
-            return f"stopped at its {self.timeout:g} s time-out"
-        if self.queue and ran > self.share:
-            return f"stopped after {ran:.0f} s, its share of the budget, while other models waited"
-        return ""
-
-    def _end(self, r: _Running, stop: str) -> None:
-        if stop:
-            r.process.kill()
-        r.process.join()
-        self._read(r)  # messages sent just before the end
-        r.conn.close()
-        result = r.result
-        result.elapsed = time.monotonic() - r.started
-        result.fit_time = float(np.mean(r.fit_times)) if r.fit_times else math.nan
-        result.predict_time = float(np.mean(r.predict_times)) if r.predict_times else math.nan
-        if stop and not r.ended:
-            result.status = "timed out"
-            result.message = f"{stop} ({result.folds_done} of {self.n_folds} folds done)"
-        elif not r.ended:
-            code = r.process.exitcode
-            result.message = (
-                f"its process died (exit code {code}"
-                + ("; out of memory?" if code in (-9, 137) else "")
-                + f") after {result.folds_done} of {self.n_folds} folds"
-            )
-        if result.status != "done":  # the folds it will never do count as done for the bar
-            self.done += self.n_folds - result.folds_done
-
-    def _finish(self, on_result: Callable[[ModelResult], None], result: ModelResult) -> None:
-        if result.status == "skipped":
-            self.done += self.n_folds
-        self.results.append(result)
-        on_result(result)
-        self.say(self.done, self.total, f"{result.model} {result.status}")
-
-
-def _result(job: _Job, status: str, message: str) -> ModelResult:
+def _empty_result(model: str) -> ModelResult:
     from tinkerlab.recipe import get_model
 
     return ModelResult(
-        model=job.model,
-        title=get_model(job.model).title,
-        status=status,
+        model=model,
+        title=get_model(model).title,
+        status="running",
         scores={},
         fit_time=math.nan,
         predict_time=math.nan,
         elapsed=0.0,
         folds_done=0,
-        message=message,
     )
 
 
-@contextmanager
-def _main_module_untouched() -> Iterator[None]:
-    """Start a worker without importing the caller's ``__main__`` in it.
-
-    A new process from the fork server or spawn normally imports the parent's main script
-    first, so a script that calls :func:`compare` without an ``if __name__ == "__main__":``
-    guard would call it again in every worker. Our worker needs nothing from ``__main__``
-    (its function and data come from tinkerlab, pandas and NumPy), so we leave the main
-    module out of what the new process prepares, as joblib's loky does.
-    """
-    from multiprocessing import spawn
-
-    prepare = spawn.get_preparation_data
-
-    def without_main(name: str) -> dict[str, Any]:
-        data: dict[str, Any] = prepare(name)
-        data.pop("init_main_from_path", None)
-        data.pop("init_main_from_name", None)
-        return data
-
-    spawn.get_preparation_data = without_main
-    try:
-        yield
-    finally:
-        spawn.get_preparation_data = prepare
+# --- running ----------------------------------------------------------------------------------
 
 
-def _context() -> Any:
-    """Fresh worker processes forked from a server that imported scikit-learn once (fast
-    to start, and safe: it never ran an OpenMP thread pool); spawn where that is missing.
+def _run_race(
+    plan: _Plan, comparison: Comparison, race: bool, progress: CompareProgress | None,
+    store: ExperimentStore | None, positions: dict[str, int],
+) -> list[ModelResult]:  # fmt: skip
+    """The race, in this process or in a warm pool of workers; every model's result."""
+    from threadpoolctl import threadpool_limits
 
-    The server starts now, in the background: it imports scikit-learn while this process
-    loads the data and plans the folds.
-    """
-    import multiprocessing as mp
+    from tinkerlab.experiment._pool import WorkerPool
 
-    if "forkserver" not in mp.get_all_start_methods():
-        return mp.get_context("spawn")
-    from multiprocessing import forkserver
-
-    context = mp.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
-    with _main_module_untouched():
-        forkserver.ensure_running()
-    return context
-
-
-# --- the leaderboard ------------------------------------------------------------------------
-
-
-def _rank(comparison: Comparison, results: list[ModelResult]) -> None:
-    """Order the results (finished ones by mean score, best first) and test each finished
-    model's fold scores against the best's."""
-    name = comparison.metric.name
-    sign = 1.0 if comparison.higher_is_better else -1.0
-    done = [r for r in results if r.status == "done" and len(r.scores.get(name, [])) > 0]
-    for r in results:
-        if r.status == "done" and r not in done:
-            r.status, r.message = "failed", f"it cannot be scored on {name}"
-    done.sort(key=lambda r: -sign * r.mean(name))
-    if done and comparison.cv * comparison.repeats >= 2:
-        table = {r.model: r.scores[name] for r in done}
-        n_train = max(1, round(comparison.n_train))
-        n_test = max(1, round(comparison.n_test))
-        best, tests = compare_with_best(
-            table, n_train, n_test, higher_is_better=comparison.higher_is_better
-        )
-        for r in done:
-            r.test = tests[r.model]
-            r.tied_with_best = r.model == best or not tests[r.model].significant(ALPHA)
-    rest = [r for r in results if r not in done]
-    rest.sort(key=lambda r: (STATUSES.index(r.status), r.model))
-    comparison.results = done + rest
+    workers = comparison.workers
+    pool = None if plan.in_process else WorkerPool(workers, max(1, _cores() // workers))
+    cache = FoldCache(plan.X_train, np.asarray(plan.y_train), tuple(plan.folds))
+    entrants = _entrants(plan, cache)
+    for key in cache.recipes:  # the first fold's preprocessing, while the workers start
+        cache.get(key, 0)
+    budget = comparison.budget
+    limits = Limits(
+        budget=budget,
+        end=time.monotonic() + budget,
+        timeout=comparison.timeout,
+        workers=workers,
+    )
+    metric = plan.metric
+    contest = Race(
+        entrants,
+        cache,
+        (metric.name, metric.scorer, metric.sign),
+        limits,
+        higher_is_better=metric.higher_is_better,
+        racing=race,
+        progress=progress,
+        on_result=lambda r: store_point(store, comparison.id, positions[r.model], r, comparison),
+    )
+    # BLAS/OpenMP capped at one thread everywhere: on a busy machine OpenMP threads that
+    # spin-wait for a core slowed gradient boosting down tenfold. In this process a forest
+    # still grows its trees on every core (model_step: joblib threads, which yield).
+    with pool or nullcontext(), threadpool_limits(limits=1):
+        return contest.run(run_inline if pool is None else pool_runner(pool))
 
 
-def _test_scores(
-    job: _Job,
-    metrics: tuple[tuple[str, str, int], ...],
-    X_train: Any,
-    y_train: Any,
-    X_test: Any,
-    y_test: Any,
-) -> dict[str, float]:
+def _test_scores(plan: _Plan, best: str) -> dict[str, float]:
     """The best model fitted on the whole training split, scored once on the test split
     on every metric it has."""
     from sklearn.metrics import check_scoring
@@ -833,16 +334,22 @@ def _test_scores(
 
     from tinkerlab.recipe import build_pipeline
 
-    with threadpool_limits(limits=_cores()), warnings.catch_warnings():
+    recipe = next(p.recipe for p in plan.sweep.points if str(p.value) == best)
+    metrics = _model_metrics(recipe, plan.n_classes)
+    pipeline = build_pipeline(recipe)
+    if pipeline.named_steps["model"].get_params().get("n_jobs", 0) is None:
+        pipeline.named_steps["model"].set_params(n_jobs=_cores())  # the same model, sooner
+    with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        pipeline = build_pipeline(job.recipe).fit(X_train, np.asarray(y_train))
+        pipeline.fit(plan.X_train, np.asarray(plan.y_train))
         scoring = {name: scorer for name, scorer, _ in metrics}
         signs = {name: sign for name, _, sign in metrics}
-        scores = check_scoring(pipeline, scoring=scoring)(pipeline, X_test, np.asarray(y_test))
+        X_test, y_test = plan.X_test, np.asarray(plan.y_test)
+        scores = check_scoring(pipeline, scoring=scoring)(pipeline, X_test, y_test)
     return {k: float(signs[k] * v) for k, v in scores.items()}
 
 
-# --- checks ---------------------------------------------------------------------------------
+# --- checks -----------------------------------------------------------------------------------
 
 
 def _model_metrics(recipe: Recipe, n_classes: int) -> tuple[tuple[str, str, int], ...]:
@@ -895,95 +402,3 @@ def _workers(n_jobs: int | None) -> int:
             f"Got {n_jobs!r} instead. Fix: --jobs {cores}"
         )
     return n_jobs
-
-
-# --- what the store records -----------------------------------------------------------------
-
-
-def _record(recipe: Recipe, sweep: Any, comparison: Comparison) -> dict[str, Any]:
-    """The experiment: knob ``model``; ``spec["kind"] == "compare"`` tells it from a tinker."""
-    names = [str(v) for v in sweep.values]
-    return {
-        "dataset": recipe.dataset,
-        "task": recipe.task,
-        "model": "(compare)",
-        "knob": "model",
-        "knob_kind": sweep.kind.name,
-        "spec": {
-            "kind": "compare",
-            "recipe": recipe.to_dict(),
-            "knob": "model",
-            "mode": None,
-            "values": names,
-            "labels": names,
-            "scale": "linear",
-            "ordered": False,
-            "default": None,
-            "reference": 0,
-            "metric": comparison.metric.name,
-            "repeats": comparison.repeats,
-            "budget_s": comparison.budget,
-            "timeout_s": comparison.timeout,
-            "engine": f"local ({comparison.workers} processes)",
-        },
-        "notices": list(comparison.notices),
-    }
-
-
-def _store_point(
-    store: ExperimentStore | None,
-    experiment_id: int | None,
-    position: int,
-    result: ModelResult,
-    comparison: Comparison,
-) -> None:
-    """Commit one model as a point the moment it ends (finished, stopped or skipped)."""
-    if store is None or experiment_id is None:
-        return
-    folds = comparison.cv * comparison.repeats
-    test = {m: [*v, *[None] * (folds - len(v))] for m, v in result.scores.items()}
-    notices = [] if result.status == "done" and not result.message else [result.message]
-    if result.status != "done":
-        notices[0] = f"{result.status}: {result.message}"
-    store.record_point(
-        experiment_id,
-        {
-            "position": position,
-            "value": result.model,
-            "label": result.model,
-            "train": {},  # compare scores the validation rows only
-            "test": test,
-            "fit_time": 0.0 if math.isnan(result.fit_time) else result.fit_time,
-            "n_train": comparison.n_train,
-            "n_test": comparison.n_test,
-            "notices": notices,
-        },
-    )
-
-
-def _summary(comparison: Comparison, positions: Mapping[str, int]) -> dict[str, Any]:
-    data = comparison.to_dict()
-    best = comparison.best
-    keep = ("verdict_text", "method", "alpha", "metric", "higher_is_better", "leaderboard",
-            "test_scores", "test_rows", "budget_s", "elapsed_s", "notices")  # fmt: skip
-    return {k: data[k] for k in keep} | {
-        "kind": "compare",
-        "best": None if best is None else positions[best],
-        "tied_with_best": [positions[r.model] for r in comparison.results if r.tied_with_best],
-    }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, np.generic):
-        return _plain(value.item())
-    return value
-
-
-def _png(figure: Figure) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()

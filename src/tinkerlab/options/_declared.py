@@ -382,6 +382,26 @@ _ROWS = [
         30,
         group="Comparison",
     ),
+    _option(
+        "race",
+        Boolean(),
+        True,
+        "Race the models: every model on the first fold, only the best third on the next "
+        "ones (successive halving); turn it off to run every model on every fold.",
+        False,
+        group="Comparison",
+        flag="--race/--no-race",
+    ),
+    _option(
+        "in_process",
+        Boolean(),
+        None,
+        "Fit in this process (true: nothing to start, limits checked between fits) or in "
+        "worker processes that can be stopped mid-fit (false); default: by the table's size.",
+        True,
+        group="Where it runs",
+        surfaces=frozenset({"python"}),
+    ),
     # --- Where it runs -----------------------------------------------------------------
     _option(
         "cluster",
@@ -578,7 +598,9 @@ COMMANDS: dict[str, tuple[str | Use, ...]] = {
         "test_size",
         "seed",
         "timeout",
+        "race",
         "n_jobs",
+        "in_process",
         "text_features",
         *_LOADING,
         *_READING,
