@@ -34,6 +34,7 @@ from tinkerlab.charts._builders import (
 )
 from tinkerlab.charts._embed import (
     EMBED_OPTIONS,
+    PAGE_STYLE,
     VENDORED_VERSIONS,
     as_spec,
     chart_html,
@@ -46,6 +47,7 @@ from tinkerlab.charts._embed import (
 
 __all__ = [
     "EMBED_OPTIONS",
+    "PAGE_STYLE",
     "VENDORED_VERSIONS",
     "as_spec",
     "bar",

@@ -30,6 +30,8 @@ SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
 #: How vega-embed draws: SVG (crisp, searchable text), no "…" menu of export actions.
 EMBED_OPTIONS: dict[str, Any] = {"renderer": "svg", "actions": False}
 
+#: Name of a chart's own inline data in the specs :func:`as_spec` writes.
+_DATA_NAME = "tinkerlab-data"
 #: What a spec may be given as: an Altair chart (anything with ``to_dict``) or a dict.
 Spec = Any
 
@@ -99,7 +101,23 @@ def as_spec(chart: Spec) -> dict[str, Any]:
         raise TypeError(
             f"A chart must be an Altair chart or a Vega-Lite dict; got {type(chart).__name__}."
         )
-    return dict(to_dict(validate=False))
+    import altair as alt
+    from altair.utils.schemapi import debug_mode
+
+    data = getattr(chart, "data", None)
+    values = getattr(data, "values", alt.Undefined) if isinstance(data, alt.Data) else alt.Undefined
+    with debug_mode(False):
+        if values is alt.Undefined:
+            return dict(to_dict(validate=False))
+        # Altair walks every value of inline data (type checks, hashing); these values are
+        # plain JSON already, so the spec names them and they are put in afterwards.
+        try:
+            chart.data = alt.Data(name=_DATA_NAME)
+            spec = dict(chart.to_dict(validate=False))
+        finally:
+            chart.data = data
+    spec["datasets"] = {**spec.get("datasets", {}), _DATA_NAME: list(values)}
+    return spec
 
 
 def chart_html(chart: Spec, element_id: str) -> str:

@@ -37,7 +37,7 @@ RULES: dict[str, Rule] = {
     rule.kind: rule
     for rule in [
         Rule("leakage", 0.8, "data_leakage", "a feature removes ≥ 80 % of the target's uncertainty"),
-        Rule("imbalance", 0.2, "class_imbalance", "the rarest class is < 20 % of the rows"),
+        Rule("imbalance", 4, "class_imbalance", "the commonest class has ≥ 4× the rows of the rarest"),
         Rule("duplicates", 1, "data_leakage", "at least one row repeats another exactly"),
         Rule("missing", 0.05, "categorical_encoding", "a feature is empty in ≥ 5 % of the rows"),
         Rule("correlated", 0.9, "feature_selection", "two features correlate ≥ 0.9 (or V ≥ 0.9)"),
@@ -145,7 +145,7 @@ def _imbalance(parts: dict[str, Any], ref: DataRef) -> list[Alert]:
     rare, n_rare = counts[-1]
     share = n_rare / total
     common_share = counts[0][1] / total
-    if share >= RULES["imbalance"].threshold and counts[0][1] < 4 * n_rare:
+    if counts[0][1] < RULES["imbalance"].threshold * n_rare:
         return []
     step = ref.tinker(
         "class_weight", ["none", "balanced"], "--model", "logistic_regression"

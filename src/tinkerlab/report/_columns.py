@@ -149,9 +149,8 @@ def number_profile(base: ColumnProfile, x: np.ndarray) -> ColumnProfile:
         outliers=int(np.count_nonzero((valid < low) | (valid > high))),
     )
     if base.distinct is not None and base.distinct <= FEW_VALUES:
-        values, counts = np.unique(valid, return_counts=True)
-        order = np.argsort(-counts, kind="stable")[:TOP]
-        profile.top = [(_number_text(values[i]), int(counts[i])) for i in order]
+        values, counts = np.unique(valid, return_counts=True)  # in increasing order
+        profile.top = [(_number_text(v), int(c)) for v, c in zip(values, counts, strict=True)]
     else:
         profile.histogram = histogram(valid, float(qs[0]), float(qs[-1]))
     return profile
