@@ -93,7 +93,9 @@ def histogram(
     'bar'
     """
     if len(edges) != len(counts) + 1:
-        raise ValueError(f"histogram needs len(counts) + 1 edges; got {len(edges)} and {len(counts)}")
+        raise ValueError(
+            f"histogram needs len(counts) + 1 edges; got {len(edges)} and {len(counts)}"
+        )
     rows = [
         {"start": edges[i], "end": edges[i + 1], "count": counts[i]} for i in range(len(counts))
     ]
@@ -240,7 +242,9 @@ def shares_by_group(
         alt.Chart(title=title)
         .mark_bar()
         .encode(
-            y=alt.Y("group:N", sort=groups, title=group_title or None, axis=alt.Axis(labelLimit=120)),
+            y=alt.Y(
+                "group:N", sort=groups, title=group_title or None, axis=alt.Axis(labelLimit=120)
+            ),
             x=alt.X("share:Q", stack="normalize", title="share of rows", axis=alt.Axis(format="%")),
             color=alt.Color("part:N", title=part_title),
             tooltip=[
@@ -390,7 +394,9 @@ def missing_pattern(
         alt.Chart(title=title)
         .mark_rect(stroke="white")
         .encode(
-            x=alt.X("column:N", sort=names, title=None, axis=alt.Axis(labelAngle=-45, labelLimit=110)),
+            x=alt.X(
+                "column:N", sort=names, title=None, axis=alt.Axis(labelAngle=-45, labelLimit=110)
+            ),
             y=alt.Y("pattern:N", sort=labels, title=None),
             color=alt.Color(
                 "missing:N",

@@ -36,8 +36,12 @@ class Rule:
 RULES: dict[str, Rule] = {
     rule.kind: rule
     for rule in [
-        Rule("leakage", 0.8, "data_leakage", "a feature removes ≥ 80 % of the target's uncertainty"),
-        Rule("imbalance", 4, "class_imbalance", "the commonest class has ≥ 4× the rows of the rarest"),
+        Rule(
+            "leakage", 0.8, "data_leakage", "a feature removes ≥ 80 % of the target's uncertainty"
+        ),
+        Rule(
+            "imbalance", 4, "class_imbalance", "the commonest class has ≥ 4× the rows of the rarest"
+        ),
         Rule("duplicates", 1, "data_leakage", "at least one row repeats another exactly"),
         Rule("missing", 0.05, "categorical_encoding", "a feature is empty in ≥ 5 % of the rows"),
         Rule("correlated", 0.9, "feature_selection", "two features correlate ≥ 0.9 (or V ≥ 0.9)"),
@@ -147,9 +151,7 @@ def _imbalance(parts: dict[str, Any], ref: DataRef) -> list[Alert]:
     common_share = counts[0][1] / total
     if counts[0][1] < RULES["imbalance"].threshold * n_rare:
         return []
-    step = ref.tinker(
-        "class_weight", ["none", "balanced"], "--model", "logistic_regression"
-    )
+    step = ref.tinker("class_weight", ["none", "balanced"], "--model", "logistic_regression")
     return [
         _alert(
             "imbalance",
@@ -179,9 +181,7 @@ def _duplicates(parts: dict[str, Any], ref: DataRef) -> list[Alert]:
 
 
 def _missing(parts: dict[str, Any], ref: DataRef) -> list[Alert]:
-    found = [
-        c for c in parts["features"] if c.missing_share >= RULES["missing"].threshold
-    ]
+    found = [c for c in parts["features"] if c.missing_share >= RULES["missing"].threshold]
     found.sort(key=lambda c: -c.missing_share)
     alerts = []
     for c in found[:PER_KIND]:
@@ -204,8 +204,11 @@ def _correlated(parts: dict[str, Any], ref: DataRef) -> list[Alert]:
     threshold = RULES["correlated"].threshold
     features = {c.name for c in parts["features"]}
     pairs: dict[tuple[str, str], tuple[float, str]] = {}
-    for method, label in (("pearson", "correlated"), ("spearman", "rank-correlated"),
-                          ("cramers_v", "associated (Cramér's V)")):
+    for method, label in (
+        ("pearson", "correlated"),
+        ("spearman", "rank-correlated"),
+        ("cramers_v", "associated (Cramér's V)"),
+    ):
         matrix = parts["correlations"].get(method, {})
         names = [n for n in matrix if n in features]
         for i, a in enumerate(names):
@@ -238,7 +241,9 @@ def _skewed(parts: dict[str, Any], ref: DataRef) -> list[Alert]:
     found = [
         c
         for c in parts["features"]
-        if c.role == "numeric" and c.skew is not None and abs(c.skew) >= threshold
+        if c.role == "numeric"
+        and c.skew is not None
+        and abs(c.skew) >= threshold
         and c.histogram is not None
     ]
     found.sort(key=lambda c: -abs(c.skew or 0.0))
@@ -331,8 +336,9 @@ _FINDERS: dict[str, Callable[[dict[str, Any], DataRef], list[Alert]]] = {
 }
 
 #: Kinds whose next step needs a target to compare against (a tinker experiment).
-_NEED_TARGET = frozenset({"leakage", "imbalance", "missing", "correlated", "skewed",
-                          "high_cardinality", "dates", "text"})
+_NEED_TARGET = frozenset(
+    {"leakage", "imbalance", "missing", "correlated", "skewed", "high_cardinality", "dates", "text"}
+)
 
 
 def find_alerts(

@@ -136,7 +136,10 @@ def _overview(look: Look) -> str:
         ("columns", f"{len(look.columns):,}"),
         ("memory", _size(look.memory_bytes)),
         ("file", _size(look.file_bytes)),
-        ("duplicate rows", f"{look.duplicate_rows:,} ({look.duplicate_rows / max(look.rows, 1):.1%})"),
+        (
+            "duplicate rows",
+            f"{look.duplicate_rows:,} ({look.duplicate_rows / max(look.rows, 1):.1%})",
+        ),
         ("target", f"{look.target} ({look.task})" if look.target else "none given"),
     ]
     table = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in facts)
@@ -173,10 +176,7 @@ def _target(look: Look, ids: _Ids) -> str:
             f"mean {_num(profile.mean)}, median {_num(profile.quantiles.get('p50'))}, "
             f"from {_num(profile.min)} to {_num(profile.max)}; skewness {_num(profile.skew)}."
         )
-    return (
-        f"<h2>The target: {_e(look.target)}</h2><p>{_e(text)}</p>"
-        f"{ids.chart(chart)}"
-    )
+    return f"<h2>The target: {_e(look.target)}</h2><p>{_e(text)}</p>{ids.chart(chart)}"
 
 
 def _num(value: float | None) -> str:
@@ -302,7 +302,9 @@ def _correlations(look: Look, ids: _Ids) -> str:
         if matrix:
             domain = (0.0, 1.0) if key == "cramers_v" else (-1.0, 1.0)
             scheme = "blues" if key == "cramers_v" else "redblue"
-            maps.append(ids.chart(charts.heatmap(matrix, title=title, domain=domain, scheme=scheme)))
+            maps.append(
+                ids.chart(charts.heatmap(matrix, title=title, domain=domain, scheme=scheme))
+            )
     if not maps:
         return ""
     return (
@@ -332,6 +334,4 @@ def _missing(look: Look, ids: _Ids) -> str:
                 grids, [p["rows"] for p in patterns], title="Which columns are empty together"
             )
         )
-    return (
-        f"<h2>Missing values</h2><div class='grid'>{ids.chart(bars)}{pattern_chart}</div>"
-    )
+    return f"<h2>Missing values</h2><div class='grid'>{ids.chart(bars)}{pattern_chart}</div>"

@@ -88,7 +88,9 @@ def look(
         say(f"loading {data}", None)
         dataset = load(data, target=target, **read_options)
         own = dataset_info(data).target
-        ref = DataRef(shell=data, python=json.dumps(data), target=None if target in (None, own) else target)
+        ref = DataRef(
+            shell=data, python=json.dumps(data), target=None if target in (None, own) else target
+        )
     elif isinstance(data, str | Path):
         path = Path(data)
         file_bytes = path.stat().st_size if path.is_file() else None

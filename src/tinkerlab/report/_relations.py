@@ -131,9 +131,7 @@ def cramers_matrix(coded: dict[str, tuple[np.ndarray, int]]) -> dict[str, Any]:
 
 
 def _matrix(frame: pd.DataFrame) -> dict[str, Any]:
-    return {
-        str(r): {str(c): _finite(frame.at[r, c]) for c in frame.columns} for r in frame.index
-    }
+    return {str(r): {str(c): _finite(frame.at[r, c]) for c in frame.columns} for r in frame.index}
 
 
 def _finite(value: Any) -> float | None:

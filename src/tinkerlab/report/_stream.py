@@ -184,7 +184,9 @@ def _csv_batches(source: Source) -> Any:
     read = csv.ReadOptions(block_size=BLOCK_BYTES, encoding=options.get("encoding", "utf8"))
     parse = csv.ParseOptions(delimiter=options.get("sep", ","))
     convert = csv.ConvertOptions(decimal_point=options.get("decimal", "."))
-    first = csv.open_csv(source.path, read_options=read, parse_options=parse, convert_options=convert)
+    first = csv.open_csv(
+        source.path, read_options=read, parse_options=parse, convert_options=convert
+    )
     types = {}
     for f in first.schema:
         if pa.types.is_integer(f.type) or pa.types.is_floating(f.type):
@@ -193,7 +195,9 @@ def _csv_batches(source: Source) -> Any:
             types[f.name] = pa.string()
     first.close()
     convert = csv.ConvertOptions(decimal_point=options.get("decimal", "."), column_types=types)
-    return csv.open_csv(source.path, read_options=read, parse_options=parse, convert_options=convert)
+    return csv.open_csv(
+        source.path, read_options=read, parse_options=parse, convert_options=convert
+    )
 
 
 def _batches(source: Source) -> Any:
@@ -326,6 +330,10 @@ def _top_patterns(patterns: dict[bytes, int], names: list[str]) -> list[dict[str
     ranked = sorted(merged.items(), key=lambda kv: -kv[1])[:MAX_PATTERNS]
     columns = [names[i] for i in with_missing]
     return [
-        {"missing": [c for c, m in zip(columns, key, strict=True) if m], "columns": columns, "rows": n}
+        {
+            "missing": [c for c, m in zip(columns, key, strict=True) if m],
+            "columns": columns,
+            "rows": n,
+        }
         for key, n in ranked
     ]
