@@ -80,6 +80,7 @@ def run(
     db: str | None = None,
     progress: Progress | None = None,
     text_features: str = "tfidf",
+    add: Iterable[str] = (),
     **read_options: Any,
 ) -> Run:
     """Train and evaluate a model on a dataset, beside a dummy baseline; record it.
@@ -106,6 +107,9 @@ def run(
     text_features : {"tfidf", "minilm", "vader"}
         How text columns become numbers: TF-IDF, frozen MiniLM sentence embeddings with
         a trained head (transfer learning), or VADER's sentiment scores.
+    add : iterable of str
+        New-feature steps: ``["log:lot_area", "bins:year_built=5", "poly:2"]`` (kinds:
+        log, sqrt, bins, poly, inter, date, len; ``tinkerlab look`` suggests some).
 
     Returns
     -------
@@ -143,6 +147,8 @@ def run(
             if isinstance(dataset, Dataset)
             else ("a recipe names its own data")
         )
+        if isinstance(dataset, Recipe) and tuple(add):
+            given = [*given, "add"]
         if given:
             raise InputError(
                 f"{', '.join(given)} only apply when loading; {what}. "
@@ -165,6 +171,7 @@ def run(
                 test_size=test_size,
                 seed=seed,
                 text_features=text_features,
+                add=tuple(add),
             )
         load_time = time.perf_counter() - tick
         result = execute(recipe, data, progress=progress)

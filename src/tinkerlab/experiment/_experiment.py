@@ -647,10 +647,13 @@ def _run(
     detect: Detect | None = None,
     fast: bool = True,
 ) -> Experiment:
+    from tinkerlab.recipe import check_step_values, inputs_of
     from tinkerlab.runner import prepare_frame, split
 
     # --- plan and check everything before anything runs or is recorded ---
-    X, y = prepare_frame(recipe, data.frame)
+    # The add_feature knob may take dates apart that the recipe does not read yet.
+    extra = inputs_of(values) if knob == "add_feature" and values is not None else ()
+    X, y = prepare_frame(recipe, data.frame, extra)
     X_train, _X_test, y_train, _y_test = split(recipe, X, y)  # checks the class counts too
     repeats = _repeats(recipe, len(X_train), repeats)
     on_full = knob == "test_size"
@@ -660,6 +663,8 @@ def _run(
     sweep = plan_sweep(
         recipe, knob, values, span=span, steps=steps, scale=scale, mode=mode, fold_rows=fold_rows
     )
+    for point in sweep.points:  # a log of negative numbers fails here, not in every fold
+        check_step_values(point.recipe, data.frame)
     if expected_values is not None and list(sweep.values) != expected_values:
         raise UsageError(
             f"The stored experiment's values {expected_values!r:.120} plan differently now "

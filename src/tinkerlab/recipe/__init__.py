@@ -19,6 +19,15 @@ from tinkerlab.recipe._recipe import (
     make_recipe,
 )
 from tinkerlab.recipe._replay import load_recipe_data
+from tinkerlab.recipe._steps import (
+    STEP_KINDS,
+    DateParts,
+    FeatureStep,
+    TextLength,
+    check_step_values,
+    inputs_of,
+    parse_step,
+)
 from tinkerlab.recipe.models import (
     MODELS,
     Knob,
@@ -31,23 +40,30 @@ from tinkerlab.recipe.models import (
 
 __all__ = [
     "MODELS",
+    "STEP_KINDS",
     "PRECISION",
     "RECIPE_FORMAT",
     "TEXT_FEATURES",
+    "DateParts",
+    "FeatureStep",
     "Knob",
     "Metric",
     "ModelSpec",
     "Preprocessing",
     "Recipe",
+    "TextLength",
     "build_pipeline",
     "build_program",
+    "check_step_values",
     "default_model",
     "get_model",
+    "inputs_of",
     "load_recipe_data",
     "make_recipe",
     "metrics_for",
     "models_for",
     "parse_settings",
+    "parse_step",
     "render_notebook",
     "render_script",
     "warm_text_features",

@@ -314,7 +314,7 @@ def training_split(run: Run, data: Dataset | pd.DataFrame | None) -> pd.DataFram
                 "on the current file, or save with data=the_original_table."
             )
         frame = read_source(source)
-    missing = [c for c in [*recipe.features, recipe.target] if c not in frame.columns]
+    missing = [c for c in [*recipe.inputs, recipe.target] if c not in frame.columns]
     if missing:
         raise ArtifactError(
             f"The table given to save the model lacks the run's columns {missing[:5]}. "
