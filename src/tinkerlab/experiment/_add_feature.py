@@ -59,7 +59,7 @@ def add_feature_sweep(recipe: Recipe, values: Iterable[Any] | None) -> Sweep:
         changed = recipe.with_changes(preprocessing=replace(recipe.preprocessing, add=steps))
         points.append(Point(i, name, name, changed))  # the recipe checks the column's role
     reference = names.index(NONE) if NONE in names else 0
-    reason = "the recipe as it is (none)" if NONE in names else "the first value; none not swept"
+    reason = "the recipe as it is" if NONE in names else "the first value; none not swept"
     return _finish(
         "add_feature",
         SPECIAL_KNOBS["add_feature"],

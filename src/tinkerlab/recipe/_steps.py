@@ -367,7 +367,7 @@ class DateParts:
     def transform(self, X: Any) -> np.ndarray:
         column = X.iloc[:, 0] if hasattr(X, "iloc") else np.asarray(X)[:, 0]
         when = self.parse(column)
-        parts = [when.dt.year, when.dt.month, when.dt.day, when.dt.dayofweek]
+        parts = [when.dt.year, when.dt.month, when.dt.day, when.dt.day_of_week]
         return np.column_stack([p.to_numpy(dtype=float, na_value=np.nan) for p in parts])
 
     def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:

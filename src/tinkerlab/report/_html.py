@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 MAX_COLUMN_CHARTS = 40
 
 _STYLE = """
+.tl-look{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;line-height:1.45}
 .tl-look table{border-collapse:collapse;font-size:.85rem;margin:.5rem 0}
 .tl-look th,.tl-look td{padding:.2rem .5rem;border-bottom:1px solid #e1e4e8;text-align:left;
 vertical-align:top}
@@ -47,11 +48,10 @@ def render_page(look: Look) -> str:
 
 
 def render_fragment(look: Look) -> str:
-    """The report for Jupyter: the same body, with the scripts it needs inlined."""
-    return (
-        f'<div class="tl-look"><style>{charts.PAGE_STYLE}{_STYLE}</style>'
-        f"{charts.script_tags()}{_body(look)}</div>"
-    )
+    """The report for Jupyter: the same body, with the scripts it needs inlined (styles
+    scoped to the report, so the notebook's own look is left alone)."""
+    return f'<div class="tl-look"><style>{_STYLE}</style>{charts.script_tags()}{_body(look)}</div>'
+
 
 
 class _Ids:

@@ -115,6 +115,8 @@ def profile_dataset(
         target_counts = _target_counts(frame[target])
     if exact is not None:
         sampling, target_counts = apply_exact(columns, exact, target_counts, target)
+        if sampling.rows == sampling.of:
+            sampling = None  # the "sample" is every row: every number is exact
     alerts = find_alerts(
         columns=columns,
         target=target,

@@ -243,7 +243,7 @@ def stream_counts(
     source: Source,
     *,
     seed: int = 0,
-    sample_rows: int = SAMPLE_ROWS,
+    sample_rows: int | None = None,
     progress: Callable[[str, float | None], None] | None = None,
 ) -> ExactCounts:
     """One pass over the file *source* names: exact counts and a random sample of rows.
@@ -257,7 +257,7 @@ def stream_counts(
     import pyarrow as pa
 
     size = Path(source.path).stat().st_size
-    sample = _Sample(sample_rows, seed)
+    sample = _Sample(SAMPLE_ROWS if sample_rows is None else sample_rows, seed)
     columns: dict[str, ColumnCounts] = {}
     hashes: list[np.ndarray] = []
     patterns: dict[bytes, int] = {}
