@@ -92,10 +92,14 @@ class ArtifactVersionWarning(UserWarning):
 
 
 def default_trusted() -> dict[str, str]:
-    """:data:`DEFAULT_TRUSTED` plus every class of ``tinkerlab.scratch`` (our own code)."""
+    """:data:`DEFAULT_TRUSTED` plus every class of ``tinkerlab.scratch`` and the recipe's
+    new-feature transformers (our own code)."""
     import tinkerlab.scratch as scratch
+    from tinkerlab.recipe import DateParts, TextLength
 
     trusted = dict(DEFAULT_TRUSTED)
+    for step in (DateParts, TextLength):
+        trusted[f"{step.__module__}.{step.__qualname__}"] = "tinkerlab's new-feature step"
     for name in scratch.__all__:
         obj = getattr(scratch, name)
         if isinstance(obj, type):
