@@ -5,17 +5,21 @@ The command line is a thin layer over these functions, so the two cannot disagre
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from tinkerlab.options import declared
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from tinkerlab.data import Dataset, DatasetInfo
-    from tinkerlab.experiment import Comparison, Experiment
+    from tinkerlab.experiment import Ask, Comparison, Experiment, SweepProgress
+    from tinkerlab.experiment._compare import CompareProgress
     from tinkerlab.feedback_analysis import FeedbackReport
     from tinkerlab.journal import Journal
+    from tinkerlab.options import Settings
     from tinkerlab.recipe import Recipe
     from tinkerlab.report import Look
     from tinkerlab.runner import Progress, Run
@@ -61,27 +65,12 @@ def load(
     )
 
 
+@declared("run")
 def run(
     dataset: str | Path | pd.DataFrame | Dataset | Recipe,
     *,
-    target: str | None = None,
-    task: str | None = None,
-    model: str | None = None,
-    params: Mapping[str, Any] | None = None,
-    impl: str = "sklearn",
-    cv: int = 5,
-    test_size: float = 0.2,
-    seed: int = 0,
-    drop: Iterable[str] = (),
-    text: Iterable[str] = (),
-    categorical: Iterable[str] = (),
-    numeric: Iterable[str] = (),
-    record: bool = True,
-    db: str | None = None,
     progress: Progress | None = None,
-    text_features: str = "tfidf",
-    add: Iterable[str] = (),
-    **read_options: Any,
+    **options: Any,
 ) -> Run:
     """Train and evaluate a model on a dataset, beside a dummy baseline; record it.
 
@@ -90,26 +79,13 @@ def run(
     dataset : str, path, DataFrame, Dataset or Recipe
         A built-in name (``"titanic"``; see :func:`datasets`), a file, or a table; or a
         stored :class:`~tinkerlab.recipe.Recipe` to run again exactly as it says.
-    target, task : str, optional
-        The column to predict and ``"classification"``/``"regression"`` (inferred if omitted).
-    model : str, optional
-        A registry name (``tinkerlab models`` lists them); default random forest.
-    params : mapping, optional
-        Knob values such as ``{"max_depth": 8}``, checked against the registry.
-    impl : {"sklearn", "scratch"}
-        scikit-learn's estimator, or our from-scratch NumPy twin (``tinkerlab.scratch``).
-    cv, test_size, seed : int, float, int
-        k-fold cross-validation on the training split, the held-out share, the seed.
-    record : bool
-        Store the run (recipe, scores, plots) in the journal; ``run.id`` is its id.
-    db : str, optional
-        The journal's database URL (default: ``TINKERLAB_DB`` or a SQLite file).
-    text_features : {"tfidf", "minilm", "vader"}
-        How text columns become numbers: TF-IDF, frozen MiniLM sentence embeddings with
-        a trained head (transfer learning), or VADER's sentiment scores.
-    add : iterable of str
-        New-feature steps: ``["log:lot_area", "bins:year_built=5", "poly:2"]`` (kinds:
-        log, sqrt, bins, poly, inter, date, len; ``tinkerlab look`` suggests some).
+    {options}
+    progress : callable, optional
+        Called with the name of each step as it starts (the command line's bar).
+
+    Every option is declared once in :mod:`tinkerlab.options` (the command line's flags
+    are the same options); a bad value raises :class:`~tinkerlab.exceptions.InputError`
+    before anything runs.
 
     Returns
     -------
@@ -123,56 +99,32 @@ def run(
     >>> sorted(r.metrics)[:2]
     ['accuracy', 'balanced_accuracy']
     """
+    from tinkerlab.options import settle
+
+    return run_settled(settle("run", {"dataset": dataset, **options}), progress=progress)
+
+
+def run_settled(settings: Settings, *, progress: Progress | None = None, source: Any = None) -> Run:
+    """:func:`run` with its options already settled (the command line and the web lab
+    settle typed text first); *source* replaces ``settings.dataset`` (a Recipe read from
+    a file)."""
     import time
 
-    from tinkerlab.data import Dataset
-    from tinkerlab.exceptions import InputError
     from tinkerlab.insight import detect_run
-    from tinkerlab.recipe import Recipe, load_recipe_data, make_recipe
+    from tinkerlab.recipe import Recipe, check_replay, load_recipe_data, load_settled, recipe_for
     from tinkerlab.runner import execute
 
-    loading = {
-        "target": target,
-        "task": task,
-        "drop": tuple(drop),
-        "text": tuple(text),
-        "categorical": tuple(categorical),
-        "numeric": tuple(numeric),
-        **read_options,
-    }
-    if isinstance(dataset, Dataset | Recipe):
-        given = sorted(k for k, v in loading.items() if v not in (None, ()))
-        what = (
-            "this dataset is already loaded"
-            if isinstance(dataset, Dataset)
-            else ("a recipe names its own data")
-        )
-        if isinstance(dataset, Recipe) and tuple(add):
-            given = [*given, "add"]
-        if given:
-            raise InputError(
-                f"{', '.join(given)} only apply when loading; {what}. "
-                f"Fix: tl.run(tl.load(..., {given[0]}=...)), or pass the name or file instead."
-            )
+    source = settings.dataset if source is None else source
     # Open the journal first: a bad database URL should fail before minutes of training.
-    store = open_journal(db) if record else None
+    store = open_journal(settings.db) if settings.record else None
     try:
         tick = time.perf_counter()
-        if isinstance(dataset, Recipe):
-            recipe, data = dataset, load_recipe_data(dataset)
+        if isinstance(source, Recipe):
+            check_replay(settings)
+            recipe, data = source, load_recipe_data(source)
         else:
-            data = dataset if isinstance(dataset, Dataset) else load(dataset, **loading)
-            recipe = make_recipe(
-                data,
-                model=model,
-                params=dict(params or {}),
-                impl=impl,  # type: ignore[arg-type]
-                cv_folds=cv,
-                test_size=test_size,
-                seed=seed,
-                text_features=text_features,
-                add=tuple(add),
-            )
+            data = load_settled(settings, source)
+            recipe = recipe_for(data, settings)
         load_time = time.perf_counter() - tick
         result = execute(recipe, data, progress=progress)
         result.timings["load"] = load_time
@@ -196,34 +148,38 @@ def open_journal(db: str | None = None) -> Journal:
     return Journal(db)
 
 
+@declared("tinker")
 def tinker(
     dataset: str | Path | pd.DataFrame | Dataset | None = None,
     knob: str | None = None,
     values: Iterable[Any] | str | None = None,
     *,
-    record: bool = True,
-    db: str | None = None,
-    resume: int | None = None,
-    force: bool = False,
+    progress: SweepProgress | None = None,
+    ask: Ask | None = None,
     **options: Any,
 ) -> Experiment:
     """Change one knob over a range of values, predicting first; record it as it runs.
 
-    The experiment itself is :func:`tinkerlab.experiment.tinker` (every keyword it takes
-    works here: ``model``, ``span``, ``steps``, ``predict``, ``repeats``, ``cluster``...);
-    this opens the journal, hands it over so that each finished value is committed at
-    once, and resumes an interrupted experiment by id.
+    Each finished value is committed to the journal at once, so an interrupted
+    experiment can be finished with ``resume=ID``.
 
     Parameters
     ----------
-    record : bool
-        Store the experiment, its points and the prediction in the journal.
-    db : str, optional
-        The journal's database URL (default: ``TINKERLAB_DB`` or a SQLite file).
-    resume : int, optional
-        Finish experiment *resume* instead: only the values it lacks are fitted.
-    force : bool
-        Resume even though the journal says another process (on another machine) runs it.
+    dataset : str, path, DataFrame or Dataset
+        A built-in name (``"titanic"``), a file, or a table.
+    knob : str
+        A parameter of the model (``"max_depth"``) or a special knob: ``train_size``,
+        ``features``, ``model``, ``seed``, ``label_noise``, ``feature_noise``,
+        ``scaling``, ``text_features``, ``test_size`` (see ``docs/tinker.md``).
+    values : iterable or str, optional
+        The values (``range(1, 21)``, ``[0.1, 1, 10]``, ``"1,3,5"``); a string ``"a:b"``
+        is a range. Default: the knob's default sweep.
+    {options}
+    progress : callable, optional
+        ``progress(fits_done, fits_total, what)`` as fits finish.
+    ask : callable, optional
+        Called with the planned sweep before anything runs, when no prediction was
+        given: returns the learner's prediction (the command line's prompt).
 
     Examples
     --------
@@ -231,53 +187,67 @@ def tinker(
     >>> ex.best in (1, 5, 25)
     True
     """
+    from tinkerlab.options import settle
+
+    given = {"dataset": dataset, "knob": knob, "values": values, **options}
+    return tinker_settled(settle("tinker", given), progress=progress, ask=ask)
+
+
+def tinker_settled(
+    settings: Settings, *, progress: SweepProgress | None = None, ask: Ask | None = None
+) -> Experiment:
+    """:func:`tinker` with its options already settled."""
+    from tinkerlab import experiment
+    from tinkerlab.insight import detect
+
+    if settings.resume is not None:
+        return _resume(settings, progress)
+    if not settings.record:
+        return experiment.tinker_settled(settings, progress=progress, ask=ask, detect=detect)
+    # Open the journal first: a bad database URL should fail before minutes of fitting.
+    with open_journal(settings.db) as store:
+        result = experiment.tinker_settled(
+            settings, store=store, progress=progress, ask=ask, detect=detect
+        )
+        result.unlocked = record_unlocks(store)
+        return result
+
+
+def _resume(settings: Settings, progress: SweepProgress | None) -> Experiment:
+    """Finish experiment ``settings.resume``: only the values it lacks are fitted."""
     from tinkerlab import experiment
     from tinkerlab.exceptions import InputError
     from tinkerlab.insight import detect
 
-    options.setdefault("detect", detect)
-    if resume is not None:
-        allowed = {"cluster", "n_jobs", "engine", "progress", "detect", "fast"}
-        extra = sorted({k for k, v in options.items() if v is not None} - allowed)
-        if dataset is not None or knob is not None or values is not None or extra:
-            given = [n for n, v in (("dataset", dataset), ("knob", knob)) if v is not None]
+    number = settings.resume
+    if not settings.record:
+        raise InputError("Resuming reads and writes the journal; it cannot run unrecorded.")
+    with open_journal(settings.db) as store:
+        if store.get_experiment(number).spec.get("kind") == "compare":
             raise InputError(
-                f"A resumed experiment keeps its own settings; {', '.join(given + extra)} "
-                f"cannot change. Fix: tinkerlab tinker --resume {resume} (with --cluster "
-                "or --jobs at most)."
+                f"Experiment #{number} is a model comparison (tinkerlab compare), which "
+                "runs within a time budget and cannot be resumed. Fix: run the "
+                "comparison again, e.g. tinkerlab compare DATASET --budget 60"
             )
-        if not record:
-            raise InputError("Resuming reads and writes the journal; it cannot run unrecorded.")
-        with open_journal(db) as store:
-            if store.get_experiment(resume).spec.get("kind") == "compare":
-                raise InputError(
-                    f"Experiment #{resume} is a model comparison (tinkerlab compare), which "
-                    "runs within a time budget and cannot be resumed. Fix: run the "
-                    "comparison again, e.g. tinkerlab compare DATASET --budget 60"
-                )
-            stored = store.claim_experiment(resume, force=force)
-            try:
-                result = experiment.resume(stored, store=store, **options)
-                result.unlocked = record_unlocks(store)
-                return result
-            except BaseException:
-                if stored.status != "finished":  # e.g. its data file is gone: not running now
-                    current = store.get_experiment(resume).status
-                    if current == "running":
-                        store.mark_experiment(resume, "interrupted")
-                raise
-    if dataset is None or knob is None:
-        raise InputError(
-            "Name a dataset and a knob, e.g. tl.tinker('titanic', 'max_depth', range(1, 11)), "
-            "or resume an experiment with resume=ID."
-        )
-    if not record:
-        return experiment.tinker(dataset, knob, values, **options)
-    # Open the journal first: a bad database URL should fail before minutes of fitting.
-    with open_journal(db) as store:
-        result = experiment.tinker(dataset, knob, values, store=store, **options)
-        result.unlocked = record_unlocks(store)
-        return result
+        stored = store.claim_experiment(number, force=settings.force)
+        try:
+            result = experiment.resume(
+                stored,
+                store=store,
+                cluster=settings.cluster,
+                n_jobs=settings.n_jobs,
+                progress=progress,
+                detect=detect,
+                fast=settings.fast,
+            )
+            result.unlocked = record_unlocks(store)
+            return result
+        except BaseException:
+            # e.g. its data file is gone: it is not running now
+            running = store.get_experiment(number).status == "running"
+            if stored.status != "finished" and running:
+                store.mark_experiment(number, "interrupted")
+            raise
 
 
 def record_unlocks(journal: Journal) -> list[str]:
@@ -291,29 +261,46 @@ def record_unlocks(journal: Journal) -> list[str]:
     return [u.card_id for u in fresh]
 
 
+@declared("compare")
 def compare(
     dataset: str | Path | pd.DataFrame | Dataset,
     *,
-    record: bool = True,
-    db: str | None = None,
+    progress: CompareProgress | None = None,
     **options: Any,
 ) -> Comparison:
     """Every registry model suited to the task, on the same folds, within a time budget.
 
-    The comparison itself is :func:`tinkerlab.experiment.compare` (every keyword it takes
-    works here: ``budget``, ``models``, ``cv``, ``repeats``, ``metric``, ``target``...);
-    this opens the journal first and records the leaderboard as an experiment.
+    Parameters
+    ----------
+    dataset : str, path, DataFrame or Dataset
+        A built-in name, a file, a table, or a loaded :class:`~tinkerlab.data.Dataset`.
+    {options}
+    progress : callable, optional
+        Called as ``progress(fits_done, fits_in_all, what)``.
+
+    Returns
+    -------
+    Comparison
+        The leaderboard; ``.best``, ``.frame``, ``.plot()``, ``.to_dict()``; recorded in
+        the journal as an experiment with knob ``model`` (``board.id``).
 
     >>> board = compare("iris", budget=30, record=False)  # doctest: +SKIP
-    >>> board.best.model  # doctest: +SKIP
+    >>> board.best  # doctest: +SKIP
     'svm'
     """
-    from tinkerlab.experiment import compare as run_comparison
+    from tinkerlab.options import settle
 
-    if not record:
-        return run_comparison(dataset, **options)
-    with open_journal(db) as journal:
-        return run_comparison(dataset, store=journal, **options)
+    return compare_settled(settle("compare", {"dataset": dataset, **options}), progress=progress)
+
+
+def compare_settled(settings: Settings, *, progress: CompareProgress | None = None) -> Comparison:
+    """:func:`compare` with its options already settled."""
+    from tinkerlab.experiment import compare_settled as run_comparison
+
+    if not settings.record:
+        return run_comparison(settings, progress=progress)
+    with open_journal(settings.db) as journal:
+        return run_comparison(settings, store=journal, progress=progress)
 
 
 def explain(subject: Any, *, db: str | None = None) -> list[Any]:

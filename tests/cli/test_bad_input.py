@@ -305,3 +305,49 @@ def test_max_bytes_accepts_human_sizes(cli, tmp_path):
         "--json",
     )
     assert result.code == 0, result.err
+
+
+# --- options declared once (tinkerlab.options): fixes written for the command in use ---------
+
+
+def test_a_knob_of_another_model_names_that_model_before_any_fit(bad, monkeypatch):
+    from tinkerlab.experiment import _experiment
+
+    def no_fits(*args, **kwargs):
+        raise AssertionError("the knob must be refused before the sweep starts")
+
+    monkeypatch.setattr(_experiment, "_run", no_fits)
+    message = bad("tinker", "iris", "--knob", "n_neighbours", "--values", "1,3")
+    assert "not a knob of random_forest, the default model for classification" in message
+    assert "'n_neighbors' is a knob of knn" in message
+    assert message.endswith("Fix: --model knn --knob n_neighbors")
+
+
+def test_a_bad_sweep_value_is_fixed_with_values_not_set(bad):
+    message = bad(
+        "tinker", "iris", "--model", "knn", "--knob", "n_neighbors", "--values", "1,3,abc"
+    )
+    assert "Got 'abc' instead" in message
+    assert message.endswith("Fix: --values 1,3,5")
+    assert "--set" not in message  # tinker's values are not --set
+
+
+def test_a_word_for_a_number_knob_suggests_a_number(bad):
+    message = bad("run", "iris", "--set", "max_depth=eight")
+    assert message.endswith("Fix: --set max_depth=8")
+
+
+def test_outputs_are_not_overwritten_without_force(bad, cli, tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text("# mine\n")
+    message = bad("run", "iris", "--model", "knn", "--script", str(script))
+    assert "Refusing to overwrite" in message
+    assert "--force" in message
+    assert script.read_text() == "# mine\n"
+    result = cli("run", "iris", "--model", "knn", "--script", str(script), "--force")
+    assert result.code == 0, result.err
+    assert "import" in script.read_text()
+
+
+def test_force_without_outputs_or_resume_is_harmless_for_run(cli):
+    assert cli("run", "iris", "--model", "knn", "--force", "--no-record").code == 0

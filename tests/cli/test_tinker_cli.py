@@ -202,8 +202,11 @@ def closed_port():
 
 def test_unknown_knob_lists_the_valid_ones(bad):
     message = bad("tinker", "iris", "--model", "knn", "--knob", "n_neighbours")
-    assert "has no knob 'n_neighbours'. Did you mean 'n_neighbors'?" in message
+    assert "'n_neighbours' is not a knob of knn, the model chosen. Did you mean 'n_neighbors'?" in (
+        message
+    )
     assert "n_neighbors, weights, p, train_size, features, model, seed, label_noise" in message
+    assert message.endswith("Fix: --knob n_neighbors")
 
 
 def test_values_out_of_range_say_the_range(bad):

@@ -2,62 +2,22 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import (
-    Db,
-    Json,
-    Target,
-    TextFeatures,
-    console,
-    errors,
-    print_json,
-    term_as_interrupt,
-)
+from tinkerlab.cli._declared import command
+from tinkerlab.cli._output import console, errors, print_json, term_as_interrupt
 
 if TYPE_CHECKING:
     from tinkerlab.experiment._compare import Comparison
+    from tinkerlab.options import Settings
 
 
-def compare(
-    dataset: Annotated[str, typer.Argument(help="A built-in name (tinkerlab datasets) or a file.")],
-    budget: Annotated[
-        float, typer.Option(help="Seconds for the whole comparison; slower models are stopped.")
-    ] = 60.0,
-    models: Annotated[
-        str | None,
-        typer.Option(help="Models to compare, comma-separated (default: all for the task)."),
-    ] = None,
-    metric: Annotated[
-        str | None,
-        typer.Option(help="What to rank by: accuracy (default), f1, roc_auc, r2, rmse..."),
-    ] = None,
-    cv: Annotated[int, typer.Option(help="Folds of cross-validation on the training split.")] = 5,
-    repeats: Annotated[int, typer.Option(help="How often the k-fold split is redrawn.")] = 1,
-    seed: Annotated[int, typer.Option(help="Seed of the split, the folds and the models.")] = 0,
-    timeout: Annotated[
-        float | None,
-        typer.Option(help="A hard limit per model in seconds (default: a fair share)."),
-    ] = None,
-    jobs: Annotated[
-        int | None, typer.Option(help="Models run at a time (default: one per core).")
-    ] = None,
-    target: Target = None,
-    task: Annotated[
-        str | None,
-        typer.Option(help="classification or regression (inferred from the target otherwise)."),
-    ] = None,
-    db: Db = None,
-    text_features: TextFeatures = "tfidf",
-    record: Annotated[bool, typer.Option(help="Record the comparison in the journal.")] = True,
-    json_out: Json = False,
-) -> None:
+@command("compare")
+def compare(settings: Settings) -> None:
     """Compare every model on the same folds within a time budget: a leaderboard.
 
     Each model suited to the task runs in its own process with the preprocessing it needs,
@@ -72,37 +32,10 @@ def compare(
       tinkerlab compare wine --models knn,svm,random_forest --repeats 3 --json
     """
     from tinkerlab import _api
-    from tinkerlab.exceptions import UsageError
-    from tinkerlab.experiment._compare import compare as run_comparison
 
-    if not (math.isfinite(budget) and budget > 0):
-        raise UsageError(
-            f"--budget must be a positive number of seconds. Got {budget!r} instead. "
-            "Fix: --budget 60"
-        )
-    if task is not None and task not in ("classification", "regression"):
-        raise UsageError(f"--task must be classification or regression. Got {task!r} instead.")
-    names = None if models is None else [m.strip() for m in models.split(",") if m.strip()]
-    data = _api.load(dataset, target=target, task=task)
-    options: dict[str, Any] = {
-        "budget": budget,
-        "models": names,
-        "metric": metric,
-        "cv": cv,
-        "repeats": repeats,
-        "seed": seed,
-        "timeout": timeout,
-        "n_jobs": jobs,
-        "text_features": text_features,
-    }
-    with _bar(enabled=not json_out) as progress, term_as_interrupt():
-        if record:
-            # Opened first: a bad database URL fails before a minute of fitting.
-            with _api.open_journal(db) as journal:
-                result = run_comparison(data, store=journal, progress=progress, **options)
-        else:
-            result = run_comparison(data, progress=progress, **options)
-    if json_out:
+    with _bar(enabled=not settings.json) as progress, term_as_interrupt():
+        result = _api.compare_settled(settings, progress=progress)
+    if settings.json:
         print_json(result.to_dict())
         return
     _show(result)

@@ -3,132 +3,25 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import (
-    Db,
-    Json,
-    Target,
-    TextFeatures,
-    console,
-    errors,
-    print_json,
-    term_as_interrupt,
-)
+from tinkerlab.cli._declared import command
+from tinkerlab.cli._output import console, errors, print_json, term_as_interrupt
 from tinkerlab.cli._theory import show_findings
 
 if TYPE_CHECKING:
     from tinkerlab.experiment import Experiment, Prediction, Sweep
+    from tinkerlab.options import Settings
 
 #: How many times the prompt asks again after an answer it cannot use.
 _TRIES = 3
 
 
-def tinker(
-    dataset: Annotated[
-        str | None,
-        typer.Argument(help="A built-in name (tinkerlab datasets) or a file."),
-    ] = None,
-    knob: Annotated[
-        str | None,
-        typer.Option(
-            help="What to change: a model parameter (tinkerlab models NAME) or train_size, "
-            "features, model, seed, label_noise, feature_noise, scaling, test_size."
-        ),
-    ] = None,
-    values: Annotated[
-        str | None, typer.Option(help="The values, comma-separated: 1,3,5 or knn,svm or on,off.")
-    ] = None,
-    range_: Annotated[
-        str | None,
-        typer.Option("--range", help="A range LOW:HIGH, spaced by the knob's scale (--steps)."),
-    ] = None,
-    steps: Annotated[int | None, typer.Option(help="How many values a --range gets.")] = None,
-    scale: Annotated[
-        str | None, typer.Option(help="Spacing of a --range: linear or log (default: the knob's).")
-    ] = None,
-    mode: Annotated[
-        str, typer.Option(help="For --knob features: drop-one (ablation) or add-one.")
-    ] = "drop-one",
-    model: Annotated[
-        str | None, typer.Option(help="A model from `tinkerlab models`; default random_forest.")
-    ] = None,
-    set_: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Another knob's fixed value, NAME=VALUE; repeat it."),
-    ] = None,
-    impl: Annotated[
-        str, typer.Option(help="sklearn, or scratch for our NumPy twin (tinkerlab.scratch).")
-    ] = "sklearn",
-    metric: Annotated[
-        str | None,
-        typer.Option(help="The score to compare: accuracy (default), f1, roc_auc, r2, rmse..."),
-    ] = None,
-    repeats: Annotated[
-        int | None,
-        typer.Option(
-            help="Repeats of the k-fold split (default 2; 1 for slow models on big data)."
-        ),
-    ] = None,
-    cv: Annotated[int, typer.Option(help="Folds per repeat (k).")] = 5,
-    test_size: Annotated[
-        float, typer.Option(help="Share of rows held out (never scored while tinkering).")
-    ] = 0.2,
-    seed: Annotated[int, typer.Option(help="Seed of the split, the folds and the model.")] = 0,
-    predict: Annotated[
-        str | None,
-        typer.Option(
-            help="Your prediction, before the run: up, down, peak, valley or flat "
-            "(flat or differs for knobs without an order)."
-        ),
-    ] = None,
-    predict_best: Annotated[
-        str | None, typer.Option(help="The value you expect to score best.")
-    ] = None,
-    predict_score: Annotated[
-        float | None, typer.Option(help="The best score you expect, e.g. 0.82.")
-    ] = None,
-    no_predict: Annotated[
-        bool, typer.Option("--no-predict", help="Do not ask for a prediction first.")
-    ] = False,
-    cluster: Annotated[
-        str | None,
-        typer.Option(help="A Dask scheduler, tcp://host:8786 (or set TINKERLAB_DASK)."),
-    ] = None,
-    jobs: Annotated[
-        int | None, typer.Option(help="Local worker processes (default: every core).")
-    ] = None,
-    text_features: TextFeatures = "tfidf",
-    fast: Annotated[
-        bool,
-        typer.Option(
-            help="Use the knob's fast exact path when it has one (same scores); "
-            "--no-fast fits every value, to compare."
-        ),
-    ] = True,
-    resume: Annotated[
-        int | None,
-        typer.Option(help="Finish an interrupted experiment by id: only what is missing."),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option(help="With --resume: even if another machine seems to run it.")
-    ] = False,
-    target: Target = None,
-    task: Annotated[
-        str | None, typer.Option(help="classification or regression (inferred otherwise).")
-    ] = None,
-    drop: Annotated[
-        list[str] | None, typer.Option(help="A column to leave out; repeat it.")
-    ] = None,
-    db: Db = None,
-    record: Annotated[
-        bool, typer.Option(help="Record the experiment (needed to resume it).")
-    ] = True,
-    json_out: Json = False,
-) -> None:
+@command("tinker")
+def tinker(settings: Settings) -> None:
     """Change one thing, predict what happens, then see it with its noise.
 
     Every value is scored on the same repeated k-fold folds (paired), the best value's
@@ -148,88 +41,16 @@ def tinker(
       tinkerlab tinker --resume 42
     """
     from tinkerlab import _api
-    from tinkerlab.exceptions import UsageError
 
-    if scale is not None and scale not in ("linear", "log"):
-        raise UsageError(f"--scale must be linear or log. Got {scale!r} instead.")
-    if mode not in ("drop-one", "add-one"):
-        raise UsageError(f"--mode must be drop-one or add-one. Got {mode!r} instead.")
-    if task is not None and task not in ("classification", "regression"):
-        raise UsageError(f"--task must be classification or regression. Got {task!r} instead.")
-    if no_predict and (predict or predict_best or predict_score is not None):
-        raise UsageError("--no-predict and a --predict option contradict each other; pick one.")
-    engine_options: dict[str, Any] = {"cluster": cluster, "n_jobs": jobs, "fast": fast}
-    if resume is not None:
-        given = [
-            name
-            for name, v in (("a dataset", dataset), ("--knob", knob), ("--values", values))
-            if v is not None
-        ]
-        given += ["--range"] if range_ is not None else []
-        given += ["--predict"] if predict is not None else []
-        if given:
-            raise UsageError(
-                f"--resume finishes an experiment with its own settings; {', '.join(given)} "
-                f"cannot change. Fix: tinkerlab tinker --resume {resume}"
-            )
-        with _progress(not json_out) as bar:
-            result = _guarded(
-                lambda: _api.tinker(
-                    resume=resume, force=force, db=db, progress=bar, **engine_options
-                )
-            )
-        _show(result, json_out, resumed=True)
-        return
-    if dataset is None or knob is None:
-        raise UsageError(
-            "Name a dataset and a knob. Fix: tinkerlab tinker titanic --knob max_depth "
-            "--range 1:20 (or --resume ID to finish an interrupted experiment)"
-        )
-    from tinkerlab.recipe import default_model, parse_settings
-
-    data = _api.load(dataset, target=target, task=task, drop=drop or [])
-    assert data.task is not None
-    name = model or default_model(data.task, has_text=bool(data.features("text")))
-    if impl not in ("sklearn", "scratch"):
-        raise UsageError(f"--impl must be sklearn or scratch. Got {impl!r} instead.")
-    params = parse_settings(name, data.task, set_ or [], impl)  # type: ignore[arg-type]
-    if knob in params:
-        raise UsageError(
-            f"'{knob}' is the knob being turned, so it cannot also be fixed with --set. "
-            f"Fix: drop --set {knob}=..."
-        )
-    interactive = not (json_out or no_predict) and _interactive()
-    asked = predict is None and predict_best is None and predict_score is None
-    with _progress(not json_out) as bar:
+    asked = not {"predict", "predict_best", "predict_score"} & settings.given
+    interactive = not (settings.json or settings.no_predict) and _interactive()
+    with _progress(not settings.json) as bar:
         result = _guarded(
-            lambda: _api.tinker(
-                data,
-                knob,
-                None if values is None else [v for v in values.split(",") if v.strip()],
-                span=range_,
-                steps=steps,
-                scale=scale,
-                mode=mode,
-                model=name,
-                params=params,
-                impl=impl,
-                metric=metric,
-                repeats=repeats,
-                cv=cv,
-                test_size=test_size,
-                seed=seed,
-                text_features=text_features,
-                predict=predict,
-                predict_best=predict_best,
-                predict_score=predict_score,
-                ask=_ask_with(bar) if interactive and asked else None,
-                record=record,
-                db=db,
-                progress=bar,
-                **engine_options,
+            lambda: _api.tinker_settled(
+                settings, progress=bar, ask=_ask_with(bar) if interactive and asked else None
             )
         )
-    _show(result, json_out, resumed=False)
+    _show(result, settings.json, resumed=settings.resume is not None)
 
 
 # --- asking for a prediction ---------------------------------------------------------------

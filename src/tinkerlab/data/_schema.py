@@ -267,10 +267,12 @@ def _decide_strings(
     import pandas as pd
 
     n = len(values)
-    numbers = pd.to_numeric(values, errors="coerce")
-    n_numbers = int(numbers.notna().sum())
+    # Parse each distinct value once (a column of 100,000 cells often holds a few dozen).
+    counts = values.value_counts(sort=False)
+    parsed = pd.to_numeric(pd.Series(counts.index, dtype=object), errors="coerce")
+    n_numbers = int(counts.to_numpy()[parsed.notna().to_numpy()].sum())
     if MIXED_SHARE * n <= n_numbers < n:
-        bad = values[numbers.isna()]
+        bad = values[pd.to_numeric(values, errors="coerce").isna()]
         markers = [
             v for v in bad.drop_duplicates().head(5) if str(v).strip().lower() in _MISSING_MARKERS
         ]

@@ -14,7 +14,7 @@ True
 
 from __future__ import annotations
 
-from tinkerlab.experiment._compare import Comparison, ModelResult, compare
+from tinkerlab.experiment._compare import Comparison, ModelResult, compare, compare_settled
 from tinkerlab.experiment._engine import DaskEngine, Engine, LocalEngine, make_engine
 from tinkerlab.experiment._experiment import (
     Ask,
@@ -28,6 +28,7 @@ from tinkerlab.experiment._experiment import (
     prediction_text,
     resume,
     tinker,
+    tinker_settled,
 )
 from tinkerlab.experiment._fast import FAST_PATHS, FastPath, fast_path_for
 from tinkerlab.experiment._folds import paired_folds
@@ -92,6 +93,7 @@ __all__ = [
     "check_prediction",
     "classify_shape",
     "compare",
+    "compare_settled",
     "compare_with_best",
     "corrected_resampled_ttest",
     "fast_path_for",
@@ -104,5 +106,6 @@ __all__ = [
     "prediction_text",
     "resume",
     "tinker",
+    "tinker_settled",
     "valid_knobs",
 ]

@@ -46,8 +46,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from tinkerlab.exceptions import InputError, RecipeError, UsageError
+from tinkerlab.exceptions import RecipeError, UsageError
 from tinkerlab.experiment._stats import ALPHA, METHOD, TestResult, compare_with_best
+from tinkerlab.options import Settings, settle
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -346,90 +347,60 @@ class Comparison:
 
 
 def compare(
-    dataset: str | Path | pd.DataFrame | Dataset,
+    dataset: str | Path | pd.DataFrame | Dataset | None = None,
     *,
-    budget: float = 60.0,
-    models: Iterable[str] | str | None = None,
-    cv: int = 5,
-    repeats: int = 1,
-    seed: int = 0,
-    metric: str | None = None,
-    target: str | None = None,
-    task: str | None = None,
-    timeout: float | None = None,
-    n_jobs: int | None = None,
-    test: bool = True,
     store: ExperimentStore | None = None,
     progress: CompareProgress | None = None,
-    text_features: str = "tfidf",
-    **read_options: Any,
+    test: bool = True,
+    **options: Any,
 ) -> Comparison:
     """Compare the registry's models on the same paired folds, within a time budget.
+
+    *options* are the ``compare`` options declared in :mod:`tinkerlab.options`
+    (``budget``, ``models``, ``cv``, ``repeats``, ``metric``, ``timeout``, ``n_jobs``,
+    ``target``...; ``help(tinkerlab.compare)`` lists them), checked once by
+    :func:`~tinkerlab.options.settle`.
 
     Parameters
     ----------
     dataset : str, Path, DataFrame or Dataset
         A built-in name, a file, a table, or a loaded :class:`~tinkerlab.data.Dataset`.
-    budget : float
-        Seconds for the whole comparison. Models that would run past it are stopped.
-    models : iterable of str or str, optional
-        Registry names (a comma-separated string works too); default every model that
-        can do the task, the dummy baseline included.
-    cv, repeats : int
-        k of the k-fold split and how often it is redrawn: ``cv * repeats`` paired folds.
-    seed : int
-        Seeds the split, the folds and every model.
-    metric : str, optional
-        What to rank by: ``accuracy`` (default for classification), ``r2`` (regression),
-        or any metric of the task (``f1``, ``roc_auc``, ``rmse``...).
-    target, task : str, optional
-        As for :func:`tinkerlab.load` (built-ins know theirs).
-    timeout : float, optional
-        A hard limit per model, in seconds. Default: a model is stopped once it has run
-        longer than its fair share (``budget * workers / models``) while others wait.
-    n_jobs : int, optional
-        Models run at a time, each in its own process; default one per core.
-    test : bool
-        Fit the best model on the whole training split and score it on the test split.
     store : ExperimentStore, optional
         Where to record it (the journal): an experiment with knob ``model``.
     progress : callable, optional
         Called as ``progress(fits_done, fits_in_all, what)``.
-    text_features : {"tfidf", "minilm", "vader"}
-        How text columns become numbers, for every model (``docs/pretrained.md``).
+    test : bool
+        Fit the best model on the whole training split and score it on the test split.
 
     Returns
     -------
     Comparison
         The leaderboard; ``.best``, ``.frame``, ``.plot()``, ``.to_dict()``.
     """
-    from tinkerlab.data import Dataset, load
+    settings = settle("compare", {"dataset": dataset, **options})
+    return compare_settled(settings, store=store, progress=progress, test=test)
+
+
+def compare_settled(
+    settings: Settings,
+    *,
+    store: ExperimentStore | None = None,
+    progress: CompareProgress | None = None,
+    test: bool = True,
+) -> Comparison:
+    """:func:`compare` with its options already settled (see there)."""
     from tinkerlab.experiment._experiment import _metric
     from tinkerlab.experiment._folds import paired_folds
     from tinkerlab.experiment._knobs import plan_sweep
-    from tinkerlab.recipe import make_recipe, warm_text_features
+    from tinkerlab.recipe import load_settled, recipe_for, warm_text_features
     from tinkerlab.runner import prepare_frame, split
 
-    budget = _check_seconds(budget, "budget", "--budget 60")
-    if timeout is not None:
-        timeout = _check_seconds(timeout, "per-model time-out", "--timeout 30")
-    workers = _workers(n_jobs)
-    if isinstance(models, str):
-        models = [m for m in models.split(",") if m.strip()]
-    if models is not None:
-        models = [str(m).strip() for m in models]
-        if not models:
-            raise InputError("No models to compare. Fix: --models knn,random_forest (or omit it)")
-    if not isinstance(test, bool):
-        raise InputError(f"test must be true or false. Got {test!r} instead.")
-
+    budget, timeout, models = settings.budget, settings.timeout, settings.models
+    repeats, seed, metric = settings.repeats, settings.seed, settings.metric
+    workers = _workers(settings.n_jobs)
     context = _context()  # the worker processes' server warms up meanwhile
-    data = (
-        dataset
-        if isinstance(dataset, Dataset)
-        else load(dataset, target=target, task=task, **read_options)
-    )
-    base = make_recipe(data, cv_folds=cv, seed=seed, text_features=text_features)
+    data = load_settled(settings)
+    base = recipe_for(data, settings)
     if models is not None:
         _check_models(models, base.task)
     sweep = plan_sweep(base, "model", models)
@@ -905,15 +876,6 @@ def _check_models(names: list[str], task: str) -> None:
             f"Fix: --models {names[0]},{next(v for v in valid if v != names[0])} "
             "(or leave --models out for all of them)"
         )
-
-
-def _check_seconds(value: Any, what: str, fix: str) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool)
-    if not ok or not math.isfinite(value) or value <= 0:
-        raise UsageError(
-            f"The {what} must be a positive number of seconds. Got {value!r} instead. Fix: {fix}"
-        )
-    return float(value)
 
 
 def _cores() -> int:

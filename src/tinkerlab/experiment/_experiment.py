@@ -44,7 +44,7 @@ from tinkerlab.experiment._evaluate import (
 )
 from tinkerlab.experiment._fast import FastPath, fast_path_for
 from tinkerlab.experiment._folds import paired_folds
-from tinkerlab.experiment._knobs import PARAM, Mode, Point, Scale, Sweep, plan_sweep
+from tinkerlab.experiment._knobs import PARAM, Mode, Point, Scale, Sweep, knob_kind, plan_sweep
 from tinkerlab.experiment._shape import (
     NOISY,
     ORDERED_SHAPES,
@@ -62,6 +62,7 @@ from tinkerlab.experiment._stats import (
     corrected_resampled_ttest,
     mean_interval,
 )
+from tinkerlab.options import Settings, Span, settle
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -423,69 +424,28 @@ def prediction_text(experiment: Experiment) -> str:
 
 
 def tinker(
-    dataset: str | Path | pd.DataFrame | Dataset,
-    knob: str,
+    dataset: str | Path | pd.DataFrame | Dataset | None = None,
+    knob: str | None = None,
     values: Iterable[Any] | str | None = None,
     *,
-    span: str | tuple[float, float] | None = None,
-    steps: int | None = None,
-    scale: Scale | None = None,
-    mode: Mode = "drop-one",
-    model: str | None = None,
-    params: Mapping[str, Any] | None = None,
-    impl: str = "sklearn",
-    metric: str | None = None,
-    repeats: int | None = None,
-    cv: int = 5,
-    test_size: float = 0.2,
-    seed: int = 0,
-    predict: str | None = None,
-    predict_best: Any = None,
-    predict_score: float | None = None,
-    cluster: str | None = None,
-    n_jobs: int | None = None,
     engine: Engine | None = None,
     store: ExperimentStore | None = None,
     progress: SweepProgress | None = None,
     ask: Ask | None = None,
     detect: Detect | None = None,
-    target: str | None = None,
-    task: str | None = None,
-    drop: Iterable[str] = (),
-    fast: bool = True,
-    text_features: str = "tfidf",
+    **options: Any,
 ) -> Experiment:
     """Turn one knob over a range of values and see what happens, with honest noise.
 
+    *options* are the ``tinker`` options declared in :mod:`tinkerlab.options` (model,
+    params, span, steps, repeats, predict, n_jobs, fast...; ``help(tinkerlab.tinker)``
+    lists them); they are checked once by :func:`~tinkerlab.options.settle`.
+
     Parameters
     ----------
-    dataset : str, path, DataFrame or Dataset
-        A built-in name (``"titanic"``), a file, or a table.
-    knob : str
-        A parameter of the model (``"max_depth"``) or a special knob: ``train_size``,
-        ``features``, ``model``, ``seed``, ``label_noise``, ``feature_noise``,
-        ``scaling``, ``test_size`` (see ``docs/tinker.md``).
-    values : iterable or str, optional
-        The values (``range(1, 21)``, ``[0.1, 1, 10]``, ``"1,3,5"``); a string ``"a:b"``
-        is a range. Default: the knob's default sweep.
-    span, steps, scale
-        A range ``"a:b"`` (or ``(a, b)``), how many values, ``"linear"`` or ``"log"``.
-    mode : {"drop-one", "add-one"}
-        For ``features``: leave one column out, or use one column alone.
-    model, params, impl
-        The model, its other knob values, ``"sklearn"`` or ``"scratch"``.
-    metric : str, optional
-        Default: accuracy (classification) or r2 (regression).
-    repeats : int, optional
-        Repeats of the ``cv``-fold split (default 2; 1 for slow models on big tables).
-    cv, test_size, seed
-        Folds, the held-out share (never scored here), the seed of everything.
-    predict : {"up", "down", "peak", "valley", "flat", "differs"}, optional
-        What you expect the validation score to do as the knob grows.
-    predict_best, predict_score : optional
-        The value you expect to be best, and the best score you expect.
-    cluster, n_jobs, engine
-        A Dask scheduler address (or ``TINKERLAB_DASK``); local processes; or an engine.
+    engine : Engine, optional
+        Where the fits run (default: local processes, or the Dask cluster named by the
+        ``cluster`` option).
     store : ExperimentStore, optional
         Where to record it as it runs (a :class:`tinkerlab.journal.Journal`).
     progress : callable, optional
@@ -497,10 +457,6 @@ def tinker(
         Called with the finished experiment: the phenomena it shows, kept in
         ``ex.phenomena`` and recorded with it (``tinkerlab.tinker`` passes
         :func:`tinkerlab.insight.detect`).
-    fast : bool, default=True
-        Use the knob's fast exact path when it has one (``n_estimators`` of a forest,
-        ``n_neighbors``, ``max_iter`` of gradient boosting): one fit per fold serves every
-        value, with the same scores. ``False`` fits each value separately, to compare.
 
     Returns
     -------
@@ -513,58 +469,62 @@ def tinker(
     >>> list(ex.frame["value"])
     [1, 5, 25]
     """
-    from tinkerlab.data import Dataset, load
-    from tinkerlab.recipe import make_recipe
-
-    if isinstance(dataset, Dataset):
-        if target is not None or task is not None or tuple(drop):
-            raise InputError(
-                "target, task and drop only apply when loading; this dataset is already "
-                "loaded. Fix: pass the name or file instead."
-            )
-        data = dataset
-    else:
-        data = load(dataset, target=target, task=task, drop=tuple(drop))
-    if impl not in ("sklearn", "scratch"):
-        raise RecipeError(f"impl must be 'sklearn' or 'scratch'. Got {impl!r} instead.")
-    recipe = make_recipe(
-        data,
-        model=model,
-        params=dict(params or {}),
-        impl=impl,  # type: ignore[arg-type]
-        cv_folds=cv,
-        test_size=test_size,
-        seed=seed,
-        text_features=text_features,
+    given = {"dataset": dataset, "knob": knob, "values": values, **options}
+    return tinker_settled(
+        settle("tinker", given),
+        engine=engine,
+        store=store,
+        progress=progress,
+        ask=ask,
+        detect=detect,
     )
-    if isinstance(values, str):
-        if ":" in values and span is None:
-            values, span = None, values
-        else:
-            values = [v for v in values.split(",") if v.strip()]
-    prediction: Prediction | None = Prediction(predict, predict_best, predict_score)
+
+
+def tinker_settled(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    store: ExperimentStore | None = None,
+    progress: SweepProgress | None = None,
+    ask: Ask | None = None,
+    detect: Detect | None = None,
+) -> Experiment:
+    """:func:`tinker` with its options already settled (see there)."""
+    from tinkerlab.recipe import load_settled, recipe_for
+
+    data = load_settled(settings)
+    recipe = recipe_for(data, settings)
+    knob_kind(recipe, settings.knob, model_given="model" in settings.given)  # fail at once
+    values: list[Any] | None = settings["values"]
+    span = settings.span
+    if values is not None and len(values) == 1 and ":" in str(values[0]) and span is None:
+        span = Span().check(values[0])  # tl.tinker(..., "1:50"): a range
+        values = None
+    prediction: Prediction | None = Prediction(
+        settings.predict, settings.predict_best, settings.predict_score
+    )
     if prediction is not None and prediction.is_empty():
         prediction = None
     return _run(
         recipe,
         data,
-        knob,
+        settings.knob,
         values=values,
         span=span,
-        steps=steps,
-        scale=scale,
-        mode=mode,
-        metric=metric,
-        repeats=repeats,
+        steps=settings.steps,
+        scale=settings.scale,
+        mode=settings.mode,
+        metric=settings.metric,
+        repeats=settings.repeats,
         prediction=prediction,
         engine=engine,
-        cluster=cluster,
-        n_jobs=n_jobs,
+        cluster=settings.cluster,
+        n_jobs=settings.n_jobs,
         store=store,
         progress=progress,
         ask=ask,
         detect=detect,
-        fast=fast,
+        fast=settings.fast,
     )
 
 

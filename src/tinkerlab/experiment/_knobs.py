@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from tinkerlab.exceptions import RecipeError
-from tinkerlab.recipe import MODELS, Knob, Preprocessing, get_model, models_for
+from tinkerlab.options import fix, name_of, spell
+from tinkerlab.recipe import MODELS, TEXT_FEATURES, Knob, Preprocessing, get_model, models_for
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -243,8 +244,13 @@ def valid_knobs(recipe: Recipe) -> list[str]:
     return [k.name for k in spec.knobs_for(recipe.task, recipe.impl)] + list(SPECIAL_KNOBS)
 
 
-def knob_kind(recipe: Recipe, knob: str) -> KnobKind:
-    """The kind of *knob* for this recipe; an unknown name lists the valid ones."""
+def knob_kind(recipe: Recipe, knob: str, *, model_given: bool = True) -> KnobKind:
+    """The kind of *knob* for this recipe; an unknown name says where it does exist.
+
+    A parameter of another model is a common slip (``n_neighbors`` while the default
+    model is a random forest): the error names that model and the fix that picks it.
+    *model_given* says whether the learner chose the model or got the default.
+    """
     if knob in SPECIAL_KNOBS:
         return SPECIAL_KNOBS[knob]
     spec = get_model(recipe.model, recipe.task)
@@ -254,19 +260,42 @@ def knob_kind(recipe: Recipe, knob: str) -> KnobKind:
     import difflib
 
     valid = valid_knobs(recipe)
-    close = difflib.get_close_matches(knob, valid, n=1)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
-    other = [
-        m.title
-        for m in MODELS.values()
-        if m.name != recipe.model and any(k.name == knob for k in (*m.knobs, *m.scratch_knobs))
-    ]
-    elsewhere = f" ('{knob}' is a parameter of {', '.join(other)}.)" if other else ""
+    which = "the model chosen" if model_given else f"the default model for {recipe.task}"
     impl = " (from scratch)" if recipe.impl == "scratch" else ""
+    head = f"'{knob}' is not a knob of {recipe.model}{impl}, {which}."
+    owners = _owners(recipe, knob)
+    if owners:  # the name, or a near miss of it, belongs to other models
+        name, models = owners
+        close = "" if name == knob else f" Did you mean '{name}'?"
+        raise RecipeError(
+            f"{head}{close} '{name}' is a knob of {', '.join(models)}. "
+            f"Fix: {fix(('model', models[0]), ('knob', name))}"
+        )
+    close_here = difflib.get_close_matches(knob, valid, n=1)
+    hint = f" Did you mean '{close_here[0]}'?" if close_here else ""
+    return_to = close_here[0] if close_here else valid[0]
     raise RecipeError(
-        f"{spec.title}{impl} has no knob '{knob}'.{hint}{elsewhere} Valid knobs for "
-        f"{recipe.model}: {', '.join(valid)}. Fix: --knob {valid[0]}"
+        f"{head}{hint} Its knobs: {', '.join(valid)}. Fix: {spell('knob', return_to)}"
     )
+
+
+def _owners(recipe: Recipe, knob: str) -> tuple[str, list[str]] | None:
+    """The models of the task whose knob is *knob* or its nearest spelling, if any."""
+    import difflib
+
+    everywhere: dict[str, list[str]] = {}
+    for spec in models_for(recipe.task):
+        if spec.name == recipe.model:
+            continue
+        for k in spec.knobs_for(recipe.task, recipe.impl if spec.scratch else "sklearn"):
+            everywhere.setdefault(k.name, []).append(spec.name)
+    here = {k.name for k in get_model(recipe.model, recipe.task).knobs_for(recipe.task)}
+    if knob in everywhere:
+        return knob, everywhere[knob]
+    close = difflib.get_close_matches(knob, [*everywhere, *here], n=1)
+    if close and close[0] in everywhere and close[0] not in here:
+        return close[0], everywhere[close[0]]
+    return None
 
 
 def plan_sweep(
@@ -304,7 +333,7 @@ def plan_sweep(
     kind = knob_kind(recipe, knob)
     if values is not None and span is not None:
         raise RecipeError(
-            "Give the values or a range, not both. Fix: --values 1,2,3 or --range 1:3"
+            f"Give the values or a range, not both. Fix: {spell('values')} or {spell('span')}"
         )
     if knob != "features" and mode != "drop-one":
         raise RecipeError(f"--mode only applies to the features knob, not to '{knob}'.")
@@ -314,24 +343,27 @@ def plan_sweep(
         if span is not None:
             raise RecipeError(
                 "The features knob takes column names, not a range. "
-                f"Fix: --values {','.join(recipe.features[:2])}, or no values for every column"
+                f"Fix: {spell('values', recipe.features[:2])}, or no values for every column"
             )
         return _feature_sweep(recipe, values, mode)
     if knob == "model":
         if span is not None:
             raise RecipeError(
-                "The model knob takes model names, not a range. Fix: --values knn,svm"
+                "The model knob takes model names, not a range. "
+                f"Fix: {spell('values', ['knn', 'svm'])}"
             )
         return _model_sweep(recipe, values)
     if knob == "scaling":
         if span is not None:
-            raise RecipeError("The scaling knob is on or off, not a range. Fix: --values on,off")
+            raise RecipeError(
+                f"The scaling knob is on or off, not a range. Fix: {spell('values', ['on', 'off'])}"
+            )
         return _scaling_sweep(recipe, values)
     if knob == "text_features":
         if span is not None:
             raise RecipeError(
                 "The text_features knob takes featuriser names, not a range. "
-                "Fix: --values tfidf,minilm,vader"
+                f"Fix: {spell('values', list(TEXT_FEATURES))}"
             )
         return _text_features_sweep(recipe, values)
     if knob == "add_feature":
@@ -369,7 +401,7 @@ def _param_sweep(
         if not numeric:
             raise RecipeError(
                 f"'{name}' is {knob.describe_range()}: a range needs a number knob. "
-                f"Fix: --values {','.join(_text(v) for v in _choices(knob))}"
+                f"Fix: {spell('values', [_text(v) for v in _choices(knob)])}"
             )
         low, high = _parse_span(span, name)
         checked = [knob.check(_as_number(v, knob.kind), spec.title) for v in (low, high)]
@@ -382,7 +414,7 @@ def _param_sweep(
             name,
         )
     elif values is not None:
-        raw = [_param_value(knob, v, spec.title) for v in values]
+        raw = _param_values(knob, list(values), spec.title)
     elif numeric:
         low, high, count = _default_param_sweep(recipe.model, knob)
         raw = _spaced(low, high, steps or count, axis, knob.kind, name)
@@ -395,7 +427,7 @@ def _param_sweep(
             raise RecipeError(
                 f"The 'n_neighbors' parameter of {spec.title} must be at most the {fold_rows} "
                 f"rows of a training fold here; got {', '.join(map(str, too_many[:5]))}. "
-                f"Fix: --range 1:{fold_rows}"
+                f"Fix: {spell('span', (1, fold_rows))}"
             )
     ordered = numeric and all(_is_number(v) for v in picked)
     picked = _unique(picked, notices)
@@ -426,6 +458,22 @@ def _default_param_sweep(model: str, knob: Knob) -> tuple[float, float, int]:
     if knob.scale == "log" and low <= 0:
         low = min(high / 1e6, 1.0)
     return low, high, count
+
+
+def _param_values(knob: Knob, values: list[Any], model: str) -> list[Any]:
+    """Each value checked; a bad one is reported with the list repaired as the fix
+    (``--values 1,3,abc`` → ``Fix: --values 1,3,5``)."""
+    checked: list[Any] = []
+    bad: list[Any] = []
+    for value in values:
+        try:
+            checked.append(_param_value(knob, value, model))
+        except RecipeError:
+            bad.append(value)
+            checked.append(knob.sample)
+    if bad:
+        raise RecipeError(knob.complaint(bad[0], model, spell("values", checked)))
+    return checked
 
 
 def _param_value(knob: Knob, value: Any, model: str) -> Any:
@@ -542,12 +590,12 @@ def _check_special(kind: KnobKind, value: Any) -> Any:
 def _special_range(kind: KnobKind, value: Any) -> str:
     bracket = "(" if kind.low_open else "["
     what = "an int" if kind.value_type == "int" else "a number"
-    example = {"train_size": "0.1:1.0", "seed": "0:9", "test_size": "0.1:0.5"}.get(
-        kind.name, "0:0.4"
+    example = {"train_size": (0.1, 1.0), "seed": (0, 9), "test_size": (0.1, 0.5)}.get(
+        kind.name, (0, 0.4)
     )
     return (
         f"The '{kind.name}' knob must be {what} in {bracket}{kind.low:g}, {kind.high:g}]. "
-        f"Got {value!r} instead. Fix: --range {example}"
+        f"Got {value!r} instead. Fix: {spell('span', example)}"
     )
 
 
@@ -569,13 +617,13 @@ def _feature_sweep(recipe: Recipe, values: Iterable[Any] | None, mode: Mode) -> 
             hint = f" Did you mean '{close[0]}'?" if close else ""
             raise RecipeError(
                 f"Column {unknown[0]!r} is not a feature of {recipe.dataset!r}.{hint} "
-                f"Features: {', '.join(columns)}. Fix: --values {columns[0]}"
+                f"Features: {', '.join(columns)}. Fix: {spell('values', [columns[0]])}"
             )
         chosen = _unique(chosen, notices)
     if mode == "drop-one" and len(columns) < 2:
         raise RecipeError(
             f"Dropping one feature of {recipe.dataset!r} leaves none: it has only "
-            f"{', '.join(columns)}. Fix: --mode add-one, or another knob."
+            f"{', '.join(columns)}. Fix: {spell('mode', 'add-one')}, or another knob."
         )
     reference_label = ALL_FEATURES if mode == "drop-one" else NO_FEATURES
     if mode == "drop-one":
@@ -653,7 +701,8 @@ def _scaling_sweep(recipe: Recipe, values: Iterable[Any] | None) -> Sweep:
     for name in names:
         if name not in SCALING:
             raise RecipeError(
-                f"The 'scaling' knob must be on or off. Got {name!r} instead. Fix: --values on,off"
+                f"The 'scaling' knob must be on or off. Got {name!r} instead. "
+                f"Fix: {spell('values', ['on', 'off'])}"
             )
     names = _unique(names, notices)
     from tinkerlab.recipe._pipeline import needs_scaling
@@ -702,7 +751,7 @@ def _text_features_sweep(recipe: Recipe, values: Iterable[Any] | None) -> Sweep:
         if name not in TEXT_FEATURES:
             raise RecipeError(
                 f"The 'text_features' knob must be one of {', '.join(TEXT_FEATURES)}. "
-                f"Got {name!r} instead. Fix: --values tfidf,minilm,vader"
+                f"Got {name!r} instead. Fix: {spell('values', list(TEXT_FEATURES))}"
             )
         if name != "tfidf":
             require(name)  # not installed: says which extra to install, before anything runs
@@ -760,7 +809,7 @@ def _finish(
         shown = ", ".join(p.label for p in points) or "none"
         raise RecipeError(
             f"A sweep needs at least two values of '{knob}' to compare; got {shown}. "
-            "Fix: --values with two or more, or --range a:b --steps 5"
+            f"Fix: {spell('values')}, or {fix(('span', (1, 20)), ('steps', 5))}"
         )
     return Sweep(
         knob=knob,
@@ -810,18 +859,19 @@ def _spaced(
     """*steps* values from *low* to *high*, evenly spaced on the linear or log axis."""
     if not isinstance(steps, int) or isinstance(steps, bool) or not 2 <= steps <= 200:
         raise RecipeError(
-            f"--steps must be an int in [2, 200]. Got {steps!r} instead. Fix: --steps 8"
+            f"{name_of('steps')} must be an int in [2, 200]. Got {steps!r} instead. "
+            f"Fix: {spell('steps', 8)}"
         )
     if low >= high:
         raise RecipeError(
             f"A range goes from low to high; got {low:g}:{high:g} for '{name}'. "
-            f"Fix: --range {min(low, high):g}:{max(low, high):g}"
+            f"Fix: {spell('span', (min(low, high), max(low, high)))}"
         )
     if scale == "log":
         if low <= 0:
             raise RecipeError(
                 f"'{name}' is spaced on a log scale, which cannot start at {low:g}. "
-                f"Fix: --range {high / 1000:g}:{high:g}, or --scale linear"
+                f"Fix: {spell('span', (high / 1000, high))}, or {spell('scale', 'linear')}"
             )
         grid = np.geomspace(low, high, steps)  # (steps,)
     else:
@@ -842,7 +892,8 @@ def _parse_span(span: str | tuple[float, float], name: str) -> tuple[float, floa
         low, high = (float(p) for p in parts)
     except (TypeError, ValueError):
         raise RecipeError(
-            f"A range looks like LOW:HIGH, e.g. 1:20. Got {span!r} for '{name}'. Fix: --range 1:20"
+            f"A range looks like LOW:HIGH, e.g. 1:20. Got {span!r} for '{name}'. "
+            f"Fix: {spell('span', (1, 20))}"
         ) from None
     return low, high
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from tinkerlab.recipe._codegen import PRECISION, render_notebook, render_script
 from tinkerlab.recipe._metrics import Metric, metrics_for
 from tinkerlab.recipe._pipeline import build_pipeline, build_program, warm_text_features
+from tinkerlab.recipe._prepare import LOADING, check_replay, load_settled, recipe_for
 from tinkerlab.recipe._recipe import (
     RECIPE_FORMAT,
     TEXT_FEATURES,
@@ -39,6 +40,7 @@ from tinkerlab.recipe.models import (
 )
 
 __all__ = [
+    "LOADING",
     "MODELS",
     "STEP_KINDS",
     "PRECISION",
@@ -54,16 +56,19 @@ __all__ = [
     "TextLength",
     "build_pipeline",
     "build_program",
+    "check_replay",
     "check_step_values",
     "default_model",
     "get_model",
     "inputs_of",
     "load_recipe_data",
+    "load_settled",
     "make_recipe",
     "metrics_for",
     "models_for",
     "parse_settings",
     "parse_step",
+    "recipe_for",
     "render_notebook",
     "render_script",
     "warm_text_features",

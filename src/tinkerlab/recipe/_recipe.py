@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tinkerlab.data import Source
 from tinkerlab.exceptions import RecipeError
+from tinkerlab.options import check_option, spell
 from tinkerlab.recipe._steps import check_steps, parse_steps, step_inputs
 from tinkerlab.recipe.models import Impl, Task, default_model, get_model
 
@@ -115,7 +116,7 @@ class Recipe:
         if self.impl not in ("sklearn", "scratch"):
             raise RecipeError(
                 f"The implementation must be 'sklearn' or 'scratch'. Got {self.impl!r} instead. "
-                "Fix: --impl scratch"
+                f"Fix: {spell('impl', 'scratch')}"
             )
         spec.class_path(self.task, self.impl)  # a model without a twin fails here, clearly
         checked = {
@@ -123,27 +124,9 @@ class Recipe:
             for name, v in self.params.items()
         }
         object.__setattr__(self, "params", checked)
-        if (
-            not isinstance(self.seed, int)
-            or isinstance(self.seed, bool)
-            or not (0 <= self.seed < 2**32)
-        ):
-            raise RecipeError(
-                f"The seed must be an int in [0, 2**32 - 1]. Got {self.seed!r} instead. "
-                "Fix: --seed 0"
-            )
-        if not isinstance(self.cv_folds, int) or isinstance(self.cv_folds, bool):
-            raise RecipeError(f"The number of folds must be an int. Got {self.cv_folds!r} instead.")
-        if not 2 <= self.cv_folds <= 50:
-            raise RecipeError(
-                f"The number of cross-validation folds must be an int in [2, 50]. "
-                f"Got {self.cv_folds!r} instead. Fix: --cv 5"
-            )
-        if not 0.05 <= self.test_size <= 0.5:
-            raise RecipeError(
-                f"The test size must be a share of the rows in [0.05, 0.5]. "
-                f"Got {self.test_size!r} instead. Fix: --test-size 0.2"
-            )
+        for option, value in (("seed", self.seed), ("cv", self.cv_folds)):
+            check_option(option, value, error=RecipeError)  # the declared rules
+        check_option("test_size", self.test_size, error=RecipeError)
         if not self.features:
             raise RecipeError(
                 f"The recipe for {self.dataset!r} has no feature columns to learn from. "
@@ -342,7 +325,7 @@ def make_recipe(
     """
     if dataset.target is None or dataset.task is None:
         raise RecipeError(
-            f"Dataset {dataset.name!r} has no target to predict. Fix: --target COLUMN"
+            f"Dataset {dataset.name!r} has no target to predict. Fix: {spell('target', 'COLUMN')}"
         )
     text = tuple(dataset.features("text"))
     name = model or default_model(dataset.task, has_text=bool(text))

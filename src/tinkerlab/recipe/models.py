@@ -21,10 +21,12 @@ import functools
 import importlib
 import inspect
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tinkerlab.exceptions import RecipeError
+from tinkerlab.options import spell
 
 Task = Literal["classification", "regression"]
 Impl = Literal["sklearn", "scratch"]  # scikit-learn's estimator, or our NumPy twin of it
@@ -46,6 +48,7 @@ class Knob:
     choices: tuple[Any, ...] = ()  # the allowed values of a "choice" knob
     specials: tuple[Any, ...] = ()  # non-numeric values also allowed, e.g. None or "scale"
     tasks: frozenset[Task] = BOTH  # tasks where this knob exists (criterion differs per task)
+    example: Any = None  # a typical value for fixes when the default is not one (max_depth: 8)
 
     def describe_range(self) -> str:
         """The allowed values in words: ``an int in [1, 50] or None``."""
@@ -61,8 +64,12 @@ class Knob:
             text += " or " + " or ".join(repr(s) for s in self.specials)
         return text
 
-    def parse(self, text: str, model: str) -> Any:
-        """Turn command-line text (``"8"``, ``"none"``, ``"balanced"``) into a checked value."""
+    def parse(self, text: str, model: str, fix: str | None = None) -> Any:
+        """Turn typed text (``"8"``, ``"none"``, ``"balanced"``) into a checked value.
+
+        *fix* is the remedy an error ends with; by default ``--set NAME=EXAMPLE`` as the
+        learner's surface spells it (``params={...}`` in Python).
+        """
         lowered = text.strip().lower()
         for special in self.specials:
             if lowered == str(special).lower():
@@ -78,10 +85,10 @@ class Knob:
                     raise ValueError(text)
                 value = lowered in {"true", "1", "yes", "on"}
         except ValueError:
-            raise RecipeError(self._out_of_range(text, model)) from None
-        return self.check(value, model)
+            raise RecipeError(self.complaint(text, model, fix)) from None
+        return self.check(value, model, fix)
 
-    def check(self, value: Any, model: str) -> Any:
+    def check(self, value: Any, model: str, fix: str | None = None) -> Any:
         """Return *value* if it is allowed, else raise :class:`RecipeError` saying the range."""
         if value in self.specials and not isinstance(value, bool | int | float):
             return value
@@ -103,24 +110,29 @@ class Knob:
             assert self.high is not None
             ok = self.low <= value <= self.high
         if not ok:
-            raise RecipeError(self._out_of_range(value, model))
+            raise RecipeError(self.complaint(value, model, fix))
         return value
 
-    def _out_of_range(self, value: Any, model: str) -> str:
+    def complaint(self, value: Any, model: str, fix: str | None = None) -> str:
+        """``The 'C' parameter of Logistic regression must be … Got -1 instead. Fix: …``"""
+        remedy = fix or spell("params", {self.name: self.sample})
         return (
             f"The '{self.name}' parameter of {model} must be {self.describe_range()}. "
-            f"Got {value!r} instead. Fix: --set {self.name}={self._example()}"
+            f"Got {value!r} instead. Fix: {remedy}"
         )
 
-    def _example(self) -> str:
-        default = self.default
-        return (
-            "none"
-            if default is None
-            else str(default).lower()
-            if self.kind == "bool"
-            else str(default)
-        )
+    @property
+    def sample(self) -> Any:
+        """A value that works, for fixes: the default when it is a value of the knob's own
+        type (``5``), else the row's example (``max_depth``: ``8``), else a choice."""
+        if self.example is not None:
+            return self.example
+        if self.kind in ("int", "float"):
+            numeric = isinstance(self.default, int | float) and not isinstance(self.default, bool)
+            return self.default if numeric else self.low
+        if self.default is not None:
+            return self.default
+        return self.choices[0] if self.choices else True
 
 
 @dataclass(frozen=True)
@@ -194,6 +206,7 @@ _MAX_DEPTH = Knob(
     low=1,
     high=100,
     specials=(None,),
+    example=8,
 )
 _MIN_LEAF = Knob(
     "min_samples_leaf",
@@ -488,6 +501,7 @@ MODELS: dict[str, ModelSpec] = {
                     low=1,
                     high=100,
                     specials=(None,),
+                    example=6,
                 ),
                 Knob(
                     "l2_regularization",
@@ -533,6 +547,7 @@ MODELS: dict[str, ModelSpec] = {
                     high=1e6,
                     scale="log",
                     specials=("scale", "auto"),
+                    example=0.1,
                 ),
             ),
             needs_scaling=True,
@@ -577,7 +592,8 @@ def get_model(name: str, task: Task | None = None) -> ModelSpec:
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise RecipeError(
             f"Unknown model '{name}'.{hint} Valid models: {', '.join(MODELS)}. "
-            "Fix: --model random_forest (see all with: tinkerlab models)"
+            f"Fix: {spell('model', close[0] if close else 'random_forest')} (see all with: "
+            "tinkerlab models)"
         )
     if task is not None and task not in spec.tasks:
         valid = [m.name for m in MODELS.values() if task in m.tasks]
@@ -589,25 +605,45 @@ def get_model(name: str, task: Task | None = None) -> ModelSpec:
 
 
 def parse_settings(
-    model: str, task: Task, settings: list[str], impl: Impl = "sklearn"
+    model: str, task: Task, settings: Mapping[str, Any] | list[str], impl: Impl = "sklearn"
 ) -> dict[str, Any]:
-    """Turn command-line ``--set name=value`` strings into checked knob values.
+    """Check knob values against the model's registry row: typed text is parsed by the
+    knob's type (``"8"``, ``"none"``), Python values are checked as they are.
+
+    *settings* is a mapping ``{"max_depth": 8}`` or the command line's ``NAME=VALUE``
+    strings.
 
     >>> parse_settings("decision_tree", "classification", ["max_depth=8", "criterion=entropy"])
     {'max_depth': 8, 'criterion': 'entropy'}
+    >>> parse_settings("knn", "regression", {"n_neighbors": "3"})
+    {'n_neighbors': 3}
     """
     spec = get_model(model, task)
+    if not isinstance(settings, Mapping):
+        settings = _pairs(settings, spec.knobs_for(task)[0])
     values: dict[str, Any] = {}
+    for name, value in settings.items():
+        knob = spec.knob(name.strip(), task, impl)
+        values[knob.name] = (
+            knob.parse(value, spec.title)
+            if isinstance(value, str)
+            else knob.check(value, spec.title)
+        )
+    return values
+
+
+def _pairs(settings: list[str], first: Knob) -> dict[str, str]:
+    """``["max_depth=8"]`` → ``{"max_depth": "8"}``; a malformed one names the fix."""
+    pairs: dict[str, str] = {}
     for setting in settings:
         name, sep, text = setting.partition("=")
         if not sep or not name.strip():
             raise RecipeError(
                 f"A setting must look like name=value. Got {setting!r} instead. "
-                f"Fix: --set {spec.knobs_for(task)[0].name}={spec.knobs_for(task)[0]._example()}"
+                f"Fix: {spell('params', {first.name: first.sample})}"
             )
-        knob = spec.knob(name.strip(), task, impl)
-        values[knob.name] = knob.parse(text, spec.title)
-    return values
+        pairs[name.strip()] = text
+    return pairs
 
 
 def default_model(task: Task, has_text: bool) -> str:

@@ -114,9 +114,50 @@ def cramers_v(x: np.ndarray, y: np.ndarray, kx: int, ky: int) -> float:
 
 def correlations(frame: pd.DataFrame) -> tuple[dict[str, Any], dict[str, Any]]:
     """Pearson and Spearman matrices of the number columns of *frame* (pairwise rows)."""
-    pearson = frame.corr(method="pearson", min_periods=3)
-    spearman = frame.rank().corr(method="pearson", min_periods=3)
-    return _matrix(pearson), _matrix(spearman)
+    import pandas as pd
+
+    x = frame.to_numpy(dtype=float, na_value=np.nan)  # (n, k)
+    ranks = np.full_like(x, np.nan)
+    for j in range(x.shape[1]):  # average ranks of each column's non-empty values
+        present = ~np.isnan(x[:, j])
+        ranks[present, j] = _average_ranks(x[present, j])
+    names = [str(c) for c in frame.columns]
+
+    def as_dict(r: np.ndarray) -> dict[str, Any]:
+        return _matrix(pd.DataFrame(r, index=names, columns=names))
+
+    return as_dict(pairwise_pearson(x)), as_dict(pairwise_pearson(ranks))
+
+
+def pairwise_pearson(x: np.ndarray, min_rows: int = 3) -> np.ndarray:
+    """Pearson correlation of every pair of columns of *x* (n, k) over the rows where both
+    are present, as ``DataFrame.corr`` computes it, with matrix products instead of a loop
+    over pairs (NaN where fewer than *min_rows* rows are shared)."""
+    m = (~np.isnan(x)).astype(float)  # (n, k) 1 where present
+    centre = np.nanmean(np.where(m > 0, x, np.nan), axis=0) if x.size else np.zeros(0)
+    z = np.where(m > 0, x - np.nan_to_num(centre), 0.0)  # (n, k) centred, 0 where empty
+    n = m.T @ m  # (k, k) rows shared by each pair
+    s = z.T @ m  # (k, k) sum of column i over the rows where j is present too
+    sq = (z * z).T @ m  # (k, k) sum of squares of i over those rows
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cov = z.T @ z - s * s.T / n  # (k, k)
+        var = sq - s * s / n  # (k, k) variance of i over the rows shared with j
+        r = cov / np.sqrt(var * var.T)
+    r[n < min_rows] = np.nan
+    np.fill_diagonal(r, np.where(np.diag(n) >= min_rows, 1.0, np.nan))
+    return np.clip(r, -1.0, 1.0)
+
+
+def _average_ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks 1..n, ties sharing their average rank (as ``Series.rank()`` does)."""
+    order = np.argsort(values)  # ties get their average rank, so any order among them
+    sorted_values = values[order]
+    starts = np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])  # (groups,)
+    ends = np.r_[starts[1:], values.size]
+    average = (starts + ends + 1) / 2.0  # (groups,) mean of ranks start+1..end
+    ranks = np.empty(values.size)
+    ranks[order] = np.repeat(average, ends - starts)
+    return ranks
 
 
 def cramers_matrix(coded: dict[str, tuple[np.ndarray, int]]) -> dict[str, Any]:
