@@ -69,7 +69,8 @@ def test_a_page_is_self_contained_and_offline():
     assert "&lt;b&gt;hi&lt;/b&gt;" in page
     sources = re.findall(r"<script[^>]*\bsrc=", page) + re.findall(r"<link[^>]*href=", page)
     assert sources == []  # nothing loaded from elsewhere
-    assert "cdn.jsdelivr" not in page and "unpkg.com" not in page
+    assert "cdn.jsdelivr" not in page
+    assert "unpkg.com" not in page
     assert "sourceMappingURL" not in page
 
 
@@ -104,7 +105,8 @@ def test_vendored_md_lists_the_versions_and_checksums():
 
     text = (charts.vendor_dir() / "VENDORED.md").read_text(encoding="utf-8")
     for name, version in charts.VENDORED_VERSIONS.items():
-        assert f"{name}](" in text and version in text
+        assert f"{name}](" in text
+        assert version in text
     for path in charts.vendor_files().values():
         assert hashlib.sha256(path.read_bytes()).hexdigest() in text
 
@@ -112,7 +114,8 @@ def test_vendored_md_lists_the_versions_and_checksums():
 @pytest.mark.parametrize("module", [_builders, _embed])
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
+    assert result.attempted > 0
+    assert result.failed == 0
 
 
 @pytest.mark.browser
@@ -124,9 +127,18 @@ def test_a_real_browser_draws_every_chart(tmp_path):
     page = tmp_path / "charts.html"
     page.write_text(charts.to_html([make() for make in BUILT.values()], title="all"))
     dom = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=8000",
-         "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=8000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     ).stdout
     drawn = re.findall(r'<div id="chart-\d+" class="tl-chart[^"]*"[^>]*>\s*<svg', dom)
     assert len(drawn) == len(BUILT), dom[-2000:]

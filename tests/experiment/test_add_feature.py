@@ -25,7 +25,8 @@ def test_each_value_adds_its_step_and_none_is_the_reference():
     recipe = make_recipe(tl.load("diabetes"), model="ridge")
     sweep = plan_sweep(recipe, "add_feature", ["none", "log:bmi", "bins:age=4"])
     assert sweep.labels == ["none", "log:bmi", "bins:age=4"]
-    assert sweep.reference == 0 and sweep.points[0].recipe == recipe
+    assert sweep.reference == 0
+    assert sweep.points[0].recipe == recipe
     assert sweep.points[2].recipe.preprocessing.add == ("bins:age=4",)
     assert not sweep.ordered
 
@@ -46,8 +47,13 @@ def test_bad_values_fail_before_anything_runs(values, said):
 
 def test_date_parts_help_where_the_month_decides():
     ex = tl.tinker(
-        _dated(), "add_feature", ["none", "date:sold on"], target="y",
-        model="decision_tree", repeats=1, record=False,
+        _dated(),
+        "add_feature",
+        ["none", "date:sold on"],
+        target="y",
+        model="decision_tree",
+        repeats=1,
+        record=False,
     )
     scores = dict(zip(ex.frame["label"], ex.frame["cv_mean"], strict=True))
     assert scores["date:sold on"] > scores["none"] + 0.2

@@ -51,7 +51,7 @@ def test_steps_parse(text, kind, column, arg):
     ],
 )
 def test_bad_steps_say_what_and_the_fix(text, said):
-    with pytest.raises(RecipeError, match="Fix|Kinds") as error:
+    with pytest.raises(RecipeError, match=r"Fix|Kinds") as error:
         parse_step(text)
     assert said in str(error.value)
 
@@ -69,7 +69,9 @@ def test_steps_are_checked_against_the_columns_roles():
 
 
 def test_a_recipe_with_steps_round_trips_json_and_toml():
-    recipe = make_recipe(tl.load("diabetes"), model="ridge", add=["log:bmi", "bins:age=4", "poly:2"])
+    recipe = make_recipe(
+        tl.load("diabetes"), model="ridge", add=["log:bmi", "bins:age=4", "poly:2"]
+    )
     assert Recipe.from_json(recipe.to_json()) == recipe
     assert Recipe.from_toml(recipe.to_toml()) == recipe
     assert Preprocessing().add == ()  # an older recipe without steps reads as before
@@ -96,13 +98,14 @@ def test_log_and_bins_compute_what_numpy_and_sklearn_compute():
 def test_poly_extends_the_scaled_numbers():
     data = tl.load("iris")
     recipe = make_recipe(data, model="logistic_regression", add=["poly:2"])
-    numeric = build_pipeline(recipe).named_steps["preprocess"].fit(data.X).named_transformers_[
-        "numeric"
-    ]
+    numeric = (
+        build_pipeline(recipe).named_steps["preprocess"].fit(data.X).named_transformers_["numeric"]
+    )
     assert [name for name, _ in numeric.steps] == ["impute", "scale", "poly"]
-    assert numeric.transform(data.X).shape[1] == PolynomialFeatures(2, include_bias=False).fit(
-        data.X
-    ).n_output_features_
+    assert (
+        numeric.transform(data.X).shape[1]
+        == PolynomialFeatures(2, include_bias=False).fit(data.X).n_output_features_
+    )
 
 
 def test_date_parts_and_text_length_match_pandas():

@@ -34,7 +34,7 @@ def alerting_frame(n: int = 400, seed: int = 0) -> pd.DataFrame:
         }
     )
     frame["sold on"] = frame["sold on"].dt.strftime("%Y-%m-%d")
-    frame.loc[n - 5 :, :] = frame.loc[: 4, :].to_numpy()  # 5 exact duplicate rows
+    frame.loc[n - 5 :, :] = frame.loc[:4, :].to_numpy()  # 5 exact duplicate rows
     return frame
 
 

@@ -7,9 +7,9 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import alerting_frame
 
 import tinkerlab as tl
+from conftest import alerting_frame
 from tinkerlab.cli import main
 
 
@@ -36,17 +36,20 @@ def test_look_prints_a_summary_and_writes_the_report(cli, tmp_path):
     out = tmp_path / "report.html"
     code, printed, err = cli("look", "titanic", "--out", str(out))
     assert code == 0, err
-    assert "Look at titanic" in printed and "1,309 rows" in printed
+    assert "Look at titanic" in printed
+    assert "1,309 rows" in printed
     assert "$ tinkerlab tinker titanic --knob features --values age" in printed
     assert "Recorded as analysis #1" in printed
-    assert out.is_file() and "vegaEmbed" in out.read_text(encoding="utf-8")
+    assert out.is_file()
+    assert "vegaEmbed" in out.read_text(encoding="utf-8")
 
 
 def test_look_json_is_parseable_and_names_the_report(cli):
     code, printed, _ = cli("look", "iris", "--json", "--no-record")
     assert code == 0
     data = json.loads(printed)
-    assert data["rows"] == 150 and data["id"] is None
+    assert data["rows"] == 150
+    assert data["id"] is None
     assert Path(data["report_path"]).is_file()
     assert {a["kind"] for a in data["alerts"]} >= {"correlated"}
 
@@ -55,7 +58,8 @@ def test_a_look_is_recorded_and_unlocks_its_alerts_cards():
     with tl.open_journal() as journal:
         before = {u.card_id for u in journal.unlocks()}
     result = tl.look(alerting_frame(), target="churned")
-    assert result.id is not None and result.report_path is not None
+    assert result.id is not None
+    assert result.report_path is not None
     assert result.report_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     with tl.open_journal() as journal:
         (entry,) = journal.analyses("look")
@@ -77,7 +81,8 @@ def test_a_look_is_recorded_and_unlocks_its_alerts_cards():
 def test_bad_input_is_one_paragraph_and_exit_2(cli, args, said):
     code, _, err = cli(*args)
     assert code == 2
-    assert said in " ".join(err.split()) and "Traceback" not in err
+    assert said in " ".join(err.split())
+    assert "Traceback" not in err
 
 
 def test_look_works_on_a_file_without_a_target(cli, tmp_path):
@@ -95,8 +100,7 @@ def test_commands_quote_awkward_column_names(alerting_csv):
     assert skewed[2] == str(alerting_csv)  # a path with a space stays one word
     assert skewed[skewed.index("--values") + 1].startswith("none,log:lot area")
     assert by_kind["leakage"].code == (
-        f'tl.tinker({json.dumps(str(alerting_csv))}, "features", ["status code"], '
-        'target="churned")'
+        f'tl.tinker({json.dumps(str(alerting_csv))}, "features", ["status code"], target="churned")'
     )
 
 
@@ -104,12 +108,21 @@ def test_commands_quote_awkward_column_names(alerting_csv):
 def test_every_suggested_next_step_runs_as_printed(cli, alerting_csv, monkeypatch):
     """Each alert's commands, split as a shell would split them, exit 0; so does each
     alert's Python call."""
-    monkeypatch.setattr("sys.stdin", open("/dev/null"))  # no prediction prompt
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no prediction prompt
     result = tl.look(alerting_csv, target="churned", record=False)
     kinds = {a.kind for a in result.alerts}
     assert kinds == {
-        "leakage", "imbalance", "duplicates", "missing", "correlated", "skewed",
-        "high_cardinality", "dates", "text",
+        "leakage",
+        "imbalance",
+        "duplicates",
+        "missing",
+        "correlated",
+        "skewed",
+        "high_cardinality",
+        "dates",
+        "text",
     }
     seen = set()
     for alert in result.alerts:

@@ -8,14 +8,14 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import alerting_frame
 from scipy import stats
 from sklearn.metrics import mutual_info_score
 
 import tinkerlab as tl
+from conftest import alerting_frame
 from tinkerlab.data import infer_schema
-from tinkerlab.report import look
 from tinkerlab.report import _relations as rel
+from tinkerlab.report import look
 from tinkerlab.report._columns import profile_column
 
 #: Sums of squares over a few thousand values: agree with pandas to this relative error.
@@ -40,7 +40,8 @@ def test_a_number_column_matches_pandas():
     assert p.outliers == int(((present < fences[0]) | (present > fences[1])).sum())
     assert p.zeros == 0
     edges, counts = p.histogram
-    assert sum(counts) == 998 and len(edges) == len(counts) + 1
+    assert sum(counts) == 998
+    assert len(edges) == len(counts) + 1
     assert np.histogram(present, bins=edges)[0].tolist() == counts
 
 
@@ -98,13 +99,16 @@ def test_the_look_of_a_frame_has_every_section_and_is_json():
     result = look(alerting_frame(), target="churned")
     data = result.to_dict()
     json.dumps(data, allow_nan=False)
-    assert data["rows"] == 400 and data["target"] == "churned"
-    assert data["roles"]["datetime"] == ["sold on"] and data["roles"]["text"] == ["review"]
+    assert data["rows"] == 400
+    assert data["target"] == "churned"
+    assert data["roles"]["datetime"] == ["sold on"]
+    assert data["roles"]["text"] == ["review"]
     assert set(data["correlations"]) == {"pearson", "spearman", "cramers_v"}
     assert result.sampling is None  # 400 rows: every number counts every row
     assert result.target_counts[0][0] == "no"
     leak = result.column("status code")
-    assert leak.dependence is not None and leak.dependence > 0.95
+    assert leak.dependence is not None
+    assert leak.dependence > 0.95
     assert result.column("rooms").dependence < 0.05  # unrelated to the target
 
 
@@ -124,7 +128,8 @@ def test_without_a_target_the_look_describes_the_table_only(tmp_path):
     path = tmp_path / "t.csv"
     alerting_frame().to_csv(path, index=False)
     result = look(path)
-    assert result.target is None and result.task is None
+    assert result.target is None
+    assert result.task is None
     assert [a.kind for a in result.alerts] == ["duplicates"]
     assert all(c.dependence is None for c in result.columns)
     assert any("--target" in n for n in result.notices)
@@ -137,7 +142,8 @@ def test_html_escapes_user_text_and_embeds_the_charts():
     assert "<script>alert(1)</script>" not in page
     assert page.count('class="tl-chart"') >= 10
     fragment = look(frame, target="churned")._repr_html_()
-    assert fragment.startswith('<div class="tl-look">') and "vegaEmbed" in fragment
+    assert fragment.startswith('<div class="tl-look">')
+    assert "vegaEmbed" in fragment
     assert "body{" not in fragment  # leaves the notebook's own styles alone
 
 
@@ -149,6 +155,7 @@ def test_every_builtin_dataset_can_be_looked_at(name):
     assert result.rows == len(tl.load(name).frame)
     assert result.html().count('class="tl-chart"') >= 2
     for alert in result.alerts:
-        assert alert.commands and alert.card
+        assert alert.commands
+        assert alert.card
         assert any(ch.isdigit() for ch in alert.message)  # a sentence with its number
     assert not any(math.isnan(c.dependence) for c in result.columns if c.dependence is not None)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import alerting_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import alerting_frame
 from tinkerlab.report import _stream, look
 from tinkerlab.report._stream import Moments
 
@@ -60,8 +60,10 @@ def test_streamed_exact_counts_equal_the_in_memory_look(big):
         assert (a.count, a.missing) == (b.count, b.missing), name
         if b.mean is not None and a.mean is not None:
             np.testing.assert_allclose(
-                [a.mean, a.std, a.min, a.max, a.skew], [b.mean, b.std, b.min, b.max, b.skew],
-                rtol=RTOL, err_msg=name,
+                [a.mean, a.std, a.min, a.max, a.skew],
+                [b.mean, b.std, b.min, b.max, b.skew],
+                rtol=RTOL,
+                err_msg=name,
             )
         if b.role == "categorical":
             assert (a.distinct, a.top) == (b.distinct, b.top), name
@@ -73,7 +75,8 @@ def test_the_sample_is_real_rows_in_file_order_and_the_report_says_so(big):
     path, frame = big
     streamed = look(path, target="churned", stream=True)
     s = streamed.sampling
-    assert s is not None and (s.rows, s.of) == (500, 4000)
+    assert s is not None
+    assert (s.rows, s.of) == (500, 4000)
     assert {"quantiles", "histograms", "correlations"} <= set(s.what)
     from tinkerlab.data._readers import inspect_file
 
@@ -82,7 +85,8 @@ def test_the_sample_is_real_rows_in_file_order_and_the_report_says_so(big):
     keys = _row_keys(frame)
     sample_keys = _row_keys(sample[frame.columns])
     assert sample_keys.isin(set(keys)).all()  # every sampled row is a row of the file
-    assert "≈ sampled" in streamed.html() and "500 of the 4,000 rows" in streamed.html()
+    assert "≈ sampled" in streamed.html()
+    assert "500 of the 4,000 rows" in streamed.html()
 
 
 def _row_keys(frame: pd.DataFrame) -> pd.Series:
@@ -101,7 +105,8 @@ def test_the_sample_is_uniform_over_the_file(tmp_path, monkeypatch):
     sample = _stream.stream_counts(inspect_file(path)[0], sample_rows=2000, seed=3).sample
     share = (sample["i"] < 10000).mean()
     assert abs(share - 0.5) < 3 * np.sqrt(0.25 / 2000)
-    assert sample["i"].is_monotonic_increasing and sample["i"].is_unique
+    assert sample["i"].is_monotonic_increasing
+    assert sample["i"].is_unique
 
 
 def test_a_big_file_is_streamed_without_asking(big, monkeypatch):

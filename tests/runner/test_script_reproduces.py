@@ -241,7 +241,11 @@ def test_date_parts_and_text_length_script_reproduces_the_run(tmp_path):
     path = tmp_path / "sales.csv"
     frame.to_csv(path, index=False)
     run = tl.run(
-        path, target="price", text=["note"], model="ridge", add=["date:sold on", "len:note"],
+        path,
+        target="price",
+        text=["note"],
+        model="ridge",
+        add=["date:sold on", "len:note"],
         record=False,
     )
     script = run.script()

@@ -42,9 +42,9 @@ from tinkerlab.recipe.models import (
 __all__ = [
     "LOADING",
     "MODELS",
-    "STEP_KINDS",
     "PRECISION",
     "RECIPE_FORMAT",
+    "STEP_KINDS",
     "TEXT_FEATURES",
     "DateParts",
     "FeatureStep",

@@ -53,7 +53,6 @@ def render_fragment(look: Look) -> str:
     return f'<div class="tl-look"><style>{_STYLE}</style>{charts.script_tags()}{_body(look)}</div>'
 
 
-
 class _Ids:
     """Unique element ids within one page (two looks in a notebook must not clash)."""
 
