@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import altair as alt
 from altair.utils.schemapi import debug_mode
@@ -52,7 +52,8 @@ def _clean(value: Any) -> Any:
 
 
 def _data(rows: Sequence[Mapping[str, Any]]) -> alt.Data:
-    return alt.Data(values=[{k: _clean(v) for k, v in row.items()} for row in rows])
+    values = [{k: _clean(v) for k, v in row.items()} for row in rows]
+    return alt.Data(values=values)  # type: ignore[no-untyped-call]
 
 
 _C = TypeVar("_C")
@@ -114,7 +115,7 @@ def histogram(
         )
         .properties(width=width, height=height)
     )
-    return _attach(chart, rows)
+    return cast("alt.Chart", _attach(chart, rows))
 
 
 @_fast
@@ -142,7 +143,7 @@ def bar(
         {"label": str(label), "value": value, "marked": str(label) in marked}
         for label, value in zip(labels, values, strict=True)
     ]
-    order = [row["label"] for row in rows]
+    order = [str(row["label"]) for row in rows]
     chart = (
         alt.Chart(title=title)
         .mark_bar()
@@ -161,7 +162,7 @@ def bar(
         )
         .properties(width=width, height=alt.Step(16))
     )
-    return _attach(chart, rows)
+    return cast("alt.Chart", _attach(chart, rows))
 
 
 @_fast
@@ -256,12 +257,12 @@ def shares_by_group(
         )
         .properties(width=width, height=alt.Step(18))
     )
-    return _attach(chart, data)
+    return cast("alt.Chart", _attach(chart, data))
 
 
 @_fast
 def heatmap(
-    matrix: Mapping[str, Mapping[str, float]],
+    matrix: Mapping[str, Mapping[str, float | None]],
     *,
     title: str = "",
     domain: tuple[float, float] = (-1.0, 1.0),
@@ -293,7 +294,7 @@ def heatmap(
         color=alt.Color(
             "value:Q",
             title="",
-            scale=alt.Scale(domain=list(domain), scheme=scheme, reverse=reverse),
+            scale=alt.Scale(domain=list(domain), scheme=cast(Any, scheme), reverse=reverse),
         ),
         tooltip=[
             alt.Tooltip("row:N", title=""),
@@ -356,7 +357,7 @@ def scatter_matrix(
     )
     fields = [_field(c) for c in columns]
     repeated = chart.repeat(row=fields, column=fields[::-1]).properties(title=title)
-    return _attach(repeated, rows)
+    return cast("alt.RepeatChart", _attach(repeated, rows))
 
 
 @_fast
@@ -411,7 +412,7 @@ def missing_pattern(
         )
         .properties(width=max(size * len(names), 120), height=alt.Step(size))
     )
-    return _attach(chart, rows)
+    return cast("alt.Chart", _attach(chart, rows))
 
 
 def _field(name: str) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 #: Versions of the vendored builds (must match VENDORED.md and Altair's Vega-Lite).
 VENDORED_VERSIONS = {"vega": "6.4.0", "vega-lite": "6.4.1", "vega-embed": "7.3.0"}
@@ -112,11 +112,11 @@ def as_spec(chart: Spec) -> dict[str, Any]:
         # Altair walks every value of inline data (type checks, hashing); these values are
         # plain JSON already, so the spec names them and they are put in afterwards.
         try:
-            chart.data = alt.Data(name=_DATA_NAME)
+            chart.data = alt.Data(name=_DATA_NAME)  # type: ignore[no-untyped-call]
             spec = dict(chart.to_dict(validate=False))
         finally:
             chart.data = data
-    spec["datasets"] = {**spec.get("datasets", {}), _DATA_NAME: list(values)}
+    spec["datasets"] = {**spec.get("datasets", {}), _DATA_NAME: list(cast(list[Any], values))}
     return spec
 
 

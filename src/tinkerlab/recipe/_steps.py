@@ -402,7 +402,7 @@ class TextLength:
         column = X.iloc[:, 0] if hasattr(X, "iloc") else np.asarray(X)[:, 0]
         texts = pd.Series(np.asarray(column, dtype=object)).fillna("").astype(str)
         chars = texts.str.len().to_numpy(dtype=float)
-        words = texts.str.split().str.len().fillna(0).to_numpy(dtype=float)
+        words = texts.str.count(r"\S+").to_numpy(dtype=float)
         return np.column_stack([chars, words])
 
     def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:

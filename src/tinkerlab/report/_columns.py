@@ -167,7 +167,7 @@ def skewness(valid: np.ndarray, mean: float) -> float | None:
         return 0.0
     m3 = float(np.dot(d * d, d)) / n
     g1 = m3 / m2**1.5
-    return g1 * math.sqrt(n * (n - 1)) / (n - 2)
+    return float(g1 * math.sqrt(n * (n - 1)) / (n - 2))
 
 
 def histogram(valid: np.ndarray, low: float, high: float) -> tuple[list[float], list[int]]:

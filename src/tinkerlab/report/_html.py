@@ -250,7 +250,7 @@ def _against_target(look: Look, ids: _Ids) -> str:
         highlight=[a.columns[0] for a in look.alerts if a.kind == "leakage"],
         width=320,
     )
-    grid = []
+    grid: list[Any] = []
     for name, chart in look.vs_target.items():
         if not chart["rows"]:
             continue

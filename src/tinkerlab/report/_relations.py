@@ -145,7 +145,8 @@ def pairwise_pearson(x: np.ndarray, min_rows: int = 3) -> np.ndarray:
         r = cov / np.sqrt(var * var.T)
     r[n < min_rows] = np.nan
     np.fill_diagonal(r, np.where(np.diag(n) >= min_rows, 1.0, np.nan))
-    return np.clip(r, -1.0, 1.0)
+    clipped: np.ndarray = np.clip(r, -1.0, 1.0)
+    return clipped
 
 
 def _average_ranks(values: np.ndarray) -> np.ndarray:
@@ -195,10 +196,10 @@ def boxes(values: pd.Series[Any], groups: np.ndarray, labels: list[str]) -> list
         return []
     counts = frame["g"].value_counts()
     chosen = [int(g) for g in counts.index[:MAX_GROUPS]]
-    q = frame[frame["g"].isin(chosen)].groupby("g")["x"].quantile(list(BOX)).unstack()
+    q = frame[frame["g"].isin(chosen)].groupby("g")["x"].quantile(np.array(BOX)).unstack()
     rows = []
     for g in sorted(chosen) if _ordered(labels) else chosen:
-        low, q1, median, q3, high = (float(v) for v in q.loc[g])
+        low, q1, median, q3, high = q.loc[g].to_numpy(dtype=float).tolist()
         rows.append(
             {
                 "group": labels[g],

@@ -97,7 +97,7 @@ class Moments:
         if self.n < 3 or self.m2 <= 0:
             return None if self.n < 3 else 0.0
         g1 = (self.m3 / self.n) / (self.m2 / self.n) ** 1.5
-        return g1 * math.sqrt(self.n * (self.n - 1)) / (self.n - 2)
+        return float(g1 * math.sqrt(self.n * (self.n - 1)) / (self.n - 2))
 
 
 @dataclass
@@ -166,7 +166,7 @@ class _Sample:
         self._compact()
         table = pa.Table.from_batches(self.parts)
         order = np.argsort(np.concatenate(self.rows), kind="stable")  # back to file order
-        frame = table.take(order).to_pandas().reset_index(drop=True)
+        frame: pd.DataFrame = table.take(order).to_pandas().reset_index(drop=True)
         for name in frame.columns:  # whole numbers were read as floats: give them back
             x = frame[name]
             if x.dtype == np.float64 and x.notna().all() and (x == np.round(x)).all():
