@@ -184,8 +184,9 @@ def _csv_batches(source: Source) -> Any:
     read = csv.ReadOptions(block_size=BLOCK_BYTES, encoding=options.get("encoding", "utf8"))
     parse = csv.ParseOptions(delimiter=options.get("sep", ","))
     convert = csv.ConvertOptions(decimal_point=options.get("decimal", "."))
+    peek = csv.ReadOptions(block_size=1 << 20, encoding=read.encoding)  # 1 MB: the types
     first = csv.open_csv(
-        source.path, read_options=read, parse_options=parse, convert_options=convert
+        source.path, read_options=peek, parse_options=parse, convert_options=convert
     )
     types = {}
     for f in first.schema:
