@@ -20,5 +20,6 @@ def test_a_look_renders_as_html_in_a_notebook(tmp_path):
     (output,) = notebook.cells[0].outputs
     html = output["data"]["text/html"]
     assert html.startswith('<div class="tl-look">')
-    assert "vegaEmbed(" in html and "Look: penguins" in html
+    assert "vegaEmbed(" in html
+    assert "Look: penguins" in html
     assert output["data"]["text/plain"].startswith("Look('penguins'")
