@@ -7,9 +7,9 @@ import shlex
 from pathlib import Path
 
 import pytest
+from look_frames import alerting_frame
 
 import tinkerlab as tl
-from conftest import alerting_frame
 from tinkerlab.cli import main
 
 

@@ -8,11 +8,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from look_frames import alerting_frame
 from scipy import stats
 from sklearn.metrics import mutual_info_score
 
 import tinkerlab as tl
-from conftest import alerting_frame
 from tinkerlab.data import infer_schema
 from tinkerlab.report import _relations as rel
 from tinkerlab.report import look

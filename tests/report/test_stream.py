@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from look_frames import alerting_frame
 
-from conftest import alerting_frame
 from tinkerlab.report import _stream, look
 from tinkerlab.report._stream import Moments
 

@@ -178,6 +178,7 @@ class Recipe:
         data = asdict(self)
         for key in ("numeric", "categorical", "text", "unused"):
             data[key] = list(data[key])
+        data["preprocessing"]["add"] = list(data["preprocessing"]["add"])  # as JSON reads back
         return data
 
     @classmethod
