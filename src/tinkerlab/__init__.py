@@ -5,8 +5,8 @@
 >>> run.metrics["accuracy"]["test"] > 0.9
 True
 
-The verbs (``tl.run``, ``tl.tinker``, ``tl.load``, ``tl.datasets``, ``tl.open_journal``,
-``tl.theory``) import scikit-learn only when called, so ``import tinkerlab``
+The verbs (``tl.run``, ``tl.tinker``, ``tl.load``, ``tl.look``, ``tl.datasets``,
+``tl.open_journal``, ``tl.theory``) import scikit-learn only when called, so ``import tinkerlab``
 (and the command line's ``--help``) stays fast. Sub-packages are named by nouns
 (``tinkerlab.runner``, ``tinkerlab.journal``...), so none can shadow a verb.
 """
@@ -22,6 +22,7 @@ from tinkerlab._api import (
     feedback,
     finetune,
     load,
+    look,
     open_journal,
     run,
     tinker,
@@ -55,6 +56,7 @@ __all__ = [
     "feedback",
     "finetune",
     "load",
+    "look",
     "open_journal",
     "run",
     "theory",

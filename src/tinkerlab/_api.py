@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tinkerlab.journal import Journal
     from tinkerlab.options import Settings
     from tinkerlab.recipe import Recipe
+    from tinkerlab.report import Look
     from tinkerlab.runner import Progress, Run
 
 
@@ -481,4 +482,43 @@ def finetune(
     )
     if target is not None:
         save_artifact(result, target, data=table)
+    return result
+
+
+def look(
+    data: str | Path | pd.DataFrame | Dataset,
+    target: str | None = None,
+    *,
+    record: bool = True,
+    db: str | None = None,
+    **options: Any,
+) -> Look:
+    """Look at a dataset before modelling it: each column, the target, alerts with next steps.
+
+    The look itself is :func:`tinkerlab.report.look` (every keyword it takes works here:
+    ``seed``, ``stream``, ``progress``, ``sep``, ``encoding``...); this opens the journal
+    first, records the look (kind ``"look"``) with its HTML report (``look.id``,
+    ``look.report_path``), and unlocks the theory cards its alerts name
+    (``look.unlocked``).
+
+    >>> report = look("titanic", record=False)
+    >>> report.target, [a.kind for a in report.alerts]
+    ('survived', ['missing'])
+    """
+    from tinkerlab.report import look as look_at
+
+    if not record:
+        return look_at(data, target, **options)
+    # Open the journal first: a bad database URL should fail before reading a big file.
+    with open_journal(db) as journal:
+        result = look_at(data, target, **options)
+        entry = journal.record_analysis(
+            "look",
+            result.dataset,
+            result.to_dict(),
+            files={"look.html": result.html().encode("utf-8")},
+        )
+        result.id = entry.id
+        result.report_path = entry.file_paths[0]
+        result.unlocked = record_unlocks(journal)
     return result

@@ -228,3 +228,42 @@ def test_pretrained_text_features_script_reproduces_the_run(name, tmp_path):
     featuriser = {"vader": "VaderScores", "minilm": "MiniLMEmbedder"}[name]
     assert f"from tinkerlab.pretrained import {featuriser}" in result.script()
     assert_same_numbers(result, script_output(result, tmp_path))
+
+
+NEW_FEATURE_CASES = [
+    pytest.param("diabetes", "ridge", ["log:bmi", "bins:age=4", "poly:2"], "sklearn", id="steps"),
+    pytest.param("titanic", "logistic_regression", ["sqrt:age", "inter"], "sklearn", id="inter"),
+    pytest.param("iris", "knn", ["bins:petal length (cm)=3"], "scratch", id="bins-scratch"),
+]
+
+
+@pytest.mark.parametrize(("dataset", "model", "add", "impl"), NEW_FEATURE_CASES)
+def test_new_feature_steps_script_reproduces_the_run(dataset, model, add, impl, tmp_path):
+    """log, sqrt, bins, poly and interaction terms are pipeline steps: same numbers."""
+    run = tl.run(dataset, model=model, add=add, impl=impl, record=False)
+    assert_same_numbers(run, script_output(run, tmp_path))
+
+
+def test_date_parts_and_text_length_script_reproduces_the_run(tmp_path):
+    """A file with dates and text: the script reads the date column too (DATES) and
+    imports DateParts and TextLength from tinkerlab."""
+    rng = np.random.default_rng(0)
+    n = 300
+    when = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
+    notes = [" ".join(rng.choice(["ok", "late", "fast"], k)) for k in rng.integers(1, 12, n)]
+    frame = pd.DataFrame({"sold on": when.strftime("%Y-%m-%d"), "note": notes})
+    frame["price"] = (when.month * 3 + frame["note"].str.len() / 4 + rng.normal(0, 1, n)).round(2)
+    path = tmp_path / "sales.csv"
+    frame.to_csv(path, index=False)
+    run = tl.run(
+        path,
+        target="price",
+        text=["note"],
+        model="ridge",
+        add=["date:sold on", "len:note"],
+        record=False,
+    )
+    script = run.script()
+    assert 'DATES = ["sold on"]' in script
+    assert "from tinkerlab.recipe import DateParts, TextLength" in script
+    assert_same_numbers(run, script_output(run, tmp_path))

@@ -66,6 +66,10 @@ app.command("feedback")(_feedback.feedback)
 from tinkerlab.cli import _finetune  # noqa: E402
 
 app.command("finetune")(_finetune.finetune)
+# Look at the data (issue 16): an EDA report written for learners, with next steps that run.
+from tinkerlab.cli import _look  # noqa: E402
+
+app.command("look")(_look.look)
 
 
 def _reflow_help(typer_app: typer.Typer) -> None:

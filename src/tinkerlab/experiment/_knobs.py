@@ -134,6 +134,13 @@ SPECIAL_KNOBS: dict[str, KnobKind] = {
             ordered=True,
         ),
         KnobKind(
+            "add_feature",
+            "A new feature beside the columns: log:COL, sqrt:COL, bins:COL=K, poly:D, inter, "
+            "date:COL or len:COL, against none (the recipe as it is).",
+            "choice",
+            ordered=False,
+        ),
+        KnobKind(
             "test_size",
             "Share of rows held out for testing, over repeated random hold-out splits of the "
             "whole table: how the estimate's spread grows as the test set shrinks.",
@@ -360,6 +367,15 @@ def plan_sweep(
                 f"Fix: {spell('values', list(TEXT_FEATURES))}"
             )
         return _text_features_sweep(recipe, values)
+    if knob == "add_feature":
+        if span is not None:
+            raise RecipeError(
+                "The add_feature knob takes new-feature steps, not a range. "
+                "Fix: --values none,log:COLUMN,poly:2"
+            )
+        from tinkerlab.experiment._add_feature import add_feature_sweep
+
+        return add_feature_sweep(recipe, values)
     if kind is PARAM:
         return _param_sweep(recipe, knob, values, span, steps, scale, fold_rows)
     return _special_sweep(recipe, kind, values, span, steps, scale)

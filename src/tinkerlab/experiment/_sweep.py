@@ -237,9 +237,12 @@ def _plan(
     adaptive: bool,
 ) -> _Plan:
     """Check everything before anything runs or is recorded."""
+    from tinkerlab.recipe import check_step_values, inputs_of
     from tinkerlab.runner import prepare_frame, split
 
-    X, y = prepare_frame(recipe, data.frame)
+    # The add_feature knob may take dates apart that the recipe does not read yet.
+    extra = inputs_of(values) if knob == "add_feature" and values is not None else ()
+    X, y = prepare_frame(recipe, data.frame, extra)
     X_train, _X_test, y_train, _y_test = split(recipe, X, y)  # checks the class counts too
     first = _repeats(recipe, len(X_train), repeats)
     X_used, y_used = (X, y) if knob == "test_size" else (X_train, y_train)
@@ -248,6 +251,8 @@ def _plan(
     sweep = plan_sweep(
         recipe, knob, values, span=span, steps=steps, scale=scale, mode=mode, fold_rows=fold_rows
     )
+    for point in sweep.points:  # a log of negative numbers fails here, not in every fold
+        check_step_values(point.recipe, data.frame)
     if expected_values is not None and list(sweep.values) != expected_values:
         raise UsageError(
             f"The stored experiment's values {expected_values!r:.120} plan differently now "

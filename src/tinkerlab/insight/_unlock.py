@@ -55,6 +55,26 @@ class JournalLike(Protocol):
     def list_experiments(self, limit: int | None = ...) -> Any: ...
 
 
+#: The trigger of a card named by an alert of a recorded look (``tinkerlab look``).
+LOOK_TRIGGER = "look"
+
+
+def look_cards(journal: JournalLike) -> dict[str, str]:
+    """Cards named by the alerts of recorded looks, with the first look that named each
+    (``"look #4"``). A look's summary lists its alerts, each with a ``card`` id."""
+    analyses = getattr(journal, "analyses", None)
+    if analyses is None:
+        return {}
+    found: dict[str, str] = {}
+    for entry in sorted(analyses(LOOK_TRIGGER, limit=None), key=lambda a: a.id):
+        alerts = entry.summary.get("alerts") if isinstance(entry.summary, Mapping) else None
+        for alert in alerts if isinstance(alerts, list) else ():
+            card = alert.get("card") if isinstance(alert, Mapping) else None
+            if isinstance(card, str):
+                found.setdefault(card, f"look #{entry.id}")
+    return found
+
+
 def journal_triggers(journal: JournalLike) -> dict[str, str]:
     """Every trigger the journal shows, with where it was first met (``"experiment #3"``).
 
@@ -113,12 +133,16 @@ def unlocked_cards(
         The cards to consider; default every shipped card.
     """
     met = journal_triggers(journal)
+    looked = look_cards(journal)
     unlocked: dict[str, tuple[str, str]] = {}
     for card in cards() if every is None else every:
         for trigger in card.unlocked_by:
             if trigger in met and _opens(trigger, card.id):
                 unlocked[card.id] = (trigger, met[trigger])
                 break
+        else:
+            if card.id in looked:
+                unlocked[card.id] = (LOOK_TRIGGER, looked[card.id])
     return unlocked
 
 
@@ -141,6 +165,8 @@ def describe_trigger(trigger: str, *, short: bool = False) -> str:
     """
     if trigger in EVENTS:
         return EVENTS[trigger]
+    if trigger == LOOK_TRIGGER:
+        return "an alert of tinkerlab look"
     if trigger in PHENOMENA:
         where = "" if short else " in one of your sweeps or runs"
         return f"seeing {phenomenon_title(trigger)}{where}"
@@ -183,9 +209,11 @@ def known_triggers() -> frozenset[str]:
 
 
 __all__ = [
+    "LOOK_TRIGGER",
     "JournalLike",
     "describe_trigger",
     "journal_triggers",
     "known_triggers",
+    "look_cards",
     "unlocked_cards",
 ]

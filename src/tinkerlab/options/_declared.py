@@ -195,6 +195,16 @@ _ROWS = [
         "minilm",
         group="Model",
     ),
+    _option(
+        "add",
+        Items(Text()),
+        (),
+        "A new feature beside the columns, repeat it: log:COL, sqrt:COL, bins:COL=K, "
+        "poly:D, inter, date:COL or len:COL (tinkerlab look suggests some).",
+        ["log:fare"],
+        group="Model",
+        repeat=True,
+    ),
     # --- Evaluation --------------------------------------------------------------------
     _option(
         "cv",
@@ -244,7 +254,8 @@ _ROWS = [
         Text(choices_from="knobs"),
         None,
         "What to change: a model parameter (tinkerlab models NAME) or train_size, features, "
-        "model, seed, label_noise, feature_noise, scaling, text_features, test_size.",
+        "model, seed, label_noise, feature_noise, scaling, text_features, add_feature, "
+        "test_size.",
         "max_depth",
         group="Experiment",
     ),
@@ -524,7 +535,7 @@ class Use:
 
 _LOADING = ("target", "task", "drop", "text", "categorical", "numeric")
 _READING = ("sep", "encoding", "sheet", "max_bytes")
-_MODEL = ("model", "params", "impl", "text_features")
+_MODEL = ("model", "params", "impl", "text_features", "add")
 _SWEEP = ("knob", "values", "span", "steps", "scale", "mode")
 _PREDICT = ("predict", "predict_best", "predict_score")
 #: What a resumed experiment keeps from when it started.
@@ -543,6 +554,7 @@ COMMANDS: dict[str, tuple[str | Use, ...]] = {
         "params",
         "impl",
         "text_features",
+        "add",
         "cv",
         "test_size",
         "seed",
@@ -567,6 +579,7 @@ COMMANDS: dict[str, tuple[str | Use, ...]] = {
         "params",
         "impl",
         "text_features",
+        "add",
         "metric",
         "repeats",
         "cv",

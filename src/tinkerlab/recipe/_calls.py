@@ -33,6 +33,23 @@ class Var:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """An importable object used as a value, not called: ``Ref("numpy.log1p")`` builds to
+    the function itself and is written ``log1p`` (``from numpy import log1p``)."""
+
+    path: str  # "numpy.log1p"
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit(".", 1)[1]
+
+    def build(self) -> Any:
+        """The object itself, imported."""
+        module, name = self.path.rsplit(".", 1)
+        return getattr(importlib.import_module(module), name)
+
+
+@dataclass(frozen=True)
 class Call:
     """``path(**kwargs)``: a class to import and the keyword arguments to call it with."""
 
@@ -107,6 +124,8 @@ def literal(value: Any) -> str:
 def _build(value: Any, env: dict[str, Any]) -> Any:
     if isinstance(value, Var):
         return env[value.name]
+    if isinstance(value, Ref):
+        return value.build()
     if isinstance(value, Call):
         return value.build(env)
     if isinstance(value, list):
@@ -117,7 +136,7 @@ def _build(value: Any, env: dict[str, Any]) -> Any:
 
 
 def _code(value: Any, indent: int) -> str:
-    if isinstance(value, Var):
+    if isinstance(value, Var | Ref):
         return value.name
     if isinstance(value, Call):
         return value.code(indent)
@@ -137,6 +156,9 @@ def _code(value: Any, indent: int) -> str:
 def _imports(value: Any) -> set[str]:
     if isinstance(value, Call):
         return value.imports()
+    if isinstance(value, Ref):
+        module, name = value.path.rsplit(".", 1)
+        return {f"from {module} import {name}"}
     if isinstance(value, list | tuple):
         found: set[str] = set()
         for v in value:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tinkerlab.recipe._calls import literal
 from tinkerlab.recipe._metrics import Metric
 from tinkerlab.recipe._pipeline import build_program, model_call
+from tinkerlab.recipe._steps import step_inputs
 from tinkerlab.recipe.models import get_model
 
 if TYPE_CHECKING:
@@ -47,14 +48,21 @@ def splitter_call_code(recipe: Recipe) -> str:
 def _columns_code(recipe: Recipe) -> str:
     lines = [f"TARGET = {literal(recipe.target)}"]
     if len(recipe.numeric) > _LONG_LIST:
-        others = [recipe.target, *recipe.categorical, *recipe.text, *recipe.unused]
+        dates = step_inputs(recipe)
+        unused = [c for c in recipe.unused if c not in dates]
+        others = [recipe.target, *recipe.categorical, *recipe.text, *unused, *dates]
         lines.append(f"NOT_NUMERIC = {_list(others, len('NOT_NUMERIC = '))}")
         lines.append("NUMERIC = [c for c in frame.columns if c not in NOT_NUMERIC]")
     else:
         lines.append(f"NUMERIC = {_list(recipe.numeric, len('NUMERIC = '))}")
     lines.append(f"CATEGORICAL = {_list(recipe.categorical, len('CATEGORICAL = '))}")
     lines.append(f"TEXT = {_list(recipe.text, len('TEXT = '))}")
-    lines.append("FEATURES = NUMERIC + CATEGORICAL + TEXT")
+    dates = step_inputs(recipe)
+    if dates:
+        lines.append(f"DATES = {_list(dates, len('DATES = '))}  # taken apart by DateParts")
+        lines.append("FEATURES = NUMERIC + CATEGORICAL + TEXT + DATES")
+    else:
+        lines.append("FEATURES = NUMERIC + CATEGORICAL + TEXT")
     return "\n".join(lines)
 
 
@@ -115,9 +123,9 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
         Section(
             "Imports",
             "Only pandas and scikit-learn: this script runs without tinkerlab."
-            if recipe.impl == "sklearn"
-            else "pandas and scikit-learn, and the model from tinkerlab.scratch: a NumPy "
-            "twin of scikit-learn's, written to be read.",
+            if recipe.impl == "sklearn" and not any("tinkerlab" in i for i in program.imports())
+            else "pandas and scikit-learn, and from tinkerlab what scikit-learn lacks: "
+            + _from_tinkerlab(recipe),
             _import_block(_imports(recipe, program.imports())),
         ),
         Section(
@@ -155,6 +163,21 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
             + f'\n\n\nreport("{recipe.model}", pipeline)\nreport("baseline", {baseline})',
         ),
     ]
+
+
+def _from_tinkerlab(recipe: Recipe) -> str:
+    """What the script imports from tinkerlab, in words."""
+    parts = []
+    if recipe.impl == "scratch":
+        parts.append("the model from tinkerlab.scratch (a NumPy twin of scikit-learn's)")
+    kinds = {step.split(":")[0] for step in recipe.preprocessing.add}
+    if "date" in kinds:
+        parts.append("DateParts (year, month, day and weekday of a date)")
+    if "len" in kinds:
+        parts.append("TextLength (characters and words of a text)")
+    if recipe.preprocessing.text_features != "tfidf":
+        parts.append("the pre-trained text featuriser")
+    return "; ".join(parts) + "."
 
 
 def _imports(recipe: Recipe, needed: set[str]) -> set[str]:

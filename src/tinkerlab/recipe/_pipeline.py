@@ -11,6 +11,9 @@ that description is both built (for the run) and written out (for the script):
   or, with ``text_features``, a pre-trained featuriser from :mod:`tinkerlab.pretrained`:
   MiniLM sentence embeddings (384 numbers per text, cached on disk) or VADER's four
   sentiment scores;
+* new-feature steps (``preprocessing.add``, :mod:`._steps`): a block per ``log``/
+  ``sqrt``/``bins``/``date``/``len`` step, and ``poly``/``inter`` at the end of the
+  numeric pipeline;
 * image datasets arrive already flattened: one numeric column per pixel.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tinkerlab.recipe._calls import Call, Program, Var
+from tinkerlab.recipe._steps import numeric_steps, step_blocks
 from tinkerlab.recipe.models import get_model
 
 if TYPE_CHECKING:
@@ -65,6 +69,7 @@ def build_program(recipe: Recipe) -> Program:
         ]
         if needs_scaling(recipe):
             numeric.append(("scale", Call("sklearn.preprocessing.StandardScaler")))
+        numeric += numeric_steps(recipe)  # poly / inter: products of the scaled numbers
         steps.append(("numeric", Call("sklearn.pipeline.Pipeline", args=(numeric,))))
         blocks.append(("numeric", Var("numeric"), Var("NUMERIC")))
 
@@ -86,6 +91,9 @@ def build_program(recipe: Recipe) -> Program:
 
     for column in recipe.text:
         blocks.append((f"text_{column}", text_call(recipe), column))
+
+    # New-feature steps (log, sqrt, bins, date parts, text length): one block each.
+    blocks += step_blocks(recipe, scale=needs_scaling(recipe), dense=needs_dense(recipe))
 
     steps.append(
         (

@@ -40,7 +40,7 @@ LOADING = (
     "max_bytes",
 )
 #: The options a stored Recipe already fixes (it names its own model and evaluation).
-RECIPE_FIXES = ("model", "params", "impl", "text_features", "cv", "test_size", "seed")
+RECIPE_FIXES = ("model", "params", "impl", "text_features", "add", "cv", "test_size", "seed")
 
 
 def load_settled(
@@ -77,6 +77,7 @@ def recipe_for(data: Dataset, settings: Settings) -> Recipe:
         test_size=settings.test_size,
         seed=settings.seed,
         text_features=settings.text_features,
+        add=tuple(settings.get("add") or ()),
     )
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from tinkerlab.data import Source
 from tinkerlab.exceptions import RecipeError
 from tinkerlab.options import check_option, spell
+from tinkerlab.recipe._steps import check_steps, parse_steps, step_inputs
 from tinkerlab.recipe.models import Impl, Task, default_model, get_model
 
 if TYPE_CHECKING:
@@ -53,6 +54,9 @@ class Preprocessing:
     # rows), "minilm" (a frozen pre-trained sentence encoder's embeddings: transfer
     # learning) or "vader" (a sentiment lexicon's four scores); see TEXT_FEATURES.
     text_features: Literal["tfidf", "minilm", "vader"] = "tfidf"
+    # New-feature steps added to the columns, as text: "log:lot_area", "bins:age=5",
+    # "poly:2", "inter", "date:sold_on", "len:review" (recipe/_steps.py says what each makes).
+    add: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         choices = {
@@ -72,6 +76,13 @@ class Preprocessing:
                 f"Preprocessing 'max_categories' must be at least 2 (or None). "
                 f"Got {self.max_categories!r} instead."
             )
+        if isinstance(self.add, str):
+            raise RecipeError(
+                f"Preprocessing 'add' is a list of steps, not one string. Got {self.add!r}. "
+                f"Fix: add=[{self.add!r}]"
+            )
+        steps = parse_steps(self.add)  # unknown kinds and bad numbers fail here
+        object.__setattr__(self, "add", tuple(s.label for s in steps))
         if self.text_max_features < 1 or self.text_ngram_max not in (1, 2, 3):
             raise RecipeError(
                 "Preprocessing needs text_max_features >= 1 and text_ngram_max in 1..3. "
@@ -127,6 +138,7 @@ class Recipe:
                 f"columns, and the recipe for {self.dataset!r} has none. Fix: name one with "
                 "--text COLUMN, or leave --text-features out."
             )
+        check_steps(self)
         if self.target in self.features:
             raise RecipeError(
                 f"The target {self.target!r} is also listed as a feature; a model would just copy "
@@ -137,6 +149,12 @@ class Recipe:
     def features(self) -> list[str]:
         """Every feature column: numeric, then categorical, then text."""
         return [*self.numeric, *self.categorical, *self.text]
+
+    @property
+    def inputs(self) -> list[str]:
+        """Every column the pipeline reads: the features, then the columns of dates its
+        new-feature steps take apart (``date:COL``)."""
+        return [*self.features, *step_inputs(self)]
 
     def model_params(self) -> dict[str, Any]:
         """The estimator's keyword arguments: registry defaults, then the user's values, then
@@ -160,6 +178,7 @@ class Recipe:
         data = asdict(self)
         for key in ("numeric", "categorical", "text", "unused"):
             data[key] = list(data[key])
+        data["preprocessing"]["add"] = list(data["preprocessing"]["add"])  # as JSON reads back
         return data
 
     @classmethod
@@ -282,6 +301,7 @@ def make_recipe(
     seed: int = 0,
     preprocessing: Preprocessing | None = None,
     text_features: str | None = None,
+    add: tuple[str, ...] | list[str] = (),
 ) -> Recipe:
     """Build the Recipe for *dataset*: its columns by role, plus the model and evaluation.
 
@@ -301,6 +321,8 @@ def make_recipe(
         Imputing, scaling and text settings; the defaults otherwise.
     text_features : {"tfidf", "minilm", "vader"}, optional
         Shortcut for ``preprocessing.text_features``: how text columns become numbers.
+    add : sequence of str
+        Shortcut for ``preprocessing.add``: new-feature steps (``["log:fare", "poly:2"]``).
     """
     if dataset.target is None or dataset.task is None:
         raise RecipeError(
@@ -312,6 +334,8 @@ def make_recipe(
     preprocessing = preprocessing or Preprocessing()
     if text_features is not None:
         preprocessing = replace(preprocessing, text_features=text_features)  # type: ignore[arg-type]
+    if add:
+        preprocessing = replace(preprocessing, add=(*preprocessing.add, *add))
     return Recipe(
         dataset=_dataset_ref(dataset),
         source=dataset.source,

@@ -29,7 +29,13 @@ import pandas as pd
 
 from tinkerlab._threads import idle_cores, limited_threads
 from tinkerlab.exceptions import SchemaError
-from tinkerlab.recipe import Metric, build_pipeline, metrics_for, warm_text_features
+from tinkerlab.recipe import (
+    Metric,
+    build_pipeline,
+    check_step_values,
+    metrics_for,
+    warm_text_features,
+)
 from tinkerlab.runner._explain import describe_inputs, describe_outputs, importances
 from tinkerlab.runner._plots import render_plots
 from tinkerlab.runner._run import Run
@@ -44,12 +50,21 @@ Progress = Callable[[str], None]
 Scorer = Callable[[Any, Any, Any], dict[str, float]]
 
 
-def prepare_frame(recipe: Recipe, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series[Any]]:
-    """``X`` and ``y`` from the table, as the script's "Load the data" step does it."""
+def prepare_frame(
+    recipe: Recipe, frame: pd.DataFrame, extra: Iterable[str] = ()
+) -> tuple[pd.DataFrame, pd.Series[Any]]:
+    """``X`` and ``y`` from the table, as the script's "Load the data" step does it.
+
+    ``X`` holds the recipe's inputs (its features, and the dates its new-feature steps
+    take apart), then the *extra* columns a sweep's other values need. The new-feature
+    steps are checked against the values first (a log of negative numbers fails here).
+    """
     frame = frame.dropna(subset=[recipe.target]).reset_index(drop=True)
     if recipe.text:
         frame[list(recipe.text)] = frame[list(recipe.text)].fillna("")
-    return frame[recipe.features], frame[recipe.target]
+    check_step_values(recipe, frame)
+    columns = list(dict.fromkeys([*recipe.inputs, *extra]))
+    return frame[columns], frame[recipe.target]
 
 
 def split(recipe: Recipe, X: pd.DataFrame, y: pd.Series[Any]) -> tuple[Any, Any, Any, Any]:

@@ -106,7 +106,7 @@ def importances(
     ``feature_importances_`` or absolute coefficients, over the encoded features.
     Empty when the model offers neither (e.g. kNN on 625 pixels).
     """
-    if len(recipe.features) <= PERMUTATION_MAX_COLUMNS:
+    if X_test.shape[1] <= PERMUTATION_MAX_COLUMNS:
         from sklearn.inspection import permutation_importance
 
         result = permutation_importance(
@@ -120,7 +120,7 @@ def importances(
         rows: list[dict[str, Any]] = [
             {"feature": name, "importance": float(mean), "std": float(std), "method": "permutation"}
             for name, mean, std in zip(
-                recipe.features, result.importances_mean, result.importances_std, strict=True
+                X_test.columns, result.importances_mean, result.importances_std, strict=True
             )
         ]
     else:

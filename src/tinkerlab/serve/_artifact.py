@@ -87,10 +87,14 @@ class ArtifactVersionWarning(UserWarning):
 
 
 def default_trusted() -> dict[str, str]:
-    """:data:`DEFAULT_TRUSTED` plus every class of ``tinkerlab.scratch`` (our own code)."""
+    """:data:`DEFAULT_TRUSTED` plus every class of ``tinkerlab.scratch`` and the recipe's
+    new-feature transformers (our own code)."""
     import tinkerlab.scratch as scratch
+    from tinkerlab.recipe import DateParts, TextLength
 
     trusted = dict(DEFAULT_TRUSTED)
+    for step in (DateParts, TextLength):
+        trusted[f"{step.__module__}.{step.__qualname__}"] = "tinkerlab's new-feature step"
     for name in scratch.__all__:
         obj = getattr(scratch, name)
         if isinstance(obj, type):
@@ -301,7 +305,7 @@ def training_split(run: Run, data: Dataset | pd.DataFrame | None) -> pd.DataFram
     else:
         fix = "run again on the current file, or save with data=the_original_table."
         frame = read_unchanged(recipe.source, run.data_sha256, fix=fix)
-    missing = [c for c in [*recipe.features, recipe.target] if c not in frame.columns]
+    missing = [c for c in [*recipe.inputs, recipe.target] if c not in frame.columns]
     if missing:
         raise ArtifactError(
             f"The table given to save the model lacks the run's columns {missing[:5]}. "

@@ -91,8 +91,9 @@ class InputSchema:
         kinds: dict[str, Kind] = dict.fromkeys(recipe.numeric, "numeric")
         kinds.update(dict.fromkeys(recipe.categorical, "categorical"))
         kinds.update(dict.fromkeys(recipe.text, "text"))
+        kinds.update({c: "text" for c in recipe.inputs if c not in kinds})  # dates (DateParts)
         columns = []
-        for name in recipe.features:
+        for name in recipe.inputs:
             values = X_train[name]
             present = values.dropna()
             kind = kinds[name]
