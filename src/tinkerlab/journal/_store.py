@@ -129,7 +129,15 @@ class Journal:
         self._add_with_files(row, plots, runs, action="record the run in", what="the run's plots")
         return _run_entry(row, runs)
 
-    def list_runs(self, limit: int | None = 50, dataset: str | None = None) -> list[RunEntry]:
+    def list_runs(
+        self,
+        limit: int | None = 50,
+        dataset: str | None = None,
+        *,
+        offset: int = 0,
+        model: str | None = None,
+        search: str | None = None,
+    ) -> list[RunEntry]:
         """Return recorded runs, newest first.
 
         Parameters
@@ -138,12 +146,25 @@ class Journal:
             At most this many runs; None for all of them.
         dataset : str, optional
             Only runs on the dataset of this name.
+        offset : int, default=0
+            Skip this many of the newest first (a page of a long journal).
+        model : str, optional
+            Only runs of the model of this registry name.
+        search : str, optional
+            Only runs whose dataset or model name contains this text (any case).
         """
         if limit is not None and limit < 0:
             raise InputError(f"limit must be 0 or more, or None for all runs; got {limit}.")
-        query = select(RunRow).order_by(RunRow.created_at.desc(), RunRow.id.desc())
-        if dataset is not None:
-            query = query.where(RunRow.dataset == dataset)
+        if offset < 0:
+            raise InputError(f"offset must be 0 or more; got {offset}.")
+        query = _run_filter(
+            select(RunRow).order_by(RunRow.created_at.desc(), RunRow.id.desc()),
+            dataset,
+            model,
+            search,
+        )
+        if offset:
+            query = query.offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self._database_errors("read"), self._session() as session:
@@ -160,10 +181,14 @@ class Journal:
             raise self._no_such_run(run_id)
         return _run_entry(row, self.plots_dir)
 
-    def count_runs(self) -> int:
-        """Return how many runs the journal holds."""
+    def count_runs(
+        self, dataset: str | None = None, *, model: str | None = None, search: str | None = None
+    ) -> int:
+        """Return how many runs the journal holds (those :meth:`list_runs` would list with
+        the same filters)."""
+        query = _run_filter(select(func.count()).select_from(RunRow), dataset, model, search)
         with self._database_errors("read"), self._session() as session:
-            return session.scalar(select(func.count()).select_from(RunRow)) or 0
+            return session.scalar(query) or 0
 
     # --- notes and questions ---------------------------------------------------------------
 
@@ -760,6 +785,20 @@ def open_journal(url: str | None = None) -> Journal:
 
 
 # --- from a run to a row, and from rows to entries -------------------------------------------
+
+
+def _run_filter(query: Any, dataset: str | None, model: str | None, search: str | None) -> Any:
+    """*query* narrowed to runs on *dataset*, of *model*, whose names contain *search*."""
+    if dataset is not None:
+        query = query.where(RunRow.dataset == dataset)
+    if model is not None:
+        query = query.where(RunRow.model == model)
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            RunRow.dataset.ilike(pattern, escape="\\") | RunRow.model.ilike(pattern, escape="\\")
+        )
+    return query
 
 
 def _run_row(run: RunLike) -> tuple[RunRow, dict[str, bytes]]:
