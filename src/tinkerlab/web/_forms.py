@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 #: Options drawn elsewhere on the page (the dataset picker, the knob sliders).
 DRAWN_APART = frozenset({"dataset", "params"})
+#: Options a page does not offer: the lab always records sweeps and comparisons, because
+#: their live view and their reveal are pages of the journal.
+NOT_OFFERED = {"tinker": frozenset({"record"}), "compare": frozenset({"record"})}
 #: Options shown under "More options", closed at first: file reading and set-up details.
 ADVANCED = frozenset(
     {"sep", "encoding", "sheet", "max_bytes", "n_jobs", "fast", "record", "mode", "scale"}
@@ -91,7 +94,7 @@ def form_fields(
         fields = [
             _field(option, values.get(option.name), choices)
             for option in options_for(command, "web")
-            if option.name not in DRAWN_APART
+            if option.name not in DRAWN_APART | NOT_OFFERED.get(command, frozenset())
         ]
     groups: dict[str, list[Field]] = {}
     for f in fields:
@@ -171,7 +174,7 @@ def given_from_form(command: str, form: Any) -> dict[str, Any]:
     """
     given: dict[str, Any] = {}
     for option in options_for(command, "web"):
-        if option.name == "params":
+        if option.name == "params" or option.name in NOT_OFFERED.get(command, ()):
             continue
         values = [v.strip() for v in form.getlist(option.name) if isinstance(v, str)]
         values = [v for v in values if v]

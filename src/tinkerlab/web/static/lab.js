@@ -101,35 +101,61 @@
     });
   }
 
-  /* --- a sweep's points, live from the journal ---------------------------------------- */
+  /* --- a sweep's points (or a comparison's models), live from the journal ------------ */
+  function addToChart(chartId, kind, point) {
+    var script = chartId && document.querySelector('script[data-chart="' + chartId + '"]');
+    if (!script) { return; }
+    var spec = JSON.parse(script.textContent);
+    if (kind === "board") {
+      var models = spec.datasets.models;
+      point.rows.filter(function (r) { return r.split === "validation"; }).forEach(function (r) {
+        models.push({ model: point.label, mean: r.mean, low: r.low, high: r.high });
+      });
+      var higher = spec.usermeta ? spec.usermeta.higher !== false : true;
+      models.sort(function (a, b) { return higher ? b.mean - a.mean : a.mean - b.mean; });
+      models.forEach(function (m, i) { m.rank = i + 1; });
+    } else {
+      spec.datasets.points = spec.datasets.points.concat(point.rows);
+    }
+    window.tlRedraw(chartId, spec);
+  }
+
   function followExperiment(section) {
-    var url = section.getAttribute("data-experiment-events");
-    var source = new EventSource(url);
+    var source = new EventSource(section.getAttribute("data-experiment-events"));
     var table = section.querySelector("tbody[data-points]");
     var bar = section.querySelector("progress");
     var what = section.querySelector(".job-what");
     var chartId = section.getAttribute("data-chart-id");
+    var kind = section.getAttribute("data-chart-kind");
+    var seen = {};
+    if (table) {
+      table.querySelectorAll("tr[data-position]").forEach(function (row) {
+        seen[row.getAttribute("data-label") || row.cells[kind === "board" ? 1 : 0].textContent] = true;
+      });
+    }
     source.addEventListener("point", function (event) {
       var point = JSON.parse(event.data);
-      if (table && !table.querySelector('tr[data-position="' + point.position + '"]')) {
+      if (seen[point.label]) { return; }
+      seen[point.label] = true;
+      if (table) {
         var row = document.createElement("tr");
         row.setAttribute("data-position", point.position);
-        [point.label, point.train_text, point.cv_text, point.fit_text].forEach(function (text) {
+        var cells = kind === "board" ? ["", point.label, point.cv_text, point.fit_text, point.notices.join("; ")]
+                                     : [point.label, point.train_text, point.cv_text, point.fit_text];
+        cells.forEach(function (text, i) {
           var cell = document.createElement("td");
           cell.textContent = text;
+          if (i > (kind === "board" ? 1 : 0) && i < 4) { cell.className = "num"; }
           row.appendChild(cell);
         });
         table.appendChild(row);
       }
-      var view = chartId && window.tlCharts[chartId];
-      if (view) {
-        view.insert("points", point.rows).runAsync();
-      }
+      addToChart(chartId, kind, point);
     });
     source.addEventListener("progress", function (event) {
       var state = JSON.parse(event.data);
-      if (bar) { bar.max = state.total || 1; bar.value = state.done; }
-      if (what) { what.textContent = state.what; }
+      if (bar && state.total) { bar.max = state.total; bar.value = state.done; }
+      if (what) { what.textContent = state.what + " (" + state.elapsed + " s)"; }
     });
     source.addEventListener("done", function () {
       source.close();
