@@ -249,9 +249,12 @@ def sweep_chart(
     return spec
 
 
-def leaderboard_chart(rows: Sequence[Mapping[str, Any]], metric: str) -> dict[str, Any]:
+def leaderboard_chart(
+    rows: Sequence[Mapping[str, Any]], metric: str, *, higher_is_better: bool = True
+) -> dict[str, Any]:
     """Models' validation score, mean ± std over the same folds, best first."""
     spec = _base(f"{metric} by model (mean ± std over the same folds)", height={"step": 20})
+    spec["usermeta"] = {"higher": higher_is_better}  # the page ranks new models the same way
     spec["datasets"] = {"models": list(rows)}
     spec["data"] = {"name": "models"}
     y = {"field": "model", "type": "nominal", "sort": {"field": "rank"}, "title": None}

@@ -51,6 +51,7 @@ class Job:
     error: str | None = None  # what went wrong, for the learner (failed jobs)
     url: str | None = None  # where its result is (done jobs)
     experiment_id: int | None = None  # the journal experiment it records into, once started
+    result: Any = None  # what a job not kept in the journal produced (the scratch ladder)
     started: float = field(default_factory=time.time)
     finished: float | None = None
     version: int = 0  # bumped on every change, so a stream knows when to speak

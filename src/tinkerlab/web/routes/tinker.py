@@ -110,7 +110,9 @@ def experiment_page(request: Request, experiment_id: int) -> Response:
         board = leaderboard_rows(entry)
         context["board"] = board
         shown = [r for r in board if r.get("mean") is not None]
-        context["board_spec"] = _charts.leaderboard_chart(shown, entry.spec.get("metric", ""))
+        metric = entry.spec.get("metric", "")
+        higher = bool(entry.summary.get("higher_is_better", metric not in ("mae", "rmse")))
+        context["board_spec"] = _charts.leaderboard_chart(shown, metric, higher_is_better=higher)
     else:
         context["curve"] = curve_spec(entry, payloads)
     return render(request, "experiment.html", **context)

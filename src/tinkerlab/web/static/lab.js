@@ -179,7 +179,7 @@
 
   document.addEventListener("DOMContentLoaded", function () { wire(document); });
   document.addEventListener("htmx:afterSettle", function (event) {
-    event.detail.elt.querySelectorAll(".slider").forEach(wireSlider);
+    document.querySelectorAll(".slider").forEach(wireSlider);  /* new ones only: idempotent */
     event.detail.elt.querySelectorAll("script[data-chart]").forEach(drawChart);
   });
 })();
