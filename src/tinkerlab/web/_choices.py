@@ -30,10 +30,13 @@ _lock = threading.Lock()
 
 
 def load_cached(source: str, target: str | None = None) -> Dataset:
-    """``tinkerlab.data.load(source, target=target)``, kept for the next form."""
+    """``tinkerlab.data.load(source, target=target)``, kept for the next form. A file
+    without a *target* gets its last column (a form shows it chosen, to change)."""
     from tinkerlab.data import load
 
     path = Path(source)
+    if target is None and path.is_absolute():
+        target = default_target(source)
     stamp = path.stat().st_mtime if path.is_absolute() and path.exists() else 0.0
     key = (source, target, stamp)
     with _lock:
@@ -46,6 +49,26 @@ def load_cached(source: str, target: str | None = None) -> Dataset:
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return dataset
+
+
+def default_target(source: str) -> str | None:
+    """The column a form proposes to predict in a file: its last one (None for a
+    built-in, whose catalog names its own). The data layer never guesses a target; the
+    lab proposes one, shown chosen, for the learner to change."""
+    from tinkerlab.data import read_source
+    from tinkerlab.data._readers import inspect_file
+
+    path = Path(source)
+    if not path.is_absolute():
+        return None
+    found = _headers.get((source, path.stat().st_mtime))
+    if found is None:
+        found = [str(c) for c in read_source(inspect_file(path)[0]).columns]
+        _headers[(source, path.stat().st_mtime)] = found
+    return found[-1] if found else None
+
+
+_headers: dict[tuple[str, float], list[str]] = {}
 
 
 class _Scored:

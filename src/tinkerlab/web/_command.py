@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from tinkerlab.exceptions import TinkerlabError
 from tinkerlab.options import Option, help_text, options_for, settle, speaking
 from tinkerlab.web import _uploads
-from tinkerlab.web._choices import Choices, load_cached
+from tinkerlab.web._choices import Choices, default_target, load_cached
 from tinkerlab.web._forms import Field, form_fields, given_from_form, knob_fields, knob_texts
 
 if TYPE_CHECKING:
@@ -48,6 +48,10 @@ def choices_for(request: Request, values: dict[str, Any]) -> tuple[Choices, str 
         try:
             with speaking("web"):
                 source = _uploads.resolve(config.folder("uploads"), dataset)
+                if not values.get("target"):
+                    proposed = default_target(source)  # a file: its last column, to change
+                    if proposed is not None:
+                        values["target"] = proposed
                 choices.dataset = load_cached(source, values.get("target") or None)
         except TinkerlabError as error:
             problem = str(error)
