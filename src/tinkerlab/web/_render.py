@@ -63,16 +63,30 @@ def render(
     from fastapi.responses import HTMLResponse
 
     from tinkerlab.web._guard import csrf_for
+    from tinkerlab.web._uploads import display_name
 
+    config = request.app.state.config
+    uploads = config.folder("uploads")
     page = environment().get_template(template)
     html = page.render(
         request=request,
         nav=NAV,
         csrf=csrf_for(request),
-        config=request.app.state.config,
+        config=config,
+        vega=vega_available(),
+        shown=lambda dataset: display_name(uploads, str(dataset)),
         **context,
     )
     return HTMLResponse(html, status_code=status_code)
+
+
+@cache
+def vega_available() -> bool:
+    """Whether the vendored Vega scripts are here (``tinkerlab.charts``); without them a
+    page shows its tables and leaves the charts out."""
+    from tinkerlab.web._app import vendor_files
+
+    return "vega.min.js" in vendor_files()
 
 
 def fragment(request: Request, template: str, **context: Any) -> HTMLResponse:

@@ -160,3 +160,15 @@ def choice_for_path(folder: Path, path: str) -> str | None:
         return None
     upload_id = relative.parts[0] if relative.parts else ""
     return PREFIX + upload_id if _ID.match(upload_id) else None
+
+
+def display_name(folder: Path, dataset: str) -> str:
+    """How a page names a recorded dataset: an upload by the name it was sent with (a
+    recipe names a file by its path, which inside the lab is a generated folder)."""
+    choice = choice_for_path(folder, dataset) if "/" in dataset or "\\" in dataset else None
+    if choice is None:
+        return dataset
+    try:
+        return get(folder, choice[len(PREFIX) :]).original
+    except NotFoundError:
+        return Path(dataset).name

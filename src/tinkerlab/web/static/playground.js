@@ -19,17 +19,27 @@
   function paint(drawing) {
     var w = canvas.width, h = canvas.height, g = drawing.grid;
     var k = Math.max(2, drawing.classes.length);
-    var cw = w / g, ch = h / g;
-    context.clearRect(0, 0, w, h);
+    /* the map: one pixel per cell on a small canvas, stretched smoothly over the big one */
+    var small = document.createElement("canvas");
+    small.width = g; small.height = g;
+    var cells = small.getContext("2d").createImageData(g, g);
     for (var r = 0; r < g; r++) {
       for (var c = 0; c < g; c++) {
-        var i = r * g + c;
+        var i = r * g + c, o = 4 * ((g - 1 - r) * g + c);  /* rows come from the bottom */
         var rgb = PALETTE[drawing.cells[i] % PALETTE.length];
         var sure = Math.max(0, (drawing.confidence[i] - 1 / k) / (1 - 1 / k));
-        context.fillStyle = "rgba(" + rgb[0] + "," + rgb[1] + "," + rgb[2] + "," + (0.12 + 0.5 * sure).toFixed(3) + ")";
-        context.fillRect(c * cw, h - (r + 1) * ch, cw + 0.5, ch + 0.5);
+        var a = 0.12 + 0.5 * sure;  /* blend with white: no seams between cells */
+        cells.data[o] = Math.round(255 - a * (255 - rgb[0]));
+        cells.data[o + 1] = Math.round(255 - a * (255 - rgb[1]));
+        cells.data[o + 2] = Math.round(255 - a * (255 - rgb[2]));
+        cells.data[o + 3] = 255;
       }
     }
+    small.getContext("2d").putImageData(cells, 0, 0);
+    context.imageSmoothingEnabled = true;
+    context.clearRect(0, 0, w, h);
+    var pw = w / (g - 1), ph = h / (g - 1);  /* cell i's centre sits on grid point i */
+    context.drawImage(small, -pw / 2, -ph / 2, g * pw, g * ph);
     var b = drawing.bounds;
     drawing.points.forEach(function (p) {
       var x = (p[0] - b[0]) / (b[1] - b[0]) * w;
