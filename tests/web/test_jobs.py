@@ -59,7 +59,13 @@ def test_a_sweep_with_a_prediction_is_scored_and_explained(client: Any, app: Any
     token = csrf_of(client, "/tinker")
     started = client.post(
         "/tinker",
-        data={"csrf_token": token, **SWEEP, "predict": "down", "predict_best": "1"},
+        data={
+            "csrf_token": token,
+            **SWEEP,
+            "predict": "down",
+            "predict_best": "1",
+            "prediction_why": "more neighbours blur the classes",
+        },
         follow_redirects=False,
     )
     assert started.status_code == 303
@@ -74,6 +80,7 @@ def test_a_sweep_with_a_prediction_is_scored_and_explained(client: Any, app: Any
     assert entry.prediction.observed_shape in page.text
     assert page.text.count('data-position="') == 4
     assert "/theory/" in page.text  # the reveal links the cards
+    assert "My prediction, before it ran: more neighbours blur the classes" in page.text
 
 
 def test_the_event_stream_replays_the_points_the_journal_holds(client: Any, app: Any) -> None:
@@ -105,9 +112,15 @@ def test_a_why_question_about_an_experiment_finds_cards(client: Any, app: Any) -
     from tinkerlab import _api
 
     ex = _api.tinker(
-        "iris", "n_neighbors", [1, 15], model="knn", repeats=1, n_jobs=1,
-        predict="flat", db=app.state.config.journal,
-    )  # fmt: skip
+        "iris",
+        "n_neighbors",
+        [1, 15],
+        model="knn",
+        repeats=1,
+        n_jobs=1,
+        predict="flat",
+        db=app.state.config.journal,
+    )
     token = csrf_of(client, f"/experiments/{ex.id}")
     client.post(
         f"/experiments/{ex.id}/questions",
@@ -148,8 +161,9 @@ def test_ship_save_serve_try_and_stop(client: Any, app: Any) -> None:
 
     run = _api.run("iris", model="knn", db=app.state.config.journal)
     token = csrf_of(client, "/ship")
-    saved = client.post("/ship/save", data={"csrf_token": token, "run_id": str(run.id)},
-                        follow_redirects=False)  # fmt: skip
+    saved = client.post(
+        "/ship/save", data={"csrf_token": token, "run_id": str(run.id)}, follow_redirects=False
+    )
     where = saved.headers["location"]
     if where.startswith("/jobs/"):
         job = wait_job(app, where.rsplit("/", 1)[1])
@@ -182,8 +196,9 @@ def test_ship_save_serve_try_and_stop(client: Any, app: Any) -> None:
 
 def test_scratch_parity_numbers_come_from_the_library(client: Any, app: Any) -> None:
     token = csrf_of(client, "/scratch/knn_classifier")
-    started = client.post("/scratch/knn_classifier/compare", data={"csrf_token": token},
-                          follow_redirects=False)  # fmt: skip
+    started = client.post(
+        "/scratch/knn_classifier/compare", data={"csrf_token": token}, follow_redirects=False
+    )
     job = wait_job(app, started.headers["location"].rsplit("/", 1)[1])
     assert job.status == "done", job.error
     page = client.get(job.url)

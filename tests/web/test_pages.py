@@ -81,7 +81,7 @@ def test_an_upload_is_stored_under_a_generated_folder(client: Any, lab_config: A
     answer = _upload(client, "../../../outside.csv", _table_csv())
     assert answer.status_code == 303
     uploads = lab_config.folder("uploads")
-    stored = [p for p in uploads.rglob("*.csv")]
+    stored = list(uploads.rglob("*.csv"))
     assert len(stored) == 1
     assert stored[0].parent.parent == uploads
     assert re.fullmatch(r"[0-9a-f]{16}", stored[0].parent.name)
@@ -134,7 +134,7 @@ def test_a_whole_run_from_the_form_to_its_page(client: Any, app: Any) -> None:
     assert "knn on iris" in page.text
     assert "baseline test" in page.text
     assert 'data-chart="chart-confusion"' in page.text
-    assert "<table class=\"samples\">" in page.text  # inputs → outputs on test rows
+    assert '<table class="samples">' in page.text  # inputs → outputs on test rows
     run_id = int(where.rsplit("/", 1)[1])
     script = client.get(f"/journal/runs/{run_id}/script.py")
     assert script.status_code == 200

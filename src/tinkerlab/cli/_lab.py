@@ -51,12 +51,17 @@ def lab(
         raise UsageError(f"--port must be in [0, 65535]. Got {port} instead. Fix: --port 8765")
     token = read_token(token_file)
     check_bind(host, token)
-    if journal is not None:  # a bad URL fails here, with the journal's own message
-        from tinkerlab.journal import Journal
-
-        Journal(journal).close()
     config = LabConfig(journal=journal, host=host, port=port, token=token)
     app = create_app(config)
+    import threading
+
+    from tinkerlab.web._app import open_journal, warm_up
+
+    # Compile the templates while the journal opens and uvicorn starts: the first page
+    # then only renders. The journal opens here, so that a bad URL stops the command with
+    # the journal's own message instead of greeting the learner with an error page.
+    threading.Thread(target=warm_up, args=(app,), name="tinkerlab-lab-warm", daemon=True).start()
+    open_journal(app)
     server = uvicorn.Server(
         uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
     )

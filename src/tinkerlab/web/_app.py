@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -97,13 +98,34 @@ def create_app(config: LabConfig | None = None) -> FastAPI:
 
 def journal(request: Request) -> Journal:
     """The lab's journal, opened on first use and shared by every request (thread-safe)."""
-    app = request.app
-    if app.state.journal is None:
-        from tinkerlab.journal import Journal
+    return open_journal(request.app)
 
-        app.state.journal = Journal(app.state.config.journal)
+
+_opening = threading.Lock()
+
+
+def open_journal(app: FastAPI) -> Journal:
+    """Open the app's journal once (``tinkerlab lab`` calls it while uvicorn starts, so
+    the first page does not wait for it)."""
+    with _opening:
+        if app.state.journal is None:
+            from tinkerlab.journal import Journal
+
+            app.state.journal = Journal(app.state.config.journal)
     opened: Journal = app.state.journal
     return opened
+
+
+def warm_up(app: FastAPI) -> None:
+    """What the first page needs, done ahead: the templates compiled."""
+    from tinkerlab.web._render import NAV, environment
+
+    env = environment()
+    for template in ("base.html", "home.html", *(f"{key}.html" for key, _, _ in NAV[1:])):
+        try:
+            env.get_template(template)
+        except Exception:  # a page without a template of its own name: nothing to warm
+            continue
 
 
 def vendor_files() -> dict[str, Path]:

@@ -29,7 +29,7 @@ def _finite(value: Any) -> float | None:
     return x if math.isfinite(x) else None
 
 
-def _base(title: str, width: Any = "container", height: int = 220) -> dict[str, Any]:
+def _base(title: str, width: Any = "container", height: Any = 220) -> dict[str, Any]:
     return {
         "$schema": SCHEMA,
         "title": title,

@@ -145,7 +145,8 @@ class Choices:
 
         if self.dataset is None or self.dataset.task is None:
             return list(SPECIAL_KNOBS)
-        recipe = make_recipe(self.dataset, model=self.model_name(), impl=self.impl)
+        impl: Any = self.impl  # "sklearn" or "scratch"; the registry checks it
+        recipe = make_recipe(self.dataset, model=self.model_name(), impl=impl)
         return valid_knobs(recipe)
 
     def model_name(self) -> str:

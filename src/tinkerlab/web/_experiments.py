@@ -27,29 +27,41 @@ if TYPE_CHECKING:
 
 
 class WatchedJournal(Journal):
-    """A journal that tells a job which experiment it records, as soon as it starts."""
+    """A journal that tells a job which experiment it records, as soon as it starts (and
+    keeps the sentence the learner wrote with the prediction as the experiment's first
+    note)."""
 
-    def __init__(self, url: str | None, job: Job) -> None:
+    def __init__(
+        self, url: str | None, job: Job, config: LabConfig | None = None, why: str = ""
+    ) -> None:
         super().__init__(url)
         self._job = job
+        self._config = config
+        self._why = why
 
     def start_experiment(
         self, experiment: Mapping[str, Any], prediction: Mapping[str, Any] | None = None
     ) -> int:
         experiment_id = super().start_experiment(experiment, prediction)
+        if self._why and self._config is not None:
+            from tinkerlab.web._notes import add_experiment_note
+
+            uid = self.get_experiment(experiment_id).uid
+            add_experiment_note(self._config, uid, f"My prediction, before it ran: {self._why}")
         self._job.update(experiment_id=experiment_id, what="fitting")
         return experiment_id
 
 
-def tinker_job(settings: Settings, config: LabConfig) -> Any:
-    """The Tinker page's job: the sweep, recorded as it runs; the experiment's URL."""
+def tinker_job(settings: Settings, config: LabConfig, why: str = "") -> Any:
+    """The Tinker page's job: the sweep, recorded as it runs; the experiment's URL.
+    *why* is the sentence written with the prediction (kept as a note)."""
 
     def work(job: Job) -> str:
         from tinkerlab import _api
         from tinkerlab.options import speaking
 
         job.update(what="loading the data and planning the sweep")
-        with WatchedJournal(config.journal, job) as store, speaking("web", "tinker"):
+        with WatchedJournal(config.journal, job, config, why) as store, speaking("web", "tinker"):
             result = _api.tinker_settled(settings, progress=job.progress, journal=store)
         return f"/experiments/{result.id}"
 
@@ -126,7 +138,7 @@ def leaderboard_rows(entry: ExperimentEntry) -> list[dict[str, Any]]:
     """A comparison's models so far, best first, for its table and chart."""
     metric = entry.spec.get("metric", "")
     higher = entry.summary.get("higher_is_better", metric not in ("mae", "rmse"))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for point in entry.points:
         scores = [s for s in point.test.get(metric, []) if s is not None]
         if not scores:
@@ -167,14 +179,19 @@ def prediction_lines(guess: PredictionEntry | None) -> list[tuple[str, bool | No
             lines.append((f"You predicted the curve goes {guess.shape}.", None))
         elif guess.shape_hit is None:
             lines.append(
-                (f"You predicted {guess.shape}; the curve is {guess.observed_shape}: "
-                 "too noisy to score.", None)  # fmt: skip
+                (
+                    f"You predicted {guess.shape}; the curve is {guess.observed_shape}: "
+                    "too noisy to score.",
+                    None,
+                )
             )
         else:
             verdict = "right" if guess.shape_hit else "wrong"
             lines.append(
-                (f"You predicted {guess.shape}; it was {guess.observed_shape}: {verdict}.",
-                 bool(guess.shape_hit))  # fmt: skip
+                (
+                    f"You predicted {guess.shape}; it was {guess.observed_shape}: {verdict}.",
+                    bool(guess.shape_hit),
+                )
             )
     if guess.best_value is not None:
         if scored and guess.best_hit is not None:
@@ -193,8 +210,11 @@ def prediction_lines(guess: PredictionEntry | None) -> list[tuple[str, bool | No
         if scored and guess.score_error is not None:
             inside = "inside" if guess.score_in_interval else "outside"
             lines.append(
-                (f"Your score guess {guess.best_score:g} is off by {guess.score_error:.4f}, "
-                 f"{inside} the best's 95% interval.", bool(guess.score_in_interval))  # fmt: skip
+                (
+                    f"Your score guess {guess.best_score:g} is off by {guess.score_error:.4f}, "
+                    f"{inside} the best's 95% interval.",
+                    bool(guess.score_in_interval),
+                )
             )
         else:
             lines.append((f"You expected a best score of {guess.best_score:g}.", None))

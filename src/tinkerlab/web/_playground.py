@@ -63,7 +63,7 @@ def toy_data(name: str, *, noise: float, n: int, seed: int) -> tuple[np.ndarray,
 
 
 @functools.lru_cache(maxsize=32)
-def _prepared(name: str, noise: float, n: int, seed: int) -> tuple[Any, Any, Any, Any, Any]:
+def _prepared(name: str, noise: float, n: int, seed: int) -> tuple[Any, Any, Any, Any, Any, Any]:
     """The toy data split once into train and test, as frames the pipeline takes."""
     import pandas as pd
     from sklearn.model_selection import train_test_split
@@ -72,7 +72,8 @@ def _prepared(name: str, noise: float, n: int, seed: int) -> tuple[Any, Any, Any
     frame = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1]})
     labels = pd.Series([f"class {v}" for v in y], name="label")
     parts = train_test_split(frame, labels, test_size=TEST_SHARE, random_state=seed, stratify=y)
-    return X, y, *parts
+    X_train, X_test, y_train, y_test = parts
+    return X, y, X_train, X_test, y_train, y_test
 
 
 def _mlp_knobs() -> tuple[Any, ...]:
@@ -82,16 +83,49 @@ def _mlp_knobs() -> tuple[Any, ...]:
     from tinkerlab.recipe import Knob
 
     return (
-        Knob("hidden_layer_sizes", "int", 16, "Units in the one hidden layer: more bend the "
-             "boundary more.", low=1, high=256, scale="log"),  # fmt: skip
-        Knob("activation", "choice", "relu", "The hidden units' non-linearity.",
-             choices=("relu", "tanh", "logistic")),  # fmt: skip
-        Knob("alpha", "float", 1e-4, "L2 penalty on the weights: larger smooths the boundary.",
-             low=1e-6, high=10.0, scale="log"),  # fmt: skip
-        Knob("learning_rate_init", "float", 0.01, "The size of each Adam step.",
-             low=1e-4, high=1.0, scale="log"),  # fmt: skip
-        Knob("max_iter", "int", 200, "Passes over the training points.",
-             low=5, high=3000, scale="log"),  # fmt: skip
+        Knob(
+            "hidden_layer_sizes",
+            "int",
+            16,
+            "Units in the one hidden layer: more bend the boundary more.",
+            low=1,
+            high=256,
+            scale="log",
+        ),
+        Knob(
+            "activation",
+            "choice",
+            "relu",
+            "The hidden units' non-linearity.",
+            choices=("relu", "tanh", "logistic"),
+        ),
+        Knob(
+            "alpha",
+            "float",
+            1e-4,
+            "L2 penalty on the weights: larger smooths the boundary.",
+            low=1e-6,
+            high=10.0,
+            scale="log",
+        ),
+        Knob(
+            "learning_rate_init",
+            "float",
+            0.01,
+            "The size of each Adam step.",
+            low=1e-4,
+            high=1.0,
+            scale="log",
+        ),
+        Knob(
+            "max_iter",
+            "int",
+            200,
+            "Passes over the training points.",
+            low=5,
+            high=3000,
+            scale="log",
+        ),
     )
 
 
@@ -134,7 +168,9 @@ def _mlp_pipeline(params: dict[str, Any], impl: str, seed: int) -> Any:
         if knob.name in params:
             raw = params[knob.name]
             values[knob.name] = (
-                knob.parse(raw, "Neural network") if isinstance(raw, str) else knob.check(raw, "MLP")
+                knob.parse(raw, "Neural network")
+                if isinstance(raw, str)
+                else knob.check(raw, "MLP")
             )
     cls: Any = TwinMLP if impl == "scratch" else SkMLP
     return make_pipeline(StandardScaler(), cls(**values, random_state=seed))
@@ -248,4 +284,10 @@ def _recipe(model: str, impl: str, params: tuple[tuple[str, Any], ...], seed: in
     frame = pd.DataFrame({"x1": [0.0, 1.0, 0.5, 0.2], "x2": [1.0, 0.0, 0.3, 0.9]})
     frame["label"] = ["class 0", "class 1", "class 0", "class 1"]
     dataset = load(frame, target="label", task="classification", numeric=("x1", "x2"))
-    return make_recipe(dataset, model=model, params=dict(params), impl=impl, seed=seed)
+    return make_recipe(
+        dataset,
+        model=model,
+        params=dict(params),
+        impl=impl,
+        seed=seed,  # type: ignore[arg-type]
+    )

@@ -101,7 +101,7 @@ def as_run(entry: RunEntry) -> Run:
 
     recipe = Recipe.from_dict(entry.recipe)
     classes = entry.summary.get("inputs", {}).get("classes") or {}
-    candidates = metrics_for(recipe.task, max(2, len(classes)), _Scored())  # type: ignore[arg-type]
+    candidates = metrics_for(recipe.task, max(2, len(classes)), _Scored())
     specs = tuple(m for m in candidates if m.name in entry.metrics)
     return Run(
         recipe=recipe,

@@ -142,9 +142,9 @@ def host_name(host_header: str) -> str:
 def cross_site(headers: Any, host_header: str) -> bool:
     """Whether the browser says the request comes from another site (Origin or
     Sec-Fetch-Site); a request without either (a script, curl) is not refused here."""
-    if headers.get("sec-fetch-site", "") == "cross-site":
+    if str(headers.get("sec-fetch-site", "")) == "cross-site":
         return True
-    origin = headers.get("origin")
+    origin = str(headers.get("origin") or "")
     if not origin or origin == "null":
         return origin == "null"
     return origin.split("://", 1)[-1] != host_header

@@ -51,14 +51,14 @@ def form_link(command_line: str) -> str | None:
             query.append((option.name, "true" if on else "false"))
             i += 1
             continue
-        option = options.get(word)
-        if option is None or i + 1 >= len(rest):
+        found = options.get(word)
+        if found is None or i + 1 >= len(rest):
             return None
         value = rest[i + 1]
-        if option.name == "params":
+        if found.name == "params":
             name, _, text = value.partition("=")
             query.append((f"knob.{name}", text))
         else:
-            query.append((option.name, value))
+            query.append((found.name, value))
         i += 2
     return f"/{command}?{urlencode(query)}"

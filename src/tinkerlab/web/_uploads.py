@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from starlette.datastructures import UploadFile
 
 #: The file types the Data page takes (what ``tinkerlab.data`` reads), compressed text too.
-EXTENSIONS = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".jsonl", ".ndjson", ".json")
-EXTENSIONS += (".xlsx", ".xlsm", ".xls", ".csv.gz", ".csv.bz2", ".csv.xz", ".jsonl.gz")
+EXTENSIONS: tuple[str, ...] = (".csv", ".tsv", ".txt", ".parquet", ".pq", ".jsonl", ".ndjson")
+EXTENSIONS += (".json", ".xlsx", ".xlsm", ".xls", ".csv.gz", ".csv.bz2", ".csv.xz", ".jsonl.gz")
 _ID = re.compile(r"^[a-f0-9]{16}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _CHUNK = 1024 * 1024

@@ -89,7 +89,14 @@ def dataset_page(request: Request, name: str) -> Response:
     with speaking("web", "run"):
         source = _uploads.resolve(config.folder("uploads"), name)
         if options or target:
-            dataset = _api.load(source, target=target, **options)
+            dataset = _api.load(
+                source,
+                target=target,
+                drop=options.get("drop", ()),
+                text=options.get("text", ()),
+                categorical=options.get("categorical", ()),
+                numeric=options.get("numeric", ()),
+            )
         else:
             from tinkerlab.web._choices import load_cached
 

@@ -61,7 +61,9 @@ async def feedback_start(
     except ValueError:
         rows = -1
     if rows is not None and rows < 10:
-        return feedback_page(request, dataset, "Sample must be a whole number of rows, at least 10.")
+        return feedback_page(
+            request, dataset, "Sample must be a whole number of rows, at least 10."
+        )
 
     def work(job: Job) -> str:
         from tinkerlab import _api

@@ -159,7 +159,12 @@ def compare_runs(request: Request, a: int, b: int) -> Response:
         }
         for n in names
     ]
-    context = {"a": left, "b": right, "recipe_rows": recipe_rows, "metric_rows": metric_rows}
+    context: dict[str, Any] = {
+        "a": left,
+        "b": right,
+        "recipe_rows": recipe_rows,
+        "metric_rows": metric_rows,
+    }
     return render(request, "run_compare.html", **context)
 
 

@@ -75,7 +75,8 @@ async def tinker_start(request: Request) -> Response:
         return again(str(error))
     title = f"Tinker: {settings.knob} on {values.get('dataset', '')}"
     config = request.app.state.config
-    job = request.app.state.jobs.submit("tinker", title, tinker_job(settings, config))
+    why = str(form.get("prediction_why") or "").strip()[:2000]
+    job = request.app.state.jobs.submit("tinker", title, tinker_job(settings, config, why))
     await wait_for(job, lambda j: j.experiment_id is not None or j.ended, PLANNING)
     if job.experiment_id is not None:
         return RedirectResponse(f"/experiments/{job.experiment_id}", status_code=303)
@@ -116,6 +117,20 @@ def experiment_page(request: Request, experiment_id: int) -> Response:
     else:
         context["curve"] = curve_spec(entry, payloads)
     return render(request, "experiment.html", **context)
+
+
+@router.get("/experiments/{experiment_id}/plots/{name}")
+def experiment_plot(request: Request, experiment_id: int, name: str) -> Response:
+    """One of the experiment's plot files (only its own, by name)."""
+    from fastapi.responses import FileResponse
+
+    from tinkerlab.exceptions import NotFoundError
+
+    entry = journal(request).get_experiment(experiment_id)
+    path = next((p for p in entry.plot_paths if p.name == name), None)
+    if path is None or not path.is_file():
+        raise NotFoundError(f"Experiment #{experiment_id} has no plot {name!r}.")
+    return FileResponse(path, media_type="image/png")
 
 
 @router.get("/experiments/{experiment_id}/events")
