@@ -60,6 +60,14 @@ def _shoot(page: Any, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 
 
+def _charts_drawn(tab: Any, *selectors: str) -> None:
+    """With Vega served (``tinkerlab.charts`` installed), every chart is drawn as SVG."""
+    if tab.locator("script[src$='vega-embed.min.js']").count() == 0:
+        return  # the page shows its tables only
+    for selector in selectors:
+        tab.wait_for_selector(f"{selector} svg", timeout=30_000)
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_loads_cleanly(page: Any, path: str) -> None:
     answer = page.goto(path)
@@ -88,6 +96,7 @@ def test_a_learners_whole_loop(page: Any, tmp_path: Path) -> None:
     tab.wait_for_url(re.compile(r"/journal/runs/\d+"), timeout=180_000)
     assert tab.locator("table.metrics").count() == 1
     assert "baseline test" in tab.content()
+    _charts_drawn(tab, "#chart-metrics", "#chart-confusion", "#chart-importances")
     _shoot(tab, "run-result")
     run_url = tab.url
 
@@ -104,6 +113,7 @@ def test_a_learners_whole_loop(page: Any, tmp_path: Path) -> None:
     tab.wait_for_url(re.compile(r"/experiments/\d+"), timeout=120_000)
     tab.wait_for_selector("#scored", timeout=240_000)  # the reveal: the scored prediction
     assert "You predicted peak" in tab.inner_text("#scored")
+    _charts_drawn(tab, "#chart-curve")
     _shoot(tab, "reveal")
 
     tab.fill("#whyq", "why does a deeper tree overfit?")

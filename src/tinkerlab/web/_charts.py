@@ -70,11 +70,12 @@ def metrics_chart(
     offset = {"field": "who", "sort": ["model", "baseline"]}
     spec = _base("Scores beside the baseline (CV mean ± std; dot: test)", height={"step": 14})
     spec["data"] = {"values": rows}
-    spec["encoding"] = {"y": y, "yOffset": offset, "color": colour}
+    spec["encoding"] = {"y": y, "yOffset": offset}
     spec["layer"] = [
         {
             "mark": {"type": "bar", "opacity": 0.85},
             "encoding": {
+                "color": colour,  # here only: the spread and the test dot stay dark
                 "x": {"field": "mean", "type": "quantitative", "title": "score"},
                 "tooltip": [
                     {"field": "metric"},
@@ -199,13 +200,16 @@ def sweep_chart(
     numeric: bool,
     log: bool = False,
     labels: Sequence[str] = (),
+    domain: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """The curve of an experiment: train and validation means with ± std bands, growing
     as points arrive (the page appends rows to ``datasets.points`` and draws again)."""
     if numeric:
         x: dict[str, Any] = {"field": "value", "type": "quantitative", "title": knob}
-        if log:
-            x["scale"] = {"type": "log"}
+        scale: dict[str, Any] = {"type": "log"} if log else {"zero": False}
+        if domain is not None:  # the planned values: points land in place as they arrive
+            scale |= {"domain": list(domain), "nice": False}
+        x["scale"] = scale
     else:
         x = {"field": "label", "type": "ordinal", "title": knob, "sort": list(labels) or None}
     colour = {

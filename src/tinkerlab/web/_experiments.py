@@ -124,6 +124,7 @@ def point_payload(entry: ExperimentEntry, point: PointEntry) -> dict[str, Any]:
 def curve_spec(entry: ExperimentEntry, payloads: list[dict[str, Any]]) -> dict[str, Any]:
     """The sweep's chart with the points finished so far."""
     labels = entry.spec.get("labels") or [str(v) for v in entry.spec.get("values", [])]
+    numbers = [float(v) for v in entry.spec.get("values", [])] if numeric_axis(entry) else []
     return _charts.sweep_chart(
         [row for p in payloads for row in p["rows"]],
         knob=entry.knob,
@@ -131,6 +132,7 @@ def curve_spec(entry: ExperimentEntry, payloads: list[dict[str, Any]]) -> dict[s
         numeric=numeric_axis(entry),
         log=entry.spec.get("scale") == "log",
         labels=[str(label) for label in labels],
+        domain=(min(numbers), max(numbers)) if len(numbers) > 1 else None,
     )
 
 

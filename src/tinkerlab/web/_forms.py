@@ -125,7 +125,7 @@ def _field(option: Option, value: Any, choices: Choices) -> Field:
         f.low, f.high, f.step = widget["min"], widget["max"], widget["step"]
         f.scale = widget.get("scale", "linear")
         f.kind = "int" if widget["step"] == 1 else "float"
-        f.placeholder = "" if default is not None else "default"
+        f.placeholder = "" if default is not None else f"e.g. {_example_text(option)}"
     elif control == "select":
         f.control = "select"
         f.multiple = bool(widget.get("multiple"))

@@ -284,10 +284,5 @@ def _recipe(model: str, impl: str, params: tuple[tuple[str, Any], ...], seed: in
     frame = pd.DataFrame({"x1": [0.0, 1.0, 0.5, 0.2], "x2": [1.0, 0.0, 0.3, 0.9]})
     frame["label"] = ["class 0", "class 1", "class 0", "class 1"]
     dataset = load(frame, target="label", task="classification", numeric=("x1", "x2"))
-    return make_recipe(
-        dataset,
-        model=model,
-        params=dict(params),
-        impl=impl,
-        seed=seed,  # type: ignore[arg-type]
-    )
+    twin: Any = impl  # "sklearn" or "scratch": the registry checks it
+    return make_recipe(dataset, model=model, params=dict(params), impl=twin, seed=seed)

@@ -75,9 +75,16 @@ def render(
         config=config,
         vega=vega_available(),
         shown=lambda dataset: display_name(uploads, str(dataset)),
+        journal_url=_journal_shown(request),
         **context,
     )
     return HTMLResponse(html, status_code=status_code)
+
+
+def _journal_shown(request: Request) -> str:
+    """The journal's URL as the footer shows it: its password masked."""
+    opened = request.app.state.journal
+    return str(opened.display_url) if opened is not None else "the default journal"
 
 
 @cache

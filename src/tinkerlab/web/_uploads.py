@@ -172,3 +172,13 @@ def display_name(folder: Path, dataset: str) -> str:
         return get(folder, choice[len(PREFIX) :]).original
     except NotFoundError:
         return Path(dataset).name
+
+
+def shown_choice(folder: Path, value: str) -> str:
+    """A dataset select's value as a title shows it: an upload by its sent name."""
+    if value.startswith(PREFIX):
+        try:
+            return get(folder, value[len(PREFIX) :]).original
+        except NotFoundError:
+            return value
+    return value

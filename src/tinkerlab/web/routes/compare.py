@@ -11,6 +11,7 @@ from tinkerlab.web._experiments import compare_job
 from tinkerlab.web._guard import require_csrf
 from tinkerlab.web._jobs import wait_for
 from tinkerlab.web._render import render
+from tinkerlab.web._uploads import shown_choice
 
 router = APIRouter()
 
@@ -43,7 +44,8 @@ async def compare_start(request: Request) -> Response:
         context = form_context(request, "compare", values, error=str(error))
         return render(request, "compare.html", status_code=422, **context)
     config = request.app.state.config
-    title = f"Compare models on {values.get('dataset', '')}"
+    shown = shown_choice(request.app.state.config.folder("uploads"), str(values.get("dataset", "")))
+    title = f"Compare models on {shown}"
     job = request.app.state.jobs.submit("compare", title, compare_job(settings, config))
     await wait_for(job, lambda j: j.experiment_id is not None or j.ended, PLANNING)
     if job.experiment_id is not None:

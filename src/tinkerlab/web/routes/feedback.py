@@ -80,7 +80,8 @@ async def feedback_start(
         )
         return f"/feedback/{report.id}"
 
-    job = request.app.state.jobs.submit("feedback", f"Feedback in {dataset}", work)
+    shown = _uploads.shown_choice(config.folder("uploads"), dataset)
+    job = request.app.state.jobs.submit("feedback", f"Feedback in {shown}", work)
     await wait_for(job, lambda j: j.ended, 2.0)
     if job.status == "failed":
         return feedback_page(request, dataset, job.error or "The analysis failed.")

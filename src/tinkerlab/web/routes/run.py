@@ -11,6 +11,7 @@ from tinkerlab.web._guard import require_csrf
 from tinkerlab.web._jobs import wait_for
 from tinkerlab.web._render import render
 from tinkerlab.web._runs import run_job
+from tinkerlab.web._uploads import shown_choice
 
 router = APIRouter()
 
@@ -47,7 +48,8 @@ async def run_start(request: Request) -> Response:
         context = form_context(request, "run", values, error=str(error))
         return render(request, "run.html", status_code=422, **context)
     config = request.app.state.config
-    title = f"Run: {settings.model or 'default model'} on {values.get('dataset', '')}"
+    shown = shown_choice(request.app.state.config.folder("uploads"), str(values.get("dataset", "")))
+    title = f"Run: {settings.model or 'default model'} on {shown}"
     job = request.app.state.jobs.submit("run", title, run_job(settings, config))
     await wait_for(job, lambda j: j.ended, EARLY)
     if job.status == "failed":

@@ -23,6 +23,7 @@ from tinkerlab.web._experiments import (
 from tinkerlab.web._guard import require_csrf
 from tinkerlab.web._jobs import wait_for
 from tinkerlab.web._render import render
+from tinkerlab.web._uploads import shown_choice
 from tinkerlab.web.routes.jobs import STREAM_HEADERS
 
 router = APIRouter()
@@ -73,7 +74,8 @@ async def tinker_start(request: Request) -> Response:
         settings, knobs = settle_posted(request, "tinker", form)
     except UsageError as error:
         return again(str(error))
-    title = f"Tinker: {settings.knob} on {values.get('dataset', '')}"
+    shown = shown_choice(request.app.state.config.folder("uploads"), str(values.get("dataset", "")))
+    title = f"Tinker: {settings.knob} on {shown}"
     config = request.app.state.config
     why = str(form.get("prediction_why") or "").strip()[:2000]
     job = request.app.state.jobs.submit("tinker", title, tinker_job(settings, config, why))

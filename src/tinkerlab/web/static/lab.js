@@ -137,6 +137,8 @@
       var point = JSON.parse(event.data);
       if (seen[point.label]) { return; }
       seen[point.label] = true;
+      var done = document.querySelector("[data-done]");
+      if (done) { done.textContent = String(Object.keys(seen).length); }
       if (table) {
         var row = document.createElement("tr");
         row.setAttribute("data-position", point.position);
