@@ -284,8 +284,10 @@ def leaderboard_chart(
     return spec
 
 
-def to_altair(spec: Mapping[str, Any]) -> Any:
-    """The same chart as an Altair object, to show in Jupyter (needs ``altair``)."""
+def to_altair(spec: Mapping[str, Any], *, validate: bool = False) -> Any:
+    """The same chart as an Altair object, to show in Jupyter (needs ``altair``);
+    *validate* checks the spec against Altair's Vega-Lite schema."""
     import altair as alt
 
-    return alt.Chart.from_dict(dict(spec), validate=False)
+    kind = alt.LayerChart if "layer" in spec else alt.Chart
+    return kind.from_dict(dict(spec), validate=validate)
