@@ -78,6 +78,23 @@ def test_a_body_over_the_limit_gets_a_413(tmp_path: Path) -> None:
         assert "larger than this lab accepts" in answer.text
 
 
+def test_a_streamed_body_over_the_limit_gets_a_413_too(tmp_path: Path) -> None:
+    """A client may send no Content-Length (chunked) or a false one: counted as it comes."""
+    from fastapi.testclient import TestClient
+
+    app = create_app(LabConfig(home=tmp_path / "lab", max_form_bytes=2000))
+    with TestClient(app, base_url=BASE) as client:
+        token = csrf_of(client)
+        chunks = iter([b"csrf_token=" + token.encode() + b"&text=", b"x" * 3000])
+        answer = client.post(
+            "/run",
+            content=chunks,
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        assert answer.status_code == 413
+        assert "larger than this lab accepts" in answer.text
+
+
 def test_beyond_loopback_a_token_is_required() -> None:
     with pytest.raises(UsageError, match="without a token"):
         sec.check_bind("0.0.0.0", None)

@@ -164,6 +164,20 @@ def _add_error_pages(app: FastAPI) -> None:
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     from tinkerlab.exceptions import NotFoundError, TinkerlabError, UsageError
+    from tinkerlab.web._guard import BodyTooLargeError
+
+    @app.exception_handler(BodyTooLargeError)
+    async def too_large(request: Request, error: BodyTooLargeError) -> Response:
+        # A body with no (or a false) Content-Length passed the limit while being read.
+        limit = request.app.state.config.max_form_bytes
+        if request.url.path.startswith("/data/upload"):
+            limit = request.app.state.config.max_upload_bytes
+        return _error(
+            request,
+            413,
+            f"The request is larger than this lab accepts ({limit / 2**20:g} MB). Fix: send "
+            "a smaller file (or sample it first).",
+        )
 
     @app.exception_handler(TinkerlabError)
     async def tinkerlab_error(request: Request, error: TinkerlabError) -> Response:
