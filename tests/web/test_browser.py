@@ -180,6 +180,7 @@ def test_user_text_is_shown_never_run(page: Any, tmp_path: Path) -> None:
     assert tab.locator(f"th:text-is('{XSS}')").count() >= 1  # the name, as text
     tab.click("text=Run a model on it with these roles")
     tab.wait_for_url(re.compile(r"/run\?"))
+    tab.click("summary:has-text('More options')")  # the column overrides live there
     assert XSS in tab.inner_text("#field-drop")
     assert dialogs == []
     page.assert_clean()

@@ -34,9 +34,11 @@ DRAWN_APART = frozenset({"dataset", "params"})
 #: Options a page does not offer: the lab always records sweeps and comparisons, because
 #: their live view and their reveal are pages of the journal.
 NOT_OFFERED = {"tinker": frozenset({"record"}), "compare": frozenset({"record"})}
-#: Options shown under "More options", closed at first: file reading and set-up details.
+#: Options shown under "More options", closed at first: column role overrides (the Data
+#: page explains the roles), file reading and set-up details.
 ADVANCED = frozenset(
-    {"sep", "encoding", "sheet", "max_bytes", "n_jobs", "fast", "record", "mode", "scale"}
+    {"drop", "text", "categorical", "numeric", "sep", "encoding", "sheet", "max_bytes"}
+    | {"n_jobs", "fast", "record", "mode", "scale"}
 )
 #: What a select offers when the option is left to the data ("decided from the data").
 _INFERRED = "— decided from the data —"
