@@ -201,9 +201,17 @@ def tinker(
 
 
 def tinker_settled(
-    settings: Settings, *, progress: SweepProgress | None = None, ask: Ask | None = None
+    settings: Settings,
+    *,
+    progress: SweepProgress | None = None,
+    ask: Ask | None = None,
+    journal: Journal | None = None,
 ) -> Experiment:
-    """:func:`tinker` with its options already settled."""
+    """:func:`tinker` with its options already settled.
+
+    *journal* records it into a journal already open (the web lab's, which watches the
+    experiment start) instead of opening ``settings.db``; it is left open.
+    """
     from tinkerlab import experiment
     from tinkerlab.insight import detect
 
@@ -211,13 +219,15 @@ def tinker_settled(
         return _resume(settings, progress)
     if not settings.record:
         return experiment.tinker_settled(settings, progress=progress, ask=ask, detect=detect)
+    if journal is not None:
+        result = experiment.tinker_settled(
+            settings, store=journal, progress=progress, ask=ask, detect=detect
+        )
+        result.unlocked = record_unlocks(journal)
+        return result
     # Open the journal first: a bad database URL should fail before minutes of fitting.
     with open_journal(settings.db) as store:
-        result = experiment.tinker_settled(
-            settings, store=store, progress=progress, ask=ask, detect=detect
-        )
-        result.unlocked = record_unlocks(store)
-        return result
+        return tinker_settled(settings, progress=progress, ask=ask, journal=store)
 
 
 def _resume(settings: Settings, progress: SweepProgress | None) -> Experiment:
@@ -300,14 +310,22 @@ def compare(
     return compare_settled(settle("compare", {"dataset": dataset, **options}), progress=progress)
 
 
-def compare_settled(settings: Settings, *, progress: CompareProgress | None = None) -> Comparison:
-    """:func:`compare` with its options already settled."""
+def compare_settled(
+    settings: Settings,
+    *,
+    progress: CompareProgress | None = None,
+    journal: Journal | None = None,
+) -> Comparison:
+    """:func:`compare` with its options already settled; *journal* as in
+    :func:`tinker_settled` (a journal already open, left open)."""
     from tinkerlab.experiment import compare_settled as run_comparison
 
     if not settings.record:
         return run_comparison(settings, progress=progress)
-    with open_journal(settings.db) as journal:
+    if journal is not None:
         return run_comparison(settings, store=journal, progress=progress)
+    with open_journal(settings.db) as store:
+        return run_comparison(settings, store=store, progress=progress)
 
 
 def explain(subject: Any, *, db: str | None = None) -> list[Any]:

@@ -66,6 +66,10 @@ app.command("feedback")(_feedback.feedback)
 from tinkerlab.cli import _finetune  # noqa: E402
 
 app.command("finetune")(_finetune.finetune)
+# The web lab (issue 13): every page above in a browser.
+from tinkerlab.cli import _lab  # noqa: E402
+
+app.command("lab")(_lab.lab)
 # Look at the data (issue 16): an EDA report written for learners, with next steps that run.
 from tinkerlab.cli import _look  # noqa: E402
 

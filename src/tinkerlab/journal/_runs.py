@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -35,10 +36,22 @@ def record_run(db: Database, run: RunLike) -> RunEntry:
     return run_entry(db, row)
 
 
-def list_runs(db: Database, limit: int | None, dataset: str | None) -> list[RunEntry]:
-    """Runs, newest first: at most *limit* (None: all), of one *dataset* if given."""
+def list_runs(
+    db: Database,
+    limit: int | None,
+    dataset: str | None,
+    *,
+    offset: int = 0,
+    model: str | None = None,
+    search: str | None = None,
+) -> list[RunEntry]:
+    """Runs, newest first: at most *limit* (None: all) after skipping *offset*, of one
+    *dataset* and *model* if given, whose names contain *search* if given."""
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise InputError(f"offset must be a whole number, 0 or more; got {offset!r:.40}.")
+    query = _containing(newest_first(RunRow, limit, dataset=dataset, model=model), search)
     with db.reading() as session:
-        rows = session.scalars(newest_first(RunRow, limit, dataset=dataset)).all()
+        rows = session.scalars(query.offset(offset) if offset else query).all()
     return [run_entry(db, row) for row in rows]
 
 
@@ -50,10 +63,27 @@ def get_run(db: Database, run_id: int) -> RunEntry:
     return run_entry(db, row)
 
 
-def count_runs(db: Database) -> int:
-    """How many runs the journal holds."""
+def count_runs(
+    db: Database, dataset: str | None = None, model: str | None = None, search: str | None = None
+) -> int:
+    """How many runs the journal holds (those :func:`list_runs` lists with the same filters)."""
+    query = select(func.count()).select_from(RunRow)
+    for column, value in (("dataset", dataset), ("model", model)):
+        if value is not None:
+            query = query.where(getattr(RunRow, column) == value)
     with db.reading() as session:
-        return session.scalar(select(func.count()).select_from(RunRow)) or 0
+        return session.scalar(_containing(query, search)) or 0
+
+
+def _containing(query: Any, search: str | None) -> Any:
+    """*query* narrowed to runs whose dataset or model name contains *search* (any case)."""
+    if not search:
+        return query
+    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return query.where(
+        RunRow.dataset.ilike(pattern, escape="\\") | RunRow.model.ilike(pattern, escape="\\")
+    )
 
 
 def run_row(run: RunLike) -> tuple[RunRow, dict[str, bytes]]:

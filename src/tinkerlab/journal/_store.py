@@ -116,7 +116,15 @@ class Journal:
         """
         return _runs.record_run(self._db, run)
 
-    def list_runs(self, limit: int | None = 50, dataset: str | None = None) -> list[RunEntry]:
+    def list_runs(
+        self,
+        limit: int | None = 50,
+        dataset: str | None = None,
+        *,
+        offset: int = 0,
+        model: str | None = None,
+        search: str | None = None,
+    ) -> list[RunEntry]:
         """Return recorded runs, newest first.
 
         Parameters
@@ -125,16 +133,25 @@ class Journal:
             At most this many runs; None for all of them.
         dataset : str, optional
             Only runs on the dataset of this name.
+        offset : int, default=0
+            Skip this many of the newest first (a page of a long journal).
+        model : str, optional
+            Only runs of the model of this registry name.
+        search : str, optional
+            Only runs whose dataset or model name contains this text (any case).
         """
-        return _runs.list_runs(self._db, limit, dataset)
+        return _runs.list_runs(self._db, limit, dataset, offset=offset, model=model, search=search)
 
     def get_run(self, run_id: int) -> RunEntry:
         """Return the run with id *run_id*, or raise :class:`NotFoundError`."""
         return _runs.get_run(self._db, run_id)
 
-    def count_runs(self) -> int:
-        """Return how many runs the journal holds."""
-        return _runs.count_runs(self._db)
+    def count_runs(
+        self, dataset: str | None = None, *, model: str | None = None, search: str | None = None
+    ) -> int:
+        """Return how many runs the journal holds (those :meth:`list_runs` would list with
+        the same filters)."""
+        return _runs.count_runs(self._db, dataset, model, search)
 
     # --- notes and questions ---------------------------------------------------------------
 

@@ -1,0 +1,293 @@
+"""The lab's charts as Vega-Lite specs (plain dicts), from numbers the library computed.
+
+Each function returns a Vega-Lite 6 spec; the page embeds it with the vendored
+vega-embed (``tinkerlab.charts``' files), and a notebook renders the very same spec with
+:func:`to_altair` (``alt.Chart.from_dict``), so a learner sees the same chart in both.
+
+>>> spec = metrics_chart({"accuracy": {"cv_mean": .8, "cv_std": .02, "test": .81}},
+...                      {"accuracy": {"cv_mean": .6, "cv_std": .01, "test": .62}})
+>>> spec["mark"] if "mark" in spec else spec["layer"][0]["mark"]["type"]
+'bar'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+#: Colours: the model, the baseline, train, validation (readable by most colour-blind eyes).
+BLUE, GREY, ORANGE = "#0b5fb3", "#8c959f", "#e07b00"
+
+
+def _finite(value: Any) -> float | None:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _base(title: str, width: Any = "container", height: Any = 220) -> dict[str, Any]:
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": width,
+        "height": height,
+        "config": {"view": {"stroke": None}, "axis": {"labelLimit": 220}},
+    }
+
+
+def metrics_chart(
+    metrics: Mapping[str, Mapping[str, Any]], baseline: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Each metric's cross-validated mean ± std for the model and the baseline, test as a
+    dot: is the model better than guessing, and by more than the noise?"""
+    rows = []
+    for name, scores in metrics.items():
+        for who, table in (("model", scores), ("baseline", baseline.get(name, {}))):
+            mean, std = _finite(table.get("cv_mean")), _finite(table.get("cv_std")) or 0.0
+            if mean is None:
+                continue
+            rows.append(
+                {
+                    "metric": name,
+                    "who": who,
+                    "mean": mean,
+                    "low": mean - std,
+                    "high": mean + std,
+                    "test": _finite(table.get("test")),
+                }
+            )
+    colour = {
+        "field": "who",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": ["model", "baseline"], "range": [BLUE, GREY]},
+    }
+    y = {"field": "metric", "type": "nominal", "title": None, "sort": None}
+    offset = {"field": "who", "sort": ["model", "baseline"]}
+    spec = _base("Scores beside the baseline (CV mean ± std; dot: test)", height={"step": 14})
+    spec["data"] = {"values": rows}
+    spec["encoding"] = {"y": y, "yOffset": offset}
+    spec["layer"] = [
+        {
+            "mark": {"type": "bar", "opacity": 0.85},
+            "encoding": {
+                "color": colour,  # here only: the spread and the test dot stay dark
+                "x": {"field": "mean", "type": "quantitative", "title": "score"},
+                "tooltip": [
+                    {"field": "metric"},
+                    {"field": "who"},
+                    {"field": "mean", "format": ".4f", "title": "CV mean"},
+                    {"field": "test", "format": ".4f"},
+                ],
+            },
+        },
+        {
+            "mark": {"type": "rule", "color": "#1f2328"},
+            "encoding": {"x": {"field": "low", "type": "quantitative"}, "x2": {"field": "high"}},
+        },
+        {
+            "mark": {"type": "point", "filled": True, "color": "#1f2328", "size": 30},
+            "encoding": {"x": {"field": "test", "type": "quantitative"}},
+        },
+    ]
+    return spec
+
+
+def confusion_chart(labels: Sequence[Any], matrix: Sequence[Sequence[int]]) -> dict[str, Any]:
+    """The confusion matrix on the test rows: true class down, predicted across."""
+    rows = [
+        {"actual": str(a), "predicted": str(p), "count": int(matrix[i][j])}
+        for i, a in enumerate(labels)
+        for j, p in enumerate(labels)
+    ]
+    order = [str(v) for v in labels]
+    size = max(28, min(60, 360 // max(1, len(labels))))
+    spec = _base("Confusion matrix (test rows)", width=size * len(labels))
+    spec["height"] = size * len(labels)
+    spec["data"] = {"values": rows}
+    x = {"field": "predicted", "type": "ordinal", "sort": order, "title": "predicted"}
+    y = {"field": "actual", "type": "ordinal", "sort": order, "title": "actual"}
+    spec["encoding"] = {"x": x, "y": y}
+    spec["layer"] = [
+        {
+            "mark": "rect",
+            "encoding": {
+                "color": {"field": "count", "type": "quantitative", "scale": {"scheme": "blues"}},
+                "tooltip": [{"field": "actual"}, {"field": "predicted"}, {"field": "count"}],
+            },
+        },
+        {
+            "mark": {"type": "text", "fontSize": 12},
+            "encoding": {
+                "text": {"field": "count"},
+                "color": {
+                    "condition": {"test": "datum.count > 0", "value": "#1f2328"},
+                    "value": "#999",
+                },
+            },
+        },
+    ]
+    return spec
+
+
+def importance_chart(importances: Sequence[Mapping[str, Any]], top: int = 15) -> dict[str, Any]:
+    """Permutation importances with their spread: how much the test score drops when a
+    column's values are shuffled."""
+    rows = []
+    for item in list(importances)[:top]:
+        value, std = _finite(item.get("importance")), _finite(item.get("std")) or 0.0
+        if value is None:
+            continue
+        feature = str(item.get("feature"))
+        rows.append(
+            {"feature": feature, "importance": value, "low": value - std, "high": value + std}
+        )
+    spec = _base("Importance (score lost when the column is shuffled)", height={"step": 18})
+    spec["data"] = {"values": rows}
+    y = {"field": "feature", "type": "nominal", "sort": None, "title": None}
+    spec["encoding"] = {"y": y}
+    spec["layer"] = [
+        {
+            "mark": {"type": "bar", "color": BLUE},
+            "encoding": {
+                "x": {"field": "importance", "type": "quantitative", "title": "score lost"},
+                "tooltip": [{"field": "feature"}, {"field": "importance", "format": ".4f"}],
+            },
+        },
+        {
+            "mark": {"type": "rule", "color": "#1f2328"},
+            "encoding": {"x": {"field": "low", "type": "quantitative"}, "x2": {"field": "high"}},
+        },
+    ]
+    return spec
+
+
+def sweep_rows(
+    position: int, value: Any, label: str, train: Any, test: Any
+) -> list[dict[str, Any]]:
+    """The chart rows of one finished point: train and validation, mean ± std over folds."""
+    rows = []
+    for split, scores in (("train", train), ("validation", test)):
+        finite = [s for s in (_finite(v) for v in scores or []) if s is not None]
+        if not finite:
+            continue
+        mean = sum(finite) / len(finite)
+        std = math.sqrt(sum((s - mean) ** 2 for s in finite) / len(finite))
+        numeric = _finite(value) if not isinstance(value, bool) else None
+        rows.append(
+            {
+                "position": position,
+                "value": numeric,
+                "label": label,
+                "split": split,
+                "mean": mean,
+                "low": mean - std,
+                "high": mean + std,
+            }
+        )
+    return rows
+
+
+def sweep_chart(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    knob: str,
+    metric: str,
+    numeric: bool,
+    log: bool = False,
+    labels: Sequence[str] = (),
+    domain: tuple[float, float] | None = None,
+) -> dict[str, Any]:
+    """The curve of an experiment: train and validation means with ± std bands, growing
+    as points arrive (the page appends rows to ``datasets.points`` and draws again)."""
+    if numeric:
+        x: dict[str, Any] = {"field": "value", "type": "quantitative", "title": knob}
+        scale: dict[str, Any] = {"type": "log"} if log else {"zero": False}
+        if domain is not None:  # the planned values: points land in place as they arrive
+            scale |= {"domain": list(domain), "nice": False}
+        x["scale"] = scale
+    else:
+        x = {"field": "label", "type": "ordinal", "title": knob, "sort": list(labels) or None}
+    colour = {
+        "field": "split",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": ["train", "validation"], "range": [ORANGE, BLUE]},
+    }
+    y = {"field": "mean", "type": "quantitative", "title": metric, "scale": {"zero": False}}
+    band = (
+        {"type": "area", "opacity": 0.18}
+        if numeric
+        else {"type": "rule", "strokeWidth": 8, "opacity": 0.35}
+    )
+    spec = _base(f"{metric} as {knob} changes (mean ± std over folds)", height=260)
+    spec["datasets"] = {"points": list(rows)}
+    spec["data"] = {"name": "points"}
+    spec["encoding"] = {"x": x, "color": colour}
+    spec["layer"] = [
+        {
+            "mark": band,
+            "encoding": {
+                "y": {"field": "low", "type": "quantitative", "title": metric},
+                "y2": {"field": "high"},
+            },
+        },
+        {
+            "mark": {"type": "line", "point": True},
+            "encoding": {
+                "y": y,
+                "tooltip": [
+                    {"field": "label", "title": knob},
+                    {"field": "split"},
+                    {"field": "mean", "format": ".4f"},
+                    {"field": "low", "format": ".4f", "title": "mean − std"},
+                    {"field": "high", "format": ".4f", "title": "mean + std"},
+                ],
+            },
+        },
+    ]
+    return spec
+
+
+def leaderboard_chart(
+    rows: Sequence[Mapping[str, Any]], metric: str, *, higher_is_better: bool = True
+) -> dict[str, Any]:
+    """Models' validation score, mean ± std over the same folds, best first."""
+    spec = _base(f"{metric} by model (mean ± std over the same folds)", height={"step": 20})
+    spec["usermeta"] = {"higher": higher_is_better}  # the page ranks new models the same way
+    spec["datasets"] = {"models": list(rows)}
+    spec["data"] = {"name": "models"}
+    y = {"field": "model", "type": "nominal", "sort": {"field": "rank"}, "title": None}
+    spec["encoding"] = {"y": y}
+    spec["layer"] = [
+        {
+            "mark": {"type": "bar", "color": BLUE},
+            "encoding": {
+                "x": {
+                    "field": "mean",
+                    "type": "quantitative",
+                    "title": metric,
+                    "scale": {"zero": False},
+                },
+                "tooltip": [{"field": "model"}, {"field": "mean", "format": ".4f"}],
+            },
+        },
+        {
+            "mark": {"type": "rule", "color": "#1f2328"},
+            "encoding": {"x": {"field": "low", "type": "quantitative"}, "x2": {"field": "high"}},
+        },
+    ]
+    return spec
+
+
+def to_altair(spec: Mapping[str, Any], *, validate: bool = False) -> Any:
+    """The same chart as an Altair object, to show in Jupyter (needs ``altair``);
+    *validate* checks the spec against Altair's Vega-Lite schema."""
+    import altair as alt
+
+    kind = alt.LayerChart if "layer" in spec else alt.Chart
+    return kind.from_dict(dict(spec), validate=validate)

@@ -1,0 +1,259 @@
+"""Experiments in the lab: sweeps and comparisons as jobs, and their live view.
+
+A sweep's job calls :func:`tinkerlab._api.tinker_settled` (a comparison's
+:func:`~tinkerlab._api.compare_settled`), the functions ``tinkerlab tinker`` and
+``tinkerlab compare`` call, handing them a journal that tells the job its experiment's id
+the moment it is recorded. From then on the experiment's page follows the journal: each
+point is committed as it finishes, and :func:`experiment_events` streams the new ones,
+so a reload or a second tab picks the view up where it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from tinkerlab.journal import Journal
+from tinkerlab.web import _charts
+from tinkerlab.web._jobs import HEARTBEAT, POLL, sse
+
+if TYPE_CHECKING:
+    from tinkerlab.journal import ExperimentEntry, PointEntry, PredictionEntry
+    from tinkerlab.options import Settings
+    from tinkerlab.web._config import LabConfig
+    from tinkerlab.web._jobs import Job, JobRegistry
+
+
+class WatchedJournal(Journal):
+    """A journal that tells a job which experiment it records, as soon as it starts (and
+    keeps the sentence the learner wrote with the prediction as the experiment's first
+    note)."""
+
+    def __init__(
+        self, url: str | None, job: Job, config: LabConfig | None = None, why: str = ""
+    ) -> None:
+        super().__init__(url)
+        self._job = job
+        self._config = config
+        self._why = why
+
+    def start_experiment(
+        self, experiment: Mapping[str, Any], prediction: Mapping[str, Any] | None = None
+    ) -> int:
+        experiment_id = super().start_experiment(experiment, prediction)
+        if self._why and self._config is not None:
+            from tinkerlab.web._notes import add_experiment_note
+
+            uid = self.get_experiment(experiment_id).uid
+            add_experiment_note(self._config, uid, f"My prediction, before it ran: {self._why}")
+        self._job.update(experiment_id=experiment_id, what="fitting")
+        return experiment_id
+
+
+def tinker_job(settings: Settings, config: LabConfig, why: str = "") -> Any:
+    """The Tinker page's job: the sweep, recorded as it runs; the experiment's URL.
+    *why* is the sentence written with the prediction (kept as a note)."""
+
+    def work(job: Job) -> str:
+        from tinkerlab import _api
+        from tinkerlab.options import speaking
+
+        job.update(what="loading the data and planning the sweep")
+        with WatchedJournal(config.journal, job, config, why) as store, speaking("web", "tinker"):
+            result = _api.tinker_settled(settings, progress=job.progress, journal=store)
+        return f"/experiments/{result.id}"
+
+    return work
+
+
+def compare_job(settings: Settings, config: LabConfig) -> Any:
+    """The Compare page's job: every model within the budget, recorded as each ends."""
+
+    def work(job: Job) -> str:
+        from tinkerlab import _api
+        from tinkerlab.options import speaking
+
+        job.update(what="loading the data and planning the folds")
+        with WatchedJournal(config.journal, job) as store, speaking("web", "compare"):
+            result = _api.compare_settled(settings, progress=job.progress, journal=store)
+        return f"/experiments/{result.id}"
+
+    return work
+
+
+# --- what an experiment's page shows -------------------------------------------------------
+
+
+def is_comparison(entry: ExperimentEntry) -> bool:
+    """A model comparison (``tinkerlab compare``) rather than a sweep."""
+    return entry.spec.get("kind") == "compare" or entry.summary.get("kind") == "compare"
+
+
+def numeric_axis(entry: ExperimentEntry) -> bool:
+    """Whether the knob's values are numbers to plot on a number line."""
+    values = entry.spec.get("values", [])
+    return bool(values) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in values
+    )
+
+
+def point_payload(entry: ExperimentEntry, point: PointEntry) -> dict[str, Any]:
+    """One finished point as the live view draws it: chart rows and table cells."""
+    metric = entry.spec.get("metric") or next(iter(point.test), "")
+    train, test = point.train.get(metric, []), point.test.get(metric, [])
+    rows = _charts.sweep_rows(point.position, point.value, point.label, train, test)
+    by_split = {r["split"]: r for r in rows}
+
+    def text(split: str) -> str:
+        row = by_split.get(split)
+        return "–" if row is None else f"{row['mean']:.4f} ± {row['high'] - row['mean']:.4f}"
+
+    return {
+        "position": point.position,
+        "label": point.label,
+        "rows": rows,
+        "train_text": text("train"),
+        "cv_text": text("validation"),
+        "fit_text": f"{point.fit_time:.3f}",
+        "notices": list(point.notices),
+    }
+
+
+def curve_spec(entry: ExperimentEntry, payloads: list[dict[str, Any]]) -> dict[str, Any]:
+    """The sweep's chart with the points finished so far."""
+    labels = entry.spec.get("labels") or [str(v) for v in entry.spec.get("values", [])]
+    numbers = [float(v) for v in entry.spec.get("values", [])] if numeric_axis(entry) else []
+    return _charts.sweep_chart(
+        [row for p in payloads for row in p["rows"]],
+        knob=entry.knob,
+        metric=entry.spec.get("metric", "score"),
+        numeric=numeric_axis(entry),
+        log=entry.spec.get("scale") == "log",
+        labels=[str(label) for label in labels],
+        domain=(min(numbers), max(numbers)) if len(numbers) > 1 else None,
+    )
+
+
+def leaderboard_rows(entry: ExperimentEntry) -> list[dict[str, Any]]:
+    """A comparison's models so far, best first, for its table and chart."""
+    metric = entry.spec.get("metric", "")
+    higher = entry.summary.get("higher_is_better", metric not in ("mae", "rmse"))
+    rows: list[dict[str, Any]] = []
+    for point in entry.points:
+        scores = [s for s in point.test.get(metric, []) if s is not None]
+        if not scores:
+            rows.append({"model": point.label, "mean": None, "notices": point.notices})
+            continue
+        mean = sum(scores) / len(scores)
+        std = (sum((s - mean) ** 2 for s in scores) / len(scores)) ** 0.5
+        rows.append(
+            {
+                "model": point.label,
+                "mean": mean,
+                "low": mean - std,
+                "high": mean + std,
+                "std": std,
+                "fit_time": point.fit_time,
+                "notices": point.notices,
+            }
+        )
+    done = sorted(
+        (r for r in rows if r["mean"] is not None),
+        key=lambda r: r["mean"],
+        reverse=bool(higher),
+    )
+    for rank, row in enumerate(done, start=1):
+        row["rank"] = rank
+    return done + [r for r in rows if r["mean"] is None]
+
+
+def prediction_lines(guess: PredictionEntry | None) -> list[tuple[str, bool | None]]:
+    """The prediction and how it scored, one line per part, with right (True), wrong
+    (False) or not judged (None)."""
+    if guess is None:
+        return []
+    lines: list[tuple[str, bool | None]] = []
+    scored = guess.scored_at is not None
+    if guess.shape is not None:
+        if not scored:
+            lines.append((f"You predicted the curve goes {guess.shape}.", None))
+        elif guess.shape_hit is None:
+            lines.append(
+                (
+                    f"You predicted {guess.shape}; the curve is {guess.observed_shape}: "
+                    "too noisy to score.",
+                    None,
+                )
+            )
+        else:
+            verdict = "right" if guess.shape_hit else "wrong"
+            lines.append(
+                (
+                    f"You predicted {guess.shape}; it was {guess.observed_shape}: {verdict}.",
+                    bool(guess.shape_hit),
+                )
+            )
+    if guess.best_value is not None:
+        if scored and guess.best_hit is not None:
+            close = (
+                f" (closeness {guess.best_closeness:.2f})"
+                if guess.best_closeness is not None
+                else ""
+            )
+            verdict = "the best or tied with it" if guess.best_hit else "not the best"
+            lines.append(
+                (f"Your best value {guess.best_value}: {verdict}{close}.", bool(guess.best_hit))
+            )
+        else:
+            lines.append((f"You expected {guess.best_value} to score best.", None))
+    if guess.best_score is not None:
+        if scored and guess.score_error is not None:
+            inside = "inside" if guess.score_in_interval else "outside"
+            lines.append(
+                (
+                    f"Your score guess {guess.best_score:g} is off by {guess.score_error:.4f}, "
+                    f"{inside} the best's 95% interval.",
+                    bool(guess.score_in_interval),
+                )
+            )
+        else:
+            lines.append((f"You expected a best score of {guess.best_score:g}.", None))
+    return lines
+
+
+async def experiment_events(
+    journal: Journal, experiment_id: int, jobs: JobRegistry
+) -> AsyncIterator[str]:
+    """An experiment as server-sent events: every ``point`` as the journal commits it,
+    ``progress`` of the job running it here (if any), then ``done`` once it stops."""
+    sent: set[int] = set()
+    version = -1
+    quiet_since = time.monotonic()
+    yield "retry: 1000\n\n"
+    while True:
+        entry = await asyncio.to_thread(journal.get_experiment, experiment_id)
+        spoke = False
+        for point in entry.points:
+            if point.position not in sent:
+                sent.add(point.position)
+                spoke = True
+                yield sse("point", point_payload(entry, point))
+        job = jobs.for_experiment(experiment_id)
+        if job is not None and job.version != version:
+            version = job.version
+            spoke = True
+            yield sse("progress", job.to_dict())
+        if entry.status != "running":
+            yield sse("done", {"status": entry.status})
+            return
+        if job is not None and job.status == "failed":
+            yield sse("done", {"status": "failed", "error": job.error})
+            return
+        if spoke:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > HEARTBEAT:
+            quiet_since = time.monotonic()
+            yield ": still running\n\n"
+        await asyncio.sleep(POLL * 2)

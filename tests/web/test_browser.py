@@ -1,0 +1,214 @@
+"""The lab in a real Chromium (Playwright, Debian's browser): pages, a learner's whole
+loop, the playground, escaping, and a reload in the middle of a sweep.
+
+A real ``tinkerlab lab`` process serves every test of this module (``lab_url``); each
+test gets a fresh tab that fails it on any console error or failed request.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PAGES = [
+    "/",
+    "/data",
+    "/data/titanic",
+    "/run?dataset=titanic",
+    "/tinker?dataset=iris&model=knn&knob=n_neighbors",
+    "/compare?dataset=iris",
+    "/playground",
+    "/theory",
+    "/theory/overfitting",
+    "/scratch",
+    "/scratch/logistic_regression",
+    "/journal",
+    "/ship",
+    "/feedback",
+]
+#: Where screenshots of the main pages go when asked (``TINKERLAB_SCREENSHOTS=docs/screenshots``);
+#: by default the tests leave the working tree alone.
+SCREENSHOTS = os.environ.get("TINKERLAB_SCREENSHOTS")
+XSS = "<script>alert(1)</script>"
+
+
+def _csv(path: Path, rows: int = 240, first: str = "x1") -> Path:
+    """A small table a tree can overfit: two signal columns, one noise column, a label."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(rows, 3))
+    label = np.where(x[:, 0] + 0.5 * x[:, 1] + rng.normal(0, 0.6, rows) > 0, "yes", "no")
+    lines = [f"{first},x2,noise,label"]
+    lines += [f"{a:.4f},{b:.4f},{c:.4f},{y}" for (a, b, c), y in zip(x, label, strict=True)]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _shoot(page: Any, name: str) -> None:
+    """Keep a screenshot of a main page for the docs (1280 px wide), when asked."""
+    if not SCREENSHOTS:
+        return
+    folder = Path(SCREENSHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+
+
+def _charts_drawn(tab: Any, *selectors: str) -> None:
+    """With Vega served (``tinkerlab.charts`` installed), every chart is drawn as SVG."""
+    if tab.locator("script[src$='vega-embed.min.js']").count() == 0:
+        return  # the page shows its tables only
+    for selector in selectors:
+        tab.wait_for_selector(f"{selector} svg", timeout=30_000)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_loads_cleanly(page: Any, path: str) -> None:
+    answer = page.goto(path)
+    assert answer.status == 200
+    page.page.wait_for_load_state("networkidle")
+    assert page.page.locator("nav a").count() >= 11
+    page.assert_clean()
+
+
+def test_a_learners_whole_loop(page: Any, tmp_path: Path) -> None:
+    """Upload a CSV → run → tinker with a prediction → see it scored → open the card →
+    write a note → save → serve → the try-it form returns a prediction."""
+    tab = page.page
+    page.goto("/data")
+    _shoot(tab, "data")
+    tab.set_input_files("#file", str(_csv(tmp_path / "signals.csv")))
+    tab.click("button:has-text('Upload')")
+    tab.wait_for_url(re.compile(r"/data/upload:"))
+    assert tab.locator("th:has-text('x1')").count() >= 1
+    tab.click("text=Run a model on it with these roles")
+    tab.wait_for_url(re.compile(r"/run\?"))
+    tab.select_option("#in-model", "decision_tree")
+    tab.wait_for_selector("#in-knob-max_depth")
+    _shoot(tab, "run")
+    tab.click("button:has-text('Run')")
+    tab.wait_for_url(re.compile(r"/journal/runs/\d+"), timeout=180_000)
+    assert tab.locator("table.metrics").count() == 1
+    assert "baseline test" in tab.content()
+    _charts_drawn(tab, "#chart-metrics", "#chart-confusion", "#chart-importances")
+    _shoot(tab, "run-result")
+    run_url = tab.url
+
+    tab.click("text=Tinker with it")
+    tab.wait_for_url(re.compile(r"/tinker\?"))
+    tab.select_option("#in-knob", "max_depth")
+    tab.fill("#in-values", "1,2,4,8,16")
+    tab.click("button:has-text('Predict, then run')")  # no prediction yet: refused
+    assert tab.locator("input[name=predict]:invalid").count() >= 1  # the browser says so first
+    tab.check("input[name=predict][value=peak]")
+    tab.fill("#in-predict_best", "4")
+    _shoot(tab, "tinker")
+    tab.click("button:has-text('Predict, then run')")
+    tab.wait_for_url(re.compile(r"/experiments/\d+"), timeout=120_000)
+    tab.wait_for_selector("#scored", timeout=240_000)  # the reveal: the scored prediction
+    assert "You predicted peak" in tab.inner_text("#scored")
+    _charts_drawn(tab, "#chart-curve")
+    _shoot(tab, "reveal")
+
+    tab.fill("#whyq", "why does a deeper tree overfit?")
+    tab.click("#why button")
+    tab.wait_for_selector("#why a[href^='/theory/']")
+    tab.click("#why a[href^='/theory/']")
+    tab.wait_for_url(re.compile(r"/theory/\w+"))
+    assert tab.locator("math").count() >= 1
+    _shoot(tab, "theory-card")
+    tab.go_back()
+    tab.fill("#note", "depth 4 looked best; deeper trees memorise the noise column")
+    tab.click("#notes button")
+    tab.wait_for_selector("text=memorise the noise column")
+
+    page.goto(run_url.removeprefix(page.base))
+    tab.click("button:has-text('Save as a model to ship')")
+    tab.wait_for_url(re.compile(r"/ship/[\w.-]+$"), timeout=180_000)
+    tab.click("button:has-text('Start the service')")
+    tab.wait_for_selector("text=Stop the service", timeout=90_000)
+    tab.fill("input[name='col.x1']", "2.5")
+    tab.fill("input[name='col.x2']", "1.0")
+    tab.fill("input[name='col.noise']", "0")
+    tab.click("#try button")
+    tab.wait_for_selector("#answer .prediction", timeout=30_000)
+    assert tab.inner_text("#answer .prediction") in ("yes", "no")
+    _shoot(tab, "ship")
+    tab.click("button:has-text('Stop the service')")
+    tab.wait_for_selector("text=Start the service")
+    page.goto("/")
+    _shoot(tab, "home")
+    assert "Shapes right" in tab.content()
+    page.assert_clean()
+
+
+def test_the_playground_redraws_when_a_slider_moves(page: Any) -> None:
+    tab = page.page
+    page.goto("/playground")
+    canvas = tab.locator("#pg-canvas")
+    tab.wait_for_function("document.getElementById('pg-canvas').dataset.draws >= '1'")
+    before = tab.inner_text("#pg-train")
+    draws = int(canvas.get_attribute("data-draws"))
+    slider = tab.locator("#knob-n_neighbors input[type=range]")
+    slider.evaluate(
+        "(el) => { el.value = 0; el.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
+    tab.wait_for_function(f"Number(document.getElementById('pg-canvas').dataset.draws) > {draws}")
+    assert tab.input_value("#in-knob-n_neighbors") == "1"
+    assert tab.inner_text("#pg-train") == "1.000"  # one neighbour remembers every point
+    assert tab.inner_text("#pg-train") != before
+    _shoot(tab, "playground")
+    tab.select_option("#pg-model", "decision_tree")
+    tab.wait_for_selector("#in-knob-max_depth")
+    page.assert_clean()
+
+
+def test_user_text_is_shown_never_run(page: Any, tmp_path: Path) -> None:
+    tab = page.page
+    dialogs: list[str] = []
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto("/data")
+    tab.set_input_files("#file", str(_csv(tmp_path / "xss.csv", first=XSS)))
+    tab.click("button:has-text('Upload')")
+    tab.wait_for_url(re.compile(r"/data/upload:"))
+    assert tab.locator(f"th:text-is('{XSS}')").count() >= 1  # the name, as text
+    tab.click("text=Run a model on it with these roles")
+    tab.wait_for_url(re.compile(r"/run\?"))
+    tab.click("summary:has-text('More options')")  # the column overrides live there
+    assert XSS in tab.inner_text("#field-drop")
+    assert dialogs == []
+    page.assert_clean()
+
+
+def test_a_reload_during_a_sweep_resumes_the_live_view(page: Any) -> None:
+    tab = page.page
+    page.goto("/tinker?dataset=digits&model=random_forest&knob=n_estimators")
+    tab.fill("#in-values", "5,10,20,40,80")
+    tab.fill("#in-repeats", "2")
+    tab.click("summary:has-text('More options')")
+    tab.fill("#in-n_jobs", "1")
+    tab.uncheck("input[type=checkbox][name=fast]")
+    tab.check("input[name=predict][value=up]")
+    tab.click("button:has-text('Predict, then run')")
+    tab.wait_for_url(re.compile(r"/experiments/\d+"), timeout=120_000)
+    tab.wait_for_selector("tbody[data-points] tr", timeout=240_000)
+    assert tab.locator("[data-experiment-events]").count() == 1  # still running, streaming
+    _shoot(tab, "tinker-live")
+    seen = tab.locator("tbody[data-points] tr").count()
+    tab.reload()
+    assert tab.locator("tbody[data-points] tr").count() >= seen  # the journal kept them
+    if tab.locator("[data-experiment-events]").count():  # still running: it streams again
+        tab.wait_for_function(
+            f"document.querySelectorAll('tbody[data-points] tr').length > {seen}"
+            " || document.querySelector('#scored') !== null",
+            timeout=240_000,
+        )
+    tab.wait_for_selector("#scored", timeout=300_000)
+    assert tab.locator("tbody[data-points] tr").count() == 5
+    page.assert_clean()
