@@ -80,7 +80,7 @@ def _reflow_help(typer_app: typer.Typer) -> None:
     """Every command's help as flowing paragraphs (the terminal wraps them at its width)."""
     from tinkerlab.cli._output import reflow
 
-    typer_app.info.help = reflow(typer_app.info.help)  # type: ignore[arg-type]
+    typer_app.info.help = reflow(typer_app.info.help)
     for info in typer_app.registered_commands:
         info.help = reflow(info.help or (info.callback.__doc__ if info.callback else None))
     for group in typer_app.registered_groups:

@@ -241,7 +241,7 @@ def _count_rows(path: Path, fmt: Format, compressed: bool, lines: int) -> int | 
     """
     if fmt == "parquet":
         try:
-            import pyarrow.parquet as pq  # type: ignore[import-untyped]
+            import pyarrow.parquet as pq
 
             return int(pq.read_metadata(path).num_rows)
         except Exception:  # not readable here: read_source will say why
