@@ -263,6 +263,14 @@ def knob_kind(recipe: Recipe, knob: str, *, model_given: bool = True) -> KnobKin
     which = "the model chosen" if model_given else f"the default model for {recipe.task}"
     impl = " (from scratch)" if recipe.impl == "scratch" else ""
     head = f"'{knob}' is not a knob of {recipe.model}{impl}, {which}."
+    other = "sklearn" if recipe.impl == "scratch" else "scratch"
+    if recipe.task in spec.scratch or recipe.impl == "scratch":
+        if knob in {k.name for k in spec.knobs_for(recipe.task, other)}:
+            twin = "our from-scratch twin" if other == "scratch" else "scikit-learn's model"
+            raise RecipeError(
+                f"{head} It is a knob of {twin} of {recipe.model}. "
+                f"Fix: {fix(('impl', other), ('knob', knob))}"
+            )
     owners = _owners(recipe, knob)
     if owners:  # the name, or a near miss of it, belongs to other models
         name, models = owners
@@ -371,7 +379,7 @@ def plan_sweep(
         if span is not None:
             raise RecipeError(
                 "The add_feature knob takes new-feature steps, not a range. "
-                "Fix: --values none,log:COLUMN,poly:2"
+                f"Fix: {spell('values', ['none', 'log:COLUMN', 'poly:2'])}"
             )
         from tinkerlab.experiment._add_feature import add_feature_sweep
 
