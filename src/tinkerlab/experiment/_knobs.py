@@ -264,13 +264,13 @@ def knob_kind(recipe: Recipe, knob: str, *, model_given: bool = True) -> KnobKin
     impl = " (from scratch)" if recipe.impl == "scratch" else ""
     head = f"'{knob}' is not a knob of {recipe.model}{impl}, {which}."
     other = "sklearn" if recipe.impl == "scratch" else "scratch"
-    if recipe.task in spec.scratch or recipe.impl == "scratch":
-        if knob in {k.name for k in spec.knobs_for(recipe.task, other)}:
-            twin = "our from-scratch twin" if other == "scratch" else "scikit-learn's model"
-            raise RecipeError(
-                f"{head} It is a knob of {twin} of {recipe.model}. "
-                f"Fix: {fix(('impl', other), ('knob', knob))}"
-            )
+    has_twin = recipe.task in spec.scratch or recipe.impl == "scratch"
+    if has_twin and knob in {k.name for k in spec.knobs_for(recipe.task, other)}:
+        twin = "our from-scratch twin" if other == "scratch" else "scikit-learn's model"
+        raise RecipeError(
+            f"{head} It is a knob of {twin} of {recipe.model}. "
+            f"Fix: {fix(('impl', other), ('knob', knob))}"
+        )
     owners = _owners(recipe, knob)
     if owners:  # the name, or a near miss of it, belongs to other models
         name, models = owners
