@@ -10,7 +10,7 @@ from tinkerlab.experiment._shape import ORDERED_SHAPES, UNORDERED_SHAPES, Predic
 from tinkerlab.options import spell
 
 if TYPE_CHECKING:
-    from tinkerlab.experiment._knobs import Sweep
+    from tinkerlab.experiment._knob_kinds import Sweep
 
 
 def check_prediction(prediction: Prediction | None, sweep: Sweep) -> Prediction | None:

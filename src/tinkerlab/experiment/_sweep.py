@@ -34,7 +34,8 @@ from tinkerlab.experiment._evaluate import (
 )
 from tinkerlab.experiment._fast import FastPath, fast_path_for
 from tinkerlab.experiment._folds import paired_folds
-from tinkerlab.experiment._knobs import PARAM, Mode, Point, Scale, Sweep, plan_sweep
+from tinkerlab.experiment._knob_kinds import PARAM, Mode, Point, Scale, Sweep
+from tinkerlab.experiment._knobs import plan_sweep
 from tinkerlab.experiment._predict import check_prediction
 from tinkerlab.experiment._records import (
     Ask,
