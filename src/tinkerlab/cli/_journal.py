@@ -11,6 +11,8 @@ from rich.markup import escape
 from tinkerlab.cli._output import Db, Json, console, print_json
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from tinkerlab.journal import (
         ExperimentEntry,
         NoteEntry,
@@ -318,6 +320,12 @@ def experiments(
             "[bold]tinkerlab tinker iris --model knn --knob n_neighbors[/]"
         )
         return
+    console.print(_experiments_table(entries))
+    _resume_hint(entries)
+
+
+def _experiments_table(entries: list[ExperimentEntry]) -> Table:
+    """One row per experiment: when, what, status, values done, best, shape and prediction."""
     from rich.table import Table
 
     table = Table(title=f"Experiments: {len(entries)}, newest first")
@@ -356,7 +364,11 @@ def experiments(
             escape(str(e.summary.get("shape", "–"))) if e.summary else "–",
             escape(guess),
         )
-    console.print(table)
+    return table
+
+
+def _resume_hint(entries: list[ExperimentEntry]) -> None:
+    """Say how to finish an interrupted sweep, or re-run an interrupted comparison."""
     stopped = [e for e in entries if e.status == "interrupted"]
     sweeps = [e for e in stopped if e.spec.get("kind") != "compare"]
     if sweeps:
@@ -447,14 +459,21 @@ def predictions(
             "[bold]tinkerlab tinker iris --model knn --knob n_neighbors --predict peak[/]"
         )
         return
-    from rich.table import Table
-
     shapes = record["shapes"]
     console.print(
         f"[bold]{record['predictions']} predictions[/] ({record['pending']} waiting for their "
         f"experiment to finish). Shapes: {shapes['hits']} right of {shapes['judged']} judged "
         f"= [bold]{_rate(shapes['hit_rate'])}[/]; {shapes['too_noisy']} too noisy to tell."
     )
+    _print_trend_tables(record)
+    _print_value_guesses(record)
+    console.print(_latest_predictions(entries[-10:]))
+
+
+def _print_trend_tables(record: dict[str, Any]) -> None:
+    """Print the shape hit rate week by week, and per knob kind (each when there is any)."""
+    from rich.table import Table
+
     if record["over_time"]:
         table = Table(title="Over time (shape predictions)")
         for column in ("week", "predictions", "hits", "hit rate", "running hit rate"):
@@ -481,6 +500,10 @@ def predictions(
                 _rate(k["hit_rate"]),
             )
         console.print(table)
+
+
+def _print_value_guesses(record: dict[str, Any]) -> None:
+    """Print how the best-value guesses and the score guesses (calibration) fared."""
     best, score = record["best_value"], record["score"]
     if best["guesses"]:
         close = best["mean_closeness"]
@@ -495,6 +518,12 @@ def predictions(
             f"inside the best's 95% interval ({_rate(score['calibration'])}; well calibrated "
             f"is about 95%), mean error {score['mean_error']:.4f}."
         )
+
+
+def _latest_predictions(entries: list[PredictionEntry]) -> Table:
+    """One row per prediction: what was predicted, what was observed, and whether it hit."""
+    from rich.table import Table
+
     recent = Table(title="Latest predictions")
     for column in (
         "id",
@@ -507,7 +536,7 @@ def predictions(
         "hit",
     ):
         recent.add_column(column)
-    for p in entries[-10:]:
+    for p in entries:
         said = p.shape or ""
         if p.best_value is not None:
             said += f" best={p.best_value}"
@@ -528,7 +557,7 @@ def predictions(
             escape(p.observed_shape or "–"),
             hit,
         )
-    console.print(recent)
+    return recent
 
 
 def _written_json(entry: NoteEntry | QuestionEntry) -> dict[str, Any]:
