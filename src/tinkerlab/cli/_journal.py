@@ -20,7 +20,6 @@ from tinkerlab.cli._journal_experiments import (
 from tinkerlab.cli._output import Db, Json, console, print_json
 
 if TYPE_CHECKING:
-
     from tinkerlab.journal import (
         NoteEntry,
         QuestionEntry,
