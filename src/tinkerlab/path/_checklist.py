@@ -101,7 +101,7 @@ ITEMS: tuple[tuple[str, Callable[[_Records], str | None], str], ...] = (
     ("I predict before I look", _predicted, "tinkerlab tinker titanic --knob max_depth --model decision_tree --predict peak"),
     ("My predictions beat a coin toss", _calibrated, "tinkerlab journal predictions"),
     ("I can tell a real difference from noise", _finding("noise_dominated", "variance_confidence_intervals"), "tinkerlab theory variance_confidence_intervals"),
-    ("I know how much the seed alone moves a score", _knob("seed"), "tinkerlab tinker titanic --knob seed --values 0:9 --predict flat"),
+    ("I know how much the seed alone moves a score", _knob("seed"), "tinkerlab tinker titanic --model random_forest --knob seed --values 0:9 --predict flat"),
     ("I can recognise overfitting in my own results", _finding("overfitting", "overfitting"), "tinkerlab path show 3.1"),
     ("I can tell whether more data would help", _knob("train_size"), "tinkerlab tinker penguins --knob train_size --predict up"),
     ("I can compare models fairly", _knob("model"), "tinkerlab compare wine --budget 60"),

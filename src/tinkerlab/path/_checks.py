@@ -76,6 +76,11 @@ def failed(lab: Lab, missing: str, command: str, found: Sequence[str] = ()) -> C
     return CheckResult(lab.id, False, tuple(found), missing, command)
 
 
+def next_command(lab: Lab) -> str:
+    """The command a failed check of *lab* suggests: its ``[check] next``, else its solution."""
+    return str(lab.check.get("next", lab.solution))
+
+
 # --- runs ------------------------------------------------------------------------------------
 
 
@@ -123,7 +128,7 @@ def check_run(journal: Journal, lab: Lab, where: Where) -> CheckResult:
         return passed(lab, [describe_run(hits[-1])], run=hits[-1].id)
     seen = sorted({entry.dataset for entry in runs})
     have = f" Your {len(runs)} runs so far are on: {', '.join(seen)}." if runs else ""
-    return failed(lab, f"No {words.removeprefix('a ')} in your journal yet.{have}", lab.solution)
+    return failed(lab, f"No {words.removeprefix('a ')} in your journal yet.{have}", next_command(lab))
 
 
 # --- experiments -----------------------------------------------------------------------------
@@ -176,7 +181,7 @@ def check_experiment(journal: Journal, lab: Lab, where: Where) -> CheckResult:
             f" Experiment #{e.id} ({e.knob} on {e.dataset}) had no prediction: a result seen "
             "before predicting does not count; run one again with --predict."
         )
-    return failed(lab, f"{need}; you have {len(good)}.{note}", lab.solution, found)
+    return failed(lab, f"{need}; you have {len(good)}.{note}", next_command(lab), found)
 
 
 # --- understanding: findings, questions, cards, the math -------------------------------------
@@ -298,7 +303,7 @@ def check_analysis(journal: Journal, lab: Lab, where: Where) -> CheckResult:
     if found:
         a = found[0]
         return passed(lab, [f"analysis #{a.id}: {kind} of {a.dataset}: {a.headline}".rstrip(": ")])
-    return failed(lab, f"No {kind} analysis in your journal yet.", lab.solution)
+    return failed(lab, f"No {kind} analysis in your journal yet.", next_command(lab))
 
 
 @dataclass(frozen=True)

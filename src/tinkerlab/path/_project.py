@@ -260,7 +260,7 @@ def _gather(journal: Journal, project: Project) -> _Evidence:
         if e.status == "finished"
         and e.spec.get("recipe", {}).get("source", {}).get("sha256") in shas
     ]
-    looks = [a for a in journal.analyses("look", limit=None) if a.dataset in stems]
+    looks = [a for a in journal.analyses("look", limit=None) if Path(a.dataset).stem in stems]
     notes = [n for r in runs for n in journal.notes(r.id)]
     run_ids = {r.id for r in runs}
     exports = [a for a in journal.analyses("export", limit=None) if a.summary.get("run") in run_ids]
