@@ -98,8 +98,8 @@ def primary_metric(entry: RunEntry) -> str:
 
 def changed_lines(original: str, edited: str) -> int:
     """How many lines differ between two scripts (blank lines and spacing ignored)."""
-    strip = [line.strip() for line in original.splitlines() if line.strip()]
-    mine = [line.strip() for line in edited.splitlines() if line.strip()]
+    strip = [" ".join(line.split()) for line in original.splitlines() if line.strip()]
+    mine = [" ".join(line.split()) for line in edited.splitlines() if line.strip()]
     diff = difflib.unified_diff(strip, mine, lineterm="", n=0)
     return sum(1 for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---"))
 
@@ -109,7 +109,7 @@ def check_script(journal: Journal, lab: Lab, where: Where) -> CheckResult:
     from tinkerlab.path._runs import run_script_text
 
     path = (where.script or Path("train.py")).expanduser().resolve()
-    make = "tinkerlab run titanic --script train.py"
+    make = "tinkerlab run titanic --model logistic_regression --script train.py"
     if not path.is_file():
         return failed(lab, f"There is no script at {path}: write one from a run first.", make)
     text = path.read_text(encoding="utf-8", errors="replace")
