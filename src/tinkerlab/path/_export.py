@@ -235,7 +235,7 @@ def _git_commit(folder: Path, entry: RunEntry, who: str) -> str:
     env.setdefault("GIT_COMMITTER_NAME", who)
     env.setdefault("GIT_AUTHOR_EMAIL", "author@example.invalid")
     env.setdefault("GIT_COMMITTER_EMAIL", "author@example.invalid")
-    message = f"{entry.model} on {entry.dataset}: exported from tinkerlab (run #{entry.id})"
+    message = f"{entry.model} on {Path(entry.dataset).name}: exported from tinkerlab (run #{entry.id})"
     for command in (
         ["git", "init", "-q"],
         ["git", "add", "-A"],

@@ -200,8 +200,9 @@ print(f"read {{len(frame)}} rows, {{frame.shape[1]}} columns")
 # 1. Exact duplicate rows say the same thing twice: keep one.
 frame = frame.drop_duplicates()
 # 2. Stray spaces make "yes" and "yes " two categories.
-for column in frame.select_dtypes("object"):
-    frame[column] = frame[column].str.strip()
+for column in frame.columns:
+    if pd.api.types.is_string_dtype(frame[column]):
+        frame[column] = frame[column].str.strip()
 # 3. A row without the target cannot teach anything.
 frame = frame.dropna(subset=[{project.target!r}])
 

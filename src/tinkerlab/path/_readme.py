@@ -8,6 +8,7 @@ when no project names it) is marked TODO and listed as a notice of the export.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def write_readme(
 ) -> str:
     """The README's markdown; what must be completed by hand is appended to *notices*."""
     recipe = entry.recipe
-    title = project.name if project else f"{entry.model} on {entry.dataset}"
+    title = project.name if project else f"{entry.model} on {Path(entry.dataset).name}"
     parts = [
         f"# {title}\n",
         f"Predict `{recipe.get('target')}` ({entry.task}) with a {entry.model} model. "
@@ -63,6 +64,8 @@ def _problem(project: Project | None, notices: list[str]) -> str:
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             body = text.split("\n", 1)[1] if text.startswith("# ") else text
+            lines = [line for line in body.splitlines() if "tinkerlab project status" not in line]
+            body = "\n".join(f"#{line}" if line.startswith("#") else line for line in lines)
             if _TODO in body:
                 notices.append("problem.md still has TODO lines: the README quotes them.")
             return body.strip() + "\n"

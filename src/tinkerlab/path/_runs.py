@@ -33,7 +33,11 @@ def as_run(entry: RunEntry, data_path: str | None = None) -> Run:
     from tinkerlab.runner import Run
 
     recipe = Recipe.from_dict(entry.recipe)
-    if data_path is not None:
+    if data_path is not None and recipe.source.kind == "file":
+        # a user file is named by its path: the script's header names the copy instead
+        name = data_path.rsplit("/", 1)[-1]
+        recipe = replace(recipe, dataset=name, source=replace(recipe.source, path=data_path))
+    elif data_path is not None:
         recipe = replace(recipe, source=replace(recipe.source, path=data_path))
     classes = entry.summary.get("inputs", {}).get("classes") or {}
     candidates = metrics_for(recipe.task, max(2, len(classes)), _Scores())
