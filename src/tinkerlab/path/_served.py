@@ -18,8 +18,7 @@ if TYPE_CHECKING:
 
 def check_served(journal: Journal, lab: Lab, where: Where) -> CheckResult:
     """The service at ``where.url`` answers the lab's request."""
-    import httpx
-
+    from tinkerlab.exceptions import ServiceError
     from tinkerlab.serve import Client
 
     url = where.url.rstrip("/")
@@ -34,14 +33,14 @@ def check_served(journal: Journal, lab: Lab, where: Where) -> CheckResult:
             if not isinstance(example, dict):
                 return failed(lab, f"{url}/metadata has no example row to send.", start)
             answer = client.predict(example)
-    except httpx.TransportError as error:
-        return failed(
-            lab,
-            f"Nothing answers at {url} ({type(error).__name__}). Start your service in another "
-            "terminal and leave it running.",
-            start,
-        )
-    except Exception as error:  # the service answered, with an error: say which
+    except ServiceError as error:
+        if not error.status:  # no answer came
+            return failed(
+                lab,
+                f"Nothing answers at {url}. Start your service in another terminal and leave "
+                "it running.",
+                start,
+            )
         return failed(lab, f"{url} answered with an error: {error}", f"curl {url}/health")
     shown = _first_prediction(answer)
     found = [
