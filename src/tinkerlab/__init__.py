@@ -6,7 +6,8 @@
 True
 
 The verbs (``tl.run``, ``tl.tinker``, ``tl.load``, ``tl.look``, ``tl.datasets``,
-``tl.open_journal``, ``tl.theory``, and the learning path ``tl.path``) import scikit-learn only when called, so ``import tinkerlab``
+``tl.open_journal``, ``tl.theory``, the learning path ``tl.path``) import scikit-learn
+only when called, so ``import tinkerlab``
 (and the command line's ``--help``) stays fast. Sub-packages are named by nouns
 (``tinkerlab.runner``, ``tinkerlab.journal``...), so none can shadow a verb.
 """

@@ -13,7 +13,8 @@ def test_a_lab_keeps_its_first_pass(journal_url):
         first = journal.record_lab_done("1.1", ["run #1: knn on iris"])
         again = journal.record_lab_done("1.1", ["run #7"])
         journal.record_lab_done("1.2", [])
-        assert again.created_at == first.created_at and again.evidence == ["run #1: knn on iris"]
+        assert again.created_at == first.created_at
+        assert again.evidence == ["run #1: knn on iris"]
         assert [e.lab_id for e in journal.labs_done()] == ["1.1", "1.2"]
 
 
@@ -36,4 +37,5 @@ def test_bad_answers_are_refused_before_anything_is_written(journal_url):
             journal.record_answer("predict", {}, "up", "up", True, experiment_id=99)
         with pytest.raises(InputError):
             journal.record_lab_done("  ", [])
-        assert journal.answers() == [] and journal.labs_done() == []
+        assert journal.answers() == []
+        assert journal.labs_done() == []

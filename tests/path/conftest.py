@@ -51,7 +51,7 @@ def worked(tmp_path_factory: pytest.TempPathFactory, noisy_csv: Path) -> Iterato
         )  # fmt: skip
         blind = tl.tinker("iris", "n_neighbors", [1, 5, 25], model="knn", repeats=1, db=url)
     assert "overfitting" in {f.id for f in overfit.phenomena}  # what the tests build on
-    yield {"url": url, "run": run.id, "overfit": overfit.id, "blind": blind.id, "home": home}
+    return {"url": url, "run": run.id, "overfit": overfit.id, "blind": blind.id, "home": home}
 
 
 @pytest.fixture

@@ -23,16 +23,19 @@ def test_an_empty_journal_fails_every_journal_check_with_a_next_command():
             continue
         result = check(lab.id, "sqlite://")
         assert not result.passed, lab.id
-        assert result.missing and result.next_command.startswith("tinkerlab"), lab.id
+        assert result.missing, lab.id
+        assert result.next_command.startswith("tinkerlab"), lab.id
 
 
 def test_run_on_a_builtin_passes_1_1_but_not_1_2(worked_copy):
     url = worked_copy["url"]
     one = check("1.1", url)
-    assert one.passed and f"run #{worked_copy['run']}: knn on iris" in one.found[0]
+    assert one.passed
+    assert f"run #{worked_copy['run']}: knn on iris" in one.found[0]
     two = check("1.2", url)
     assert not two.passed
-    assert "file of your own" in two.missing and "iris" in two.missing
+    assert "file of your own" in two.missing
+    assert "iris" in two.missing
     with Journal(url) as journal:  # the pass is recorded, once
         assert [e.lab_id for e in journal.labs_done()] == ["1.1"]
 
@@ -42,13 +45,15 @@ def test_a_run_on_a_file_passes_1_2(worked_copy, noisy_csv):
     assert not check("1.2", url).passed
     tl.run(noisy_csv, target="label", model="naive_bayes", db=url)
     result = check("1.2", url)
-    assert result.passed and "noisy.csv" in result.found[0]
+    assert result.passed
+    assert "noisy.csv" in result.found[0]
 
 
 def test_a_scratch_run_passes_6_1(worked_copy):
     url = worked_copy["url"]
     failed = check("6.1", url)
-    assert not failed.passed and "--impl scratch" in failed.missing
+    assert not failed.passed
+    assert "--impl scratch" in failed.missing
     tl.run("iris", model="knn", impl="scratch", db=url)
     assert check("6.1", url).passed
 
@@ -63,7 +68,10 @@ def test_experiments_need_a_prediction_made_first(worked_copy):
     three = check("2.7", url)
     assert not three.passed
     assert "you have 1" in three.missing
-    assert f"Experiment #{worked_copy['blind']} (n_neighbors on iris) had no prediction" in three.missing
+    assert (
+        f"Experiment #{worked_copy['blind']} (n_neighbors on iris) had no prediction"
+        in three.missing
+    )
     for values in ([1, 3], [2, 9]):
         tl.tinker("iris", "n_neighbors", values, model="knn", repeats=1, predict="up", db=url)
     assert check("2.7", url).passed
@@ -71,7 +79,8 @@ def test_experiments_need_a_prediction_made_first(worked_copy):
 
 def test_a_learning_curve_lab_is_not_passed_by_another_knob(worked_copy):
     result = check("2.2", worked_copy["url"])
-    assert not result.passed and "train_size" in result.missing
+    assert not result.passed
+    assert "train_size" in result.missing
     assert result.next_command.startswith("tinkerlab tinker")
 
 
@@ -87,13 +96,15 @@ def test_overfitting_needs_a_question_linked_to_it(worked_copy):
     with Journal(url) as journal:
         journal.add_question("why does it fall?", experiment_id=worked_copy["overfit"])
     after = check("3.1", url)
-    assert after.passed and "why does it fall?" in after.found[1]
+    assert after.passed
+    assert "why does it fall?" in after.found[1]
 
 
 def test_a_card_unlocked_by_a_finding_must_be_opened(worked_copy):
     url = worked_copy["url"]
     before = check("3.2", url)
-    assert not before.passed and before.next_command.startswith("tinkerlab theory ")
+    assert not before.passed
+    assert before.next_command.startswith("tinkerlab theory ")
     card = before.next_command.split()[-1]
     with Journal(url) as journal:
         journal.record_card_read("knn_distance")  # read, but not unlocked by a finding
@@ -118,7 +129,8 @@ def test_the_math_timeline_needs_two_topics_unlocked_and_read(worked_copy):
         assert len(unlocked) >= 2
         journal.record_card_read(unlocked[0])
     one = check("3.3", url)
-    assert not one.passed and one.next_command == f"tinkerlab theory {unlocked[1]}"
+    assert not one.passed
+    assert one.next_command == f"tinkerlab theory {unlocked[1]}"
     with Journal(url) as journal:
         journal.record_card_read(unlocked[1])
     assert check("3.3", url).passed
@@ -130,11 +142,13 @@ def test_the_understanding_test_lab_needs_three_answers_half_right(worked_copy):
         journal.record_answer("predict", {}, "up", "down", False)
         journal.record_answer("predict", {}, "up", "too noisy to tell", None)
     few = check("3.4", url)
-    assert not few.passed and "you have 2" in few.missing
+    assert not few.passed
+    assert "you have 2" in few.missing
     with Journal(url) as journal:
         journal.record_answer("explain", {}, "overfitting", "underfitting", False)
     wrong = check("3.4", url)
-    assert not wrong.passed and "50%" in wrong.missing
+    assert not wrong.passed
+    assert "50%" in wrong.missing
     with Journal(url) as journal:
         journal.record_answer("explain", {}, "overfitting", "overfitting", True)
         journal.record_answer("predict", {}, "up", "up", True)
@@ -152,7 +166,8 @@ def test_a_feedback_analysis_passes_4_2(worked_copy, tmp_path):
     pd.DataFrame({"text": texts}).to_csv(tmp_path / "fb.csv", index=False)
     tl.feedback(tmp_path / "fb.csv", text="text", db=url)
     result = check("4.2", url)
-    assert result.passed and "feedback of fb" in result.found[0]
+    assert result.passed
+    assert "feedback of fb" in result.found[0]
 
 
 @pytest.mark.slow

@@ -54,7 +54,9 @@ def test_the_script_and_notebook_read_the_data_by_a_relative_path(exported):
     folder = exported["folder"]
     for name in ("train.py", "train.ipynb"):
         text = (folder / name).read_text()
-        assert 'pd.read_csv(\\"data/noisy.csv\\")' in text or 'pd.read_csv("data/noisy.csv")' in text
+        assert (
+            'pd.read_csv(\\"data/noisy.csv\\")' in text or 'pd.read_csv("data/noisy.csv")' in text
+        )
         assert str(exported["project"].folder) not in text
 
 
@@ -68,7 +70,9 @@ def test_the_exported_script_reproduces_the_runs_numbers(exported):
     for name, scores in run.metrics.items():
         for key in ("cv_mean", "cv_std", "test"):
             assert abs(printed["logistic_regression"][name][key] - scores[key]) <= PRINTED
-    assert abs(printed["baseline"]["accuracy"]["test"] - run.baseline["accuracy"]["test"]) <= PRINTED
+    assert (
+        abs(printed["baseline"]["accuracy"]["test"] - run.baseline["accuracy"]["test"]) <= PRINTED
+    )
 
 
 def test_the_readme_tells_the_story_from_the_journal(exported):
@@ -78,7 +82,8 @@ def test_the_readme_tells_the_story_from_the_journal(exported):
     assert f"| accuracy | {acc['cv_mean']:.4f} ± {acc['cv_std']:.4f} | {acc['test']:.4f}" in readme
     assert "column c adds nothing" in readme  # the learner's note
     assert "Changing `C`: I predicted **up**" in readme  # the prediction and its outcome
-    assert "- Source: made by a test" in readme and "- Licence: CC0" in readme
+    assert "- Source: made by a test" in readme
+    assert "- Licence: CC0" in readme
     assert f"- SHA-256: `{run.data_sha256}`" in readme
     assert "![confusion_matrix.png](plots/confusion_matrix.png)" in readme
     assert "### Who needs this prediction" in readme  # the project's problem statement
@@ -97,18 +102,25 @@ def test_requirements_pin_the_versions_installed(exported):
 def test_git_made_one_clean_commit(exported):
     folder = exported["folder"]
     log = subprocess.run(["git", "log", "--oneline"], cwd=folder, capture_output=True, text=True)
-    assert log.stdout.count("\n") == 1 and "exported from tinkerlab" in log.stdout
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=folder, capture_output=True, text=True)
+    assert log.stdout.count("\n") == 1
+    assert "exported from tinkerlab" in log.stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=folder, capture_output=True, text=True
+    )
     assert status.stdout == ""
-    assert exported["done"].commit and len(exported["done"].commit) == 40
+    assert exported["done"].commit
+    assert len(exported["done"].commit) == 40
 
 
 def test_the_export_is_recorded_and_shows_in_the_project(exported):
     with Journal(exported["url"]) as journal:
         (record,) = journal.analyses("export")
     assert record.summary["run"] == exported["run"].id
-    status = {s.name: s for s in tl.path.project_status(exported["project"].folder, db=exported["url"])}
-    assert status["export"].done and str(exported["folder"]) in status["export"].evidence
+    status = {
+        s.name: s for s in tl.path.project_status(exported["project"].folder, db=exported["url"])
+    }
+    assert status["export"].done
+    assert str(exported["folder"]) in status["export"].evidence
 
 
 @pytest.mark.slow
@@ -122,7 +134,8 @@ def test_the_smoke_test_passes_and_can_fail(exported, tmp_path):
     expected["logistic_regression"]["accuracy"]["cv_mean"] += 0.01
     (copy / "expected.json").write_text(json.dumps(expected))
     bad = subprocess.run(command, cwd=copy, capture_output=True, text=True, timeout=300)
-    assert bad.returncode == 1 and "accuracy" in bad.stdout
+    assert bad.returncode == 1
+    assert "accuracy" in bad.stdout
 
 
 @pytest.mark.slow
@@ -144,7 +157,7 @@ def test_the_script_runs_isolated_without_tinkerlab(exported, tmp_path):
 
 
 def test_a_folder_with_files_is_not_written_over(exported):
-    with pytest.raises(InputError, match="is not empty.*--force"):
+    with pytest.raises(InputError, match=r"is not empty.*--force"):
         tl.path.export(exported["run"].id, exported["folder"], db=exported["url"])
 
 

@@ -18,7 +18,7 @@ def test_every_lab_parses_with_a_known_check_and_unique_id():
     assert ids == sorted(ids, key=lambda i: tuple(map(int, i.split("."))))
     for lab in found:
         assert lab.check["kind"] in CHECKS, lab.id
-        assert lab.hints and lab.goal and lab.why and lab.solution, lab.id
+        assert all((lab.hints, lab.goal, lab.why, lab.solution)), lab.id
         assert set(lab.unlocks) <= set(ids), lab.id
 
 
@@ -27,7 +27,8 @@ def test_the_path_covers_every_phase_in_day_order():
     assert {lab.phase for lab in found} == set(PHASES)
     starts = [lab.days[0] for lab in found]
     assert starts == sorted(starts)
-    assert get_lab("1.1").days == (1, 1) and get_lab("2.1").days[0] == 4
+    assert get_lab("1.1").days == (1, 1)
+    assert get_lab("2.1").days[0] == 4
     assert get_lab("3.1").days[0] == 15
 
 

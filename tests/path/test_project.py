@@ -28,7 +28,8 @@ def test_new_makes_the_folder_with_the_data_and_its_checksum(project, noisy_csv)
     folder = project.folder
     for name in ("project.toml", "problem.md", "clean.py", ".gitignore", "data/noisy.csv"):
         assert (folder / name).is_file(), name
-    assert (folder / "models").is_dir() and (folder / "monitoring").is_dir()
+    assert (folder / "models").is_dir()
+    assert (folder / "monitoring").is_dir()
     assert project.sha256 == sha256_of(noisy_csv) == sha256_of(folder / "data/noisy.csv")
     again = tl.path.open_project(folder)
     assert (again.name, again.target, again.data, again.licence) == (
@@ -96,4 +97,5 @@ def test_the_final_lab_fails_until_the_project_is_exported(project):
     assert "not done yet: problem, cleaning, eda" in result.missing
     assert result.next_command.startswith("edit problem.md")
     outside = tl.path.check("7.1", project=project.folder.parent, db="sqlite://")
-    assert not outside.passed and outside.next_command.startswith("tinkerlab project new")
+    assert not outside.passed
+    assert outside.next_command.startswith("tinkerlab project new")

@@ -35,7 +35,8 @@ def test_the_script_names_its_run(titanic):
 
 def test_a_missing_script_says_how_to_write_one(titanic, tmp_path):
     result = check(titanic, tmp_path / "nope.py")
-    assert not result.passed and "There is no script" in result.missing
+    assert not result.passed
+    assert "There is no script" in result.missing
     assert result.next_command.endswith("--script train.py")
 
 
@@ -47,7 +48,8 @@ def test_an_unchanged_script_fails_before_running(titanic, tmp_path):
 
 def test_a_script_naming_no_run_fails(titanic, tmp_path):
     result = check(titanic, write(tmp_path, "print('hello')\n"))
-    assert not result.passed and "names no run of your journal" in result.missing
+    assert not result.passed
+    assert "names no run of your journal" in result.missing
 
 
 @pytest.mark.slow
@@ -67,7 +69,8 @@ def test_a_change_that_beats_the_run_passes_and_is_recorded(titanic, tmp_path):
     result = check(titanic, write(tmp_path, better))
     assert result.passed, result.missing
     assert result.details["script"] > result.details["run"] > result.details["baseline"]
-    assert "differs from run" in result.found[0] and "in 2 line(s)" in result.found[0]
+    assert "differs from run" in result.found[0]
+    assert "in 2 line(s)" in result.found[0]
     with tl.open_journal(titanic["url"]) as journal:
         assert "1.3" in {e.lab_id for e in journal.labs_done()}
 
@@ -87,7 +90,11 @@ def test_the_scores_a_script_prints_are_read_back():
         "baseline\n  accuracy           cv 0.6180 ± 0.0009  test 0.6183\n"
     )
     blocks = parse_scores(out)
-    assert blocks["logistic_regression"]["accuracy"] == {"cv_mean": 0.7804, "cv_std": 0.0288, "test": 0.8015}
+    assert blocks["logistic_regression"]["accuracy"] == {
+        "cv_mean": 0.7804,
+        "cv_std": 0.0288,
+        "test": 0.8015,
+    }
     assert blocks["logistic_regression"]["rmse"]["cv_mean"] == 12.5
     assert blocks["baseline"]["accuracy"]["test"] == 0.6183
 

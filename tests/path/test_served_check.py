@@ -75,7 +75,8 @@ def test_a_running_service_passes_5_1_and_5_2_once_it_has_seen_rows(tmp_path):
         assert answered.passed, answered.missing
         assert "/predict answered the example row" in answered.found[1]
         few = tl.path.check("5.2", url=served.url, db="sqlite://")
-        assert not few.passed and "needs at least 20" in few.missing
+        assert not few.passed
+        assert "needs at least 20" in few.missing
         frame = tl.load("iris").frame.drop(columns="species").head(30)
         rows = rows_from_frame(frame, list(frame.columns))
         reply = httpx.post(f"{served.url}/predict", json=rows, timeout=30)

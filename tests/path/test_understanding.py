@@ -27,8 +27,10 @@ def test_a_predicted_experiment_runs_is_scored_and_kept(worked_copy):
     with Journal(url) as journal:
         experiment = journal.get_experiment(scored.experiment_id)
         (answer,) = journal.answers()
-    assert experiment.knob == "label_noise" and experiment.prediction.shape == "down"
-    assert answer.kind == "predict" and answer.answer == "down"
+    assert experiment.knob == "label_noise"
+    assert experiment.prediction.shape == "down"
+    assert answer.kind == "predict"
+    assert answer.answer == "down"
     assert answer.expected == experiment.prediction.observed_shape
     assert answer.correct == experiment.prediction.shape_hit == scored.correct
     # the drawn experiments now skip this one too
@@ -50,14 +52,17 @@ def test_explaining_a_finding_is_scored_against_the_detectors(worked_copy):
     question = tl.path.draw_explanation(db=url)
     assert question is not None
     ids = [c for c, _ in question.choices]
-    assert len(ids) == 4 and len(set(ids)) == 4
+    assert len(ids) == 4
+    assert len(set(ids)) == 4
     right = next(i for i, c in enumerate(ids, start=1) if c in question.expected)
     wrong = next(i for i, c in enumerate(ids, start=1) if c not in question.expected)
     assert "Which explains what happened?" in question.text
-    assert "training" in question.text and "validation" in question.text
+    assert "training" in question.text
+    assert "validation" in question.text
     assert tl.path.answer_explanation(question, right, db=url).correct is True
     missed = tl.path.answer_explanation(question, str(wrong), db=url)
-    assert missed.correct is False and "tinkerlab theory" in missed.explanation
+    assert missed.correct is False
+    assert "tinkerlab theory" in missed.explanation
     record = tl.path.score(db=url)
     assert (record["answers"], record["scored"], record["right"]) == (2, 2, 1)
     assert [h["share"] for h in record["history"]] == [1.0, 0.5]

@@ -39,9 +39,8 @@ def where_am_i(ctx: typer.Context, db: Db = None, json_out: Json = False) -> Non
     """
     if ctx.invoked_subcommand is not None:
         return
-    from tinkerlab import path as lab_path
-
     from tinkerlab import _api
+    from tinkerlab import path as lab_path
 
     with _api.open_journal(db) as journal:
         now = lab_path.status(journal=journal)
@@ -62,10 +61,14 @@ def where_am_i(ctx: typer.Context, db: Db = None, json_out: Json = False) -> Non
         )
     console.print()
     for lab in lab_path.labs():
-        mark = "[green]✓[/]" if lab.id in now.done else ("[bold]→[/]" if lab is now.next_lab else " ")
+        mark = (
+            "[green]✓[/]" if lab.id in now.done else ("[bold]→[/]" if lab is now.next_lab else " ")
+        )
         console.print(f" {mark} {lab.id:<4} {escape(lab.title)}")
     if now.next_lab is None:
-        console.print("\n[bold green]Every lab is done.[/] Your checklist: tinkerlab path checklist")
+        console.print(
+            "\n[bold green]Every lab is done.[/] Your checklist: tinkerlab path checklist"
+        )
         return
     lab = now.next_lab
     console.print(f"\n[bold]Next: lab {lab.id}[/] — {escape(lab.goal)}")
@@ -196,7 +199,7 @@ def hint(
 
 
 @path.command("test")
-def test(
+def understanding_test(
     predict: Annotated[
         str | None,
         typer.Option(help="Your shape for the drawn experiment: up, down, peak, valley, flat."),
@@ -204,9 +207,7 @@ def test(
     explain: Annotated[
         str | None, typer.Option(help="Your choice (its number) for the finding to explain.")
     ] = None,
-    part: Annotated[
-        str, typer.Option(help="Which questions: both, predict or explain.")
-    ] = "both",
+    part: Annotated[str, typer.Option(help="Which questions: both, predict or explain.")] = "both",
     show: Annotated[
         bool, typer.Option(help="Show the questions and your score; answer nothing.")
     ] = False,

@@ -40,9 +40,7 @@ def new(
     """
     from tinkerlab.path import new_project
 
-    made = new_project(
-        name, data, target, where=where, copy=copy, source=source, licence=licence
-    )
+    made = new_project(name, data, target, where=where, copy=copy, source=source, licence=licence)
     if json_out:
         print_json({"folder": str(made.folder), "data": made.data, "sha256": made.sha256})
         return
@@ -74,7 +72,9 @@ def status(
     upcoming = next((s for s in steps if not s.done), None)
     for number, step in enumerate(steps, start=1):
         if step.done:
-            console.print(f" [green]✓[/] {number:>2}. {step.name:<9} [dim]{escape(step.evidence)}[/]")
+            console.print(
+                f" [green]✓[/] {number:>2}. {step.name:<9} [dim]{escape(step.evidence)}[/]"
+            )
         else:
             console.print(f"   {number:>2}. {step.name:<9} [dim]→ {escape(step.command)}[/]")
     if upcoming is not None:
@@ -115,7 +115,9 @@ def export(
         print_json(done.to_dict())
         return
     console.print(f"[bold]Exported run #{done.run_id}[/] to {escape(str(done.folder))}")
-    console.print(f"  {len(done.files)} files: {escape(', '.join(f for f in done.files if '/' not in f))}")
+    console.print(
+        f"  {len(done.files)} files: {escape(', '.join(f for f in done.files if '/' not in f))}"
+    )
     if done.commit:
         console.print(f"  git: first commit {done.commit[:12]}")
     for notice in done.notices:

@@ -28,7 +28,12 @@ class ChecklistItem:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able."""
-        return {"statement": self.statement, "met": self.met, "evidence": self.evidence, "command": self.command}
+        return {
+            "statement": self.statement,
+            "met": self.met,
+            "evidence": self.evidence,
+            "command": self.command,
+        }
 
 
 @dataclass
@@ -96,19 +101,47 @@ def _exported(r: _Records) -> str | None:
 
 #: The checklist: (statement, evidence function, command that shows it).
 ITEMS: tuple[tuple[str, Callable[[_Records], str | None], str], ...] = (
-    ("I can train and evaluate a model on data of my own", _own_file, "tinkerlab run FILE --target COLUMN"),
+    (
+        "I can train and evaluate a model on data of my own",
+        _own_file,
+        "tinkerlab run FILE --target COLUMN",
+    ),
     ("I can read and change the code a run writes", _lab("1.3"), "tinkerlab path show 1.3"),
-    ("I predict before I look", _predicted, "tinkerlab tinker titanic --knob max_depth --model decision_tree --predict peak"),
+    (
+        "I predict before I look",
+        _predicted,
+        "tinkerlab tinker titanic --knob max_depth --model decision_tree --predict peak",
+    ),
     ("My predictions beat a coin toss", _calibrated, "tinkerlab journal predictions"),
-    ("I can tell a real difference from noise", _finding("noise_dominated", "variance_confidence_intervals"), "tinkerlab theory variance_confidence_intervals"),
-    ("I know how much the seed alone moves a score", _knob("seed"), "tinkerlab tinker titanic --model random_forest --knob seed --values 0:9 --predict flat"),
-    ("I can recognise overfitting in my own results", _finding("overfitting", "overfitting"), "tinkerlab path show 3.1"),
-    ("I can tell whether more data would help", _knob("train_size"), "tinkerlab tinker penguins --knob train_size --predict up"),
+    (
+        "I can tell a real difference from noise",
+        _finding("noise_dominated", "variance_confidence_intervals"),
+        "tinkerlab theory variance_confidence_intervals",
+    ),
+    (
+        "I know how much the seed alone moves a score",
+        _knob("seed"),
+        "tinkerlab tinker titanic --model random_forest --knob seed --values 0:9 --predict flat",
+    ),
+    (
+        "I can recognise overfitting in my own results",
+        _finding("overfitting", "overfitting"),
+        "tinkerlab path show 3.1",
+    ),
+    (
+        "I can tell whether more data would help",
+        _knob("train_size"),
+        "tinkerlab tinker penguins --knob train_size --predict up",
+    ),
     ("I can compare models fairly", _knob("model"), "tinkerlab compare wine --budget 60"),
     ("I can explain what happened in my results", _explained, "tinkerlab path test"),
     ("I can ship a model others can call", _lab("5.1"), "tinkerlab path show 5.1"),
-    ("I can take a project from problem to portfolio", _exported, "tinkerlab path show 7.1"),
-)  # fmt: skip
+    (
+        "I can take a project from problem to portfolio",
+        _exported,
+        "tinkerlab path show 7.1",
+    ),
+)
 
 
 def checklist(journal: Journal) -> list[ChecklistItem]:

@@ -128,7 +128,9 @@ def check_run(journal: Journal, lab: Lab, where: Where) -> CheckResult:
         return passed(lab, [describe_run(hits[-1])], run=hits[-1].id)
     seen = sorted({entry.dataset for entry in runs})
     have = f" Your {len(runs)} runs so far are on: {', '.join(seen)}." if runs else ""
-    return failed(lab, f"No {words.removeprefix('a ')} in your journal yet.{have}", next_command(lab))
+    return failed(
+        lab, f"No {words.removeprefix('a ')} in your journal yet.{have}", next_command(lab)
+    )
 
 
 # --- experiments -----------------------------------------------------------------------------
@@ -172,7 +174,9 @@ def check_experiment(journal: Journal, lab: Lab, where: Where) -> CheckResult:
     if unfinished:
         e = unfinished[0]
         note = f" Experiment #{e.id} is {e.status}."
-        return failed(lab, f"{need}; you have {len(good)}.{note}", f"tinkerlab tinker --resume {e.id}")
+        return failed(
+            lab, f"{need}; you have {len(good)}.{note}", f"tinkerlab tinker --resume {e.id}"
+        )
     unpredicted = [e for e in done if not has_prediction(e)]
     note = ""
     if predicted and unpredicted:
@@ -195,9 +199,7 @@ def check_question_on_finding(journal: Journal, lab: Lab, where: Where) -> Check
     """A question linked to an experiment (or run) in which one of the phenomena was found."""
     wanted = set(lab.check.get("phenomena", []))
     names = " or ".join(sorted(wanted))
-    experiments = [
-        e for e in journal.list_experiments(limit=None) if _findings(e.summary) & wanted
-    ]
+    experiments = [e for e in journal.list_experiments(limit=None) if _findings(e.summary) & wanted]
     runs = [r for r in journal.list_runs(limit=None) if _findings(r.summary) & wanted]
     if not experiments and not runs:
         return failed(
@@ -209,9 +211,7 @@ def check_question_on_finding(journal: Journal, lab: Lab, where: Where) -> Check
     asked = journal.questions()
     on_experiments = {e.id for e in experiments}
     on_runs = {r.id for r in runs}
-    linked = [
-        q for q in asked if q.experiment_id in on_experiments or q.run_id in on_runs
-    ]
+    linked = [q for q in asked if q.experiment_id in on_experiments or q.run_id in on_runs]
     if linked:
         q = linked[-1]
         subject = f"experiment #{q.experiment_id}" if q.experiment_id else f"run #{q.run_id}"
@@ -262,12 +262,11 @@ def check_math(journal: Journal, lab: Lab, where: Where) -> CheckResult:
     read = journal.cards_read()
     done = [s for s in steps if s.unlocked is not None and s.card in read]
     if len(done) >= count:
-        return passed(lab, [f"{s.card}: unlocked by {s.unlocked[0]}, read" for s in done if s.unlocked])
+        return passed(
+            lab, [f"{s.card}: unlocked by {s.unlocked[0]}, read" for s in done if s.unlocked]
+        )
     unread = [s for s in steps if s.unlocked is not None and s.card not in read]
-    if unread:
-        command = f"tinkerlab theory {unread[0].card}"
-    else:
-        command = "tinkerlab path math"
+    command = f"tinkerlab theory {unread[0].card}" if unread else "tinkerlab path math"
     return failed(
         lab,
         f"{len(done)} of the {count} math topics needed are unlocked and read "
@@ -285,7 +284,9 @@ def check_test(journal: Journal, lab: Lab, where: Where) -> CheckResult:
     right = sum(bool(a.correct) for a in scored)
     found = [f"{len(answers)} answers, {right} of {len(scored)} scored ones right"]
     if len(answers) < count:
-        return failed(lab, f"{count} answers needed; you have {len(answers)}.", "tinkerlab path test", found)
+        return failed(
+            lab, f"{count} answers needed; you have {len(answers)}.", "tinkerlab path test", found
+        )
     if not scored or right / len(scored) < share:
         return failed(
             lab,
@@ -323,14 +324,24 @@ def _table() -> dict[str, CheckKind]:
     kinds = [
         CheckKind("run", "your journal's runs (their data source, model and settings)", check_run),
         CheckKind("script", "your edited script: it runs it and compares its scores", check_script),
-        CheckKind("experiment", "your finished experiments and the predictions made first", check_experiment),
-        CheckKind("question_on_finding", "a question about an experiment showing the finding", check_question_on_finding),
+        CheckKind(
+            "experiment",
+            "your finished experiments and the predictions made first",
+            check_experiment,
+        ),
+        CheckKind(
+            "question_on_finding",
+            "a question about an experiment showing the finding",
+            check_question_on_finding,
+        ),
         CheckKind("card_read", "theory cards your findings unlocked, and opened", check_card_read),
         CheckKind("math", "the math timeline's topics unlocked and read", check_math),
         CheckKind("test", "your understanding test answers", check_test),
         CheckKind("analysis", "your journal's analyses (feedback, look)", check_analysis),
         CheckKind("served", "your running service: it sends a request", check_served),
-        CheckKind("project", "your project folder and the journal's work on its data", check_project),
+        CheckKind(
+            "project", "your project folder and the journal's work on its data", check_project
+        ),
     ]
     return {kind.name: kind for kind in kinds}
 

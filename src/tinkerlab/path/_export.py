@@ -167,8 +167,7 @@ def _expected(entry: RunEntry) -> dict[str, Any]:
 
     def table(scores: dict[str, dict[str, float | None]]) -> dict[str, Any]:
         return {
-            name: {k: s.get(k) for k in ("cv_mean", "cv_std", "test")}
-            for name, s in scores.items()
+            name: {k: s.get(k) for k in ("cv_mean", "cv_std", "test")} for name, s in scores.items()
         }
 
     return {label: table(entry.metrics), "baseline": table(entry.baseline)}
@@ -235,14 +234,18 @@ def _git_commit(folder: Path, entry: RunEntry, who: str) -> str:
     env.setdefault("GIT_COMMITTER_NAME", who)
     env.setdefault("GIT_AUTHOR_EMAIL", "author@example.invalid")
     env.setdefault("GIT_COMMITTER_EMAIL", "author@example.invalid")
-    message = f"{entry.model} on {Path(entry.dataset).name}: exported from tinkerlab (run #{entry.id})"
+    message = (
+        f"{entry.model} on {Path(entry.dataset).name}: exported from tinkerlab (run #{entry.id})"
+    )
     for command in (
         ["git", "init", "-q"],
         ["git", "add", "-A"],
         ["git", "commit", "-q", "-m", message],
         ["git", "rev-parse", "HEAD"],
     ):
-        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, env=env, check=False)
+        done = subprocess.run(
+            command, cwd=folder, capture_output=True, text=True, env=env, check=False
+        )
         if done.returncode != 0:
             raise InputError(f"{' '.join(command)} failed in {folder}: {done.stderr.strip()}")
     return done.stdout.strip()
@@ -277,7 +280,7 @@ OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
 SOFTWARE.
 """
 
-_SMOKE_TEST = '''"""Smoke test: train.py reproduces the scores in expected.json (python -m pytest)."""
+_SMOKE_TEST = '''"""Smoke test: train.py reproduces the scores in expected.json (run: pytest)."""
 
 import json
 import re

@@ -28,7 +28,18 @@ PHASES: dict[int, tuple[str, str]] = {
     7: ("Project", "your data, the whole workflow, a portfolio"),
 }
 
-_REQUIRED = ("id", "phase", "days", "title", "goal", "why", "hints", "solution", "commands", "check")
+_REQUIRED = (
+    "id",
+    "phase",
+    "days",
+    "title",
+    "goal",
+    "why",
+    "hints",
+    "solution",
+    "commands",
+    "check",
+)
 
 
 @dataclass(frozen=True)

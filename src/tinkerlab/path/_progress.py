@@ -91,7 +91,10 @@ class Progress:
                     "phase": number,
                     "name": name,
                     "about": about,
-                    "days": [min(lab.days[0] for lab in inside), max(lab.days[1] for lab in inside)],
+                    "days": [
+                        min(lab.days[0] for lab in inside),
+                        max(lab.days[1] for lab in inside),
+                    ],
                     "done": sum(lab.id in self.done for lab in inside),
                     "labs": len(inside),
                 }

@@ -69,7 +69,12 @@ class StepStatus:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able."""
-        return {"step": self.name, "done": self.done, "evidence": self.evidence, "command": self.command}
+        return {
+            "step": self.name,
+            "done": self.done,
+            "evidence": self.evidence,
+            "command": self.command,
+        }
 
 
 def sha256_of(path: Path) -> str:
@@ -123,7 +128,9 @@ def new_project(
         )
     file = Path(data).expanduser().resolve()
     if not file.is_file():
-        raise InputError(f"There is no data file at {file}. Fix: name a CSV, Parquet, JSON or Excel file.")
+        raise InputError(
+            f"There is no data file at {file}. Fix: name a CSV, Parquet, JSON or Excel file."
+        )
     folder = Path(where).expanduser().resolve() / name
     if folder.exists():
         raise InputError(f"{folder} exists already. Fix: pick another name, or remove it first.")
@@ -185,8 +192,8 @@ Replace each TODO line with your answer; `tinkerlab project status` counts them.
 
 def _clean_py(project: Project) -> str:
     name = Path(project.data).name
-    path = project.data if not Path(project.data).is_absolute() else project.data
-    return f'''"""Clean the raw data of {project.name}: edit this script, then run it (python clean.py).
+    path = project.data
+    return f'''"""Clean the raw data of {project.name}: edit it, then run it (python clean.py).
 
 It reads {name}, applies the steps below and writes {CLEAN_FILE}; the next steps of the
 workflow use the clean file. Keep each step one line with a comment that says why.
@@ -228,7 +235,9 @@ def open_project(folder: str | Path = ".") -> Project:
             data.get("source", _TODO), data.get("licence", _TODO),
         )  # fmt: skip
     except (tomllib.TOMLDecodeError, KeyError, TypeError) as error:
-        raise InputError(f"{file} is not a valid project file ({error}). Fix: repair it by hand.") from error
+        raise InputError(
+            f"{file} is not a valid project file ({error}). Fix: repair it by hand."
+        ) from error
 
 
 def project_shas(project: Project) -> dict[str, str]:
@@ -268,73 +277,116 @@ def _gather(journal: Journal, project: Project) -> _Evidence:
     return _Evidence(runs, experiments, looks, notes, exports)
 
 
-def _steps(project: Project, ev: _Evidence) -> list[tuple[str, Callable[[], str | None], str]]:
-    """Each step: its name, what proves it (a sentence, or None), and its command."""
-    data, t = project.data, project.target
-    use = CLEAN_FILE if (project.folder / CLEAN_FILE).is_file() else data
-    best = ev.runs[0].id if ev.runs else "RUN_ID"
+def _problem(p: Project, ev: _Evidence) -> str | None:
+    path = p.folder / "problem.md"
+    text = path.read_text(encoding="utf-8") if path.is_file() else _TODO
+    return None if _TODO in text else "problem.md answers its questions"
 
-    def problem() -> str | None:
-        text = (project.folder / "problem.md").read_text(encoding="utf-8") if (project.folder / "problem.md").is_file() else _TODO
-        left = text.count(_TODO)
-        return None if left else "problem.md answers its questions"
 
-    def data_ok() -> str | None:
-        path = project.data_path
-        return f"{data} matches its SHA-256" if path.is_file() and sha256_of(path) == project.sha256 else None
+def _data(p: Project, ev: _Evidence) -> str | None:
+    path = p.data_path
+    same = path.is_file() and sha256_of(path) == p.sha256
+    return f"{p.data} matches its SHA-256" if same else None
 
-    def knob(*kinds: str) -> Callable[[], str | None]:
-        def found() -> str | None:
-            hits = [e for e in ev.experiments if e.knob_kind in kinds or e.knob in kinds]
-            return f"experiment #{hits[0].id} ({hits[0].knob})" if hits else None
-        return found
 
-    def evaluate() -> str | None:
-        curve = knob("train_size", "seed")()
-        if curve:
-            return curve
-        return f"your note on run #{ev.notes[0].run_id}" if ev.notes else None
+def _cleaning(p: Project, ev: _Evidence) -> str | None:
+    return f"{CLEAN_FILE} written by clean.py" if (p.folder / CLEAN_FILE).is_file() else None
 
-    def deploy() -> str | None:
-        for meta in sorted((project.folder / "models").glob("*/meta.json")):
-            saved = json.loads(meta.read_text(encoding="utf-8")).get("data", {}).get("sha256")
-            if saved in project_shas(project):
-                return f"artifact {meta.parent.relative_to(project.folder)}"
-        return None
 
-    def monitor() -> str | None:
-        for report in sorted((project.folder / "monitoring").glob("*.json")):
-            try:
-                rows = json.loads(report.read_text(encoding="utf-8")).get("rows")
-            except ValueError:
-                continue
-            if isinstance(rows, int) and rows > 0:
-                return f"{report.relative_to(project.folder)}: drift over {rows} rows"
-        return None
+def _eda(p: Project, ev: _Evidence) -> str | None:
+    return f"look #{ev.looks[0].id}" if ev.looks else None
 
-    return [
-        ("problem", problem, "edit problem.md: answer its TODO lines"),
-        ("data", data_ok, f"sha256sum {data}  (tinkerlab project new copied it)"),
-        ("cleaning", lambda: f"{CLEAN_FILE} written by clean.py" if (project.folder / CLEAN_FILE).is_file() else None, "python clean.py"),
-        ("eda", lambda: f"look #{ev.looks[0].id}" if ev.looks else None, f"tinkerlab look {use} --target {t}"),
-        ("features", knob("features", "add_feature"), f"tinkerlab tinker {use} --target {t} --knob features --predict differs"),
-        ("model", knob("model"), f"tinkerlab compare {use} --target {t} --budget 60"),
-        ("train", lambda: f"run #{ev.runs[0].id} ({ev.runs[0].model})" if ev.runs else None, f"tinkerlab run {use} --target {t} --model MODEL"),
-        ("evaluate", evaluate, f"tinkerlab tinker {use} --target {t} --knob train_size --predict up"),
-        ("deploy", deploy, f"tinkerlab save {best} models/{project.name}"),
-        ("monitor", monitor, f"tinkerlab serve models/{project.name}; tinkerlab monitor http://127.0.0.1:8000 --json > monitoring/drift.json"),
-        ("export", lambda: f"exported to {ev.exports[0].summary.get('out')}" if ev.exports else None, f"tinkerlab export {best} --out ../{project.name}-portfolio --git"),
-    ]  # fmt: skip
+
+def _knob(*kinds: str) -> Callable[[Project, _Evidence], str | None]:
+    def found(p: Project, ev: _Evidence) -> str | None:
+        hits = [e for e in ev.experiments if e.knob_kind in kinds or e.knob in kinds]
+        return f"experiment #{hits[0].id} ({hits[0].knob})" if hits else None
+
+    return found
+
+
+def _train(p: Project, ev: _Evidence) -> str | None:
+    return f"run #{ev.runs[0].id} ({ev.runs[0].model})" if ev.runs else None
+
+
+def _evaluate(p: Project, ev: _Evidence) -> str | None:
+    curve = _knob("train_size", "seed")(p, ev)
+    if curve:
+        return curve
+    return f"your note on run #{ev.notes[0].run_id}" if ev.notes else None
+
+
+def _deploy(p: Project, ev: _Evidence) -> str | None:
+    shas = project_shas(p)
+    for meta in sorted((p.folder / "models").glob("*/meta.json")):
+        saved = json.loads(meta.read_text(encoding="utf-8")).get("data", {}).get("sha256")
+        if saved in shas:
+            return f"artifact {meta.parent.relative_to(p.folder)}"
+    return None
+
+
+def _monitor(p: Project, ev: _Evidence) -> str | None:
+    for report in sorted((p.folder / "monitoring").glob("*.json")):
+        try:
+            rows = json.loads(report.read_text(encoding="utf-8")).get("rows")
+        except ValueError:
+            continue
+        if isinstance(rows, int) and rows > 0:
+            return f"{report.relative_to(p.folder)}: drift over {rows} rows"
+    return None
+
+
+def _export(p: Project, ev: _Evidence) -> str | None:
+    return f"exported to {ev.exports[0].summary.get('out')}" if ev.exports else None
+
+
+#: Seed 001's workflow, then the portfolio: (step, what proves it, the command that does it).
+#: Commands are formatted with the project: {use} (the clean file once there is one, else
+#: the raw data), {target}, {run} (the newest run on the data), {name}, {data}.
+STEPS: tuple[tuple[str, Callable[[Project, _Evidence], str | None], str], ...] = (
+    ("problem", _problem, "edit problem.md: answer its TODO lines"),
+    ("data", _data, "sha256sum {data}  (tinkerlab project new copied it)"),
+    ("cleaning", _cleaning, "python clean.py"),
+    ("eda", _eda, "tinkerlab look {use} --target {target}"),
+    (
+        "features",
+        _knob("features", "add_feature"),
+        "tinkerlab tinker {use} --target {target} --knob features --predict differs",
+    ),
+    ("model", _knob("model"), "tinkerlab compare {use} --target {target} --budget 60"),
+    ("train", _train, "tinkerlab run {use} --target {target} --model MODEL"),
+    (
+        "evaluate",
+        _evaluate,
+        "tinkerlab tinker {use} --target {target} --knob train_size --predict up",
+    ),
+    ("deploy", _deploy, "tinkerlab save {run} models/{name}"),
+    (
+        "monitor",
+        _monitor,
+        "tinkerlab serve models/{name}; "
+        "tinkerlab monitor http://127.0.0.1:8000 --json > monitoring/drift.json",
+    ),
+    ("export", _export, "tinkerlab export {run} --out ../{name}-portfolio --git"),
+)
 
 
 def project_status(journal: Journal, folder: str | Path = ".") -> list[StepStatus]:
     """The workflow's steps for the project in *folder*, each done or not, with its evidence."""
     project = open_project(folder)
     ev = _gather(journal, project)
+    use = CLEAN_FILE if (project.folder / CLEAN_FILE).is_file() else project.data
+    words = {
+        "use": use,
+        "target": project.target,
+        "run": ev.runs[0].id if ev.runs else "RUN_ID",
+        "name": project.name,
+        "data": project.data,
+    }
     out = []
-    for name, prove, command in _steps(project, ev):
-        found = prove()
-        out.append(StepStatus(name, found is not None, found or "not yet", command))
+    for name, prove, command in STEPS:
+        found = prove(project, ev)
+        out.append(StepStatus(name, found is not None, found or "not yet", command.format(**words)))
     return out
 
 
@@ -347,11 +399,17 @@ def check_project(journal: Journal, lab: Lab, where: Where) -> CheckResult:
     try:
         project = open_project(where.project or ".")
     except NotFoundError as error:
-        return failed(lab, str(error).split(" Fix:")[0], "tinkerlab project new NAME --data FILE --target COLUMN")
+        return failed(
+            lab,
+            str(error).split(" Fix:")[0],
+            "tinkerlab project new NAME --data FILE --target COLUMN",
+        )
     steps = {s.name: s for s in project_status(journal, project.folder)}
     found = [f"{s.name}: {s.evidence}" for s in steps.values() if s.done]
     todo = [steps[name] for name in FINAL_STEPS if not steps[name].done]
     if todo:
         names = ", ".join(s.name for s in todo)
-        return failed(lab, f"Project {project.name}: not done yet: {names}.", todo[0].command, found)
+        return failed(
+            lab, f"Project {project.name}: not done yet: {names}.", todo[0].command, found
+        )
     return passed(lab, found, project=str(project.folder))

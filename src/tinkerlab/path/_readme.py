@@ -102,9 +102,9 @@ def _approach(recipe: dict[str, Any]) -> str:
         if recipe.get(role)
     ]  # fmt: skip
     params = ", ".join(f"{k}={v}" for k, v in (recipe.get("params") or {}).items()) or "defaults"
+    columns = [c for role in ("numeric", "categorical", "text") for c in recipe.get(role, [])]
     return (
-        f"- Features: {', '.join(roles) or 'none'} columns "
-        f"({', '.join([*recipe.get('numeric', []), *recipe.get('categorical', []), *recipe.get('text', [])])}).\n"
+        f"- Features: {', '.join(roles) or 'none'} columns ({', '.join(columns)}).\n"
         f"- Model: `{recipe.get('model')}` ({params}), after imputing missing values, scaling "
         "numbers where the model needs it and one-hot encoding categories.\n"
         f"- Evaluation: {int(recipe.get('test_size', 0.2) * 100)}% of rows held out for one "
@@ -115,7 +115,10 @@ def _approach(recipe: dict[str, Any]) -> str:
 
 
 def _results(entry: RunEntry) -> str:
-    lines = ["| metric | cross-validated (mean ± std) | test | baseline (cv) |", "|---|---|---|---|"]
+    lines = [
+        "| metric | cross-validated (mean ± std) | test | baseline (cv) |",
+        "|---|---|---|---|",
+    ]
     for name, s in entry.metrics.items():
         base = entry.baseline.get(name, {}).get("cv_mean")
         lines.append(
@@ -148,5 +151,5 @@ def _notes(journal: Journal, entry: RunEntry) -> str:
     notes = [f"- {n.text}" for n in journal.notes(entry.id)]
     notes += [f"- Question: {q.text}" for q in journal.questions(entry.id)]
     if not notes:
-        return f"No notes yet: `tinkerlab journal note {entry.id} \"...\"` adds one.\n"
+        return f'No notes yet: `tinkerlab journal note {entry.id} "..."` adds one.\n'
     return "\n".join(notes) + "\n"

@@ -156,7 +156,12 @@ def _compare(lab: Lab, path: Path, entry: RunEntry, edits: int, timeout: float) 
     baseline = blocks.get("baseline", {}).get(metric, {}).get("cv_mean")
     beats_run = ours < round(theirs, 4) if lower else ours > round(theirs, 4)
     beats_base = baseline is None or (ours < baseline if lower else ours > baseline)
-    numbers: dict[str, Any] = {"metric": metric, "script": ours, "run": theirs, "baseline": baseline}
+    numbers: dict[str, Any] = {
+        "metric": metric,
+        "script": ours,
+        "run": theirs,
+        "baseline": baseline,
+    }
     found = [
         f"{path.name} differs from run #{entry.id}'s script in {edits} line(s)",
         f"cv {metric}: {ours:.4f} (run #{entry.id}: {theirs:.4f}, baseline: {baseline})",

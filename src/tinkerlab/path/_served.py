@@ -22,7 +22,10 @@ def check_served(journal: Journal, lab: Lab, where: Where) -> CheckResult:
     from tinkerlab.serve import Client
 
     url = where.url.rstrip("/")
-    start = "tinkerlab serve models/NAME --port 8000 (save a run first: tinkerlab save RUN_ID models/NAME)"
+    start = (
+        "tinkerlab serve models/NAME --port 8000 "
+        "(save a run first: tinkerlab save RUN_ID models/NAME)"
+    )
     try:
         with Client(url, token=where.token, timeout=10.0) as client:
             health = client.health()

@@ -58,7 +58,12 @@ class PredictQuestion:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able, with the text."""
-        return {**asdict(self), "values": list(self.values), "text": self.text, "choices": list(SHAPES)}
+        return {
+            **asdict(self),
+            "values": list(self.values),
+            "text": self.text,
+            "choices": list(SHAPES),
+        }
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,9 @@ def _numbers(entry: ExperimentEntry) -> str:
         test = [s for s in point.test.get(metric, []) if s is not None]
         if test:
             fit = f"training {sum(train) / len(train):.3f}, " if train else ""
-            said.append(f"at {entry.knob} = {point.label}: {fit}validation {sum(test) / len(test):.3f}")
+            said.append(
+                f"at {entry.knob} = {point.label}: {fit}validation {sum(test) / len(test):.3f}"
+            )
     best = entry.summary.get("best_label", entry.summary.get("best"))
     return f"{'; '.join(said)}; best value {best} ({metric})"
 
@@ -194,10 +201,14 @@ def answer_explanation(journal: Journal, question: ExplainQuestion, choice: int 
     elif choice in ids:
         picked = choice
     else:
-        raise InputError(f"Pick a choice by number (1 to {len(ids)}) or id ({', '.join(ids)}); got {choice!r}.")
+        raise InputError(
+            f"Pick a choice by number (1 to {len(ids)}) or id ({', '.join(ids)}); got {choice!r}."
+        )
     correct = picked in question.expected
     data = {**question.to_dict(), "expected": list(question.expected)}
-    journal.record_answer("explain", data, picked, question.expected[0], correct, question.experiment_id)
+    journal.record_answer(
+        "explain", data, picked, question.expected[0], correct, question.experiment_id
+    )
     words = f"The detectors found {', '.join(question.expected)}: you picked {picked}, " + (
         "right." if correct else f"wrong (tinkerlab theory {_card(question.expected[0])})."
     )
