@@ -72,8 +72,8 @@ def where_am_i(ctx: typer.Context, db: Db = None, json_out: Json = False) -> Non
         return
     lab = now.next_lab
     console.print(f"\n[bold]Next: lab {lab.id}[/] — {escape(lab.goal)}")
-    if lab.cli:
-        console.print(f"  {escape(lab.cli[0])}")
+    for command in lab.cli:
+        console.print(f"  {escape(command)}")
     console.print(f"  More: tinkerlab path show {lab.id} · check it: tinkerlab path check {lab.id}")
 
 
