@@ -223,7 +223,7 @@ def check_question_on_finding(journal: Journal, lab: Lab, where: Where) -> Check
     return failed(
         lab,
         f"{subject} shows {names}, but you have asked no question about it yet.",
-        f'tinkerlab why "why does the validation score fall?" {flag}',
+        f'tinkerlab why "why is the training score so much higher?" {flag}',
         [f"{subject.lower()} shows {names}"],
     )
 

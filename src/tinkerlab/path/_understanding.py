@@ -30,7 +30,7 @@ QUESTIONS: tuple[tuple[str, str, str, tuple[Any, ...]], ...] = (
     ("iris", "knn", "n_neighbors", (1, 3, 5, 10, 20, 40, 80)),
     ("wine", "decision_tree", "max_depth", (1, 2, 3, 4, 6, 8, 12)),
     ("breast_cancer", "logistic_regression", "C", (0.0001, 0.001, 0.01, 0.1, 1.0, 10.0)),
-    ("penguins", "knn", "train_size", (0.05, 0.1, 0.2, 0.4, 0.7, 1.0)),
+    ("penguins", "knn", "train_size", (0.1, 0.2, 0.4, 0.7, 1.0)),
     ("iris", "knn", "label_noise", (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)),
     ("diabetes", "ridge", "alpha", (0.01, 0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0)),
 )
