@@ -55,8 +55,9 @@ def where_am_i(ctx: typer.Context, db: Db = None, json_out: Json = False) -> Non
     for phase in now.phases():
         first, last = phase["days"]
         bar = "■" * phase["done"] + "□" * (phase["labs"] - phase["done"])
+        days = f"days {first}–{last}"
         console.print(
-            f" {phase['phase']}. {phase['name']:<11} days {first}–{last:<3} {bar}  "
+            f" {phase['phase']}. {phase['name']:<11} {days:<11} {bar:<8} "
             f"[dim]{escape(phase['about'])}[/]"
         )
     console.print()

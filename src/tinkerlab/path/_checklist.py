@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tinkerlab.path._checks import has_prediction
@@ -51,7 +52,7 @@ class _Records:
 
 def _own_file(r: _Records) -> str | None:
     own = [e for e in r.runs if e.recipe.get("source", {}).get("kind") == "file"]
-    return f"run #{own[0].id} on {own[0].dataset}" if own else None
+    return f"run #{own[0].id} on {Path(own[0].dataset).name}" if own else None
 
 
 def _lab(lab_id: str) -> Callable[[_Records], str | None]:
