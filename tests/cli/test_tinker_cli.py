@@ -246,7 +246,7 @@ def test_bad_predictions_and_options(bad):
     assert "--scale option of tinkerlab tinker must be one of 'linear', 'log'" in cubic
     fixed = bad("tinker", *SMALL, "--set", "n_neighbors=3")
     assert "knob being turned, so it cannot also be fixed with --set n_neighbors=3" in fixed
-    assert "Name a dataset and a knob" in bad("tinker", "iris")
+    assert "tinkerlab tinker needs --knob: what to change" in bad("tinker", "iris")
 
 
 def test_bad_resume(bad):
