@@ -59,7 +59,7 @@ def next_step(runs: int, experiments: int, cards_read: int, models: int) -> dict
 @router.get("/")
 def home(request: Request) -> Response:
     """The learner's loop, what they did last, and how good their predictions are."""
-    from tinkerlab.journal import summarize_predictions
+    from tinkerlab.experiment import summarize_predictions
 
     store = journal(request)
     runs = store.list_runs(limit=5)
