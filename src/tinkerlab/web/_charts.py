@@ -166,6 +166,105 @@ def importance_chart(importances: Sequence[Mapping[str, Any]], top: int = 15) ->
     return spec
 
 
+def residual_chart(actual: Sequence[Any], predicted: Sequence[Any]) -> dict[str, Any]:
+    """Predicted against actual on the test rows, with the line where they are equal: a
+    point above the line was over-predicted, below under-predicted."""
+    rows = []
+    for a, p in zip(actual, predicted, strict=False):
+        x, y = _finite(a), _finite(p)
+        if x is not None and y is not None:
+            rows.append({"actual": x, "predicted": y, "error": y - x})
+    low = min((min(r["actual"], r["predicted"]) for r in rows), default=0.0)
+    high = max((max(r["actual"], r["predicted"]) for r in rows), default=1.0)
+    spec = _base("Predicted against actual (test rows)", width=320, height=320)
+    spec["layer"] = [
+        {
+            "data": {"values": [{"x": low, "y": low}, {"x": high, "y": high}]},
+            "mark": {"type": "line", "color": GREY, "strokeDash": [4, 4]},
+            "encoding": {
+                "x": {"field": "x", "type": "quantitative"},
+                "y": {"field": "y", "type": "quantitative"},
+            },
+        },
+        {
+            "data": {"values": rows},
+            "mark": {"type": "circle", "opacity": 0.55, "size": 22, "color": BLUE},
+            "encoding": {
+                "x": {"field": "actual", "type": "quantitative", "scale": {"zero": False}},
+                "y": {"field": "predicted", "type": "quantitative", "scale": {"zero": False}},
+                "tooltip": [
+                    {"field": "actual", "format": ".4g"},
+                    {"field": "predicted", "format": ".4g"},
+                    {"field": "error", "format": ".4g", "title": "predicted − actual"},
+                ],
+            },
+        },
+    ]
+    return spec
+
+
+def prediction_record_chart(entries: Sequence[Any]) -> dict[str, Any]:
+    """Each scored shape prediction in order, hit or miss, and the running share of hits:
+    are the learner's predictions getting better?"""
+    rows = []
+    hits = judged = 0
+    for entry in entries:
+        if getattr(entry, "scored_at", None) is None or getattr(entry, "shape", None) is None:
+            continue
+        hit = getattr(entry, "shape_hit", None)
+        outcome = "too noisy to tell" if hit is None else ("right" if hit else "wrong")
+        if hit is not None:
+            judged += 1
+            hits += bool(hit)
+        rows.append(
+            {
+                "n": len(rows) + 1,
+                "outcome": outcome,
+                "running": hits / judged if judged else None,
+                "what": f"{entry.knob} on {entry.dataset}: predicted {entry.shape}, "
+                f"the curve was {getattr(entry, 'observed_shape', None) or '?'}",
+                "experiment": getattr(entry, "experiment_id", None),
+            }
+        )
+    spec = _base("Your shape predictions, in order, and the share right so far", height=180)
+    spec["data"] = {"values": rows}
+    x = {"field": "n", "type": "quantitative", "title": "prediction", "axis": {"tickMinStep": 1}}
+    spec["layer"] = [
+        {
+            "mark": {"type": "line", "color": GREY, "interpolate": "step-after"},
+            "encoding": {
+                "x": x,
+                "y": {
+                    "field": "running",
+                    "type": "quantitative",
+                    "title": "share right so far",
+                    "scale": {"domain": [0, 1]},
+                    "axis": {"format": "%"},
+                },
+            },
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 80},
+            "encoding": {
+                "x": x,
+                "y": {"field": "running", "type": "quantitative"},
+                "shape": {"field": "outcome", "type": "nominal", "title": None},
+                "color": {
+                    "field": "outcome",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {
+                        "domain": ["right", "wrong", "too noisy to tell"],
+                        "range": [BLUE, ORANGE, GREY],
+                    },
+                },
+                "tooltip": [{"field": "what", "title": "prediction"}, {"field": "outcome"}],
+            },
+        },
+    ]
+    return spec
+
+
 def sweep_rows(
     position: int, value: Any, label: str, train: Any, test: Any
 ) -> list[dict[str, Any]]:

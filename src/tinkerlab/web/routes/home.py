@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from tinkerlab.web import _charts
 from tinkerlab.web._app import journal
 from tinkerlab.web._render import render
 
@@ -64,7 +65,8 @@ def home(request: Request) -> Response:
     store = journal(request)
     runs = store.list_runs(limit=5)
     experiments = store.list_experiments(limit=5)
-    record = summarize_predictions(store.predictions())
+    predictions = store.predictions()
+    record = summarize_predictions(predictions)
     models = [p for p in request.app.state.config.folder("models").iterdir() if p.is_dir()]
     step = next_step(store.count_runs(), len(experiments), len(store.cards_read()), len(models))
     context: dict[str, Any] = {
@@ -72,6 +74,8 @@ def home(request: Request) -> Response:
         "runs": runs,
         "experiments": experiments,
         "record": record,
+        "record_spec": _charts.prediction_record_chart(predictions),
+        "charts": True,
         "jobs": request.app.state.jobs.recent(5),
     }
     return render(request, "home.html", **context)
