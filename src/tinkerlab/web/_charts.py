@@ -105,6 +105,9 @@ def confusion_chart(labels: Sequence[Any], matrix: Sequence[Sequence[int]]) -> d
         for j, p in enumerate(labels)
     ]
     order = [str(v) for v in labels]
+    dark = (
+        max((int(c) for row in matrix for c in row), default=0) / 2
+    )  # the "blues" scheme's dark half
     size = max(28, min(60, 360 // max(1, len(labels))))
     spec = _base("Confusion matrix (test rows)", width=size * len(labels))
     spec["height"] = size * len(labels)
@@ -124,8 +127,11 @@ def confusion_chart(labels: Sequence[Any], matrix: Sequence[Sequence[int]]) -> d
             "mark": {"type": "text", "fontSize": 12},
             "encoding": {
                 "text": {"field": "count"},
-                "color": {
-                    "condition": {"test": "datum.count > 0", "value": "#1f2328"},
+                "color": {  # white on the dark cells, dark on the light ones, grey for 0
+                    "condition": [
+                        {"test": f"datum.count > {dark}", "value": "white"},
+                        {"test": "datum.count > 0", "value": "#1f2328"},
+                    ],
                     "value": "#999",
                 },
             },
@@ -204,64 +210,53 @@ def residual_chart(actual: Sequence[Any], predicted: Sequence[Any]) -> dict[str,
 
 
 def prediction_record_chart(entries: Sequence[Any]) -> dict[str, Any]:
-    """Each scored shape prediction in order, hit or miss, and the running share of hits:
-    are the learner's predictions getting better?"""
-    rows = []
+    """Each scored shape prediction in order, on the row of its outcome (right, wrong, too
+    noisy to tell), with the share right so far in its tooltip: are they getting better?"""
+    outcomes = ["right", "wrong", "too noisy to tell"]
+    rows: list[dict[str, Any]] = []
     hits = judged = 0
     for entry in entries:
         if getattr(entry, "scored_at", None) is None or getattr(entry, "shape", None) is None:
             continue
         hit = getattr(entry, "shape_hit", None)
-        outcome = "too noisy to tell" if hit is None else ("right" if hit else "wrong")
         if hit is not None:
             judged += 1
             hits += bool(hit)
         rows.append(
             {
                 "n": len(rows) + 1,
-                "outcome": outcome,
-                "running": hits / judged if judged else None,
+                "outcome": outcomes[2] if hit is None else outcomes[0 if hit else 1],
+                "so_far": f"{hits} of {judged}" if judged else "none judged yet",
                 "what": f"{entry.knob} on {entry.dataset}: predicted {entry.shape}, "
                 f"the curve was {getattr(entry, 'observed_shape', None) or '?'}",
-                "experiment": getattr(entry, "experiment_id", None),
             }
         )
-    spec = _base("Your shape predictions, in order, and the share right so far", height=180)
+    colour = {
+        "field": "outcome",
+        "type": "nominal",
+        "legend": None,
+        "scale": {"domain": outcomes, "range": [BLUE, ORANGE, GREY]},
+    }
+    spec = _base("Your shape predictions, in the order you made them", height={"step": 26})
     spec["data"] = {"values": rows}
-    x = {"field": "n", "type": "quantitative", "title": "prediction", "axis": {"tickMinStep": 1}}
-    spec["layer"] = [
-        {
-            "mark": {"type": "line", "color": GREY, "interpolate": "step-after"},
-            "encoding": {
-                "x": x,
-                "y": {
-                    "field": "running",
-                    "type": "quantitative",
-                    "title": "share right so far",
-                    "scale": {"domain": [0, 1]},
-                    "axis": {"format": "%"},
-                },
-            },
+    spec["mark"] = {"type": "point", "filled": True, "size": 140}
+    spec["encoding"] = {
+        "x": {
+            "field": "n",
+            "type": "quantitative",
+            "title": "prediction",
+            "axis": {"tickMinStep": 1, "format": "d"},
+            "scale": {"domainMin": 0.5, "nice": False},
         },
-        {
-            "mark": {"type": "point", "filled": True, "size": 80},
-            "encoding": {
-                "x": x,
-                "y": {"field": "running", "type": "quantitative"},
-                "shape": {"field": "outcome", "type": "nominal", "title": None},
-                "color": {
-                    "field": "outcome",
-                    "type": "nominal",
-                    "title": None,
-                    "scale": {
-                        "domain": ["right", "wrong", "too noisy to tell"],
-                        "range": [BLUE, ORANGE, GREY],
-                    },
-                },
-                "tooltip": [{"field": "what", "title": "prediction"}, {"field": "outcome"}],
-            },
-        },
-    ]
+        "y": {"field": "outcome", "type": "nominal", "title": None, "scale": {"domain": outcomes}},
+        "color": colour,
+        "shape": {"field": "outcome", "type": "nominal", "legend": None},
+        "tooltip": [
+            {"field": "what", "title": "prediction"},
+            {"field": "outcome"},
+            {"field": "so_far", "title": "shapes right so far"},
+        ],
+    }
     return spec
 
 
@@ -304,7 +299,12 @@ def sweep_chart(
     """The curve of an experiment: train and validation means with ± std bands, growing
     as points arrive (the page appends rows to ``datasets.points`` and draws again)."""
     if numeric:
-        x: dict[str, Any] = {"field": "value", "type": "quantitative", "title": knob}
+        x: dict[str, Any] = {
+            "field": "value",
+            "type": "quantitative",
+            "title": knob,
+            "axis": {"format": "~g"},  # 3, not 3.0; 0.001, not 1e-3
+        }
         scale: dict[str, Any] = {"type": "log"} if log else {"zero": False}
         if domain is not None:  # the planned values: points land in place as they arrive
             scale |= {"domain": list(domain), "nice": False}

@@ -188,6 +188,7 @@ def _against_specs(look: Look, names: list[str]) -> list[dict[str, Any]]:
 
     specs = []
     for name in names:
+        drawn: Any
         chart = look.vs_target.get(name)
         if not chart or not chart.get("rows"):
             continue

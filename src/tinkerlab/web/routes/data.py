@@ -117,7 +117,8 @@ def dataset_page(request: Request, name: str) -> Response:
     context: dict[str, Any] = {
         "name": name,
         "charts": True,
-        "look_url": f"/data/{quote(name)}/look" + (f"?{look_query}" if look_query else ""),
+        "look_url": f"/data/{quote(name, safe=':')}/look"
+        + (f"?{look_query}" if look_query else ""),
         "dataset": dataset,
         "columns": list(dataset.columns.values()),
         "preview_columns": [str(c) for c in frame.columns],
@@ -144,7 +145,7 @@ def look_fragment(request: Request, name: str, target: str = "") -> Response:
         return fragment(request, "_look.html", problem=str(error))
     context = _look.look_context(look, upload)
     context["name"] = name
-    context["report_url"] = f"/data/{quote(name)}/look.html" + (
+    context["report_url"] = f"/data/{quote(name, safe=':')}/look.html" + (
         f"?{urlencode({'target': target})}" if target else ""
     )
     return fragment(request, "_look.html", **context)
