@@ -246,7 +246,7 @@ def prediction_record_chart(entries: Sequence[Any]) -> dict[str, Any]:
             "type": "quantitative",
             "title": "prediction",
             "axis": {"tickMinStep": 1, "format": "d"},
-            "scale": {"domainMin": 0.5, "nice": False},
+            "scale": {"domain": [0.5, len(rows) + 0.5], "nice": False},
         },
         "y": {"field": "outcome", "type": "nominal", "title": None, "scale": {"domain": outcomes}},
         "color": colour,

@@ -15,6 +15,7 @@ from tinkerlab.web._app import journal
 from tinkerlab.web._guard import require_csrf
 from tinkerlab.web._render import render
 from tinkerlab.web._runs import as_run, code_name, plot_file, stored_samples
+from tinkerlab.web._try import with_links
 
 router = APIRouter()
 
@@ -87,7 +88,9 @@ def run_detail(request: Request, run_id: int) -> Response:
         "entry": entry,
         "inputs": entry.summary.get("inputs", {}),
         "outputs": outputs,
-        "phenomena": entry.summary.get("phenomena", []),
+        "phenomena": with_links(
+            entry.summary.get("phenomena", []), request.app.state.config.folder("uploads")
+        ),
         "specs": charts,
         "charts": True,
         "script": run.script(),
