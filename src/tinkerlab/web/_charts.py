@@ -352,6 +352,15 @@ def sweep_chart(
     return spec
 
 
+#: A comparison's models: raced to the end, or dropped early (scored on fewer folds).
+RACE = ("to the end", "dropped early")
+
+
+def race_status(notices: Sequence[str]) -> str:
+    """Whether a compared model ran to the end or the race dropped it (its notices say)."""
+    return RACE[1] if any(str(n).startswith("dropped") for n in notices) else RACE[0]
+
+
 def leaderboard_chart(
     rows: Sequence[Mapping[str, Any]], metric: str, *, higher_is_better: bool = True
 ) -> dict[str, Any]:
@@ -364,7 +373,7 @@ def leaderboard_chart(
     spec["encoding"] = {"y": y}
     spec["layer"] = [
         {
-            "mark": {"type": "bar", "color": BLUE},
+            "mark": {"type": "bar"},
             "encoding": {
                 "x": {
                     "field": "mean",
@@ -372,7 +381,18 @@ def leaderboard_chart(
                     "title": metric,
                     "scale": {"zero": False},
                 },
-                "tooltip": [{"field": "model"}, {"field": "mean", "format": ".4f"}],
+                "color": {
+                    "field": "status",
+                    "type": "nominal",
+                    "title": "raced",
+                    "scale": {"domain": list(RACE), "range": [BLUE, GREY]},
+                },
+                "tooltip": [
+                    {"field": "model"},
+                    {"field": "mean", "format": ".4f"},
+                    {"field": "folds", "title": "folds scored"},
+                    {"field": "status", "title": "raced"},
+                ],
             },
         },
         {

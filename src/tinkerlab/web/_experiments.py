@@ -157,6 +157,8 @@ def leaderboard_rows(entry: ExperimentEntry) -> list[dict[str, Any]]:
                 "std": std,
                 "fit_time": point.fit_time,
                 "notices": point.notices,
+                "folds": len(scores),
+                "status": _charts.race_status(point.notices),
             }
         )
     done = sorted(

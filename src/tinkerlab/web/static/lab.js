@@ -109,7 +109,9 @@
     if (kind === "board") {
       var models = spec.datasets.models;
       point.rows.filter(function (r) { return r.split === "validation"; }).forEach(function (r) {
-        models.push({ model: point.label, mean: r.mean, low: r.low, high: r.high });
+        var dropped = (point.notices || []).some(function (n) { return n.indexOf("dropped") === 0; });
+        models.push({ model: point.label, mean: r.mean, low: r.low, high: r.high,
+                      status: dropped ? "dropped early" : "to the end" });
       });
       var higher = spec.usermeta ? spec.usermeta.higher !== false : true;
       models.sort(function (a, b) { return higher ? b.mean - a.mean : a.mean - b.mean; });
