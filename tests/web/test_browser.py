@@ -274,6 +274,23 @@ def test_the_compare_leaderboard_fills_in_and_draws(page: Any) -> None:
         "document.querySelectorAll('#chart-board svg g.mark-rect path').length >= 3",
         timeout=240_000,
     )
-    _charts_drawn(tab, "#chart-board")
     _shoot(tab, "compare")
+    tab.wait_for_function(  # finished: the page reloaded without its event stream
+        "document.querySelector('[data-experiment-events]') === null", timeout=240_000
+    )
+    _charts_drawn(tab, "#chart-board")
+    _best_first(tab)
     page.assert_clean()
+
+
+def _best_first(tab: Any) -> None:
+    """The leaderboard's bars are in the order of their scores, best first."""
+    labels = tab.locator("#chart-board svg g.role-axis-label text").all_text_contents()
+    means = {}
+    for row in tab.locator("tbody[data-points] tr").all():
+        cells = row.locator("td").all_inner_texts()
+        if "±" in cells[2]:
+            means[cells[1]] = float(cells[2].split("±")[0])
+    shown = [means[label] for label in labels if label in means]
+    assert len(shown) == len(means) >= 3, (labels, means)
+    assert shown == sorted(shown, reverse=True), (labels, means)

@@ -365,11 +365,14 @@ def leaderboard_chart(
     rows: Sequence[Mapping[str, Any]], metric: str, *, higher_is_better: bool = True
 ) -> dict[str, Any]:
     """Models' validation score, mean ± std over the same folds, best first."""
-    spec = _base(f"{metric} by model (mean ± std over the same folds)", height={"step": 20})
+    spec = _base(
+        f"{metric} by model (mean ± std over the folds each was scored on)", height={"step": 20}
+    )
     spec["usermeta"] = {"higher": higher_is_better}  # the page ranks new models the same way
     spec["datasets"] = {"models": list(rows)}
     spec["data"] = {"name": "models"}
-    y = {"field": "model", "type": "nominal", "sort": {"field": "rank"}, "title": None}
+    # "min": the layers' domains are unioned, and a union keeps only min/max/count sorts.
+    y = {"field": "model", "type": "nominal", "sort": {"field": "rank", "op": "min"}, "title": None}
     spec["encoding"] = {"y": y}
     spec["layer"] = [
         {
@@ -380,6 +383,7 @@ def leaderboard_chart(
                     "type": "quantitative",
                     "title": metric,
                     "scale": {"zero": False},
+                    "stack": None,
                 },
                 "color": {
                     "field": "status",
