@@ -295,6 +295,7 @@ def sweep_chart(
     log: bool = False,
     labels: Sequence[str] = (),
     domain: tuple[float, float] | None = None,
+    integer: bool = False,
 ) -> dict[str, Any]:
     """The curve of an experiment: train and validation means with ± std bands, growing
     as points arrive (the page appends rows to ``datasets.points`` and draws again)."""
@@ -305,6 +306,8 @@ def sweep_chart(
             "title": knob,
             "axis": {"format": "~g"},  # 3, not 3.0; 0.001, not 1e-3
         }
+        if integer:  # a depth of 2.5 is no value of the knob
+            x["axis"]["tickMinStep"] = 1
         scale: dict[str, Any] = {"type": "log"} if log else {"zero": False}
         if domain is not None:  # the planned values: points land in place as they arrive
             scale |= {"domain": list(domain), "nice": False}
