@@ -247,6 +247,7 @@ def test_a_built_ins_data_report_draws_and_its_next_step_opens_the_form(page: An
     tab.wait_for_selector("#look .look-alert")
     _charts_drawn(tab, "#look-target", "#look-dependence", "#look-missing")
     assert "'age' is empty in 263 of 1,309 rows" in tab.inner_text("#look")
+    tab.evaluate("document.getElementById('report').scrollIntoView()")
     _shoot(tab, "data-report")
     tab.click("#look a:has-text('Open it here')")
     tab.wait_for_url(re.compile(r"/tinker\?dataset=titanic&knob=features&values=age"))
