@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from tinkerlab.data._fingerprint import ReadProgress
     from tinkerlab.experiment import Ask, Comparison, Experiment, SweepProgress
     from tinkerlab.experiment._compare import CompareProgress
+    from tinkerlab.experiment._search import Search, SearchProgress
     from tinkerlab.feedback_analysis import FeedbackReport
     from tinkerlab.journal import Journal
     from tinkerlab.options import Settings
@@ -240,11 +241,18 @@ def _resume(settings: Settings, progress: SweepProgress | None) -> Experiment:
     if not settings.record:
         raise InputError("Resuming reads and writes the journal; it cannot run unrecorded.")
     with open_journal(settings.db) as store:
-        if store.get_experiment(number).spec.get("kind") == "compare":
+        kind = store.get_experiment(number).spec.get("kind")
+        if kind == "compare":
             raise InputError(
                 f"Experiment #{number} is a model comparison (tinkerlab compare), which "
                 "runs within a time budget and cannot be resumed. Fix: run the "
                 "comparison again, e.g. tinkerlab compare DATASET --budget 60"
+            )
+        if kind == "search":
+            raise InputError(
+                f"Experiment #{number} is a search (tinkerlab search), which races all its "
+                "settings at once and cannot be resumed. Fix: run the search again, e.g. "
+                "tinkerlab search DATASET --model svm --knob C=0.1:100"
             )
         stored = store.claim_experiment(number, force=settings.force)
         try:
@@ -328,6 +336,66 @@ def compare_settled(
         return run_comparison(settings, store=store, progress=progress)
 
 
+@declared("search")
+def search(
+    dataset: str | Path | pd.DataFrame | Dataset,
+    *,
+    progress: SearchProgress | None = None,
+    **options: Any,
+) -> Search:
+    """Tune several knobs of one model at once: settings raced by successive halving.
+
+    A grid of the knobs' values (or random settings drawn on each knob's scale) is raced
+    with scikit-learn's ``HalvingGridSearchCV`` on the same paired folds as ``tinker``
+    and ``compare``; the best two settings are cross-validated again on every full fold
+    and the best one's lead is tested (corrected resampled t-test); the best is scored
+    once on the held-out test split.
+
+    Parameters
+    ----------
+    dataset : str, path, DataFrame or Dataset
+        A built-in name, a file, a table, or a loaded :class:`~tinkerlab.data.Dataset`.
+    {options}
+    progress : callable, optional
+        Called with a short description of each step as it starts.
+
+    Returns
+    -------
+    Search
+        ``.best_params``, ``.frame`` (every setting), ``.lead`` (the test),
+        ``.verdict_text()``, ``.chart()``, ``.script()``; recorded in the journal as an
+        experiment of kind ``"search"`` (``found.id``).
+
+    Examples
+    --------
+    >>> found = search("iris", model="svm", knobs={"C": (0.1, 100), "gamma": (1e-4, 1)},
+    ...                record=False)  # doctest: +SKIP
+    >>> sorted(found.best_params)  # doctest: +SKIP
+    ['C', 'gamma']
+    """
+    from tinkerlab.options import settle
+
+    return search_settled(settle("search", {"dataset": dataset, **options}), progress=progress)
+
+
+def search_settled(
+    settings: Settings,
+    *,
+    progress: SearchProgress | None = None,
+    journal: Journal | None = None,
+) -> Search:
+    """:func:`search` with its options already settled; *journal* as in
+    :func:`tinker_settled` (a journal already open, left open)."""
+    from tinkerlab.experiment import search_settled as run_search
+
+    if not settings.record:
+        return run_search(settings, progress=progress)
+    if journal is not None:
+        return run_search(settings, store=journal, progress=progress)
+    with open_journal(settings.db) as store:
+        return run_search(settings, store=store, progress=progress)
+
+
 def explain(subject: Any, *, db: str | None = None) -> list[Any]:
     """The phenomena an experiment or a run shows, most confident first.
 
@@ -377,6 +445,12 @@ def explain_record(
     assert experiment_id is not None
     entry = journal.get_experiment(experiment_id)
     what = f"experiment #{entry.id}: {entry.knob} on {entry.dataset} ({entry.model})"
+    if entry.spec.get("kind") == "search":
+        raise UsageError(
+            f"Experiment #{entry.id} is a search over {entry.knob}; its finding is the best "
+            "setting's lead, tested in its summary. Fix: read it with "
+            f"tl.open_journal().get_experiment({entry.id}).summary['verdict_text']"
+        )
     comparison = entry.spec.get("kind") == "compare"  # models that ran out of time are absent
     if entry.status != "finished" or (not comparison and len(entry.points) < entry.n_values):
         raise UsageError(

@@ -358,16 +358,18 @@ def experiments(
         )
     console.print(table)
     stopped = [e for e in entries if e.status == "interrupted"]
-    sweeps = [e for e in stopped if e.spec.get("kind") != "compare"]
+    sweeps = [e for e in stopped if e.spec.get("kind") not in ("compare", "search")]
     if sweeps:
         console.print(
             f"Finish an interrupted one:  [bold]tinkerlab tinker --resume {sweeps[0].id}[/]"
         )
-    if len(sweeps) < len(stopped):  # a comparison runs within its budget: it starts again
-        compared = next(e for e in stopped if e.spec.get("kind") == "compare")
+    if len(sweeps) < len(stopped):  # a comparison or a search starts again
+        again = next(e for e in stopped if e.spec.get("kind") in ("compare", "search"))
+        kind = str(again.spec.get("kind"))
+        what = "comparison" if kind == "compare" else "search"
         console.print(
-            "An interrupted comparison cannot be resumed; run it again:  "
-            f"[bold]tinkerlab compare {escape(quote(compared.dataset))}[/]"
+            f"An interrupted {what} cannot be resumed; run it again:  "
+            f"[bold]tinkerlab {kind} {escape(quote(again.dataset))}[/]"
         )
 
 

@@ -42,6 +42,8 @@ from tinkerlab.experiment._knobs import (
     valid_knobs,
 )
 from tinkerlab.experiment._prediction_record import PredictionRecord, summarize_predictions
+from tinkerlab.experiment._search import search, search_settled
+from tinkerlab.experiment._search_result import Candidate, Search
 from tinkerlab.experiment._sequential import SEQUENTIAL_METHOD, Design, plan_design
 from tinkerlab.experiment._shape import (
     NOISY,
@@ -77,6 +79,7 @@ __all__ = [
     "SPECIAL_KNOBS",
     "UNORDERED_SHAPES",
     "Ask",
+    "Candidate",
     "Comparison",
     "Curve",
     "DaskEngine",
@@ -92,6 +95,7 @@ __all__ = [
     "PointResult",
     "Prediction",
     "PredictionRecord",
+    "Search",
     "Shape",
     "Summary",
     "Sweep",
@@ -117,6 +121,8 @@ __all__ = [
     "plan_sweep",
     "prediction_text",
     "resume",
+    "search",
+    "search_settled",
     "summarize_predictions",
     "ties_with_best",
     "tinker",
