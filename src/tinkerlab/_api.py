@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from tinkerlab.data._fingerprint import ReadProgress
     from tinkerlab.experiment import Ask, Comparison, Experiment, SweepProgress
     from tinkerlab.experiment._compare import CompareProgress
-    from tinkerlab.experiment._search import Search, SearchProgress
+    from tinkerlab.experiment._search import SearchProgress
+    from tinkerlab.experiment._search_result import Search
     from tinkerlab.feedback_analysis import FeedbackReport
     from tinkerlab.journal import Journal
     from tinkerlab.options import Settings

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, MutableMapping
-from typing import Any
+from typing import Any, Literal
 
 import typer
 from typer.core import TyperGroup
@@ -25,7 +25,7 @@ from tinkerlab.cli._commands import COMMANDS, Entry
 from tinkerlab.cli._help import group_help
 
 #: How every command renders its help: rich markup, as the app declares.
-MARKUP = "rich"
+MARKUP: Literal["rich"] = "rich"
 
 
 class LazyCommands(MutableMapping[str, Any]):

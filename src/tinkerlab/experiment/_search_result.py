@@ -162,11 +162,10 @@ class Search:
                               intro=self.verdict_text())  # fmt: skip
 
     def _repr_html_(self) -> str:
-        from tinkerlab import charts
-
+        """The verdict and the best settings for Jupyter (``found.chart()`` draws itself)."""
         table = self.frame.head(12).to_html(index=False, float_format=lambda v: f"{v:.4f}")
         verdict = f"<p>{html.escape(self.verdict_text())}</p>"
-        return verdict + table + charts.chart_html(self.chart())
+        return verdict + table
 
     # --- the best setting as code -----------------------------------------------------------
 
