@@ -175,3 +175,19 @@ def test_more_than_two_knobs_draw_parallel_coordinates():
     assert marks == ["line", "circle"]
     assert len(spec["data"]["values"]) == 3 * len([c for c in found.candidates if c.scores])
     assert not math.isnan(found.test_scores["accuracy"])
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_exactly_the_local_results():
+    from distributed import LocalCluster
+
+    options = {"model": "knn", "knobs": {"n_neighbors": "1,5,9,15", "p": "1,2"}}
+    local = search("iris", n_jobs=1, **options)
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        remote = search("iris", cluster=cluster.scheduler_address, **options)
+    assert remote.engine.startswith(f"dask {cluster.scheduler_address}")
+    assert [c.scores for c in remote.candidates] == [c.scores for c in local.candidates]
+    assert remote.best_params == local.best_params
+    assert remote.best_scores == local.best_scores
