@@ -178,7 +178,7 @@ def _plan(settings: Settings) -> _Plan:
 
 
 def _empty(plan: _Plan, settings: Settings) -> Search:
-    from tinkerlab.experiment._knobs import _settings
+    from tinkerlab.experiment._knob_kinds import settings_text as _settings
 
     base = plan.base
     return Search(

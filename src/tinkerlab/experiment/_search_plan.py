@@ -38,7 +38,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tinkerlab.exceptions import RecipeError
-from tinkerlab.experiment._knobs import _spaced, _text
+from tinkerlab.experiment._knob_kinds import spaced as _spaced
+from tinkerlab.experiment._knob_kinds import value_text as _text
 from tinkerlab.options import name_of, spell
 
 if TYPE_CHECKING:
