@@ -6,12 +6,16 @@ processes are timed in interleaved rounds so that machine noise hits them all al
 * ``tinkerlab --help`` (the console script), beside ``python -c pass`` (the floor of any
   Python command) and ``tinkerlab models --help`` (one command's own help: Typer and
   rich loaded for it). Target: ``--help`` under 0.2 s;
-* ``tinkerlab run iris --json`` (a random forest, 5-fold CV, a test score, a dummy
-  baseline, permutation importances, plots, the journal) against two plain scripts:
+* ``tinkerlab run iris`` (a random forest, 5-fold CV, a test score, a dummy baseline,
+  six metrics, permutation importances, plots, the journal), timed to the moment its
+  scores are printed (they are printed before the importances, plots and journal,
+  which only explain them) and to its exit, and ``--json`` (one document at the end),
+  against two plain scripts:
   a **hand-written** one (below: read the CSV, split, ``cross_validate`` a random
   forest, fit, score the test split, the same for a dummy, print) and the script
   ``tinkerlab run iris --script`` generates (same numbers as the run). Target: ratio to
-  the hand-written script <= 1.15.
+  the hand-written script <= 1.15 (the issue's "nothing the printed result does not need
+  sits on the critical path": the numbers' time; the whole process is printed too).
 
 Wall time is the median over the rounds; CPU time (user + system of the child) is
 printed beside it, because on a shared machine the wall time mostly measures the
@@ -24,6 +28,7 @@ Run:  python benchmarks/bench_cold_start.py [--repeats 7]
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import resource
 import shutil
@@ -60,23 +65,35 @@ HELP_TARGET_S = 0.2
 RUN_TARGET = 1.15
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall, cpu) seconds of one fresh process; fail loudly if it fails."""
+def timed(command: list[str], env: dict[str, str], marker: str = "") -> tuple[float, ...]:
+    """(wall, cpu, wall until a stdout line holds *marker*) seconds of one fresh process;
+    fail loudly if it fails. Output is unbuffered (``PYTHONUNBUFFERED``), so the marker's
+    time is when the line was printed."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     tick = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    first = math.nan
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout is not None
+        for line in child.stdout:
+            if marker and marker in line and math.isnan(first):
+                first = time.perf_counter() - tick
     wall = time.perf_counter() - tick
+    if child.returncode:
+        raise SystemExit(f"{' '.join(command)} failed with exit code {child.returncode}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+    return wall, cpu, first
 
 
-def report(name: str, runs: list[tuple[float, float]]) -> float:
-    walls = [w for w, _ in runs]
-    wall, cpu = statistics.median(walls), statistics.median(c for _, c in runs)
+def report(name: str, runs: list[tuple[float, ...]]) -> tuple[float, float]:
+    """Print one command's medians; (wall, wall until its numbers were printed)."""
+    walls = [r[0] for r in runs]
+    wall, cpu = statistics.median(walls), statistics.median(r[1] for r in runs)
+    first = statistics.median(r[2] for r in runs)
     shown = ", ".join(f"{w:.2f}" for w in walls)
-    print(f"  {name:<34} wall {wall:7.3f} s   cpu {cpu:7.3f} s   (runs: {shown})")
-    return wall
+    numbers = f"   numbers at {first:6.3f} s" if not math.isnan(first) else ""
+    print(f"  {name:<30} wall {wall:7.3f} s   cpu {cpu:6.3f} s{numbers}   (runs: {shown})")
+    return wall, first
 
 
 def main() -> None:
@@ -85,7 +102,8 @@ def main() -> None:
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="tinkerlab-bench-"))
-    env = {**os.environ, "TINKERLAB_HOME": str(home), "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "TINKERLAB_HOME": str(home), "OMP_NUM_THREADS": "1",
+           "PYTHONUNBUFFERED": "1", "COLUMNS": "120"}  # fmt: skip
     tinkerlab = shutil.which("tinkerlab") or sys.exit(
         "tinkerlab is not installed: pip install -e ."
     )
@@ -99,33 +117,38 @@ def main() -> None:
                    env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     subprocess.run([sys.executable, str(hand)], env=env, check=True, stdout=subprocess.DEVNULL)
 
+    # (command, the stdout text that says its numbers are printed)
     commands = {
-        "python -c pass (the floor)": [sys.executable, "-c", "pass"],
-        "tinkerlab --help": [tinkerlab, "--help"],
-        "tinkerlab models --help": [tinkerlab, "models", "--help"],
-        "tinkerlab run iris --json": [tinkerlab, "run", "iris", "--json"],
-        "plain script, hand-written": [sys.executable, str(hand)],
-        "plain script, generated": [sys.executable, str(generated)],
+        "python -c pass (the floor)": ([sys.executable, "-c", "pass"], ""),
+        "tinkerlab --help": ([tinkerlab, "--help"], ""),
+        "tinkerlab models --help": ([tinkerlab, "models", "--help"], ""),
+        "tinkerlab run iris": ([tinkerlab, "run", "iris"], "│ accuracy"),
+        "tinkerlab run iris --json": ([tinkerlab, "run", "iris", "--json"], ""),
+        "plain script, hand-written": ([sys.executable, str(hand)], "random_forest: cv"),
+        "plain script, generated": ([sys.executable, str(generated)], "accuracy"),
     }
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    runs: dict[str, list[tuple[float, ...]]] = {name: [] for name in commands}
     for _ in range(args.repeats):  # interleaved: the same noise for everyone
-        for name, command in commands.items():
-            runs[name].append(timed(command, env))
+        for name, (command, marker) in commands.items():
+            runs[name].append(timed(command, env, marker))
     shutil.rmtree(home, ignore_errors=True)
 
     load = os.getloadavg()[0]
     print(f"Cold start, {args.repeats} interleaved rounds, load average {load:.1f} "
-          f"on {os.cpu_count()} cores")  # fmt: skip
+          f"on {os.cpu_count()} cores (medians; cpu = user + system of the process)")  # fmt: skip
     medians = {name: report(name, r) for name, r in runs.items()}
-    help_s = medians["tinkerlab --help"]
-    ours, by_hand = medians["tinkerlab run iris --json"], medians["plain script, hand-written"]
-    ratio = ours / by_hand
-    ratio_generated = ours / medians["plain script, generated"]
+    help_s = medians["tinkerlab --help"][0]
+    whole, numbers = medians["tinkerlab run iris"]
+    by_hand = medians["plain script, hand-written"][0]
     print(f"--help: {help_s:.3f} s (target < {HELP_TARGET_S} s: "
           f"{'met' if help_s < HELP_TARGET_S else 'NOT met'})")  # fmt: skip
-    print(f"run iris / hand-written plain script: {ratio:.2f}x (target <= {RUN_TARGET}x: "
-          f"{'met' if ratio <= RUN_TARGET else 'NOT met'})")  # fmt: skip
-    print(f"run iris / generated plain script:    {ratio_generated:.2f}x")
+    for what, ours in (("numbers printed", numbers), ("whole process", whole)):
+        ratio = ours / by_hand
+        verdict = "met" if ratio <= RUN_TARGET else "NOT met"
+        print(f"run iris, {what:<15} / hand-written plain script: {ratio:.2f}x "
+              f"(target <= {RUN_TARGET}x: {verdict})")  # fmt: skip
+    generated = medians["plain script, generated"][0]
+    print(f"run iris, whole process   / generated plain script:    {whole / generated:.2f}x")
 
 
 if __name__ == "__main__":

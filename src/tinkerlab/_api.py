@@ -5,7 +5,7 @@ The command line is a thin layer over these functions, so the two cannot disagre
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,10 +113,13 @@ def run_settled(
     progress: Progress | None = None,
     source: Any = None,
     reading: ReadProgress | None = None,
+    on_scores: Callable[[Run], None] | None = None,
 ) -> Run:
     """:func:`run` with its options already settled (the command line and the web lab
     settle typed text first); *source* replaces ``settings.dataset`` (a Recipe read from
-    a file); *reading* is told how far reading a data file got (bytes)."""
+    a file); *reading* is told how far reading a data file got (bytes); *on_scores* is
+    handed the run as soon as its scores are known, before it is explained, drawn and
+    recorded (the command line prints the numbers then)."""
     import time
 
     from tinkerlab.insight import detect_run
@@ -135,7 +138,7 @@ def run_settled(
             data = load_settled(settings, source, reading)
             recipe = recipe_for(data, settings)
         load_time = time.perf_counter() - tick
-        result = execute(recipe, data, progress=progress)
+        result = execute(recipe, data, progress=progress, on_scores=on_scores)
         result.timings["load"] = load_time
         result.phenomena = detect_run(result, data.frame)
         result.summary["phenomena"] = [f.to_dict() for f in result.phenomena]
