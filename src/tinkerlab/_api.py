@@ -120,15 +120,18 @@ def run_settled(
     a file); *reading* is told how far reading a data file got (bytes); *on_scores* is
     handed the run as soon as its scores are known, before it is explained, drawn and
     recorded (the command line prints the numbers then)."""
+    import os
     import time
 
-    from tinkerlab.insight import detect_run
     from tinkerlab.recipe import Recipe, check_replay, load_recipe_data, load_settled, recipe_for
     from tinkerlab.runner import execute
 
     source = settings.dataset if source is None else source
-    # Open the journal first: a bad database URL should fail before minutes of training.
-    store = open_journal(settings.db) if settings.record else None
+    # A journal named by URL is opened first: a bad URL should fail before minutes of
+    # training. The default one (a SQLite file in TINKERLAB_HOME) is opened once the
+    # numbers are known: opening it (SQLAlchemy, the schema check) is not on their path.
+    named = settings.db is not None or bool(os.environ.get("TINKERLAB_DB"))
+    store = open_journal(settings.db) if settings.record and named else None
     try:
         tick = time.perf_counter()
         if isinstance(source, Recipe):
@@ -140,6 +143,10 @@ def run_settled(
         load_time = time.perf_counter() - tick
         result = execute(recipe, data, progress=progress, on_scores=on_scores)
         result.timings["load"] = load_time
+        from tinkerlab.insight import detect_run  # after the numbers, as the journal
+
+        if settings.record and store is None:
+            store = open_journal(settings.db)
         result.phenomena = detect_run(result, data.frame)
         result.summary["phenomena"] = [f.to_dict() for f in result.phenomena]
         if store is not None:

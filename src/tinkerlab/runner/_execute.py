@@ -125,7 +125,6 @@ def execute(
     """
     from sklearn.exceptions import UndefinedMetricWarning
 
-    _warm_plotting_imports()
     with limited_threads(idle_cores()), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         # A model that never predicts some class has an undefined precision for it, scored 0
@@ -137,11 +136,12 @@ def execute(
 
 
 def _warm_plotting_imports() -> None:
-    """Import matplotlib in a background thread while the model trains.
+    """Import matplotlib in a background thread while the importances are computed.
 
     Drawing the plots is the last step, but importing matplotlib takes a few hundred
-    milliseconds of a cold start; scikit-learn's fitting releases the GIL for much of its
-    work, so the import overlaps with it instead of adding to it. If the thread has not
+    milliseconds of a cold start; scikit-learn's predictions release the GIL for much of
+    their work, so the import overlaps with them instead of adding to it. It starts once
+    the numbers are known: before, it competed with the work that prints them. If the thread has not
     finished when the plots are drawn, Python's import lock simply makes us wait for it.
     """
     import sys
@@ -244,6 +244,7 @@ def _execute(
         data_sha256=dataset.source.sha256,
         predictions=pd.DataFrame({"actual": np.asarray(y_test), "predicted": y_pred}),
     )
+    _warm_plotting_imports()  # while the importances are computed, not on the numbers' path
     if on_scores is not None:
         on_scores(run)  # the numbers first; what follows only explains them
     say("explaining the model")
