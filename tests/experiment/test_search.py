@@ -135,7 +135,7 @@ def test_the_search_is_recorded_as_an_experiment_and_reads_back(tmp_path):
         stored = [s for s in point.test["accuracy"] if s is not None]
         np.testing.assert_allclose(stored, c.scores)
     summary = entry.summary
-    assert summary["best"] == found.candidates[found.best].label
+    assert summary["best"] == summary["best_label"] == found.candidates[found.best].label
     assert summary["script"] == found.script()
     assert summary["lead"]["p_value"] == pytest.approx(found.lead.p_value)
     assert summary["chart"]["layer"][0]["mark"]["type"] == "rect"  # two knobs: a heat map

@@ -82,6 +82,7 @@ def summary_record(found: Search) -> dict[str, Any]:
     data.pop("candidates")  # they are the points
     script = found.script() if found.best_recipe is not None else None
     chart = as_spec(found.chart()) if found.best is not None else None
-    return data | {"kind": "search", "best_position": found.best,
+    best_label = None if found.best is None else found.candidates[found.best].label
+    return data | {"kind": "search", "best_position": found.best, "best_label": best_label,
                    "runner_up_position": found.runner_up, "script": script,
                    "chart": chart}  # fmt: skip
