@@ -6,9 +6,9 @@
 True
 
 The verbs (``tl.run``, ``tl.tinker``, ``tl.compare``, ``tl.search``, ``tl.load``,
-``tl.look``, ``tl.datasets``, ``tl.open_journal``, ``tl.theory``) are imported on first use
-and import scikit-learn only when called, so ``import tinkerlab`` (and the command line's
-``--help``) stays fast. Sub-packages are named by nouns
+``tl.look``, ``tl.datasets``, ``tl.open_journal``, ``tl.theory``, the learning path
+``tl.path``) are imported on first use and import scikit-learn only when called, so
+``import tinkerlab`` (and the command line's ``--help``) stays fast. Sub-packages are named by nouns
 (``tinkerlab.runner``, ``tinkerlab.journal``...), so none can shadow a verb.
 """
 
@@ -65,6 +65,7 @@ __all__ = [
     "load",
     "look",
     "open_journal",
+    "path",
     "run",
     "search",
     "theory",
@@ -74,9 +75,11 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Import the classes on first use: ``tl.Recipe`` loads the recipe package then."""
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name == "path":  # tl.path.check("2.3"): the learning path, a module of verbs
+        return importlib.import_module("tinkerlab.path")
+    if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value  # found at once next time
         return value

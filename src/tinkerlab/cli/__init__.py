@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     from tinkerlab.cli._output import print_error
     from tinkerlab.exceptions import TinkerlabError
 
-    app = __getattr__("app")
+    app = globals()["app"] if "app" in globals() else __getattr__("app")  # a test may set it
     try:
         app(args=argv, prog_name="tinkerlab")
     except TinkerlabError as error:

@@ -84,14 +84,20 @@ COMMANDS: tuple[Entry, ...] = (
           "Open the web lab: run, tinker (predicting first), understand and ship in a browser."),
     Entry("look", _CLI + "_look", "look",
           "Look at a dataset before modelling it: columns, target, relations, alerts."),
+    Entry("export", _CLI + "_project", "export",
+          "Export a run as a GitHub-ready portfolio folder that reproduces its own numbers."),
     Entry("journal", _CLI + "_journal", "app",
           "Every run so far, with your notes and questions.", group=True),
     Entry("scratch", _CLI + "_scratch", "app",
           "From-scratch NumPy twins of the classic algorithms: read their code, compare them "
           "with scikit-learn, climb from logistic regression to a deep net.", group=True),
     Entry("demo", _CLI + "_serve", "demo", "Short end-to-end demonstrations.", group=True),
-    Entry("path", _CLI + "_theory", "path",
-          "The learning path: which topics your own work has made useful now.", group=True),
+    Entry("path", _CLI + "_path", "path",
+          "The learning path: where you are, the next lab, checks that run your own work, "
+          "the understanding test and the checklist.", group=True),
+    Entry("project", _CLI + "_project", "project",
+          "Projects on your own data, step by step: problem, data, cleaning, EDA, features, "
+          "model, train, evaluate, deploy, monitor, export.", group=True),
 )  # fmt: skip
 
 #: The help of ``tinkerlab`` itself.

@@ -181,6 +181,8 @@ def render_next_steps(run: Run) -> None:
         "  This run is in your journal; write down what you noticed:",
         f"    tinkerlab journal show {ref}",
         f'    tinkerlab journal note {ref} "..."',
+        "  The path from here (labs that check your own work, day by day):",
+        "    tinkerlab path",
     ]
     console.print(escape_lines(lines))
 
