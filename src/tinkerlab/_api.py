@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tinkerlab._api_search import search as search  # tl.search, in its own room
+from tinkerlab._api_search import search_settled as search_settled
 from tinkerlab.options import declared
 
 if TYPE_CHECKING:
@@ -18,8 +20,6 @@ if TYPE_CHECKING:
     from tinkerlab.data._fingerprint import ReadProgress
     from tinkerlab.experiment import Ask, Comparison, Experiment, SweepProgress
     from tinkerlab.experiment._compare import CompareProgress
-    from tinkerlab.experiment._search import SearchProgress
-    from tinkerlab.experiment._search_result import Search
     from tinkerlab.feedback_analysis import FeedbackReport
     from tinkerlab.journal import Journal
     from tinkerlab.options import Settings
@@ -345,66 +345,6 @@ def compare_settled(
         return run_comparison(settings, store=journal, progress=progress)
     with open_journal(settings.db) as store:
         return run_comparison(settings, store=store, progress=progress)
-
-
-@declared("search")
-def search(
-    dataset: str | Path | pd.DataFrame | Dataset,
-    *,
-    progress: SearchProgress | None = None,
-    **options: Any,
-) -> Search:
-    """Tune several knobs of one model at once: settings raced by successive halving.
-
-    A grid of the knobs' values (or random settings drawn on each knob's scale) is raced
-    with scikit-learn's ``HalvingGridSearchCV`` on the same paired folds as ``tinker``
-    and ``compare``; the best two settings are cross-validated again on every full fold
-    and the best one's lead is tested (corrected resampled t-test); the best is scored
-    once on the held-out test split.
-
-    Parameters
-    ----------
-    dataset : str, path, DataFrame or Dataset
-        A built-in name, a file, a table, or a loaded :class:`~tinkerlab.data.Dataset`.
-    {options}
-    progress : callable, optional
-        Called with a short description of each step as it starts.
-
-    Returns
-    -------
-    Search
-        ``.best_params``, ``.frame`` (every setting), ``.lead`` (the test),
-        ``.verdict_text()``, ``.chart()``, ``.script()``; recorded in the journal as an
-        experiment of kind ``"search"`` (``found.id``).
-
-    Examples
-    --------
-    >>> found = search("iris", model="svm", knobs={"C": (0.1, 100), "gamma": (1e-4, 1)},
-    ...                record=False)  # doctest: +SKIP
-    >>> sorted(found.best_params)  # doctest: +SKIP
-    ['C', 'gamma']
-    """
-    from tinkerlab.options import settle
-
-    return search_settled(settle("search", {"dataset": dataset, **options}), progress=progress)
-
-
-def search_settled(
-    settings: Settings,
-    *,
-    progress: SearchProgress | None = None,
-    journal: Journal | None = None,
-) -> Search:
-    """:func:`search` with its options already settled; *journal* as in
-    :func:`tinker_settled` (a journal already open, left open)."""
-    from tinkerlab.experiment import search_settled as run_search
-
-    if not settings.record:
-        return run_search(settings, progress=progress)
-    if journal is not None:
-        return run_search(settings, store=journal, progress=progress)
-    with open_journal(settings.db) as store:
-        return run_search(settings, store=store, progress=progress)
 
 
 def explain(subject: Any, *, db: str | None = None) -> list[Any]:

@@ -23,7 +23,7 @@ def render_run(run: Run, written: list[Path]) -> None:
 def render_scores(run: Run) -> None:
     """The numbers of a run: what went in, scores beside the baseline (all a run needs to
     print them; ``tinkerlab run`` prints them before the run is explained and recorded)."""
-    from tinkerlab.recipe import PRECISION
+    from tinkerlab.recipe import explain_metrics
 
     recipe = run.recipe
     inputs = run.summary["inputs"]
@@ -32,43 +32,9 @@ def render_scores(run: Run) -> None:
         f"predict [bold]{escape(repr(recipe.target))}[/] ({run.task})"
     )
 
-    roles = ", ".join(f"{len(v)} {k}" for k, v in inputs["features"].items() if v)
-    console.print(
-        f"[bold]In:[/]  {inputs['rows']} rows → {inputs['train_rows']} train / "
-        f"{inputs['test_rows']} test · features: {roles}"
-    )
-    if "classes" in inputs:
-        total = sum(inputs["classes"].values())
-        balance = ", ".join(
-            f"{escape(k)} {v} ({v / total:.0%})" for k, v in inputs["classes"].items()
-        )
-        console.print(f"     classes: {balance}")
-    else:
-        s = inputs["target_stats"]
-        console.print(
-            f"     target: mean {s['mean']:.4g}, std {s['std']:.4g}, "
-            f"range {s['min']:.4g} … {s['max']:.4g}"
-        )
+    _render_inputs(inputs)
     _render_columns(inputs["columns"])
-
-    table = Table(
-        title=f"Out: {recipe.cv_folds}-fold CV on the training split, then the test split",
-        title_justify="left",
-    )
-    for column in ("metric", "cv mean ± std", "train", "test", "baseline test"):
-        table.add_column(column, justify="right" if column != "metric" else "left")
-    for spec in run.metric_specs:
-        s, b = run.metrics[spec.name], run.baseline[spec.name]
-        table.add_row(
-            spec.name,
-            f"{s['cv_mean']:.{PRECISION}f} ± {s['cv_std']:.{PRECISION}f}",
-            f"{s['train_mean']:.{PRECISION}f}",
-            f"{s['test']:.{PRECISION}f}",
-            f"{b['test']:.{PRECISION}f}",
-        )
-    console.print(table)
-    from tinkerlab.recipe import explain_metrics
-
+    console.print(_scores_table(run))
     for note in explain_metrics(run.metric_specs):
         console.print(f"[dim]  {escape(note)}[/]")
 
@@ -96,6 +62,50 @@ def render_details(run: Run, written: list[Path]) -> None:
         console.print(f"Recorded as [bold]Run #{run.id}[/]  (tinkerlab journal show {run.id})")
     else:
         console.print("Run (not recorded)")
+
+
+def _render_inputs(inputs: dict[str, Any]) -> None:
+    """The rows, the split, the features by role, and the classes' balance or the target's stats."""
+    roles = ", ".join(f"{len(v)} {k}" for k, v in inputs["features"].items() if v)
+    console.print(
+        f"[bold]In:[/]  {inputs['rows']} rows → {inputs['train_rows']} train / "
+        f"{inputs['test_rows']} test · features: {roles}"
+    )
+    if "classes" in inputs:
+        total = sum(inputs["classes"].values())
+        balance = ", ".join(
+            f"{escape(k)} {v} ({v / total:.0%})" for k, v in inputs["classes"].items()
+        )
+        console.print(f"     classes: {balance}")
+    else:
+        s = inputs["target_stats"]
+        console.print(
+            f"     target: mean {s['mean']:.4g}, std {s['std']:.4g}, "
+            f"range {s['min']:.4g} … {s['max']:.4g}"
+        )
+
+
+def _scores_table(run: Run) -> Table:
+    """Each metric: cross-validated mean ± std, train and test, beside the baseline's test."""
+    from tinkerlab.recipe import PRECISION
+
+    recipe = run.recipe
+    table = Table(
+        title=f"Out: {recipe.cv_folds}-fold CV on the training split, then the test split",
+        title_justify="left",
+    )
+    for column in ("metric", "cv mean ± std", "train", "test", "baseline test"):
+        table.add_column(column, justify="right" if column != "metric" else "left")
+    for spec in run.metric_specs:
+        s, b = run.metrics[spec.name], run.baseline[spec.name]
+        table.add_row(
+            spec.name,
+            f"{s['cv_mean']:.{PRECISION}f} ± {s['cv_std']:.{PRECISION}f}",
+            f"{s['train_mean']:.{PRECISION}f}",
+            f"{s['test']:.{PRECISION}f}",
+            f"{b['test']:.{PRECISION}f}",
+        )
+    return table
 
 
 #: Up to this many columns, `run` shows each column's role and the reason for it.
