@@ -211,7 +211,8 @@ def test_unknown_knob_lists_the_valid_ones(bad):
 
 def test_values_out_of_range_say_the_range(bad):
     message = bad("tinker", "iris", "--model", "knn", "--knob", "n_neighbors", "--values", "0,5")
-    assert "must be an int in [1, 10000]. Got 0 instead" in message
+    assert "'n_neighbors' parameter of k-nearest neighbours must be an int in [1, 10000]" in message
+    assert "Got '0' instead" in message
     message = bad("tinker", "iris", "--knob", "train_size", "--range", "0:1")
     assert "must be a number in (0, 1]" in message
 
@@ -239,10 +240,13 @@ def test_bad_predictions_and_options(bad):
     wobbly = bad("tinker", *SMALL, "--predict", "wobbly")
     assert "--predict option of tinkerlab tinker must be one of 'up', 'down', 'peak'" in wobbly
     assert wobbly.endswith("Got 'wobbly' instead. Fix: --predict peak")
-    assert "contradict" in bad("tinker", *SMALL, "--predict", "up", "--no-predict")
-    assert "--scale must be linear or log" in bad("tinker", *SMALL, "--scale", "cubic")
-    assert "cannot also be fixed" in bad("tinker", *SMALL, "--set", "n_neighbors=3")
-    assert "Name a dataset and a knob" in bad("tinker", "iris")
+    both = bad("tinker", *SMALL, "--predict", "up", "--no-predict")
+    assert "--no-predict and --predict cannot go together" in both
+    cubic = bad("tinker", *SMALL, "--scale", "cubic")
+    assert "--scale option of tinkerlab tinker must be one of 'linear', 'log'" in cubic
+    fixed = bad("tinker", *SMALL, "--set", "n_neighbors=3")
+    assert "knob being turned, so it cannot also be fixed with --set n_neighbors=3" in fixed
+    assert "tinkerlab tinker needs --knob: what to change" in bad("tinker", "iris")
 
 
 def test_bad_resume(bad):

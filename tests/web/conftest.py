@@ -147,10 +147,21 @@ class Watched:
         self.base = base
         self.console_errors: list[str] = []
         self.failed: list[str] = []
+        self.outside: list[str] = []  # requests for anything the lab does not serve
+        # The network is off for these pages: a request that leaves the lab (a CDN, a
+        # font, a schema) is aborted and recorded, and fails the test.
+        page.context.route(lambda url: not url.startswith(base), self._leave)
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.console_errors.append(f"page error: {error}"))
         page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
+
+    def _leave(self, route: Any) -> None:
+        if route.request.url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+            return
+        self.outside.append(route.request.url)
+        route.abort("internetdisconnected")
 
     def _console(self, message: Any) -> None:
         if message.type == "error":
@@ -158,8 +169,12 @@ class Watched:
 
     def _request_failed(self, request: Any) -> None:
         failure = request.failure or ""
-        if "ERR_ABORTED" in failure and "/events" in request.url:
-            return  # an event stream closed as the page moved on: not a failure
+        if "ERR_ABORTED" in failure:
+            # Cancelled because the page moved on (a click, a reload, a stream closed): on a
+            # busy machine a script or the icon may still be loading then. A request that
+            # went wrong answers with a status (see _response), one that left the lab is
+            # aborted by _leave and recorded there, and a blocked one says so otherwise.
+            return
         self.failed.append(f"{request.url}: {failure}")
 
     def _response(self, response: Any) -> None:
@@ -172,6 +187,7 @@ class Watched:
     def assert_clean(self) -> None:
         assert not self.console_errors, self.console_errors
         assert not self.failed, self.failed
+        assert not self.outside, f"requests that left the lab: {self.outside}"
 
 
 @pytest.fixture

@@ -57,15 +57,26 @@ def _shoot(page: Any, name: str) -> None:
         return
     folder = Path(SCREENSHOTS)
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+    full = os.environ.get("TINKERLAB_SCREENSHOTS_FULL") == "1"  # whole pages, to review them
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full)
 
 
-def _charts_drawn(tab: Any, *selectors: str) -> None:
-    """With Vega served (``tinkerlab.charts`` installed), every chart is drawn as SVG."""
-    if tab.locator("script[src$='vega-embed.min.js']").count() == 0:
-        return  # the page shows its tables only
+def _charts_drawn(tab: Any, *selectors: str, marks: str = "") -> None:
+    """Each chart is drawn: vega-embed (served by the lab from ``tinkerlab.charts``' vendored
+    files) put an SVG in its container, with marks in it (bars, points, lines...).
+
+    *marks* (e.g. ``"area"``) also asks for at least one mark of that kind in each."""
+    assert tab.locator("script[src='/static/vendor/vega-embed.min.js']").count() == 1
     for selector in selectors:
         tab.wait_for_selector(f"{selector} svg", timeout=30_000)
+        tab.wait_for_function(
+            "(s) => document.querySelector(s).querySelectorAll('svg g.role-mark > *').length > 0",
+            arg=selector,
+            timeout=30_000,
+        )
+        if marks:
+            found = tab.locator(f"{selector} svg g.mark-{marks} path").count()
+            assert found >= 1, f"no {marks} mark in {selector}"
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -87,6 +98,10 @@ def test_a_learners_whole_loop(page: Any, tmp_path: Path) -> None:
     tab.click("button:has-text('Upload')")
     tab.wait_for_url(re.compile(r"/data/upload:"))
     assert tab.locator("th:has-text('x1')").count() >= 1
+    tab.wait_for_selector("#look h3:has-text('Alerts')")  # the data report, swapped in
+    assert "Target: label (classification)" in tab.inner_text("#look")
+    _charts_drawn(tab, "#look-target", "#look-dependence")
+    _shoot(tab, "data-upload")
     tab.click("text=Run a model on it with these roles")
     tab.wait_for_url(re.compile(r"/run\?"))
     tab.select_option("#in-model", "decision_tree")
@@ -102,7 +117,9 @@ def test_a_learners_whole_loop(page: Any, tmp_path: Path) -> None:
 
     tab.click("text=Tinker with it")
     tab.wait_for_url(re.compile(r"/tinker\?"))
-    tab.select_option("#in-knob", "max_depth")
+    with tab.expect_response(re.compile(r"/tinker/form")):  # the form redraws for the knob
+        tab.select_option("#in-knob", "max_depth")
+    tab.wait_for_function("document.querySelector('.htmx-request, .htmx-settling') === null")
     tab.fill("#in-values", "1,2,4,8,16")
     tab.click("button:has-text('Predict, then run')")  # no prediction yet: refused
     assert tab.locator("input[name=predict]:invalid").count() >= 1  # the browser says so first
@@ -113,7 +130,8 @@ def test_a_learners_whole_loop(page: Any, tmp_path: Path) -> None:
     tab.wait_for_url(re.compile(r"/experiments/\d+"), timeout=120_000)
     tab.wait_for_selector("#scored", timeout=240_000)  # the reveal: the scored prediction
     assert "You predicted peak" in tab.inner_text("#scored")
-    _charts_drawn(tab, "#chart-curve")
+    assert tab.locator("tbody[data-points] tr").count() == 5  # the values typed: 1,2,4,8,16
+    _charts_drawn(tab, "#chart-curve", marks="area")  # the ± std bands
     _shoot(tab, "reveal")
 
     tab.fill("#whyq", "why does a deeper tree overfit?")
@@ -131,7 +149,8 @@ def test_a_learners_whole_loop(page: Any, tmp_path: Path) -> None:
     page.goto(run_url.removeprefix(page.base))
     tab.click("button:has-text('Save as a model to ship')")
     tab.wait_for_url(re.compile(r"/ship/[\w.-]+$"), timeout=180_000)
-    tab.click("button:has-text('Start the service')")
+    # The page answers once the child process is healthy: slow on a busy machine.
+    tab.click("button:has-text('Start the service')", timeout=150_000)
     tab.wait_for_selector("text=Stop the service", timeout=90_000)
     tab.fill("input[name='col.x1']", "2.5")
     tab.fill("input[name='col.x2']", "1.0")
@@ -143,8 +162,12 @@ def test_a_learners_whole_loop(page: Any, tmp_path: Path) -> None:
     tab.click("button:has-text('Stop the service')")
     tab.wait_for_selector("text=Start the service")
     page.goto("/")
-    _shoot(tab, "home")
     assert "Shapes right" in tab.content()
+    _charts_drawn(tab, "#chart-record")  # the prediction record
+    _shoot(tab, "home")
+    page.goto("/journal")
+    _charts_drawn(tab, "#chart-record")
+    assert tab.locator("table.predictions tbody tr").count() >= 1
     page.assert_clean()
 
 
@@ -178,6 +201,9 @@ def test_user_text_is_shown_never_run(page: Any, tmp_path: Path) -> None:
     tab.click("button:has-text('Upload')")
     tab.wait_for_url(re.compile(r"/data/upload:"))
     assert tab.locator(f"th:text-is('{XSS}')").count() >= 1  # the name, as text
+    tab.wait_for_selector("#look h3:has-text('Columns')")  # the data report names it too
+    assert tab.locator(f"#look th:text-is('{XSS}')").count() == 1
+    _charts_drawn(tab, "#look-dependence")  # a chart's labels are text in the SVG
     tab.click("text=Run a model on it with these roles")
     tab.wait_for_url(re.compile(r"/run\?"))
     tab.click("summary:has-text('More options')")  # the column overrides live there
@@ -199,6 +225,7 @@ def test_a_reload_during_a_sweep_resumes_the_live_view(page: Any) -> None:
     tab.wait_for_url(re.compile(r"/experiments/\d+"), timeout=120_000)
     tab.wait_for_selector("tbody[data-points] tr", timeout=240_000)
     assert tab.locator("[data-experiment-events]").count() == 1  # still running, streaming
+    _charts_drawn(tab, "#chart-curve")  # the curve grows as points arrive
     _shoot(tab, "tinker-live")
     seen = tab.locator("tbody[data-points] tr").count()
     tab.reload()
@@ -212,3 +239,59 @@ def test_a_reload_during_a_sweep_resumes_the_live_view(page: Any) -> None:
     tab.wait_for_selector("#scored", timeout=300_000)
     assert tab.locator("tbody[data-points] tr").count() == 5
     page.assert_clean()
+
+
+def test_a_built_ins_data_report_draws_and_its_next_step_opens_the_form(page: Any) -> None:
+    tab = page.page
+    page.goto("/data/titanic")
+    tab.wait_for_selector("#look .look-alert")
+    _charts_drawn(tab, "#look-target", "#look-dependence", "#look-missing")
+    assert "'age' is empty in 263 of 1,309 rows" in tab.inner_text("#look")
+    tab.evaluate("document.getElementById('report').scrollIntoView()")
+    _shoot(tab, "data-report")
+    tab.click("#look a:has-text('Open it here')")
+    tab.wait_for_url(re.compile(r"/tinker\?dataset=titanic&knob=features&values=age"))
+    assert tab.input_value("#in-values") == "age"
+    page.assert_clean()
+
+
+def test_a_regression_run_draws_its_residuals(page: Any) -> None:
+    tab = page.page
+    page.goto("/run?dataset=diabetes&model=ridge")
+    tab.click("button:has-text('Run')")
+    tab.wait_for_url(re.compile(r"/journal/runs/\d+"), timeout=180_000)
+    _charts_drawn(tab, "#chart-metrics", "#chart-residuals", "#chart-importances")
+    assert tab.locator("#chart-residuals svg g.mark-symbol path").count() > 50  # test rows
+    page.assert_clean()
+
+
+def test_the_compare_leaderboard_fills_in_and_draws(page: Any) -> None:
+    tab = page.page
+    page.goto("/compare?dataset=iris&models=knn,decision_tree,naive_bayes&budget=60&n_jobs=1")
+    tab.click("button:has-text('Compare')")
+    tab.wait_for_url(re.compile(r"/experiments/\d+"), timeout=120_000)
+    tab.wait_for_selector("text=Comparison #")
+    tab.wait_for_function(
+        "document.querySelectorAll('#chart-board svg g.mark-rect path').length >= 3",
+        timeout=240_000,
+    )
+    _shoot(tab, "compare")
+    tab.wait_for_function(  # finished: the page reloaded without its event stream
+        "document.querySelector('[data-experiment-events]') === null", timeout=240_000
+    )
+    _charts_drawn(tab, "#chart-board")
+    _best_first(tab)
+    page.assert_clean()
+
+
+def _best_first(tab: Any) -> None:
+    """The leaderboard's bars are in the order of their scores, best first."""
+    labels = tab.locator("#chart-board svg g.role-axis-label text").all_text_contents()
+    means = {}
+    for row in tab.locator("tbody[data-points] tr").all():
+        cells = row.locator("td").all_inner_texts()
+        if "±" in cells[2]:
+            means[cells[1]] = float(cells[2].split("±")[0])
+    shown = [means[label] for label in labels if label in means]
+    assert len(shown) == len(means) >= 3, (labels, means)
+    assert shown == sorted(shown, reverse=True), (labels, means)

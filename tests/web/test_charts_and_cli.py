@@ -3,9 +3,35 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
 
 from tinkerlab.web import _charts
+
+
+def _prediction(shape: str | None, hit: bool | None, scored: bool = True) -> SimpleNamespace:
+    """A prediction record as the journal hands it back (the fields the chart reads)."""
+    return SimpleNamespace(
+        knob="max_depth",
+        dataset="titanic",
+        shape=shape,
+        observed_shape="peak",
+        shape_hit=hit,
+        scored_at=datetime.now(UTC) if scored else None,
+    )
+
+
+PREDICTIONS = [
+    _prediction("up", None),  # too noisy to tell
+    _prediction("peak", True),
+    _prediction("down", False),
+    _prediction("peak", None, scored=False),  # still running: not on the chart
+    _prediction(None, None),  # no shape predicted: not on the chart
+    _prediction("peak", True),
+]
 
 SPECS = {
     "metrics": _charts.metrics_chart(
@@ -29,6 +55,8 @@ SPECS = {
         numeric=False,
         labels=["tfidf", "minilm"],
     ),
+    "residuals": _charts.residual_chart([1.0, 2.0, 3.5], [1.5, 1.75, float("nan")]),
+    "prediction record": _charts.prediction_record_chart(PREDICTIONS),
     "leaderboard": _charts.leaderboard_chart(
         [{"model": "knn", "mean": 0.9, "low": 0.85, "high": 0.95, "rank": 1}], "accuracy"
     ),
@@ -53,6 +81,37 @@ def test_sweep_rows_are_the_folds_mean_and_spread() -> None:
     assert train["high"] - train["mean"] == pytest.approx(np.std([0.9, 0.7]))
     assert validation["low"] == pytest.approx(0.7 - np.std([0.6, 0.8, 0.7]))
     assert {r["position"] for r in rows} == {3}
+
+
+def test_residuals_are_predicted_minus_actual_beside_the_diagonal() -> None:
+    spec = SPECS["residuals"]
+    diagonal, points = spec["layer"]
+    assert points["data"]["values"] == [  # the row without a prediction is left out
+        {"actual": 1.0, "predicted": 1.5, "error": 0.5},
+        {"actual": 2.0, "predicted": 1.75, "error": -0.25},
+    ]
+    assert diagonal["data"]["values"] == [{"x": 1.0, "y": 1.0}, {"x": 2.0, "y": 2.0}]
+
+
+def test_the_prediction_record_counts_only_scored_shapes_in_order() -> None:
+    rows = SPECS["prediction record"]["data"]["values"]
+    assert [r["outcome"] for r in rows] == ["too noisy to tell", "right", "wrong", "right"]
+    assert [r["n"] for r in rows] == [1, 2, 3, 4]
+    assert [r["so_far"] for r in rows] == ["none judged yet", "1 of 1", "1 of 2", "2 of 3"]
+
+
+def test_a_findings_command_becomes_the_form_that_runs_it(tmp_path: Path) -> None:
+    from tinkerlab.web._try import link_in
+
+    said = "a gap of 0.22. Sweep a knob: tinkerlab tinker titanic --model knn --knob n_neighbors"
+    assert link_in(said, tmp_path) == "/tinker?dataset=titanic&model=knn&knob=n_neighbors"
+    stored = tmp_path / "0123456789abcdef" / "my data.csv"
+    said = f"gap: tinkerlab tinker '{stored}' --knob max_depth --model decision_tree"
+    assert link_in(said, tmp_path) == (
+        "/tinker?dataset=upload%3A0123456789abcdef&knob=max_depth&model=decision_tree"
+    )
+    assert link_in("gap: tinkerlab tinker /etc/data.csv --knob max_depth", tmp_path) is None
+    assert link_in("No command in this sentence.", tmp_path) is None
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

@@ -6,6 +6,9 @@ The one-line way in is :func:`load`::
     >>> ds = load("penguins")                      # a built-in, bundled offline
     >>> ds = load("data/sales.csv", target="revenue", drop=["order_id"])  # doctest: +SKIP
 
+To show a table before the learner has chosen what to predict (a preview, its columns),
+:func:`read_table` reads and checks it the same way and decides nothing else.
+
 It returns a :class:`Dataset`: the frame, one :class:`ColumnInfo` per column (role and
 the reason for it), the task, the :class:`Source` it was read from, and ``notices``
 about every decision worth knowing (an id column dropped, an encoding guessed, a big
@@ -39,7 +42,7 @@ from tinkerlab.data._budget import parse_size
 from tinkerlab.data._catalog import DatasetInfo, Provenance, dataset_info, list_datasets
 from tinkerlab.data._dataset import FEATURE_ROLES, ColumnInfo, Dataset, Format, Role, Source, Task
 from tinkerlab.data._fingerprint import data_change, file_sha256
-from tinkerlab.data._load import load, prepare_code
+from tinkerlab.data._load import load, prepare_code, read_table
 from tinkerlab.data._reading import read_source, reading_code
 from tinkerlab.data._schema import infer_schema
 from tinkerlab.data._task import infer_task
@@ -64,5 +67,6 @@ __all__ = [
     "parse_size",
     "prepare_code",
     "read_source",
+    "read_table",
     "reading_code",
 ]

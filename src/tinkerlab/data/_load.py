@@ -209,6 +209,62 @@ def _decide_task(
     return task, task_reason
 
 
+def read_table(
+    source: str | Path,
+    *,
+    encoding: str | None = None,
+    sep: str | None = None,
+    sheet: str | int | None = None,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
+) -> tuple[pd.DataFrame, Source, list[str]]:
+    """Read a built-in or a data file exactly as :func:`load` does, before any target.
+
+    For a tool that shows a table before the learner has chosen what to predict (a
+    preview, a list of its columns): the same format, encoding and delimiter guesses, the
+    same row budget and checks (columns with distinct text names, at least one row), and
+    the same errors. Nothing is dropped and no roles are decided.
+
+    Parameters
+    ----------
+    source : str or Path
+        A built-in name or the path of a CSV, Parquet, JSON lines, JSON or Excel file.
+    encoding, sep, sheet, max_bytes, max_rows
+        As :func:`load`.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        The table as read.
+    source : Source
+        How it was read (``reading_code(source)`` replays it).
+    notices : list of str
+        Decisions worth knowing (an encoding guessed, a big file sampled...).
+
+    Examples
+    --------
+    >>> from tinkerlab.data import read_table
+    >>> frame, source, notices = read_table("penguins")
+    >>> list(frame.columns)[:2], source.kind
+    (['species', 'island'], 'builtin')
+    """
+    if max_rows is not None and (isinstance(max_rows, bool) or max_rows < 0):
+        raise DatasetError(
+            f"max_rows={max_rows!r} must be a number of rows, or 0 to read every row."
+        )
+    src, frame, notices, _info = _read(
+        source,
+        encoding=encoding,
+        sep=sep,
+        sheet=sheet,
+        max_bytes=max_bytes,
+        max_rows=default_max_rows() if max_rows is None else (max_rows or None),
+        progress=None,
+    )
+    _check_table(frame, src)
+    return frame, src, list(notices)
+
+
 def _read(
     source: object,
     *,

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tinkerlab.exceptions import UsageError
 from tinkerlab.experiment._engine import Engine
 from tinkerlab.experiment._knobs import knob_kind
 from tinkerlab.experiment._predict import check_prediction
@@ -53,7 +54,7 @@ from tinkerlab.experiment._sweep import (
     fast_path_of,
     run_sweep,
 )
-from tinkerlab.options import Settings, Span, settle
+from tinkerlab.options import Settings, Span, name_of, settle, spell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -156,6 +157,12 @@ def tinker_settled(
     data = load_settled(settings)
     recipe = recipe_for(data, settings)
     knob_kind(recipe, settings.knob, model_given="model" in settings.given)  # fail at once
+    if settings.knob in recipe.params and settings.knob in (settings.params or {}):
+        raise UsageError(
+            f"'{settings.knob}' is the knob being turned, so it cannot also be fixed with "
+            f"{spell('params', {settings.knob: recipe.params[settings.knob]})}. "
+            f"Fix: leave {settings.knob} out of {name_of('params')}."
+        )
     values: list[Any] | None = settings["values"]
     span = settings.span
     if values is not None and len(values) == 1 and ":" in str(values[0]) and span is None:

@@ -105,6 +105,9 @@ def confusion_chart(labels: Sequence[Any], matrix: Sequence[Sequence[int]]) -> d
         for j, p in enumerate(labels)
     ]
     order = [str(v) for v in labels]
+    dark = (
+        max((int(c) for row in matrix for c in row), default=0) / 2
+    )  # the "blues" scheme's dark half
     size = max(28, min(60, 360 // max(1, len(labels))))
     spec = _base("Confusion matrix (test rows)", width=size * len(labels))
     spec["height"] = size * len(labels)
@@ -124,8 +127,11 @@ def confusion_chart(labels: Sequence[Any], matrix: Sequence[Sequence[int]]) -> d
             "mark": {"type": "text", "fontSize": 12},
             "encoding": {
                 "text": {"field": "count"},
-                "color": {
-                    "condition": {"test": "datum.count > 0", "value": "#1f2328"},
+                "color": {  # white on the dark cells, dark on the light ones, grey for 0
+                    "condition": [
+                        {"test": f"datum.count > {dark}", "value": "white"},
+                        {"test": "datum.count > 0", "value": "#1f2328"},
+                    ],
                     "value": "#999",
                 },
             },
@@ -166,6 +172,94 @@ def importance_chart(importances: Sequence[Mapping[str, Any]], top: int = 15) ->
     return spec
 
 
+def residual_chart(actual: Sequence[Any], predicted: Sequence[Any]) -> dict[str, Any]:
+    """Predicted against actual on the test rows, with the line where they are equal: a
+    point above the line was over-predicted, below under-predicted."""
+    rows = []
+    for a, p in zip(actual, predicted, strict=False):
+        x, y = _finite(a), _finite(p)
+        if x is not None and y is not None:
+            rows.append({"actual": x, "predicted": y, "error": y - x})
+    low = min((min(r["actual"], r["predicted"]) for r in rows), default=0.0)
+    high = max((max(r["actual"], r["predicted"]) for r in rows), default=1.0)
+    spec = _base("Predicted against actual (test rows)", width=320, height=320)
+    spec["layer"] = [
+        {
+            "data": {"values": [{"x": low, "y": low}, {"x": high, "y": high}]},
+            "mark": {"type": "line", "color": GREY, "strokeDash": [4, 4]},
+            "encoding": {
+                "x": {"field": "x", "type": "quantitative"},
+                "y": {"field": "y", "type": "quantitative"},
+            },
+        },
+        {
+            "data": {"values": rows},
+            "mark": {"type": "circle", "opacity": 0.55, "size": 22, "color": BLUE},
+            "encoding": {
+                "x": {"field": "actual", "type": "quantitative", "scale": {"zero": False}},
+                "y": {"field": "predicted", "type": "quantitative", "scale": {"zero": False}},
+                "tooltip": [
+                    {"field": "actual", "format": ".4g"},
+                    {"field": "predicted", "format": ".4g"},
+                    {"field": "error", "format": ".4g", "title": "predicted − actual"},
+                ],
+            },
+        },
+    ]
+    return spec
+
+
+def prediction_record_chart(entries: Sequence[Any]) -> dict[str, Any]:
+    """Each scored shape prediction in order, on the row of its outcome (right, wrong, too
+    noisy to tell), with the share right so far in its tooltip: are they getting better?"""
+    outcomes = ["right", "wrong", "too noisy to tell"]
+    rows: list[dict[str, Any]] = []
+    hits = judged = 0
+    for entry in entries:
+        if getattr(entry, "scored_at", None) is None or getattr(entry, "shape", None) is None:
+            continue
+        hit = getattr(entry, "shape_hit", None)
+        if hit is not None:
+            judged += 1
+            hits += bool(hit)
+        rows.append(
+            {
+                "n": len(rows) + 1,
+                "outcome": outcomes[2] if hit is None else outcomes[0 if hit else 1],
+                "so_far": f"{hits} of {judged}" if judged else "none judged yet",
+                "what": f"{entry.knob} on {entry.dataset}: predicted {entry.shape}, "
+                f"the curve was {getattr(entry, 'observed_shape', None) or '?'}",
+            }
+        )
+    colour = {
+        "field": "outcome",
+        "type": "nominal",
+        "legend": None,
+        "scale": {"domain": outcomes, "range": [BLUE, ORANGE, GREY]},
+    }
+    spec = _base("Your shape predictions, in the order you made them", height={"step": 26})
+    spec["data"] = {"values": rows}
+    spec["mark"] = {"type": "point", "filled": True, "size": 140}
+    spec["encoding"] = {
+        "x": {
+            "field": "n",
+            "type": "quantitative",
+            "title": "prediction",
+            "axis": {"tickMinStep": 1, "format": "d"},
+            "scale": {"domain": [0.5, len(rows) + 0.5], "nice": False},
+        },
+        "y": {"field": "outcome", "type": "nominal", "title": None, "scale": {"domain": outcomes}},
+        "color": colour,
+        "shape": {"field": "outcome", "type": "nominal", "legend": None},
+        "tooltip": [
+            {"field": "what", "title": "prediction"},
+            {"field": "outcome"},
+            {"field": "so_far", "title": "shapes right so far"},
+        ],
+    }
+    return spec
+
+
 def sweep_rows(
     position: int, value: Any, label: str, train: Any, test: Any
 ) -> list[dict[str, Any]]:
@@ -201,11 +295,19 @@ def sweep_chart(
     log: bool = False,
     labels: Sequence[str] = (),
     domain: tuple[float, float] | None = None,
+    integer: bool = False,
 ) -> dict[str, Any]:
     """The curve of an experiment: train and validation means with ± std bands, growing
     as points arrive (the page appends rows to ``datasets.points`` and draws again)."""
     if numeric:
-        x: dict[str, Any] = {"field": "value", "type": "quantitative", "title": knob}
+        x: dict[str, Any] = {
+            "field": "value",
+            "type": "quantitative",
+            "title": knob,
+            "axis": {"format": "~g"},  # 3, not 3.0; 0.001, not 1e-3
+        }
+        if integer:  # a depth of 2.5 is no value of the knob
+            x["axis"]["tickMinStep"] = 1
         scale: dict[str, Any] = {"type": "log"} if log else {"zero": False}
         if domain is not None:  # the planned values: points land in place as they arrive
             scale |= {"domain": list(domain), "nice": False}
@@ -253,27 +355,51 @@ def sweep_chart(
     return spec
 
 
+#: A comparison's models: raced to the end, or dropped early (scored on fewer folds).
+RACE = ("to the end", "dropped early")
+
+
+def race_status(notices: Sequence[str]) -> str:
+    """Whether a compared model ran to the end or the race dropped it (its notices say)."""
+    return RACE[1] if any(str(n).startswith("dropped") for n in notices) else RACE[0]
+
+
 def leaderboard_chart(
     rows: Sequence[Mapping[str, Any]], metric: str, *, higher_is_better: bool = True
 ) -> dict[str, Any]:
     """Models' validation score, mean ± std over the same folds, best first."""
-    spec = _base(f"{metric} by model (mean ± std over the same folds)", height={"step": 20})
+    spec = _base(
+        f"{metric} by model (mean ± std over the folds each was scored on)", height={"step": 20}
+    )
     spec["usermeta"] = {"higher": higher_is_better}  # the page ranks new models the same way
     spec["datasets"] = {"models": list(rows)}
     spec["data"] = {"name": "models"}
-    y = {"field": "model", "type": "nominal", "sort": {"field": "rank"}, "title": None}
+    # "min": the layers' domains are unioned, and a union keeps only min/max/count sorts.
+    y = {"field": "model", "type": "nominal", "sort": {"field": "rank", "op": "min"}, "title": None}
     spec["encoding"] = {"y": y}
     spec["layer"] = [
         {
-            "mark": {"type": "bar", "color": BLUE},
+            "mark": {"type": "bar"},
             "encoding": {
                 "x": {
                     "field": "mean",
                     "type": "quantitative",
                     "title": metric,
                     "scale": {"zero": False},
+                    "stack": None,
                 },
-                "tooltip": [{"field": "model"}, {"field": "mean", "format": ".4f"}],
+                "color": {
+                    "field": "status",
+                    "type": "nominal",
+                    "title": "raced",
+                    "scale": {"domain": list(RACE), "range": [BLUE, GREY]},
+                },
+                "tooltip": [
+                    {"field": "model"},
+                    {"field": "mean", "format": ".4f"},
+                    {"field": "folds", "title": "folds scored"},
+                    {"field": "status", "title": "raced"},
+                ],
             },
         },
         {

@@ -55,15 +55,14 @@ def default_target(source: str) -> str | None:
     """The column a form proposes to predict in a file: its last one (None for a
     built-in, whose catalog names its own). The data layer never guesses a target; the
     lab proposes one, shown chosen, for the learner to change."""
-    from tinkerlab.data import read_source
-    from tinkerlab.data._readers import inspect_file
+    from tinkerlab.data import read_table
 
     path = Path(source)
     if not path.is_absolute():
         return None
     found = _headers.get((source, path.stat().st_mtime))
     if found is None:
-        found = [str(c) for c in read_source(inspect_file(path)[0]).columns]
+        found = [str(c) for c in read_table(path)[0].columns]  # the file's, in its order
         _headers[(source, path.stat().st_mtime)] = found
     return found[-1] if found else None
 

@@ -133,6 +133,7 @@ def curve_spec(entry: ExperimentEntry, payloads: list[dict[str, Any]]) -> dict[s
         log=entry.spec.get("scale") == "log",
         labels=[str(label) for label in labels],
         domain=(min(numbers), max(numbers)) if len(numbers) > 1 else None,
+        integer=bool(numbers) and all(n.is_integer() for n in numbers),
     )
 
 
@@ -157,6 +158,8 @@ def leaderboard_rows(entry: ExperimentEntry) -> list[dict[str, Any]]:
                 "std": std,
                 "fit_time": point.fit_time,
                 "notices": point.notices,
+                "folds": len(scores),
+                "status": _charts.race_status(point.notices),
             }
         )
     done = sorted(

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 #: Test rows kept to show inputs → outputs.
 SAMPLE_ROWS = 8
+#: Test rows kept (actual, predicted) for a regression's residual chart.
+RESIDUAL_ROWS = 2000
 
 
 def run_job(settings: Settings, config: LabConfig) -> Any:
@@ -69,7 +71,12 @@ def sample_rows(result: Run) -> dict[str, Any]:
                 "predicted": _short(predictions["predicted"].iloc[i]),
             }
         )
-    return {"columns": columns, "rows": rows}
+    kept: dict[str, Any] = {"columns": columns, "rows": rows}
+    if recipe.task == "regression":  # every test row (up to a cap) for the residual chart
+        every = result.predictions.head(RESIDUAL_ROWS)
+        kept["actual"] = [float(v) for v in every["actual"]]
+        kept["predicted"] = [float(v) for v in every["predicted"]]
+    return kept
 
 
 def _short(value: Any) -> Any:

@@ -12,7 +12,11 @@ span=1:20``. ``--set NAME=VALUE`` becomes the knob slider ``knob.NAME``.
 
 from __future__ import annotations
 
+import re
 import shlex
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from tinkerlab.options import Boolean, options_for
@@ -62,3 +66,32 @@ def form_link(command_line: str) -> str | None:
             query.append((found.name, value))
         i += 2
     return f"/{command}?{urlencode(query)}"
+
+
+#: A command at the end of a sentence (a detector's "Sweep a knob ...: tinkerlab tinker ...").
+_COMMAND = re.compile(r"tinkerlab (?:run|tinker|compare) [^\n]+$")
+
+
+def link_in(text: str, uploads: Path) -> str | None:
+    """The form that runs the command a sentence ends with, if it ends with one; a file
+    it names that is one of this lab's uploads becomes that upload."""
+    from tinkerlab.web._uploads import choice_for_path
+
+    found = _COMMAND.search(text.strip())
+    if found is None:
+        return None
+    try:
+        words = shlex.split(found.group(0).rstrip("."))
+    except ValueError:
+        return None
+    if len(words) > 2 and words[2].startswith("/"):
+        choice = choice_for_path(uploads, words[2])
+        if choice is None:
+            return None
+        words[2] = choice
+    return form_link(shlex.join(words))
+
+
+def with_links(findings: Sequence[Mapping[str, Any]], uploads: Path) -> list[dict[str, Any]]:
+    """Findings (``summary["phenomena"]``) with ``try_href``: the form of their next step."""
+    return [{**f, "try_href": link_in(str(f.get("evidence", "")), uploads)} for f in findings]

@@ -4,16 +4,16 @@ role overrides (the same options ``tinkerlab run`` takes: target, drop, text...)
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from tinkerlab.exceptions import TinkerlabError
 from tinkerlab.options import speaking
-from tinkerlab.web import _uploads
+from tinkerlab.web import _look, _uploads
 from tinkerlab.web._guard import require_csrf
-from tinkerlab.web._render import render
+from tinkerlab.web._render import fragment, render
 
 router = APIRouter()
 
@@ -113,8 +113,12 @@ def dataset_page(request: Request, name: str) -> Response:
         + ([("target", target)] if target else [])
         + [(n, v) for n, values in options.items() for v in values]
     )
+    look_query = urlencode([("target", target)] if target else [])
     context: dict[str, Any] = {
         "name": name,
+        "charts": True,
+        "look_url": f"/data/{quote(name, safe=':')}/look"
+        + (f"?{look_query}" if look_query else ""),
         "dataset": dataset,
         "columns": list(dataset.columns.values()),
         "preview_columns": [str(c) for c in frame.columns],
@@ -127,6 +131,52 @@ def dataset_page(request: Request, name: str) -> Response:
         "run_query": run_query,
     }
     return render(request, "dataset.html", **context)
+
+
+@router.get("/data/{name}/look")
+def look_fragment(request: Request, name: str, target: str = "") -> Response:
+    """The data report (``tinkerlab look``) of a dataset, as a part of its page: the
+    alerts and their next steps (links to the forms), the columns, the charts."""
+    source, upload, chosen = _look_source(request, name, target)
+    try:
+        with speaking("web", "run"):
+            look = _look.look_cached(source, chosen)
+    except TinkerlabError as error:  # shown in place of the report, not as a failed request
+        return fragment(request, "_look.html", problem=str(error))
+    context = _look.look_context(look, upload)
+    context["name"] = name
+    context["report_url"] = f"/data/{quote(name, safe=':')}/look.html" + (
+        f"?{urlencode({'target': target})}" if target else ""
+    )
+    return fragment(request, "_look.html", **context)
+
+
+@router.get("/data/{name}/look.html")
+def look_download(request: Request, name: str, target: str = "") -> Response:
+    """The whole report as one offline HTML page (the same as ``tinkerlab look``), to keep."""
+    source, _upload, chosen = _look_source(request, name, target)
+    with speaking("web", "run"):
+        look = _look.look_cached(source, chosen)
+    file_name = _uploads.clean_name(f"look_{look.dataset}.html")
+    return Response(
+        look.html(),
+        media_type="text/html; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{file_name}"'},
+    )
+
+
+def _look_source(
+    request: Request, name: str, target: str
+) -> tuple[str, tuple[str, str] | None, str | None]:
+    """What to look at: the source ``tinkerlab.data`` reads, the upload's (path, choice)
+    if it is one, and the target (an upload's proposed one: its last column)."""
+    from tinkerlab.web._choices import default_target
+
+    with speaking("web", "run"):
+        source = _uploads.resolve(request.app.state.config.folder("uploads"), name)
+        upload = (source, name) if name.startswith(_uploads.PREFIX) else None
+        chosen = target or (default_target(source) if upload else None)
+    return source, upload, chosen
 
 
 def _chosen(column: str, options: dict[str, list[str]]) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from tinkerlab.web import _charts
 from tinkerlab.web._app import journal
 from tinkerlab.web._render import render
 
@@ -59,12 +60,13 @@ def next_step(runs: int, experiments: int, cards_read: int, models: int) -> dict
 @router.get("/")
 def home(request: Request) -> Response:
     """The learner's loop, what they did last, and how good their predictions are."""
-    from tinkerlab.journal import summarize_predictions
+    from tinkerlab.experiment import summarize_predictions
 
     store = journal(request)
     runs = store.list_runs(limit=5)
     experiments = store.list_experiments(limit=5)
-    record = summarize_predictions(store.predictions())
+    predictions = store.predictions()
+    record = summarize_predictions(predictions)
     models = [p for p in request.app.state.config.folder("models").iterdir() if p.is_dir()]
     step = next_step(store.count_runs(), len(experiments), len(store.cards_read()), len(models))
     context: dict[str, Any] = {
@@ -72,6 +74,8 @@ def home(request: Request) -> Response:
         "runs": runs,
         "experiments": experiments,
         "record": record,
+        "record_spec": _charts.prediction_record_chart(predictions),
+        "charts": True,
         "jobs": request.app.state.jobs.recent(5),
     }
     return render(request, "home.html", **context)

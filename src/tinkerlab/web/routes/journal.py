@@ -15,6 +15,7 @@ from tinkerlab.web._app import journal
 from tinkerlab.web._guard import require_csrf
 from tinkerlab.web._render import render
 from tinkerlab.web._runs import as_run, code_name, plot_file, stored_samples
+from tinkerlab.web._try import with_links
 
 router = APIRouter()
 
@@ -58,6 +59,11 @@ def journal_page(
         "questions": store.questions() if page == 1 else [],
         "analyses": store.analyses() if page == 1 else [],
     }
+    if page == 1:
+        predictions = store.predictions()
+        context["predictions"] = list(reversed(predictions))[:PAGE]
+        context["record_spec"] = _charts.prediction_record_chart(predictions)
+        context["charts"] = True
     return render(request, "journal.html", **context)
 
 
@@ -74,16 +80,21 @@ def run_detail(request: Request, run_id: int) -> Response:
         charts["confusion"] = _charts.confusion_chart(confusion["labels"], confusion["matrix"])
     if outputs.get("importances"):
         charts["importances"] = _charts.importance_chart(outputs["importances"])
+    samples = stored_samples(request.app.state.config, entry)
+    if samples and samples.get("actual"):
+        charts["residuals"] = _charts.residual_chart(samples["actual"], samples["predicted"])
     run = as_run(entry)
     context: dict[str, Any] = {
         "entry": entry,
         "inputs": entry.summary.get("inputs", {}),
         "outputs": outputs,
-        "phenomena": entry.summary.get("phenomena", []),
+        "phenomena": with_links(
+            entry.summary.get("phenomena", []), request.app.state.config.folder("uploads")
+        ),
         "specs": charts,
         "charts": True,
         "script": run.script(),
-        "samples": stored_samples(request.app.state.config, entry),
+        "samples": samples,
         "notes": store.notes(run_id),
         "questions": store.questions(run_id),
         "plots": [p.name for p in entry.plot_paths],

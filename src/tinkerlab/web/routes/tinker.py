@@ -23,6 +23,7 @@ from tinkerlab.web._experiments import (
 from tinkerlab.web._guard import require_csrf
 from tinkerlab.web._jobs import wait_for
 from tinkerlab.web._render import render
+from tinkerlab.web._try import with_links
 from tinkerlab.web._uploads import shown_choice
 from tinkerlab.web.routes.jobs import STREAM_HEADERS
 
@@ -102,7 +103,9 @@ def experiment_page(request: Request, experiment_id: int) -> Response:
         "charts": True,
         "comparison": is_comparison(entry),
         "prediction": prediction_lines(entry.prediction),
-        "phenomena": entry.summary.get("phenomena", []),
+        "phenomena": with_links(
+            entry.summary.get("phenomena", []), request.app.state.config.folder("uploads")
+        ),
         "unlocked": unlocked,
         "questions": store.questions(experiment_id=experiment_id),
         "notes": _notes(request, entry.uid),

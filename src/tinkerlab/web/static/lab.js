@@ -109,7 +109,9 @@
     if (kind === "board") {
       var models = spec.datasets.models;
       point.rows.filter(function (r) { return r.split === "validation"; }).forEach(function (r) {
-        models.push({ model: point.label, mean: r.mean, low: r.low, high: r.high });
+        var dropped = (point.notices || []).some(function (n) { return n.indexOf("dropped") === 0; });
+        models.push({ model: point.label, mean: r.mean, low: r.low, high: r.high,
+                      status: dropped ? "dropped early" : "to the end" });
       });
       var higher = spec.usermeta ? spec.usermeta.higher !== false : true;
       models.sort(function (a, b) { return higher ? b.mean - a.mean : a.mean - b.mean; });
@@ -165,7 +167,29 @@
     });
   }
 
+  /* --- parts of a page that take a while (the data report): fetched after it shows ------
+     Not htmx: htmx drops <script> elements from what it swaps in (allowScriptTags is
+     off), and a chart's spec lives in one. Scripts set through innerHTML never run. */
+  function loadPart(box) {
+    fetch(box.getAttribute("data-part"), { headers: { "Accept": "text/html" }, credentials: "same-origin" })
+      .then(function (answer) {
+        return answer.text().then(function (text) {
+          if (!answer.ok) { throw new Error(text); }
+          box.innerHTML = text;
+          wire(box);
+        });
+      })
+      .catch(function (error) {
+        box.innerHTML = "";
+        var p = document.createElement("p");
+        p.className = "alert";
+        p.textContent = "This part could not be loaded: " + error.message;
+        box.appendChild(p);
+      });
+  }
+
   function wire(root) {
+    root.querySelectorAll("[data-part]").forEach(loadPart);
     root.querySelectorAll(".slider").forEach(wireSlider);
     root.querySelectorAll("script[data-chart]").forEach(drawChart);
     root.querySelectorAll("[data-job-events]").forEach(followJob);
