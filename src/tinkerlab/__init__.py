@@ -5,10 +5,10 @@
 >>> run.metrics["accuracy"]["test"] > 0.9
 True
 
-The verbs (``tl.run``, ``tl.tinker``, ``tl.load``, ``tl.look``, ``tl.datasets``,
-``tl.open_journal``, ``tl.theory``, the learning path ``tl.path``) import scikit-learn
-only when called, so ``import tinkerlab``
-(and the command line's ``--help``) stays fast. Sub-packages are named by nouns
+The verbs (``tl.run``, ``tl.tinker``, ``tl.compare``, ``tl.search``, ``tl.load``,
+``tl.look``, ``tl.datasets``, ``tl.open_journal``, ``tl.theory``, the learning path
+``tl.path``) are imported on first use and import scikit-learn only when called, so
+``import tinkerlab`` (and the command line's ``--help``) stays fast. Sub-packages are named by nouns
 (``tinkerlab.runner``, ``tinkerlab.journal``...), so none can shadow a verb.
 """
 
@@ -16,28 +16,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tinkerlab._api import (
-    compare,
-    datasets,
-    explain,
-    feedback,
-    finetune,
-    load,
-    look,
-    open_journal,
-    run,
-    tinker,
-)
 from tinkerlab._version import __version__
 
 if TYPE_CHECKING:
+    from tinkerlab._api import (
+        compare,
+        datasets,
+        explain,
+        feedback,
+        finetune,
+        load,
+        look,
+        open_journal,
+        run,
+        search,
+        tinker,
+    )
     from tinkerlab.data import Dataset
     from tinkerlab.insight import theory
     from tinkerlab.recipe import Recipe
     from tinkerlab.runner import Run
     from tinkerlab.serve import Client
 
+#: The verbs (``tinkerlab._api``) load on first use too: the command line imports this
+#: package, and ``tinkerlab --help`` must not pay for the options table behind them.
+_VERBS = ("compare", "datasets", "explain", "feedback", "finetune", "load", "look",
+          "open_journal", "run", "search", "tinker")  # fmt: skip
 _LAZY = {
+    **dict.fromkeys(_VERBS, "tinkerlab._api"),
     "Dataset": "tinkerlab.data",
     "Recipe": "tinkerlab.recipe",
     "Run": "tinkerlab.runner",
@@ -61,6 +67,7 @@ __all__ = [
     "open_journal",
     "path",
     "run",
+    "search",
     "theory",
     "tinker",
 ]
@@ -73,5 +80,7 @@ def __getattr__(name: str) -> Any:
     if name == "path":  # tl.path.check("2.3"): the learning path, a module of verbs
         return importlib.import_module("tinkerlab.path")
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value  # found at once next time
+        return value
     raise AttributeError(f"module 'tinkerlab' has no attribute {name!r}")

@@ -5,10 +5,12 @@ The command line is a thin layer over these functions, so the two cannot disagre
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tinkerlab._api_search import search as search  # tl.search, in its own room
+from tinkerlab._api_search import search_settled as search_settled
 from tinkerlab.options import declared
 
 if TYPE_CHECKING:
@@ -111,19 +113,25 @@ def run_settled(
     progress: Progress | None = None,
     source: Any = None,
     reading: ReadProgress | None = None,
+    on_scores: Callable[[Run], None] | None = None,
 ) -> Run:
     """:func:`run` with its options already settled (the command line and the web lab
     settle typed text first); *source* replaces ``settings.dataset`` (a Recipe read from
-    a file); *reading* is told how far reading a data file got (bytes)."""
+    a file); *reading* is told how far reading a data file got (bytes); *on_scores* is
+    handed the run as soon as its scores are known, before it is explained, drawn and
+    recorded (the command line prints the numbers then)."""
+    import os
     import time
 
-    from tinkerlab.insight import detect_run
     from tinkerlab.recipe import Recipe, check_replay, load_recipe_data, load_settled, recipe_for
     from tinkerlab.runner import execute
 
     source = settings.dataset if source is None else source
-    # Open the journal first: a bad database URL should fail before minutes of training.
-    store = open_journal(settings.db) if settings.record else None
+    # A journal named by URL is opened first: a bad URL should fail before minutes of
+    # training. The default one (a SQLite file in TINKERLAB_HOME) is opened once the
+    # numbers are known: opening it (SQLAlchemy, the schema check) is not on their path.
+    named = settings.db is not None or bool(os.environ.get("TINKERLAB_DB"))
+    store = open_journal(settings.db) if settings.record and named else None
     try:
         tick = time.perf_counter()
         if isinstance(source, Recipe):
@@ -133,8 +141,12 @@ def run_settled(
             data = load_settled(settings, source, reading)
             recipe = recipe_for(data, settings)
         load_time = time.perf_counter() - tick
-        result = execute(recipe, data, progress=progress)
+        result = execute(recipe, data, progress=progress, on_scores=on_scores)
         result.timings["load"] = load_time
+        from tinkerlab.insight import detect_run  # after the numbers, as the journal
+
+        if settings.record and store is None:
+            store = open_journal(settings.db)
         result.phenomena = detect_run(result, data.frame)
         result.summary["phenomena"] = [f.to_dict() for f in result.phenomena]
         if store is not None:
@@ -240,11 +252,18 @@ def _resume(settings: Settings, progress: SweepProgress | None) -> Experiment:
     if not settings.record:
         raise InputError("Resuming reads and writes the journal; it cannot run unrecorded.")
     with open_journal(settings.db) as store:
-        if store.get_experiment(number).spec.get("kind") == "compare":
+        kind = store.get_experiment(number).spec.get("kind")
+        if kind == "compare":
             raise InputError(
                 f"Experiment #{number} is a model comparison (tinkerlab compare), which "
                 "runs within a time budget and cannot be resumed. Fix: run the "
                 "comparison again, e.g. tinkerlab compare DATASET --budget 60"
+            )
+        if kind == "search":
+            raise InputError(
+                f"Experiment #{number} is a search (tinkerlab search), which races all its "
+                "settings at once and cannot be resumed. Fix: run the search again, e.g. "
+                "tinkerlab search DATASET --model svm --knob C=0.1:100"
             )
         stored = store.claim_experiment(number, force=settings.force)
         try:
@@ -377,6 +396,12 @@ def explain_record(
     assert experiment_id is not None
     entry = journal.get_experiment(experiment_id)
     what = f"experiment #{entry.id}: {entry.knob} on {entry.dataset} ({entry.model})"
+    if entry.spec.get("kind") == "search":
+        raise UsageError(
+            f"Experiment #{entry.id} is a search over {entry.knob}; its finding is the best "
+            "setting's lead, tested in its summary. Fix: read it with "
+            f"tl.open_journal().get_experiment({entry.id}).summary['verdict_text']"
+        )
     comparison = entry.spec.get("kind") == "compare"  # models that ran out of time are absent
     if entry.status != "finished" or (not comparison and len(entry.points) < entry.n_values):
         raise UsageError(

@@ -66,7 +66,8 @@ def test_the_command_line_takes_exactly_the_declared_options(command):
 
 
 @pytest.mark.parametrize(
-    ("verb", "command"), [(tl.run, "run"), (tl.tinker, "tinker"), (tl.compare, "compare")]
+    ("verb", "command"),
+    [(tl.run, "run"), (tl.tinker, "tinker"), (tl.compare, "compare"), (tl.search, "search")],
 )
 def test_the_python_verbs_take_the_declared_options_with_their_defaults(verb, command):
     parameters = inspect.signature(verb).parameters

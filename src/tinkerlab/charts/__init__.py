@@ -4,7 +4,8 @@ Two halves, both small:
 
 * **builders** (:mod:`._builders`) turn numbers already counted into Altair charts:
   :func:`histogram`, :func:`bar`, :func:`box_by_group`, :func:`shares_by_group`,
-  :func:`heatmap`, :func:`scatter_matrix`, :func:`missing_pattern`. An Altair chart
+  :func:`heatmap`, :func:`scatter_matrix`, :func:`missing_pattern`; a search's
+  :func:`score_heatmap` and :func:`parallel_coordinates` (:mod:`._search`). An Altair chart
   renders itself in Jupyter, and ``chart.to_dict()`` is the Vega-Lite spec a browser draws.
 * **embedding** (:mod:`._embed`) writes specs into self-contained HTML with the vendored
   Vega, Vega-Lite and vega-embed inlined (:func:`to_html`, :func:`page`,
@@ -44,6 +45,7 @@ from tinkerlab.charts._embed import (
     vendor_dir,
     vendor_files,
 )
+from tinkerlab.charts._search import parallel_coordinates, score_heatmap
 
 __all__ = [
     "EMBED_OPTIONS",
@@ -57,7 +59,9 @@ __all__ = [
     "histogram",
     "missing_pattern",
     "page",
+    "parallel_coordinates",
     "scatter_matrix",
+    "score_heatmap",
     "script_tags",
     "shares_by_group",
     "to_html",

@@ -4,103 +4,46 @@ Every command has ``--help`` with an example and ``--json`` for scripts. Exit co
 0 success, 1 failure, 2 bad input (with a one-paragraph message, never a traceback;
 set ``TINKERLAB_DEBUG=1`` to see one for a failure).
 
-Only Typer and rich are imported at start-up; scikit-learn and pandas load inside the
-commands that need them, so ``tinkerlab --help`` answers at once.
+Commands are imported when they run (:mod:`tinkerlab.cli._lazy`): ``tinkerlab --help``
+prints the command table (:mod:`tinkerlab.cli._commands`) without importing Typer, rich
+or any command, and ``tinkerlab run ...`` imports the run command only; scikit-learn and
+pandas load inside the commands that need them.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
-import typer
+if TYPE_CHECKING:
+    import typer
 
-from tinkerlab.cli import _compare, _datasets, _journal, _models, _run, _scratch, _tinker
-
-app = typer.Typer(
-    name="tinkerlab",
-    help=(
-        "A code-first machine-learning lab: run a real model in a minute, tinker with one "
-        "thing at a time, understand why, ship it.\n\n"
-        "Start with:  tinkerlab quickstart"
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
-)
-app.command("quickstart")(_run.quickstart)
-app.command("datasets")(_datasets.datasets)
-app.command("models")(_models.models)
-app.command("run")(_run.run)
-app.command("tinker")(_tinker.tinker)
-app.command("compare")(_compare.compare)
-app.add_typer(_journal.app, name="journal")
-app.add_typer(_scratch.app, name="scratch")
-# Ship (issue 6): save an artifact, serve it, query it, watch it drift.
-from tinkerlab.cli import _serve  # noqa: E402
-
-app.command("save")(_serve.save)
-app.command("serve")(_serve.serve)
-app.command("predict")(_serve.predict)
-app.command("monitor")(_serve.monitor)
-app.add_typer(_serve.demo, name="demo")
-# Understand (issue 4): theory cards, and the cards that answer a question.
-from tinkerlab.cli import _theory  # noqa: E402
-
-app.command("theory")(_theory.theory)
-app.command("why")(_theory.why)
-app.command("explain")(_theory.explain)
-# Pre-trained models (issue 7): the registry, ready-made detectors, a small autocompleter.
-from tinkerlab.cli import _pretrained  # noqa: E402
-
-app.command("pretrained")(_pretrained.pretrained)
-app.command("detect")(_pretrained.detect)
-app.command("autocomplete")(_pretrained.autocomplete)
-# Feedback analyser (issue 7): sentiment, themes, search and duplicates in a column of texts.
-from tinkerlab.cli import _feedback  # noqa: E402
-
-app.command("feedback")(_feedback.feedback)
-# Fine-tuning (issue 7): a head on frozen MiniLM embeddings, or the whole encoder (torch).
-from tinkerlab.cli import _finetune  # noqa: E402
-
-app.command("finetune")(_finetune.finetune)
-# The web lab (issue 13): every page above in a browser.
-from tinkerlab.cli import _lab  # noqa: E402
-
-app.command("lab")(_lab.lab)
-# Look at the data (issue 16): an EDA report written for learners, with next steps that run.
-from tinkerlab.cli import _look  # noqa: E402
-
-app.command("look")(_look.look)
-# The learning path (issue 17): labs and their checks, the test, projects, the portfolio.
-from tinkerlab.cli import _path, _project  # noqa: E402
-
-app.add_typer(_path.path, name="path")
-app.add_typer(_project.project, name="project")
-app.command("export")(_project.export)
+_APP: list[typer.Typer] = []  # built once, on first use
 
 
-def _reflow_help(typer_app: typer.Typer) -> None:
-    """Every command's help as flowing paragraphs (the terminal wraps them at its width)."""
-    from tinkerlab.cli._output import reflow
+def __getattr__(name: str) -> Any:
+    """``tinkerlab.cli.app``: the Typer app, built (not its commands) on first use."""
+    if name == "app":
+        if not _APP:
+            from tinkerlab.cli._lazy import make_app
 
-    typer_app.info.help = reflow(typer_app.info.help)
-    for info in typer_app.registered_commands:
-        info.help = reflow(info.help or (info.callback.__doc__ if info.callback else None))
-    for group in typer_app.registered_groups:
-        if group.typer_instance is not None:
-            _reflow_help(group.typer_instance)
-
-
-_reflow_help(app)
+            _APP.append(make_app())
+        return _APP[0]
+    raise AttributeError(f"module 'tinkerlab.cli' has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``tinkerlab`` console script; exits with 0, 1 or 2."""
+    from tinkerlab.cli._help import print_group_help, wants_group_help
+
+    if wants_group_help(sys.argv[1:] if argv is None else argv):
+        print_group_help()  # no command: nothing else to import
+        return
     from tinkerlab.cli._output import print_error
     from tinkerlab.exceptions import TinkerlabError
 
+    app = globals()["app"] if "app" in globals() else __getattr__("app")  # a test may set it
     try:
         app(args=argv, prog_name="tinkerlab")
     except TinkerlabError as error:

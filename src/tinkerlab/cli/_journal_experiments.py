@@ -63,18 +63,21 @@ def experiments_table(entries: list[ExperimentEntry]) -> Table:
 
 
 def resume_hint(entries: list[ExperimentEntry]) -> None:
-    """Say how to finish an interrupted sweep, or re-run an interrupted comparison."""
+    """Say how to finish an interrupted sweep, or re-run an interrupted comparison or
+    search (they race all their candidates at once and cannot be resumed)."""
     stopped = [e for e in entries if e.status == "interrupted"]
-    sweeps = [e for e in stopped if e.spec.get("kind") != "compare"]
+    sweeps = [e for e in stopped if e.spec.get("kind") not in ("compare", "search")]
     if sweeps:
         console.print(
             f"Finish an interrupted one:  [bold]tinkerlab tinker --resume {sweeps[0].id}[/]"
         )
-    if len(sweeps) < len(stopped):  # a comparison runs within its budget: it starts again
-        compared = next(e for e in stopped if e.spec.get("kind") == "compare")
+    if len(sweeps) < len(stopped):  # a comparison or a search starts again
+        again = next(e for e in stopped if e.spec.get("kind") in ("compare", "search"))
+        kind = str(again.spec.get("kind"))
+        what = "comparison" if kind == "compare" else "search"
         console.print(
-            "An interrupted comparison cannot be resumed; run it again:  "
-            f"[bold]tinkerlab compare {escape(quote(compared.dataset))}[/]"
+            f"An interrupted {what} cannot be resumed; run it again:  "
+            f"[bold]tinkerlab {kind} {escape(quote(again.dataset))}[/]"
         )
 
 

@@ -112,6 +112,14 @@ class _Steps:
         detail = f"{human_size(done)} of {human_size(total)}"
         self._bar.update(self._bytes, description=what, completed=done, detail=detail)
 
+    def close(self) -> None:
+        """Take the bar off the screen for good (before printing results on stdout: a
+        live bar on stderr would otherwise route stdout through itself); later steps
+        are silent."""
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
     def _stop_reading(self) -> None:
         if self._bytes is not None:
             self._bar.remove_task(self._bytes)

@@ -16,23 +16,33 @@ if TYPE_CHECKING:
 
 def render_run(run: Run, written: list[Path]) -> None:
     """Print a run: inputs, scores beside the baseline, top features, plots, files written."""
+    render_scores(run)
+    render_details(run, written)
+
+
+def render_scores(run: Run) -> None:
+    """The numbers of a run: what went in, scores beside the baseline (all a run needs to
+    print them; ``tinkerlab run`` prints them before the run is explained and recorded)."""
     from tinkerlab.recipe import explain_metrics
 
     recipe = run.recipe
     inputs = run.summary["inputs"]
-    ref = f"Run #{run.id}" if run.id is not None else "Run (not recorded)"
     console.print(
-        f"\n[bold]{ref}[/] · [cyan]{escape(run.model)}[/] on [cyan]{escape(run.dataset_name)}[/] — "
+        f"\n[bold]Run[/] · [cyan]{escape(run.model)}[/] on [cyan]{escape(run.dataset_name)}[/] — "
         f"predict [bold]{escape(repr(recipe.target))}[/] ({run.task})"
     )
-    for notice in run.notices:
-        console.print(f"  [yellow]note:[/] {escape(notice)}")
 
     _render_inputs(inputs)
     _render_columns(inputs["columns"])
     console.print(_scores_table(run))
     for note in explain_metrics(run.metric_specs):
         console.print(f"[dim]  {escape(note)}[/]")
+
+
+def render_details(run: Run, written: list[Path]) -> None:
+    """What explains the numbers: notices, top features, time, plots, files, the record."""
+    for notice in run.notices:
+        console.print(f"  [yellow]note:[/] {escape(notice)}")
     _render_outputs(run.summary["outputs"])
     timings = run.timings
     console.print(
@@ -48,6 +58,10 @@ def render_run(run: Run, written: list[Path]) -> None:
         console.print(f"[bold]Wrote:[/] {escape(str(path))}")
     if any(p.suffix == ".py" for p in written):
         console.print(f"       python {escape(str(written[0]))}   # prints the same scores")
+    if run.id is not None:
+        console.print(f"Recorded as [bold]Run #{run.id}[/]  (tinkerlab journal show {run.id})")
+    else:
+        console.print("Run (not recorded)")
 
 
 def _render_inputs(inputs: dict[str, Any]) -> None:

@@ -56,9 +56,30 @@ def run(settings: Settings) -> None:
     name = source.source.name if source is not None else s.dataset
     with progress(not s.json, total=6) as step:
         step(f"loading {name}")
-        result = _api.run_settled(s, progress=step, source=source, reading=step.read)
+        result = _api.run_settled(
+            s,
+            progress=step,
+            source=source,
+            reading=step.read,
+            on_scores=_numbers_first(s.json, step),
+        )
     script, notebook, recipe_out = outputs
-    _finish(result, script, notebook, recipe_out, s.json, s.save, overwrite=s.force)
+    _finish(result, script, notebook, recipe_out, s.json, s.save, overwrite=s.force, shown=True)
+
+
+def _numbers_first(json_out: bool, step: Any) -> Any:
+    """Print the scores the moment they are known; importances, plots and the journal
+    follow (they explain the numbers, they are not needed to print them)."""
+    if json_out:
+        return None  # one JSON document at the end
+
+    def show(run: Run) -> None:
+        from tinkerlab.cli._render import render_scores
+
+        step.close()  # the bar off the screen before stdout is written
+        render_scores(run)
+
+    return show
 
 
 def _finish(
@@ -70,8 +91,10 @@ def _finish(
     save: Path | None = None,
     *,
     overwrite: bool = False,
+    shown: bool = False,
 ) -> None:
-    """Write the files asked for, then show the run (or print it as JSON)."""
+    """Write the files asked for, then show the run (or print it as JSON); *shown*: its
+    scores were printed already (``render_scores``), the rest follows."""
     written = _write_outputs(result, script, notebook, recipe_out)
     if save is not None:  # --save: the artifact for `tinkerlab serve` (see tinkerlab.serve)
         from tinkerlab.serve import save_artifact
@@ -82,10 +105,13 @@ def _finish(
         data["written"] = [str(p) for p in written]
         print_json(data)
         return
-    from tinkerlab.cli._render import render_next_steps, render_run
+    from tinkerlab.cli._render import render_details, render_next_steps, render_run
     from tinkerlab.cli._theory import show_findings
 
-    render_run(result, written)
+    if shown:
+        render_details(result, written)
+    else:
+        render_run(result, written)
     show_findings(result.phenomena, result.unlocked)
     render_next_steps(result)
 

@@ -35,6 +35,8 @@ from tinkerlab.experiment._folds import paired_folds
 from tinkerlab.experiment._knob_kinds import PARAM_SWEEPS, SPECIAL_KNOBS, KnobKind, Point, Sweep
 from tinkerlab.experiment._knobs import plan_sweep, valid_knobs
 from tinkerlab.experiment._prediction_record import PredictionRecord, summarize_predictions
+from tinkerlab.experiment._search import search, search_settled
+from tinkerlab.experiment._search_result import Candidate, Search
 from tinkerlab.experiment._sequential import SEQUENTIAL_METHOD, Design, plan_design
 from tinkerlab.experiment._shape import (
     NOISY,
@@ -70,6 +72,7 @@ __all__ = [
     "SPECIAL_KNOBS",
     "UNORDERED_SHAPES",
     "Ask",
+    "Candidate",
     "Comparison",
     "Curve",
     "DaskEngine",
@@ -85,6 +88,7 @@ __all__ = [
     "PointResult",
     "Prediction",
     "PredictionRecord",
+    "Search",
     "Shape",
     "Summary",
     "Sweep",
@@ -110,6 +114,8 @@ __all__ = [
     "plan_sweep",
     "prediction_text",
     "resume",
+    "search",
+    "search_settled",
     "summarize_predictions",
     "ties_with_best",
     "tinker",

@@ -1,4 +1,4 @@
-"""Options: every setting of ``run``, ``tinker`` and ``compare``, declared once.
+"""Options: every setting of ``run``, ``tinker``, ``compare`` and ``search``, declared once.
 
 The rows of :data:`OPTIONS` say each option's rule (:mod:`._constraints`), default,
 help and an example; :data:`COMMANDS` says which command takes which; :data:`RULES`
@@ -28,6 +28,7 @@ from tinkerlab.options._constraints import (
     Interval,
     InvalidValueError,
     Items,
+    KnobSpans,
     KnobValues,
     Source,
     Span,
@@ -73,6 +74,7 @@ __all__ = [
     "Interval",
     "InvalidValueError",
     "Items",
+    "KnobSpans",
     "KnobValues",
     "Needs",
     "Option",

@@ -333,6 +333,43 @@ class KnobValues(Constraint):
 
 
 @dataclass(frozen=True)
+class KnobSpans(KnobValues):
+    """Knobs to search and where: ``{"C": "0.1:100", "kernel": "rbf,linear"}``; typed as
+    ``--knob C=0.1:100`` (repeated). In Python a tuple ``(low, high)`` is a range and a
+    list the values themselves. The model's registry row checks each knob and value."""
+
+    def check(self, value: Any) -> Any:
+        checked = super().check(value)
+        if not checked:
+            raise InvalidValueError(value)
+        for where in checked.values():
+            if isinstance(where, str) and where.strip():
+                continue
+            if (
+                isinstance(where, tuple | list)
+                and len(where) >= 1
+                and not any(isinstance(v, Mapping) for v in where)
+            ):
+                continue
+            raise InvalidValueError(value)
+        return {k: (v.strip() if isinstance(v, str) else v) for k, v in checked.items()}
+
+    def describe(self) -> str:
+        return "NAME=LOW:HIGH (a range) or NAME=A,B,C (values), one per knob of the model"
+
+    def to_text(self, value: Any) -> list[str]:
+        return [f"{k}={_where_text(v)}" for k, v in value.items()]
+
+
+def _where_text(where: Any) -> str:
+    if isinstance(where, tuple) and len(where) == 2:
+        return f"{word(where[0])}:{word(where[1])}"
+    if isinstance(where, list):
+        return ",".join(word(v) for v in where)
+    return word(where)
+
+
+@dataclass(frozen=True)
 class Source(Constraint):
     """Where data comes from: a built-in's name or a file path (text), or in Python also
     a table or a loaded dataset; whether it can be read is for the data layer to say."""

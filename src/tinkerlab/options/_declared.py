@@ -1,4 +1,4 @@
-"""Every option of ``run``, ``tinker`` and ``compare``, declared once, as one table.
+"""Every option of ``run``, ``tinker``, ``compare`` and ``search``, declared once, as one table.
 
 One row per option: its name, the rule for its values, its default, one sentence of
 help and an example. The command line builds its flags and ``--help`` from these rows,
@@ -28,6 +28,7 @@ from tinkerlab.options._constraints import (
     FilePath,
     Interval,
     Items,
+    KnobSpans,
     KnobValues,
     Source,
     Span,
@@ -301,6 +302,36 @@ _ROWS = [
         "add-one",
         group="Experiment",
     ),
+    # --- Experiment (search) -----------------------------------------------------------
+    _option(
+        "knobs",
+        KnobSpans(),
+        None,
+        "A knob to tune and where, NAME=LOW:HIGH (a range, spaced by the knob's scale) or "
+        "NAME=A,B,C (values); repeat it for each knob (tinkerlab models NAME lists them).",
+        {"max_depth": "2:16", "min_samples_leaf": "1:20"},
+        group="Experiment",
+        flag="--knob",
+        repeat=True,
+        label="Knobs",
+    ),
+    _option(
+        "strategy",
+        Choices("grid", "random"),
+        "grid",
+        "How the settings are made: grid (every combination of the knobs' values) or random "
+        "({candidates} settings drawn on each knob's scale).",
+        "random",
+        group="Experiment",
+    ),
+    _option(
+        "candidates",
+        Interval("int", 2, 2000),
+        None,
+        "How many settings a random search draws (default 30); a grid has every combination.",
+        50,
+        group="Experiment",
+    ),
     _option(
         "evidence_budget",
         Interval("float", 0, None),
@@ -500,6 +531,16 @@ _ROWS = [
         surfaces=CLI_ONLY,
     ),
     _option(
+        "html",
+        FilePath(),
+        None,
+        "Write the charts (a heat map of two knobs, parallel coordinates for more) as an "
+        "offline HTML page.",
+        "search.html",
+        group="Output",
+        surfaces=CLI_ONLY,
+    ),
+    _option(
         "json",
         Boolean(),
         False,
@@ -621,6 +662,41 @@ COMMANDS: dict[str, tuple[str | Use, ...]] = {
         Use("record", help="Record the comparison in the journal."),
         "json",
     ),
+    "search": (
+        "dataset",
+        "knobs",
+        "model",
+        "params",
+        "strategy",
+        Use(
+            "steps",
+            help="Values per knob range on a grid (default 8 for one knob, 6 for two, 4 for "
+            "three, 3 beyond).",
+        ),
+        "candidates",
+        Use(
+            "race",
+            help="Race the settings by successive halving (scikit-learn's HalvingGridSearchCV: "
+            "every setting on a few rows, the best third on three times more, and so on); "
+            "turn it off to cross-validate every setting on every row.",
+        ),
+        "metric",
+        Use("repeats", default=1, help="How often the k-fold split is redrawn (default 1)."),
+        "cv",
+        "test_size",
+        "seed",
+        "text_features",
+        "cluster",
+        "n_jobs",
+        *_LOADING,
+        *_READING,
+        "db",
+        Use("record", help="Record the search in the journal."),
+        Use("script", help="Write a standalone script that reproduces the best setting's run."),
+        "html",
+        Use("force", help="Overwrite files that {script} or {html} would replace."),
+        "json",
+    ),
 }
 
 
@@ -683,4 +759,8 @@ RULES: dict[str, tuple[Excludes | Requires | Needs, ...]] = {
         Needs(("dataset", "knob"), unless="resume", because="what to change, on which data"),
     ),
     "compare": (Needs(("dataset",), because="the data to compare the models on"),),
+    "search": (
+        Needs(("dataset",), because="the data to tune the model on"),
+        Excludes("candidates", ("steps",), "a random search draws settings, a grid spaces values"),
+    ),
 }

@@ -107,32 +107,41 @@ def splitter(recipe: Recipe) -> Any:
     return kind(n_splits=recipe.cv_folds, shuffle=True, random_state=recipe.seed)
 
 
-def execute(recipe: Recipe, dataset: Dataset, progress: Progress | None = None) -> Run:
+def execute(
+    recipe: Recipe,
+    dataset: Dataset,
+    progress: Progress | None = None,
+    on_scores: Callable[[Run], None] | None = None,
+) -> Run:
     """Run *recipe* on *dataset* and return the :class:`Run` with metrics, plots and model.
 
     Nothing is written anywhere: recording the run is the journal's job. Warnings raised
     while fitting (a solver that did not converge...) become notices on the run, counted
     once each, instead of one line per fold on the terminal.
+
+    *on_scores* is called with the run as soon as its numbers are known (cross-validated,
+    test and baseline scores, the inputs), before the permutation importances and the
+    plots, which the numbers do not need: the command line prints them at that moment.
     """
     from sklearn.exceptions import UndefinedMetricWarning
 
-    _warm_plotting_imports()
     with limited_threads(idle_cores()), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         # A model that never predicts some class has an undefined precision for it, scored 0
         # (the baseline never predicts the rarer classes at all); the script does the same.
         warnings.filterwarnings("ignore", category=UndefinedMetricWarning)
-        result = _execute(recipe, dataset, progress)
+        result = _execute(recipe, dataset, progress, on_scores)
     result.notices.extend(_warning_notices(caught))
     return result
 
 
 def _warm_plotting_imports() -> None:
-    """Import matplotlib in a background thread while the model trains.
+    """Import matplotlib in a background thread while the importances are computed.
 
     Drawing the plots is the last step, but importing matplotlib takes a few hundred
-    milliseconds of a cold start; scikit-learn's fitting releases the GIL for much of its
-    work, so the import overlaps with it instead of adding to it. If the thread has not
+    milliseconds of a cold start; scikit-learn's predictions release the GIL for much of
+    their work, so the import overlaps with them instead of adding to it. It starts once
+    the numbers are known: before, it competed with the work that prints them. If the thread has not
     finished when the plots are drawn, Python's import lock simply makes us wait for it.
     """
     import sys
@@ -176,7 +185,12 @@ def _warning_notices(caught: list[warnings.WarningMessage]) -> list[str]:
     return notices
 
 
-def _execute(recipe: Recipe, dataset: Dataset, progress: Progress | None) -> Run:
+def _execute(
+    recipe: Recipe,
+    dataset: Dataset,
+    progress: Progress | None,
+    on_scores: Callable[[Run], None] | None = None,
+) -> Run:
     from sklearn.dummy import DummyClassifier, DummyRegressor
 
     say = progress or (lambda _step: None)
@@ -211,19 +225,13 @@ def _execute(recipe: Recipe, dataset: Dataset, progress: Progress | None) -> Run
     dummy.fit(X_train, y_train)
     _add_test_scores(baseline, scorer(dummy, X_test, y_test), metrics)
 
-    say("explaining the model")
-    found = importances(recipe, pipeline, X_test, y_test, metrics[0])
     summary = {
         "inputs": describe_inputs(recipe, dataset, X, y, len(X_train), len(X_test)),
-        "outputs": describe_outputs(recipe, y_test, y_pred, found),
         "folds": {m.name: scores[m.name].pop("folds") for m in metrics},
     }
     for m in metrics:
         baseline[m.name].pop("folds")
-    say("drawing plots")
-    plots = render_plots(recipe, model, Xt_test, y_test, y_pred, found)
-    timings["total"] = time.perf_counter() - started
-    return Run(
+    run = Run(
         recipe=recipe,
         pipeline=pipeline,
         metrics={name: {k: float(v) for k, v in s.items()} for name, s in scores.items()},
@@ -232,10 +240,20 @@ def _execute(recipe: Recipe, dataset: Dataset, progress: Progress | None) -> Run
         summary=summary,
         timings=timings,
         notices=list(dataset.notices),
-        plots=plots,
+        plots={},
         data_sha256=dataset.source.sha256,
         predictions=pd.DataFrame({"actual": np.asarray(y_test), "predicted": y_pred}),
     )
+    _warm_plotting_imports()  # while the importances are computed, not on the numbers' path
+    if on_scores is not None:
+        on_scores(run)  # the numbers first; what follows only explains them
+    say("explaining the model")
+    found = importances(recipe, pipeline, X_test, y_test, metrics[0])
+    summary["outputs"] = describe_outputs(recipe, y_test, y_pred, found)
+    say("drawing plots")
+    run.plots = render_plots(recipe, model, Xt_test, y_test, y_pred, found)
+    timings["total"] = time.perf_counter() - started
+    return run
 
 
 def last_step(estimator: Any, X: Any) -> tuple[Any, Any]:
