@@ -74,6 +74,10 @@ app.command("lab")(_lab.lab)
 from tinkerlab.cli import _look  # noqa: E402
 
 app.command("look")(_look.look)
+# Deep learning (issue 18): the readable byte-level GPT of tinkerlab.scratch, trained and sampled.
+from tinkerlab.cli import _gpt  # noqa: E402
+
+app.add_typer(_gpt.app, name="gpt")
 
 
 def _reflow_help(typer_app: typer.Typer) -> None:
