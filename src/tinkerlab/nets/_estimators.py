@@ -105,7 +105,8 @@ class _TorchNet(BaseEstimator):  # type: ignore[misc]
 
     # --- what each net says about itself -----------------------------------------------
 
-    def _module(self, X: np.ndarray, n_outputs: int) -> nn.Module:
+    def _module(self, X: np.ndarray, n_outputs: int) -> tuple[type[nn.Module], dict[str, Any]]:
+        """The module's class and keyword arguments for inputs like *X*."""
         raise NotImplementedError
 
     def _inputs(self, X: Any) -> np.ndarray:
@@ -151,7 +152,7 @@ class _TorchNet(BaseEstimator):  # type: ignore[misc]
         wrapper = NeuralNetClassifier if classifier else NeuralNetRegressor
         torch.manual_seed(self._seed)
         net = wrapper(
-            module=self._module(X, n_outputs),
+            module=self._built(*self._module(X, n_outputs)),
             criterion=nn.CrossEntropyLoss if classifier else nn.MSELoss,
             optimizer=optimizer,
             lr=self.lr,
@@ -170,6 +171,11 @@ class _TorchNet(BaseEstimator):  # type: ignore[misc]
         self.module_ = net.module_.eval()
         self.history_ = [_epoch_row(row) for row in net.history]
         self.n_epochs_ = len(self.history_)
+
+    def _built(self, cls: type[nn.Module], kwargs: dict[str, Any]) -> nn.Module:
+        """The module, its recipe kept in ``module_spec_`` (what the JSON config saves)."""
+        self.module_spec_ = {"kind": cls.__name__, "kwargs": kwargs}
+        return cls(**kwargs)
 
     @property
     def _seed(self) -> int:
@@ -283,10 +289,15 @@ class _MLPParams:
         self.early_stopping = early_stopping
         self.random_state = random_state
 
-    def _module(self, X: np.ndarray, n_outputs: int) -> nn.Module:
-        return MLP(
-            X.shape[1], n_outputs, self.hidden_size, self.depth, self.dropout, self.activation
-        )
+    def _module(self, X: np.ndarray, n_outputs: int) -> tuple[type[nn.Module], dict[str, Any]]:
+        return MLP, {
+            "n_features": X.shape[1],
+            "n_outputs": n_outputs,
+            "hidden_size": self.hidden_size,
+            "depth": self.depth,
+            "dropout": self.dropout,
+            "activation": self.activation,
+        }
 
 
 class TorchMLPClassifier(_MLPParams, _NetClassifier):
@@ -329,7 +340,7 @@ class ConvNetClassifier(_NetClassifier):
         self.early_stopping = early_stopping
         self.random_state = random_state
 
-    def _module(self, X: np.ndarray, n_outputs: int) -> nn.Module:
+    def _module(self, X: np.ndarray, n_outputs: int) -> tuple[type[nn.Module], dict[str, Any]]:
         width = X.shape[1]
         side = math.isqrt(width)
         if side * side != width:
@@ -344,15 +355,15 @@ class ConvNetClassifier(_NetClassifier):
                 f"{self.depth} pooling blocks shrink a {side}x{side} image to nothing (each "
                 f"halves the side). Fix: --set depth={deepest}"
             )
-        return ConvNet(
-            side,
-            n_outputs,
-            self.channels,
-            self.depth,
-            self.hidden_size,
-            self.dropout,
-            self.activation,
-        )
+        return ConvNet, {
+            "side": side,
+            "n_outputs": n_outputs,
+            "channels": self.channels,
+            "depth": self.depth,
+            "hidden_size": self.hidden_size,
+            "dropout": self.dropout,
+            "activation": self.activation,
+        }
 
 
 class _TextNet(_NetClassifier):
@@ -402,11 +413,15 @@ class GRUTextClassifier(_TextNet):
         self.early_stopping = early_stopping
         self.random_state = random_state
 
-    def _module(self, X: np.ndarray, n_outputs: int) -> nn.Module:
-        vocab = self._vocabulary(X)
-        return TextGRU(
-            vocab, n_outputs, self.embedding_size, self.hidden_size, self.depth, self.dropout
-        )
+    def _module(self, X: np.ndarray, n_outputs: int) -> tuple[type[nn.Module], dict[str, Any]]:
+        return TextGRU, {
+            "vocab_size": self._vocabulary(X),
+            "n_outputs": n_outputs,
+            "embedding_size": self.embedding_size,
+            "hidden_size": self.hidden_size,
+            "depth": self.depth,
+            "dropout": self.dropout,
+        }
 
 
 class TransformerTextClassifier(_TextNet):
@@ -439,13 +454,18 @@ class TransformerTextClassifier(_TextNet):
         self.early_stopping = early_stopping
         self.random_state = random_state
 
-    def _module(self, X: np.ndarray, n_outputs: int) -> nn.Module:
+    def _module(self, X: np.ndarray, n_outputs: int) -> tuple[type[nn.Module], dict[str, Any]]:
         if self.hidden_size % self.heads:
             raise InputError(
                 f"hidden_size ({self.hidden_size}) must split evenly over heads "
                 f"({self.heads}). Fix: --set hidden_size={self.heads * 16}"
             )
-        vocab = self._vocabulary(X)
-        return TextTransformer(
-            vocab, n_outputs, X.shape[1], self.hidden_size, self.depth, self.heads, self.dropout
-        )
+        return TextTransformer, {
+            "vocab_size": self._vocabulary(X),
+            "n_outputs": n_outputs,
+            "max_length": X.shape[1],
+            "hidden_size": self.hidden_size,
+            "depth": self.depth,
+            "heads": self.heads,
+            "dropout": self.dropout,
+        }

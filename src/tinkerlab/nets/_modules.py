@@ -40,7 +40,11 @@ class MLP(nn.Module):
         layers: list[nn.Module] = []
         width = n_features
         for _ in range(depth):
-            layers += [nn.Linear(width, hidden_size), ACTIVATIONS[activation](), nn.Dropout(dropout)]
+            layers += [
+                nn.Linear(width, hidden_size),
+                ACTIVATIONS[activation](),
+                nn.Dropout(dropout),
+            ]
             width = hidden_size
         layers.append(nn.Linear(width, n_outputs))
         self.layers = nn.Sequential(*layers)

@@ -34,6 +34,7 @@ from tinkerlab.recipe import (
     Metric,
     build_pipeline,
     check_step_values,
+    get_model,
     metrics_for,
     warm_text_features,
 )
