@@ -235,6 +235,7 @@ class _NetClassifier(ClassifierMixin, _TorchNet):
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each row."""
+        check_is_fitted(self, "module_")
         return np.asarray(self.classes_[self._forward(X).argmax(axis=1)])
 
 
