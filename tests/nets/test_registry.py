@@ -80,4 +80,4 @@ def test_compare_takes_named_nets():
         in_process=True,
         record=False,
     )
-    assert {row for row in board.frame["model"]} == {"logistic_regression", "mlp_torch"}
+    assert set(board.frame["model"]) == {"logistic_regression", "mlp_torch"}

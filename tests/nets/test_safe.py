@@ -59,7 +59,7 @@ def test_a_config_naming_other_code_is_refused(tmp_path, digits_xy):
     config = json.loads((tmp_path / CONFIG_FILE).read_text())
     config["module"]["kind"] = "os.system"
     (tmp_path / CONFIG_FILE).write_text(json.dumps(config))
-    with pytest.raises(ArtifactError, match="module.kind must be one of"):
+    with pytest.raises(ArtifactError, match=r"module\.kind must be one of"):
         load_net(tmp_path)
 
 

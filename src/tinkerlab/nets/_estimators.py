@@ -211,7 +211,7 @@ def _epoch_row(row: dict[str, Any]) -> dict[str, float]:
     return kept
 
 
-class _NetClassifier(ClassifierMixin, _TorchNet):
+class _NetClassifier(ClassifierMixin, _TorchNet):  # type: ignore[misc]
     """A net with one output per class, trained with cross-entropy."""
 
     _kind = "classifier"
@@ -239,7 +239,7 @@ class _NetClassifier(ClassifierMixin, _TorchNet):
         return np.asarray(self.classes_[self._forward(X).argmax(axis=1)])
 
 
-class _NetRegressor(RegressorMixin, _TorchNet):
+class _NetRegressor(RegressorMixin, _TorchNet):  # type: ignore[misc]
     """A net with one output, trained with squared error on the standardised target
     (predictions are turned back into the target's units)."""
 

@@ -50,7 +50,8 @@ class MLP(nn.Module):
         self.layers = nn.Sequential(*layers)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        return self.layers(X)  # (B, F) -> (B, K)
+        out: torch.Tensor = self.layers(X)  # (B, F) -> (B, K)
+        return out
 
 
 class ConvNet(nn.Module):
@@ -94,7 +95,8 @@ class ConvNet(nn.Module):
     def forward(self, X: torch.Tensor) -> torch.Tensor:
         images = X.view(-1, 1, self.side, self.side)  # (B, S*S) -> (B, 1, S, S)
         maps = self.features(images)  # (B, C', S', S'): C' filters of side S' = S >> depth
-        return self.head(maps)  # (B, K)
+        out: torch.Tensor = self.head(maps)  # (B, K)
+        return out
 
 
 class TextGRU(nn.Module):
@@ -127,7 +129,8 @@ class TextGRU(nn.Module):
         tokens = X.long()  # (B, T) token ids, 0 = padding
         e = self.embed(tokens)  # (B, T, E)
         _, h = self.gru(e)  # h: (depth, B, H), the state after the last token
-        return self.out(self.drop(h[-1]))  # (B, H) -> (B, K)
+        out: torch.Tensor = self.out(self.drop(h[-1]))  # (B, H) -> (B, K)
+        return out
 
 
 class TextTransformer(nn.Module):
@@ -167,4 +170,5 @@ class TextTransformer(nn.Module):
         x = self.encoder(x, src_key_padding_mask=pad)  # (B, T, H)
         keep = (~pad).unsqueeze(-1).float()  # (B, T, 1)
         pooled = (x * keep).sum(1) / keep.sum(1).clamp(min=1.0)  # (B, H) mean of real tokens
-        return self.out(pooled)  # (B, K)
+        out: torch.Tensor = self.out(pooled)  # (B, K)
+        return out

@@ -891,7 +891,5 @@ def models_for(task: Task, optional: bool = False) -> list[ModelSpec]:
     the built-in ones; naming a net always works.
     """
     return [
-        spec
-        for spec in MODELS.values()
-        if task in spec.tasks and (optional or spec.extra is None)
+        spec for spec in MODELS.values() if task in spec.tasks and (optional or spec.extra is None)
     ]

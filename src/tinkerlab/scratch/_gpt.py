@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
-from torch.nn import functional as F
+from torch.nn import functional as F  # noqa: N812 - the name every torch reader knows
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class GPTConfig:
 class CausalSelfAttention(nn.Module):
     """Each position mixes the values of itself and the positions before it, weighted by
     how well its query matches their keys; ``n_head`` such mixes side by side."""
+
+    bias: torch.Tensor  # (block_size, block_size) the causal mask, a buffer
 
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
@@ -72,7 +74,8 @@ class CausalSelfAttention(nn.Module):
         att = self.attn_dropout(att)  # (B, nh, T, T)
         y = att @ v  # (B, nh, T, hs) weighted mix of the values
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C) heads side by side
-        return self.resid_dropout(self.c_proj(y))  # (B, T, C)
+        out: torch.Tensor = self.resid_dropout(self.c_proj(y))  # (B, T, C)
+        return out
 
 
 class MLP(nn.Module):
@@ -87,7 +90,8 @@ class MLP(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h = self.gelu(self.c_fc(x))  # (B, T, 4C)
-        return self.dropout(self.c_proj(h))  # (B, T, C)
+        out: torch.Tensor = self.dropout(self.c_proj(h))  # (B, T, C)
+        return out
 
 
 class Block(nn.Module):
@@ -103,7 +107,20 @@ class Block(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x + self.attn(self.ln_1(x))  # (B, T, C)
-        return x + self.mlp(self.ln_2(x))  # (B, T, C)
+        out: torch.Tensor = x + self.mlp(self.ln_2(x))  # (B, T, C)
+        return out
+
+
+class Transformer(nn.Module):
+    """GPT-2's ``transformer``: the embeddings, the Blocks and the final layer norm."""
+
+    def __init__(self, config: GPTConfig) -> None:
+        super().__init__()
+        self.wte = nn.Embedding(config.vocab_size, config.n_embd)  # token embeddings
+        self.wpe = nn.Embedding(config.block_size, config.n_embd)  # position embeddings
+        self.drop = nn.Dropout(config.dropout)
+        self.h = nn.ModuleList([Block(config) for _ in range(config.n_layer)])
+        self.ln_f = nn.LayerNorm(config.n_embd)
 
 
 class GPT(nn.Module):
@@ -112,17 +129,9 @@ class GPT(nn.Module):
     def __init__(self, config: GPTConfig) -> None:
         super().__init__()
         self.config = config
-        self.transformer = nn.ModuleDict(
-            {
-                "wte": nn.Embedding(config.vocab_size, config.n_embd),  # token embeddings
-                "wpe": nn.Embedding(config.block_size, config.n_embd),  # position embeddings
-                "drop": nn.Dropout(config.dropout),
-                "h": nn.ModuleList([Block(config) for _ in range(config.n_layer)]),
-                "ln_f": nn.LayerNorm(config.n_embd),
-            }
-        )
+        self.transformer = Transformer(config)
         self.lm_head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
-        self.lm_head.weight = self.transformer["wte"].weight  # weight tying, as GPT-2
+        self.lm_head.weight = self.transformer.wte.weight  # weight tying, as GPT-2
         self.apply(self._init_weights)
 
     @staticmethod
@@ -135,16 +144,16 @@ class GPT(nn.Module):
 
     def forward(self, idx: torch.Tensor) -> torch.Tensor:
         """Logits of the next byte at every position: (B, T) ids -> (B, T, V)."""
-        B, T = idx.shape  # (B, T)
-        if T > self.config.block_size:
+        T = idx.shape[1]  # idx: (B, T)
+        if self.config.block_size < T:
             raise ValueError(f"A window of {T} bytes is longer than block_size.")
         pos = torch.arange(T, device=idx.device)  # (T,)
-        x = self.transformer["wte"](idx) + self.transformer["wpe"](pos)  # (B, T, C)
-        x = self.transformer["drop"](x)  # (B, T, C)
-        for block in self.transformer["h"]:
+        t = self.transformer
+        x = t.drop(t.wte(idx) + t.wpe(pos))  # (B, T, C)
+        for block in t.h:
             x = block(x)  # (B, T, C)
-        x = self.transformer["ln_f"](x)  # (B, T, C)
-        return self.lm_head(x)  # (B, T, V)
+        logits: torch.Tensor = self.lm_head(t.ln_f(x))  # (B, T, V)
+        return logits
 
     def loss(self, idx: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """Mean cross-entropy of predicting *targets* (the next bytes), in nats."""

@@ -74,7 +74,7 @@ def train_gpt(
         x, y = _batch(train, config.block_size, batch_size)  # (B, T), (B, T)
         loss = model.loss(x, y)
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        loss.backward()  # type: ignore[no-untyped-call]
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         if on_step is not None:
