@@ -103,3 +103,28 @@ def test_loading_refuses_a_changed_config(tmp_path):
 def test_a_text_shorter_than_the_context_is_refused():
     with pytest.raises(InputError, match="needs at least"):
         train_gpt(b"short", GPTConfig(block_size=64))
+
+
+def test_the_service_serves_a_saved_gpt(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from tinkerlab.serve import ServeConfig
+    from tinkerlab.serve._generate import GenerationModel, create_generation_app
+    from tinkerlab.serve._server import _kind
+
+    config = GPTConfig(block_size=16, n_layer=1, n_head=2, n_embd=16)
+    folder = save_gpt(train_gpt(TEXT, config, steps=30, eval_every=10), tmp_path / "g", "t")
+    assert _kind(folder) == "generation"
+    served = GenerationModel.load(folder)
+    with TestClient(create_generation_app(served, ServeConfig())) as client:
+        body = {"prompt": "the ", "max_new_tokens": 12, "temperature": 0, "num": 2}
+        answer = client.post("/generate", json=body)
+        assert answer.status_code == 200, answer.text
+        completions = answer.json()["completions"]
+        assert len(completions) == 2
+        assert completions[0] == completions[1]  # temperature 0: greedy, the same text
+        assert completions[0] == sample(served.lm.model, "the ", 12, 1.0, 1)[len("the ") :]
+        meta = client.get("/metadata").json()
+        assert meta["context"] == 16
+        assert meta["architecture"] == ["tinkerlab.scratch.GPT"]
+        assert client.post("/generate", json={"prompt": ""}).status_code == 422
