@@ -737,7 +737,7 @@ SCENARIOS: list[Scenario] = [
         _sweep(
             lambda: noisy_classes(500, flip=0.3),
             "epochs",
-            [1, 3, 10, 30, 100, 300],
+            [1, 3, 10, 30, 100],
             model="mlp_torch",
             params={"hidden_size": 256, "lr": 0.01},
         ),

@@ -127,3 +127,15 @@ def test_heads_must_divide_the_width():
     ids = np.ones((4, 3))
     with pytest.raises(InputError, match="split evenly"):
         TransformerTextClassifier(hidden_size=10, heads=3, epochs=1).fit(ids, [0, 1, 0, 1])
+
+
+def test_an_interrupt_during_training_is_not_swallowed(digits_xy):
+    # skorch ends training quietly on KeyboardInterrupt (its early stopping raises one);
+    # Ctrl-C during a sweep must still stop the sweep.
+    def interrupt(epoch, net):
+        if epoch == 2:
+            raise KeyboardInterrupt
+
+    X, y = digits_xy[0][:100], digits_xy[1][:100]
+    with pytest.raises(KeyboardInterrupt):
+        TorchMLPClassifier(epochs=5, random_state=0).fit(X, y, epoch_hook=interrupt)

@@ -1,8 +1,9 @@
 """Neural-network detectors: training too long, steps too small, layers too deep.
 
-* ``overtraining`` (the ``epochs`` knob): the CV score peaks before the last epoch and
-  falls beyond noise after it while the training score holds or rises; early stopping on
-  a validation split would have stopped near the peak;
+* ``overtraining`` (the ``epochs`` knob): the CV score peaks before the last epoch and,
+  after it, falls beyond noise or stops improving while the train-CV gap opens wide (the
+  rule of ``overfitting``, on this axis); early stopping on a validation split would have
+  stopped near the peak;
 * ``not_converged`` (a net's ``lr``): at the smallest learning rate the net cannot fit
   even its training rows as well as the best rate predicts new ones, the CV score clearly
   worse: the steps are too small to get anywhere in the epochs given (not a too-simple
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinkerlab.insight._detect_curves import MOVE
+from tinkerlab.insight._detect_curves import MOVE, WIDE_GAP
 from tinkerlab.insight._findings import Finding, SweepResults, _View, conf, rnd
 
 #: The knob of how many passes over the data a net makes.
@@ -48,19 +49,27 @@ def overtraining(r: SweepResults) -> Finding | None:
     if b == last or last not in v.fitted:
         return None
     fall = v.test(b, last)
+    opens = v.pair(v.tr[last] - v.cv[last], v.tr[b] - v.cv[b], last, b)  # gap there vs at b
     holds = v.tr_mean[last] >= v.tr_mean[b] - v.tol / 2
-    if not v.real(fall, v.tol) or not holds:
+    if fall is None or opens is None or not holds:
+        return None
+    # As overfitting decides: the CV score falls beyond noise while the gap opens, or it
+    # stops improving while the gap opens wide. Either way early stopping stops near b.
+    falls = v.real(fall, v.tol) and v.real(opens, MOVE * v.tol)
+    if not falls and not v.real(opens, WIDE_GAP * v.tol):
         return None
     saved = float(r.values[last]) - float(r.values[b])
+    moves = "falls to" if falls else "does not improve on it: at"
     evidence = (
-        f"the CV score peaks at {v.at(b)} ({v.show(b)}) and falls to {v.show(last)} at "
-        f"{v.at(last)} (p = {fall.p_value:.2g}) while the training score goes "
-        f"{v.show(b, 'train')} → {v.show(last, 'train')}: early stopping on a validation "
-        f"split would stop near {v.at(b)}, {saved:g} epochs sooner"
+        f"the CV score peaks at {v.at(b)} ({v.show(b)}) and {moves} {v.show(last)} at "
+        f"{v.at(last)} while the training score goes {v.show(b, 'train')} → "
+        f"{v.show(last, 'train')} (the train-CV gap opens by {opens.mean_diff:.2f}, "
+        f"p = {opens.p_value:.2g}): early stopping on a validation split would stop near "
+        f"{v.at(b)}, {saved:g} epochs sooner"
     )
     return Finding(
         "overtraining",
-        conf(fall),
+        conf(fall, opens) if falls else conf(opens),
         evidence,
         {
             "stop_at": r.values[b],

@@ -168,6 +168,12 @@ class _TorchNet(BaseEstimator):  # type: ignore[misc]
         )
         with _torch_threads():
             net.fit(X, y)
+        stopper = dict(callbacks).get("early_stopping")
+        stopped = stopper is not None and stopper.misses_ >= PATIENCE
+        if len(net.history) < self.epochs and not stopped:
+            # skorch ends training on KeyboardInterrupt (its early stopping raises one) and
+            # returns as if done; a real Ctrl-C or SIGTERM must stop the caller too.
+            raise KeyboardInterrupt
         self.module_ = net.module_.eval()
         self.history_ = [_epoch_row(row) for row in net.history]
         self.n_epochs_ = len(self.history_)
