@@ -59,10 +59,10 @@ def overtraining(r: SweepResults) -> Finding | None:
     if not falls and not v.real(opens, WIDE_GAP * v.tol):
         return None
     saved = float(r.values[last]) - float(r.values[b])
-    moves = "falls to" if falls else "does not improve on it: at"
+    moves = "falls to" if falls else "is no better later:"
     evidence = (
         f"the CV score peaks at {v.at(b)} ({v.show(b)}) and {moves} {v.show(last)} at "
-        f"{v.at(last)} while the training score goes {v.show(b, 'train')} → "
+        f"{v.at(last)}, while the training score goes {v.show(b, 'train')} → "
         f"{v.show(last, 'train')} (the train-CV gap opens by {opens.mean_diff:.2f}, "
         f"p = {opens.p_value:.2g}): early stopping on a validation split would stop near "
         f"{v.at(b)}, {saved:g} epochs sooner"
