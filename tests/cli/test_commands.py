@@ -216,7 +216,8 @@ def test_a_recipe_on_a_changed_file_says_so(cli, tmp_path):
 def test_dataset_and_recipe_together_is_bad_input(cli, tmp_path):
     result = cli("run", "iris", "--recipe", str(tmp_path / "r.toml"))
     assert result.code == 2
-    assert "not both" in result.message
+    assert "--recipe and DATASET cannot go together" in result.message
+    assert "Fix: keep one of --recipe" in result.message
 
 
 def test_plots_live_beside_a_sqlite_journal(cli, tmp_path):

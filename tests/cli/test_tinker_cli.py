@@ -220,7 +220,8 @@ def test_a_knob_that_does_not_apply(bad):
     message = bad("tinker", "iris", "--model", "knn", "--knob", "seed")
     assert "seed knob does not apply to k-nearest neighbours" in message
     message = bad("tinker", "iris", "--model", "knn", "--knob", "max_depth")
-    assert "'max_depth' is a parameter of Decision tree" in message
+    assert "'max_depth' is a knob of decision_tree" in message
+    assert message.endswith("Fix: --model decision_tree --knob max_depth")
 
 
 def test_a_sweep_of_one_value(bad):
@@ -235,7 +236,9 @@ def test_an_unreachable_cluster(bad):
 
 
 def test_bad_predictions_and_options(bad):
-    assert "one of up, down, peak, valley, flat" in bad("tinker", *SMALL, "--predict", "wobbly")
+    wobbly = bad("tinker", *SMALL, "--predict", "wobbly")
+    assert "--predict option of tinkerlab tinker must be one of 'up', 'down', 'peak'" in wobbly
+    assert wobbly.endswith("Got 'wobbly' instead. Fix: --predict peak")
     assert "contradict" in bad("tinker", *SMALL, "--predict", "up", "--no-predict")
     assert "--scale must be linear or log" in bad("tinker", *SMALL, "--scale", "cubic")
     assert "cannot also be fixed" in bad("tinker", *SMALL, "--set", "n_neighbors=3")
@@ -244,4 +247,5 @@ def test_bad_predictions_and_options(bad):
 
 def test_bad_resume(bad):
     assert "No experiment with id 99" in bad("tinker", "--resume", "99")
-    assert "cannot change" in bad("tinker", "iris", "--resume", "1")
+    both = bad("tinker", "iris", "--resume", "1")
+    assert "--resume and DATASET cannot go together: a resumed experiment keeps its own" in both

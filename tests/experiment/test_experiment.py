@@ -168,12 +168,12 @@ def test_values_as_a_string():
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
-        ({"predict": "sideways"}, InputError, "one of up, down, peak, valley, flat"),
+        ({"predict": "sideways"}, InputError, "predict option of tl.tinker must be one of 'up'"),
         ({"predict_best": "many"}, InputError, "best-value guess for 'n_neighbors' is a number"),
-        ({"predict_score": "high"}, InputError, "A score guess is a number"),
+        ({"predict_score": "high"}, InputError, "predict_score option .* must be a number. Got"),
         ({"metric": "precision@5"}, RecipeError, "Unknown metric 'precision@5'"),
-        ({"repeats": 0}, RecipeError, r"repeats must be an int in \[1, 100\]"),
-        ({"n_jobs": 0}, Exception, "number of jobs must be a positive int"),
+        ({"repeats": 0}, InputError, r"repeats option .* int in the range \[1, 50\]\. Got 0"),
+        ({"n_jobs": 0}, InputError, r"n_jobs option of tl.tinker must be an int .* n_jobs=2"),
     ],
 )
 def test_bad_options_fail_before_anything_runs(options, error, message, memory_store):

@@ -93,8 +93,10 @@ def test_scratch_only_knob(iris):
     sweep = plan_sweep(scratch, "learning_rate", span="0.01:1", steps=3)
     assert sweep.values == (0.01, 0.1, 1.0)
     plain = make_recipe(iris, model="logistic_regression")
-    with pytest.raises(RecipeError, match="has no knob 'learning_rate'"):
+    with pytest.raises(RecipeError) as caught:
         plan_sweep(plain, "learning_rate", span="0.01:1")
+    assert "It is a knob of our from-scratch twin of logistic_regression" in str(caught.value)
+    assert str(caught.value).endswith("Fix: impl='scratch', knob='learning_rate'")
 
 
 def test_special_knobs(knn):
@@ -154,14 +156,22 @@ def test_unknown_knob_lists_the_valid_ones_with_the_special_knobs(knn):
     with pytest.raises(RecipeError) as caught:
         plan_sweep(knn, "max_dept")
     message = str(caught.value)
-    assert "k-nearest neighbours has no knob 'max_dept'" in message
-    assert "n_neighbors, weights, p, train_size, features, model, seed" in message
+    assert message.startswith("'max_dept' is not a knob of knn, the model chosen.")
+    assert "Did you mean 'max_depth'? 'max_depth' is a knob of decision_tree" in message
+    assert message.endswith("Fix: model='decision_tree', knob='max_depth'")
     assert valid_knobs(knn)[-len(SPECIAL_KNOBS) :] == list(SPECIAL_KNOBS)
 
 
 def test_a_knob_of_another_model_says_whose_it_is(knn):
-    with pytest.raises(RecipeError, match=r"'max_depth' is a parameter of Decision tree"):
+    with pytest.raises(RecipeError, match=r"'max_depth' is a knob of decision_tree, random_forest"):
         plan_sweep(knn, "max_depth", [1, 2])
+
+
+def test_an_unknown_knob_with_no_owner_lists_this_models_knobs(knn):
+    with pytest.raises(RecipeError) as caught:
+        plan_sweep(knn, "n_neighbours_x")
+    message = str(caught.value)
+    assert "Its knobs: n_neighbors, weights, p, train_size, features, model, seed" in message
 
 
 def test_a_knob_of_another_model_is_found_among_scratch_twins_of_this_task():
@@ -198,7 +208,7 @@ def test_values_out_of_range_say_the_range(knn, knob, kwargs, message):
         ({"values": [5]}, "at least two values of 'n_neighbors'"),
         ({"values": [5, 5]}, "at least two values"),
         ({"span": "5:5"}, "from low to high"),
-        ({"span": "1:9", "steps": 1}, r"--steps must be an int in \[2, 200\]"),
+        ({"span": "1:9", "steps": 1}, r"steps must be an int in \[2, 200\]\. Got 1 .* steps=8"),
         ({"span": "a:b"}, "A range looks like LOW:HIGH"),
         ({"values": [1, 2], "span": "1:2"}, "not both"),
     ],

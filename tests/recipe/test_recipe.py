@@ -40,11 +40,11 @@ def test_none_knob_value_survives_toml():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"seed": -1}, "seed must be an int"),
-        ({"seed": 2**32}, "seed must be an int"),
-        ({"cv_folds": 1}, "folds"),
-        ({"cv_folds": 3.0}, "folds must be an int"),
-        ({"test_size": 0.9}, "test size"),
+        ({"seed": -1}, r"seed must be an int in the range \[0, 4294967295\]\. Got -1"),
+        ({"seed": 2**32}, r"seed must be an int .* Fix: seed=0"),
+        ({"cv_folds": 1}, r"cv_folds must be an int in the range \[2, 50\]\. Got 1 .* cv_folds=5"),
+        ({"cv_folds": 3.0}, r"cv_folds must be an int .* Got 3\.0"),
+        ({"test_size": 0.9}, r"test_size must be a float in the range \[0\.05, 0\.5\]\. Got 0\.9"),
         ({"impl": "torch"}, "'sklearn' or 'scratch'"),
         ({"model": "svm", "impl": "scratch"}, "no from-scratch twin"),
         ({"params": {"n_estimators": 0}}, "n_estimators"),

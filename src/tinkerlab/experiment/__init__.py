@@ -32,15 +32,8 @@ from tinkerlab.experiment._experiment import (
 )
 from tinkerlab.experiment._fast import FAST_PATHS, FastPath, fast_path_for
 from tinkerlab.experiment._folds import paired_folds
-from tinkerlab.experiment._knobs import (
-    PARAM_SWEEPS,
-    SPECIAL_KNOBS,
-    KnobKind,
-    Point,
-    Sweep,
-    plan_sweep,
-    valid_knobs,
-)
+from tinkerlab.experiment._knob_kinds import PARAM_SWEEPS, SPECIAL_KNOBS, KnobKind, Point, Sweep
+from tinkerlab.experiment._knobs import plan_sweep, valid_knobs
 from tinkerlab.experiment._prediction_record import PredictionRecord, summarize_predictions
 from tinkerlab.experiment._sequential import SEQUENTIAL_METHOD, Design, plan_design
 from tinkerlab.experiment._shape import (

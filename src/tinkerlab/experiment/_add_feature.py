@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from tinkerlab.exceptions import RecipeError
 
 if TYPE_CHECKING:
-    from tinkerlab.experiment._knobs import Sweep
+    from tinkerlab.experiment._knob_kinds import Sweep
     from tinkerlab.recipe import Recipe
 
 #: The value that leaves the recipe as it is.
@@ -30,7 +30,7 @@ NONE = "none"
 
 def add_feature_sweep(recipe: Recipe, values: Iterable[Any] | None) -> Sweep:
     """One point per value: ``none``, then the recipe with each step added."""
-    from tinkerlab.experiment._knobs import SPECIAL_KNOBS, Point, _finish, _unique
+    from tinkerlab.experiment._knob_kinds import SPECIAL_KNOBS, Point, finish, unique
     from tinkerlab.recipe import parse_step
 
     if values is None:
@@ -44,7 +44,7 @@ def add_feature_sweep(recipe: Recipe, values: Iterable[Any] | None) -> Sweep:
     for value in values:
         text = str(value).strip()
         names.append(NONE if text.lower() == NONE else parse_step(text).label)
-    names = _unique(names, notices)
+    names = unique(names, notices)
     points = []
     for i, name in enumerate(names):
         if name == NONE:
@@ -60,7 +60,7 @@ def add_feature_sweep(recipe: Recipe, values: Iterable[Any] | None) -> Sweep:
         points.append(Point(i, name, name, changed))  # the recipe checks the column's role
     reference = names.index(NONE) if NONE in names else 0
     reason = "the recipe as it is" if NONE in names else "the first value; none not swept"
-    return _finish(
+    return finish(
         "add_feature",
         SPECIAL_KNOBS["add_feature"],
         names,

@@ -41,7 +41,6 @@
 from __future__ import annotations
 
 import math
-import os
 import time
 import warnings
 from contextlib import nullcontext
@@ -51,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tinkerlab._threads import cores
 from tinkerlab.exceptions import InputError, RecipeError, UsageError
 from tinkerlab.experiment._compare_board import STATUSES, Comparison, ModelResult, rank_results
 from tinkerlab.experiment._compare_board import png_bytes as _png
@@ -65,7 +65,7 @@ from tinkerlab.experiment._compare_run import (
     run_inline,
 )
 from tinkerlab.experiment._race import RULE
-from tinkerlab.options import Settings, settle
+from tinkerlab.options import Settings, settle, spell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -256,7 +256,7 @@ def _entrants(plan: _Plan, cache: FoldCache) -> list[Entrant]:
     if min(len(t) for t, _ in plan.folds) > SVM_LAST_ROWS:
         order["svm"] = len(order)
     points = sorted(plan.sweep.points, key=lambda p: order.get(str(p.value), len(order)))
-    threads = _cores() if plan.in_process else None  # one fit at a time may use every core
+    threads = cores() if plan.in_process else None  # one fit at a time may use every core
     return [
         Entrant(
             recipe=p.recipe,
@@ -296,7 +296,7 @@ def _run_race(
     from tinkerlab.experiment._pool import WorkerPool
 
     workers = comparison.workers
-    pool = None if plan.in_process else WorkerPool(workers, max(1, _cores() // workers))
+    pool = None if plan.in_process else WorkerPool(workers, max(1, cores() // workers))
     cache = FoldCache(plan.X_train, np.asarray(plan.y_train), tuple(plan.folds))
     entrants = _entrants(plan, cache)
     for key in cache.recipes:  # the first fold's preprocessing, while the workers start
@@ -338,7 +338,7 @@ def _test_scores(plan: _Plan, best: str) -> dict[str, float]:
     metrics = _model_metrics(recipe, plan.n_classes)
     pipeline = build_pipeline(recipe)
     if pipeline.named_steps["model"].get_params().get("n_jobs", 0) is None:
-        pipeline.named_steps["model"].set_params(n_jobs=_cores())  # the same model, sooner
+        pipeline.named_steps["model"].set_params(n_jobs=cores())  # the same model, sooner
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pipeline.fit(plan.X_train, np.asarray(plan.y_train))
@@ -375,30 +375,23 @@ def _check_models(names: list[str], task: str) -> None:
         what = f"cannot do {task}" if name in MODELS else "is not a model tinkerlab knows"
         raise RecipeError(
             f"'{name}' {what}.{hint} Models for {task}: {', '.join(valid)}. "
-            f"Fix: --models {','.join(valid[1:4])} (or leave --models out for all of them)"
+            f"Fix: {spell('models', valid[1:4])} (or leave it out for all of them)"
         )
     if len(set(names)) < 2:
         raise RecipeError(
             f"A comparison needs at least two models; got {', '.join(names)}. "
-            f"Fix: --models {names[0]},{next(v for v in valid if v != names[0])} "
-            "(or leave --models out for all of them)"
+            f"Fix: {spell('models', [names[0], next(v for v in valid if v != names[0])])} "
+            "(or leave it out for all of them)"
         )
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
 def _workers(n_jobs: int | None) -> int:
-    cores = _cores()
+    every = cores()
     if n_jobs is None or n_jobs == -1:
-        return cores
+        return every
     if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
         raise UsageError(
             f"The number of models run at a time must be a positive int (or -1 for every core). "
-            f"Got {n_jobs!r} instead. Fix: --jobs {cores}"
+            f"Got {n_jobs!r} instead. Fix: {spell('n_jobs', every)}"
         )
     return n_jobs

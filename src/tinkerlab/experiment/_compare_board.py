@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tinkerlab.experiment._stats import ALPHA, METHOD, TestResult, compare_with_best
+from tinkerlab.options import spell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -149,7 +150,9 @@ class Comparison:
         """The best model, the ones indistinguishable from it, and the held-out score."""
         name = self.metric.name
         if self.best is None:
-            return "No model finished within the budget; see the table. Fix: --budget 300"
+            return "No model finished within the budget; see the table. Fix: " + spell(
+                "budget", 300
+            )
         best = self.results[0]
         ties = [r.model for r in self.results[1:] if r.tied_with_best]
         text = f"Best: {best.model} ({name} {best.mean(name):.4f} ± {best.std(name):.4f})."

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from tinkerlab.exceptions import UsageError
+from tinkerlab.options import spell
 
 #: Environment variable naming a Dask scheduler, like ``--cluster``.
 DASK_VARIABLE = "TINKERLAB_DASK"
@@ -62,7 +63,7 @@ class LocalEngine:
         if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs < 1:
             raise UsageError(
                 f"The number of jobs must be a positive int (or -1 for every core). "
-                f"Got {n_jobs!r} instead. Fix: --jobs {cores}"
+                f"Got {n_jobs!r} instead. Fix: {spell('n_jobs', cores)}"
             )
         self.n_jobs = n_jobs
         self.name = self._describe(n_jobs)

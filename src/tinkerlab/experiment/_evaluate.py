@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from tinkerlab.experiment._folds import Fold
-    from tinkerlab.experiment._knobs import Point
+    from tinkerlab.experiment._knob_kinds import Point
 
 #: Independent random streams per fold (NumPy SeedSequence entropy: seed, fold, stream).
 _SUBSAMPLE, _LABELS, _FEATURES = 0, 1, 2

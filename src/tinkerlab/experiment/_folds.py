@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tinkerlab.exceptions import RecipeError
+from tinkerlab.options import spell
 
 if TYPE_CHECKING:
     from tinkerlab.recipe import Recipe
@@ -57,7 +58,7 @@ def paired_folds(recipe: Recipe, X_train: Any, y_train: Any, repeats: int) -> li
     if not isinstance(repeats, int) or isinstance(repeats, bool) or not 1 <= repeats <= 100:
         raise RecipeError(
             f"The number of repeats must be an int in [1, 100]. Got {repeats!r} instead. "
-            "Fix: --repeats 2"
+            f"Fix: {spell('repeats', 2)}"
         )
     kind = RepeatedStratifiedKFold if recipe.task == "classification" else RepeatedKFold
     cv = kind(n_splits=recipe.cv_folds, n_repeats=repeats, random_state=recipe.seed)

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from tinkerlab.exceptions import InputError
 from tinkerlab.experiment._shape import ORDERED_SHAPES, UNORDERED_SHAPES, Prediction
+from tinkerlab.options import spell
 
 if TYPE_CHECKING:
-    from tinkerlab.experiment._knobs import Sweep
+    from tinkerlab.experiment._knob_kinds import Sweep
 
 
 def check_prediction(prediction: Prediction | None, sweep: Sweep) -> Prediction | None:
@@ -24,7 +25,7 @@ def check_prediction(prediction: Prediction | None, sweep: Sweep) -> Prediction 
             order = "ordered values" if sweep.ordered else "values without an order"
             raise InputError(
                 f"A prediction for '{sweep.knob}' ({order}) is one of {', '.join(shapes)}. "
-                f"Got {prediction.shape!r} instead. Fix: --predict {shapes[0]}"
+                f"Got {prediction.shape!r} instead. Fix: {spell('predict', shapes[0])}"
             )
     best = prediction.best
     if best is not None:
@@ -55,7 +56,7 @@ def _prediction_value(value: Any, sweep: Sweep) -> Any:
             except ValueError:
                 raise InputError(
                     f"A best-value guess for '{sweep.knob}' is a number. Got {value!r}. "
-                    f"Fix: --predict-best {sweep.points[len(sweep.points) // 2].label}"
+                    f"Fix: {spell('predict_best', sweep.points[len(sweep.points) // 2].label)}"
                 ) from None
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"A best-value guess for '{sweep.knob}' is a number. Got {value!r}.")
@@ -69,6 +70,6 @@ def _prediction_value(value: Any, sweep: Sweep) -> Any:
         raise InputError(
             f"The best-value guess {value!r} is not one of the values swept: "
             f"{', '.join(p.label for p in sweep.points)}. "
-            f"Fix: --predict-best {sweep.points[0].label}"
+            f"Fix: {spell('predict_best', sweep.points[0].label)}"
         )
     return labels[key]

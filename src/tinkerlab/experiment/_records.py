@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tinkerlab.experiment._knobs import Sweep
+from tinkerlab.experiment._knob_kinds import Sweep
 from tinkerlab.experiment._shape import Prediction
 
 if TYPE_CHECKING:

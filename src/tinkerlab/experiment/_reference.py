@@ -17,7 +17,7 @@ from dataclasses import replace
 import numpy as np
 
 from tinkerlab.experiment._evaluate import FoldJob, SharedData, evaluate_fold
-from tinkerlab.experiment._knobs import Sweep
+from tinkerlab.experiment._knob_kinds import Sweep
 
 #: The flexible reference: a random forest of this many trees, seeded like the recipe.
 REFERENCE = ("random_forest", {"n_estimators": 50})

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from tinkerlab.experiment._knobs import Sweep
+    from tinkerlab.experiment._knob_kinds import Sweep
     from tinkerlab.recipe import Metric, Recipe
 
 
@@ -369,9 +369,9 @@ def _std(x: np.ndarray) -> float:
 
 
 def _label(value: Any) -> str:
-    from tinkerlab.experiment._knobs import _text
+    from tinkerlab.experiment._knob_kinds import value_text
 
-    return _text(value)
+    return value_text(value)
 
 
 def _test_dict(result: TestResult, alpha: float = ALPHA) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from tinkerlab.exceptions import InputError
+from tinkerlab.options import spell
 
 #: The name every output and the docs use for the test.
 METHOD = "corrected resampled t-test (Nadeau & Bengio 2003)"
@@ -106,7 +107,9 @@ def corrected_resampled_ttest(
         )
     n = a.size
     if n < 2:
-        raise InputError(f"A t-test needs at least 2 paired folds. Got {n}. Fix: --repeats 2")
+        raise InputError(
+            f"A t-test needs at least 2 paired folds. Got {n}. Fix: {spell('repeats', 2)}"
+        )
     if n_train < 1 or n_test < 1:
         raise InputError(f"n_train and n_test must be positive. Got {n_train} and {n_test}.")
     d = a - b  # (n,) paired differences

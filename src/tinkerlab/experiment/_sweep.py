@@ -34,7 +34,8 @@ from tinkerlab.experiment._evaluate import (
 )
 from tinkerlab.experiment._fast import FastPath, fast_path_for
 from tinkerlab.experiment._folds import paired_folds
-from tinkerlab.experiment._knobs import PARAM, Mode, Point, Scale, Sweep, plan_sweep
+from tinkerlab.experiment._knob_kinds import PARAM, Mode, Point, Scale, Sweep
+from tinkerlab.experiment._knobs import plan_sweep
 from tinkerlab.experiment._predict import check_prediction
 from tinkerlab.experiment._records import (
     Ask,
@@ -50,6 +51,7 @@ from tinkerlab.experiment._result import Experiment, PointResult
 from tinkerlab.experiment._sequential import BUDGET_S, SEQUENTIAL_METHOD
 from tinkerlab.experiment._shape import Prediction
 from tinkerlab.experiment._stats import ALPHA
+from tinkerlab.options import spell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -418,13 +420,13 @@ def _repeats(recipe: Recipe, rows: int, repeats: int | None) -> int:
         if not isinstance(repeats, int) or isinstance(repeats, bool) or not 1 <= repeats <= 100:
             raise RecipeError(
                 f"The number of repeats must be an int in [1, 100]. Got {repeats!r} instead. "
-                "Fix: --repeats 2"
+                f"Fix: {spell('repeats', 2)}"
             )
         if repeats * recipe.cv_folds < 3:
             raise RecipeError(
                 f"{repeats} repeat(s) of {recipe.cv_folds}-fold CV gives only "
                 f"{repeats * recipe.cv_folds} paired scores per value; the t-test needs at "
-                "least 3. Fix: --repeats 2"
+                f"least 3. Fix: {spell('repeats', 2)}"
             )
         return repeats
     slow = recipe.model in SLOW_MODELS and rows > SLOW_ROWS
@@ -461,7 +463,7 @@ def _metric(
     if wanted not in union:
         raise RecipeError(
             f"Unknown metric {wanted!r} for {recipe.task}. Valid metrics: "
-            f"{', '.join(union)}. Fix: --metric {DEFAULT_METRIC[recipe.task]}"
+            f"{', '.join(union)}. Fix: {spell('metric', DEFAULT_METRIC[recipe.task])}"
         )
     lacking = [
         p.label
@@ -471,7 +473,7 @@ def _metric(
     if lacking:
         raise RecipeError(
             f"The metric {wanted!r} cannot score {', '.join(lacking)} (it needs a score per "
-            f"row, e.g. probabilities). Fix: --metric {DEFAULT_METRIC[recipe.task]}"
+            f"row, e.g. probabilities). Fix: {spell('metric', DEFAULT_METRIC[recipe.task])}"
         )
     return union[wanted]
 

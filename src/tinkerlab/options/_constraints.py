@@ -96,6 +96,8 @@ class Interval(Constraint):
 
     def describe(self) -> str:
         what = "an int" if self.kind == "int" else "a float"
+        if self.low is None and self.high is None:
+            return "a whole number" if self.kind == "int" else "a number"
         left = "[" if self.closed in ("both", "left") and self.low is not None else "("
         right = "]" if self.closed in ("both", "right") and self.high is not None else ")"
         low = "-inf" if self.low is None else self._bound(self.low)

@@ -124,14 +124,31 @@ def _differs(value: Any, option: Option) -> bool:
 
 
 def check_option(
-    name: str, value: Any, *, command: str | None = None, error: type[Exception] = InputError
+    name: str,
+    value: Any,
+    *,
+    command: str | None = None,
+    error: type[Exception] = InputError,
+    field: str | None = None,
 ) -> Any:
-    """*value* checked against option *name*'s declared rule (a Recipe read from a file
-    checks its folds, test share and seed this way); raises *error* worded from it."""
+    """*value* checked against option *name*'s declared rule; raises *error* worded from it.
+
+    A Recipe checks its folds, test share and seed this way; it passes *field*, the name
+    the value has there (``cv_folds``), so the message names what the learner wrote.
+    """
+    option = OPTIONS[name]
+    if field is None:
+        try:
+            return _accept(command, option, value, text=False)
+        except InputError as bad:
+            raise error(str(bad)) from None
     try:
-        return _accept(command, OPTIONS[name], value, text=False)
-    except InputError as bad:
-        raise error(str(bad)) from None
+        return option.rule.check(value)
+    except InvalidValueError:
+        raise error(
+            f"The recipe's {field} must be {option.describe()}. Got {_shown(value)} instead. "
+            f"Fix: {field}={option.example!r}"
+        ) from None
 
 
 def _accept(command: str | None, option: Option, value: Any, text: bool) -> Any:

@@ -124,9 +124,8 @@ class Recipe:
             for name, v in self.params.items()
         }
         object.__setattr__(self, "params", checked)
-        for option, value in (("seed", self.seed), ("cv", self.cv_folds)):
-            check_option(option, value, error=RecipeError)  # the declared rules
-        check_option("test_size", self.test_size, error=RecipeError)
+        for option, name in (("seed", "seed"), ("cv", "cv_folds"), ("test_size", "test_size")):
+            check_option(option, getattr(self, name), error=RecipeError, field=name)
         if not self.features:
             raise RecipeError(
                 f"The recipe for {self.dataset!r} has no feature columns to learn from. "
