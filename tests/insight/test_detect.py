@@ -77,9 +77,9 @@ SWEEPS: dict[str, tuple[tuple[str, str, object], dict[str, object]]] = {
         {"model": "random_forest", "params": {"n_estimators": 100}, "steps": 5, "repeats": 1},
     ),
     # Neural networks (tinkerlab.nets, the deep extra): epochs, learning rate, depth.
-    "faces_net_epochs": (
-        ("faces", "epochs", [1, 3, 10, 30, 100, 300]),
-        {"model": "mlp_torch", "params": {"lr": 0.003}},
+    "diabetes_net_epochs": (
+        ("diabetes", "epochs", [1, 3, 10, 30, 100]),
+        {"model": "mlp_torch", "params": {"hidden_size": 256, "lr": 0.01}},
     ),
     "digits_net_epochs": (
         ("digits", "epochs", [1, 3, 10]),
@@ -141,7 +141,7 @@ CASES = [
     ("scaling_sensitive", "wine_knn_scaling", "wine_forest_scaling"),
     ("divergence", "cancer_scratch_rate", "diabetes_boost_rate"),
     ("label_noise_sensitive", "digits_1nn_noise", "digits_forest_noise"),
-    ("overtraining", "faces_net_epochs", "digits_net_epochs"),
+    ("overtraining", "diabetes_net_epochs", "digits_net_epochs"),
     ("not_converged", "digits_net_rate", "digits_net_rate_fine"),
     ("vanishing_gradients", "digits_sigmoid_depth", "digits_relu_depth"),
 ]
