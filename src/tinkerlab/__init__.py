@@ -6,7 +6,8 @@
 True
 
 The verbs (``tl.run``, ``tl.tinker``, ``tl.load``, ``tl.look``, ``tl.datasets``,
-``tl.open_journal``, ``tl.theory``) import scikit-learn only when called, so ``import tinkerlab``
+``tl.open_journal``, ``tl.theory``, the learning path ``tl.path``) import scikit-learn
+only when called, so ``import tinkerlab``
 (and the command line's ``--help``) stays fast. Sub-packages are named by nouns
 (``tinkerlab.runner``, ``tinkerlab.journal``...), so none can shadow a verb.
 """
@@ -58,6 +59,7 @@ __all__ = [
     "load",
     "look",
     "open_journal",
+    "path",
     "run",
     "theory",
     "tinker",
@@ -66,8 +68,10 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Import the classes on first use: ``tl.Recipe`` loads the recipe package then."""
-    if name in _LAZY:
-        import importlib
+    import importlib
 
+    if name == "path":  # tl.path.check("2.3"): the learning path, a module of verbs
+        return importlib.import_module("tinkerlab.path")
+    if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'tinkerlab' has no attribute {name!r}")

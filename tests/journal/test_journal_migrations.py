@@ -16,7 +16,7 @@ from tinkerlab.journal._engine import create_journal_engine, parse_url
 from tinkerlab.journal._tables import Base
 
 #: The newest revision in the package (bump it with each new one), and the one after it.
-HEAD, NEXT = "0005", "0006"
+HEAD, NEXT = "0006", "0007"
 
 JOURNAL_TABLES = {
     "alembic_version",
@@ -29,6 +29,8 @@ JOURNAL_TABLES = {
     "card_reads",
     "unlocks",
     "analyses",
+    "labs_done",
+    "test_answers",
 }
 
 

@@ -51,7 +51,6 @@ from tinkerlab.cli import _theory  # noqa: E402
 app.command("theory")(_theory.theory)
 app.command("why")(_theory.why)
 app.command("explain")(_theory.explain)
-app.add_typer(_theory.path, name="path")
 # Pre-trained models (issue 7): the registry, ready-made detectors, a small autocompleter.
 from tinkerlab.cli import _pretrained  # noqa: E402
 
@@ -74,6 +73,12 @@ app.command("lab")(_lab.lab)
 from tinkerlab.cli import _look  # noqa: E402
 
 app.command("look")(_look.look)
+# The learning path (issue 17): labs and their checks, the test, projects, the portfolio.
+from tinkerlab.cli import _path, _project  # noqa: E402
+
+app.add_typer(_path.path, name="path")
+app.add_typer(_project.project, name="project")
+app.command("export")(_project.export)
 # Deep learning (issue 18): the readable byte-level GPT of tinkerlab.scratch, trained and sampled.
 from tinkerlab.cli import _gpt  # noqa: E402
 

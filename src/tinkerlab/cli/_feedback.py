@@ -11,7 +11,14 @@ from rich.markup import escape
 from tinkerlab.cli._output import Db, Json, console, print_json, progress
 
 if TYPE_CHECKING:
-    from tinkerlab.feedback_analysis import FeedbackReport
+    from tinkerlab.feedback_analysis import (
+        DuplicateSummary,
+        FeedbackReport,
+        LabelComparison,
+        SearchResult,
+        SentimentSummary,
+        ThemeSummary,
+    )
 
 _COLOURS = {"positive": "green", "neutral": "bright_black", "negative": "red"}
 
@@ -136,8 +143,21 @@ def _default_path(dataset: str) -> Path:
 
 
 def _render(report: FeedbackReport, top: int, kept: Path | None) -> None:
-    from rich.table import Table
+    """Print the report section by section: header, sentiment, classifiers, themes, search..."""
+    _render_header(report)
+    if report.sentiment is not None:
+        _render_sentiment(report.sentiment)
+    if report.classifiers is not None:
+        _render_classifiers(report.classifiers)
+    _render_themes(report.themes)
+    if report.search is not None:
+        _render_search(report.search)
+    _render_duplicates(report.duplicates, top)
+    _render_footer(report, kept)
 
+
+def _render_header(report: FeedbackReport) -> None:
+    """Print what was analysed (dataset, columns, rows, vectors, seed) and the notices."""
     labelled = f", labels {escape(repr(report.label_column))}" if report.label_column else ""
     sampled = (
         f" ({report.rows:,} of {report.rows_in_table:,} rows)"
@@ -152,47 +172,55 @@ def _render(report: FeedbackReport, top: int, kept: Path | None) -> None:
     for notice in report.notices:
         console.print(f"  [yellow]note:[/] {escape(notice)}")
 
-    s = report.sentiment
-    if s is not None:
-        table = Table(title="Sentiment (VADER compound score, ±0.05)")
-        table.add_column("sentiment")
-        table.add_column("texts", justify="right")
-        table.add_column("share", justify="right")
-        labels = list(s.by_label or {})
-        for name in labels:
-            table.add_column(f"of {escape(name)}", justify="right")
-        for bucket in ("positive", "neutral", "negative"):
-            by_label = s.by_label or {}
-            cells = [
-                f"{by_label[n][bucket] / (sum(by_label[n].values()) or 1):.0%}" for n in labels
-            ]
-            table.add_row(
-                f"[{_COLOURS[bucket]}]{bucket}[/]",
-                f"{s.counts[bucket]:,}",
-                f"{s.shares[bucket]:.1%}",
-                *cells,
-            )
-        console.print(table)
 
-    c = report.classifiers
-    if c is not None:
-        table = Table(
-            title=f"Predicting {escape(repr(c.label))}: stratified {c.n_folds}-fold CV, "
-            f"{c.rows:,} labelled texts"
+def _render_sentiment(s: SentimentSummary) -> None:
+    """Print the sentiment table: each bucket's count and share, and its share of each label."""
+    from rich.table import Table
+
+    table = Table(title="Sentiment (VADER compound score, ±0.05)")
+    table.add_column("sentiment")
+    table.add_column("texts", justify="right")
+    table.add_column("share", justify="right")
+    labels = list(s.by_label or {})
+    for name in labels:
+        table.add_column(f"of {escape(name)}", justify="right")
+    for bucket in ("positive", "neutral", "negative"):
+        by_label = s.by_label or {}
+        cells = [f"{by_label[n][bucket] / (sum(by_label[n].values()) or 1):.0%}" for n in labels]
+        table.add_row(
+            f"[{_COLOURS[bucket]}]{bucket}[/]",
+            f"{s.counts[bucket]:,}",
+            f"{s.shares[bucket]:.1%}",
+            *cells,
         )
-        for column in ("model", "trained on the words", "accuracy", "macro F1"):
-            table.add_column(column)
-        for score in c.scores:
-            table.add_row(
-                escape(score.title),
-                "yes" if score.trained else "no",
-                f"{score.accuracy_mean:.3f} ± {score.accuracy_std:.3f}",
-                f"{score.f1_mean:.3f} ± {score.f1_std:.3f}",
-            )
-        console.print(table)
-        console.print(f"  [bold]{escape(c.verdict)}[/]")
+    console.print(table)
 
-    t = report.themes
+
+def _render_classifiers(c: LabelComparison) -> None:
+    """Print the cross-validated scores of each classifier and the verdict."""
+    from rich.table import Table
+
+    table = Table(
+        title=f"Predicting {escape(repr(c.label))}: stratified {c.n_folds}-fold CV, "
+        f"{c.rows:,} labelled texts"
+    )
+    for column in ("model", "trained on the words", "accuracy", "macro F1"):
+        table.add_column(column)
+    for score in c.scores:
+        table.add_row(
+            escape(score.title),
+            "yes" if score.trained else "no",
+            f"{score.accuracy_mean:.3f} ± {score.accuracy_std:.3f}",
+            f"{score.f1_mean:.3f} ± {score.f1_std:.3f}",
+        )
+    console.print(table)
+    console.print(f"  [bold]{escape(c.verdict)}[/]")
+
+
+def _render_themes(t: ThemeSummary) -> None:
+    """Print the themes table, the silhouette score of each k, and each theme's examples."""
+    from rich.table import Table
+
     how = "chosen by silhouette" if t.chosen_by == "silhouette" else "as asked"
     table = Table(title=f"{t.k} themes ({how}), largest first")
     for column in ("#", "theme: most distinctive words", "texts", "share", "sentiment"):
@@ -227,25 +255,30 @@ def _render(report: FeedbackReport, top: int, kept: Path | None) -> None:
         for x in theme.examples:
             console.print(f"    • {escape(_cut(x.text, 140))} [bright_black](row {x.row})[/]")
 
-    if report.search is not None:
-        found = report.search
-        how = "by meaning" if found.method == "minilm" else "by shared words"
-        table = Table(title=f"Search {how}: {escape(repr(found.query))}")
-        for column in ("#", "score", "row", "sentiment", "theme", "text"):
-            table.add_column(column, overflow="fold")
-        for hit in found.hits:
-            mood = hit.sentiment or "–"
-            table.add_row(
-                str(hit.rank),
-                f"{hit.score:.3f}",
-                str(hit.row),
-                f"[{_COLOURS.get(mood, 'default')}]{mood}[/]",
-                str(hit.theme),
-                escape(_cut(hit.text, 200)),
-            )
-        console.print(table)
 
-    d = report.duplicates
+def _render_search(found: SearchResult) -> None:
+    """Print the search hits, best first, with their score, row, sentiment and theme."""
+    from rich.table import Table
+
+    how = "by meaning" if found.method == "minilm" else "by shared words"
+    table = Table(title=f"Search {how}: {escape(repr(found.query))}")
+    for column in ("#", "score", "row", "sentiment", "theme", "text"):
+        table.add_column(column, overflow="fold")
+    for hit in found.hits:
+        mood = hit.sentiment or "–"
+        table.add_row(
+            str(hit.rank),
+            f"{hit.score:.3f}",
+            str(hit.row),
+            f"[{_COLOURS.get(mood, 'default')}]{mood}[/]",
+            str(hit.theme),
+            escape(_cut(hit.text, 200)),
+        )
+    console.print(table)
+
+
+def _render_duplicates(d: DuplicateSummary, top: int) -> None:
+    """Print how many exact and near-duplicate groups there are, and the first ``top`` of each."""
     console.print(
         f"[bold]Duplicates:[/] {len(d.exact):,} groups of exact copies ({d.exact_copies:,} "
         f"repeated texts); {len(d.near):,} groups of near-duplicates (cosine ≥ {d.threshold})."
@@ -263,6 +296,9 @@ def _render(report: FeedbackReport, top: int, kept: Path | None) -> None:
         for text in others[:3]:
             console.print(f"    – {escape(_cut(text, 110))}")
 
+
+def _render_footer(report: FeedbackReport, kept: Path | None) -> None:
+    """Print the timings, the journal id and where the HTML report (and its copy) were written."""
     steps = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
     console.print(f"[bright_black]Timings: {escape(steps)}.[/]")
     if report.id is not None:

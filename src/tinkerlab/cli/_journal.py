@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from shlex import quote
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
+from tinkerlab.cli._journal_experiments import (
+    experiment_json,
+    experiments_table,
+    latest_predictions,
+    prediction_json,
+    print_trend_tables,
+    print_value_guesses,
+    rate,
+    resume_hint,
+)
 from tinkerlab.cli._output import Db, Json, console, print_json
 
 if TYPE_CHECKING:
     from tinkerlab.journal import (
-        ExperimentEntry,
         NoteEntry,
-        PredictionEntry,
         QuestionEntry,
         RunEntry,
     )
@@ -310,7 +317,7 @@ def experiments(
     with _api.open_journal(db) as store:
         entries = store.list_experiments(limit=limit)
     if json_out:
-        print_json([_experiment_json(e) for e in entries])
+        print_json([experiment_json(e) for e in entries])
         return
     if not entries:
         console.print(
@@ -318,57 +325,8 @@ def experiments(
             "[bold]tinkerlab tinker iris --model knn --knob n_neighbors[/]"
         )
         return
-    from rich.table import Table
-
-    table = Table(title=f"Experiments: {len(entries)}, newest first")
-    for column in (
-        "id",
-        "when (UTC)",
-        "dataset",
-        "model",
-        "knob",
-        "status",
-        "values",
-        "best",
-        "shape",
-        "prediction",
-    ):
-        table.add_column(column)
-    for e in entries:
-        p = e.prediction
-        guess = "–" if p is None or p.shape is None else p.shape
-        if p is not None and p.shape_hit is not None:
-            guess += " ✓" if p.shape_hit else " ✗"
-        status = e.status
-        if status in ("interrupted", "failed"):
-            status = f"[yellow]{status}[/]"
-        table.add_row(
-            str(e.id),
-            e.created_at.strftime("%Y-%m-%d %H:%M"),
-            escape(e.dataset),
-            escape(e.model),
-            escape(e.knob),
-            status,
-            f"{e.n_points}/{e.n_values}",
-            escape(str(e.summary.get("best_label", e.summary.get("best", "–"))))
-            if e.summary
-            else "–",
-            escape(str(e.summary.get("shape", "–"))) if e.summary else "–",
-            escape(guess),
-        )
-    console.print(table)
-    stopped = [e for e in entries if e.status == "interrupted"]
-    sweeps = [e for e in stopped if e.spec.get("kind") != "compare"]
-    if sweeps:
-        console.print(
-            f"Finish an interrupted one:  [bold]tinkerlab tinker --resume {sweeps[0].id}[/]"
-        )
-    if len(sweeps) < len(stopped):  # a comparison runs within its budget: it starts again
-        compared = next(e for e in stopped if e.spec.get("kind") == "compare")
-        console.print(
-            "An interrupted comparison cannot be resumed; run it again:  "
-            f"[bold]tinkerlab compare {escape(quote(compared.dataset))}[/]"
-        )
+    console.print(experiments_table(entries))
+    resume_hint(entries)
 
 
 @app.command("analyses")
@@ -439,7 +397,7 @@ def predictions(
         entries = store.predictions()
     record = summarize_predictions(entries)
     if json_out:
-        print_json({**record, "entries": [_prediction_json(p) for p in entries]})
+        print_json({**record, "entries": [prediction_json(p) for p in entries]})
         return
     if not entries:
         console.print(
@@ -447,88 +405,15 @@ def predictions(
             "[bold]tinkerlab tinker iris --model knn --knob n_neighbors --predict peak[/]"
         )
         return
-    from rich.table import Table
-
     shapes = record["shapes"]
     console.print(
         f"[bold]{record['predictions']} predictions[/] ({record['pending']} waiting for their "
         f"experiment to finish). Shapes: {shapes['hits']} right of {shapes['judged']} judged "
-        f"= [bold]{_rate(shapes['hit_rate'])}[/]; {shapes['too_noisy']} too noisy to tell."
+        f"= [bold]{rate(shapes['hit_rate'])}[/]; {shapes['too_noisy']} too noisy to tell."
     )
-    if record["over_time"]:
-        table = Table(title="Over time (shape predictions)")
-        for column in ("week", "predictions", "hits", "hit rate", "running hit rate"):
-            table.add_column(column)
-        for w in record["over_time"]:
-            table.add_row(
-                w["week"],
-                str(w["predictions"]),
-                str(w["hits"]),
-                _rate(w["hit_rate"]),
-                _rate(w["running_hit_rate"]),
-            )
-        console.print(table)
-    if record["per_knob_kind"]:
-        table = Table(title="Per knob kind")
-        for column in ("knob kind", "predictions", "hits", "too noisy", "hit rate"):
-            table.add_column(column)
-        for kind, k in record["per_knob_kind"].items():
-            table.add_row(
-                escape(kind),
-                str(k["predictions"]),
-                str(k["hits"]),
-                str(k["too_noisy"]),
-                _rate(k["hit_rate"]),
-            )
-        console.print(table)
-    best, score = record["best_value"], record["score"]
-    if best["guesses"]:
-        close = best["mean_closeness"]
-        console.print(
-            f"Best-value guesses: {best['hits']} of {best['guesses']} were the best or tied "
-            f"with it ({_rate(best['hit_rate'])})"
-            + (f"; mean closeness {close:.2f} (1 = spot on)." if close is not None else ".")
-        )
-    if score["guesses"]:
-        console.print(
-            f"Score guesses (calibration): {score['inside_interval']} of {score['guesses']} "
-            f"inside the best's 95% interval ({_rate(score['calibration'])}; well calibrated "
-            f"is about 95%), mean error {score['mean_error']:.4f}."
-        )
-    recent = Table(title="Latest predictions")
-    for column in (
-        "id",
-        "when (UTC)",
-        "experiment",
-        "dataset",
-        "knob",
-        "predicted",
-        "observed",
-        "hit",
-    ):
-        recent.add_column(column)
-    for p in entries[-10:]:
-        said = p.shape or ""
-        if p.best_value is not None:
-            said += f" best={p.best_value}"
-        hit = (
-            "…"
-            if p.scored_at is None
-            else "–"
-            if p.shape_hit is None
-            else ("✓" if p.shape_hit else "✗")
-        )
-        recent.add_row(
-            str(p.id),
-            p.created_at.strftime("%Y-%m-%d %H:%M"),
-            "–" if p.experiment_id is None else f"#{p.experiment_id}",
-            escape(p.dataset),
-            escape(p.knob),
-            escape(said.strip() or "–"),
-            escape(p.observed_shape or "–"),
-            hit,
-        )
-    console.print(recent)
+    print_trend_tables(record)
+    print_value_guesses(record)
+    console.print(latest_predictions(entries[-10:]))
 
 
 def _written_json(entry: NoteEntry | QuestionEntry) -> dict[str, Any]:
@@ -539,35 +424,6 @@ def _written_json(entry: NoteEntry | QuestionEntry) -> dict[str, Any]:
         "text": entry.text,
         "created_at": entry.created_at,
     }
-
-
-def _rate(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0%}"
-
-
-def _experiment_json(e: ExperimentEntry) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "created_at": e.created_at,
-        "updated_at": e.updated_at,
-        "status": e.status,
-        "dataset": e.dataset,
-        "task": e.task,
-        "model": e.model,
-        "knob": e.knob,
-        "knob_kind": e.knob_kind,
-        "points": e.n_points,
-        "values": e.n_values,
-        "summary": e.summary,
-        "prediction": None if e.prediction is None else _prediction_json(e.prediction),
-        "plots": [str(p) for p in e.plot_paths],
-    }
-
-
-def _prediction_json(p: PredictionEntry) -> dict[str, Any]:
-    from dataclasses import asdict
-
-    return asdict(p)
 
 
 def _num(value: float | None) -> str:

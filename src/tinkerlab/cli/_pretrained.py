@@ -12,6 +12,8 @@ from tinkerlab.cli._output import Json, console, print_json, training_bar
 from tinkerlab.pretrained._autocomplete import TrainSettings  # plain data: imports no torch
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from tinkerlab.pretrained import Detection, TrainResult
 
 _TRAIN = "Training (autocomplete train FILE --out DIR)"
@@ -254,8 +256,6 @@ def autocomplete(
 
       tinkerlab autocomplete --model ~/models/my-gpt2 "Once upon a time" --json
     """
-    from tinkerlab.exceptions import InputError
-
     training = {
         "--out": out,
         "--epochs": epochs,
@@ -269,16 +269,7 @@ def autocomplete(
         "--lr": lr,
     }
     if args and args[0] == "train" and model is None:
-        if len(args) != 2:
-            raise InputError(
-                "Usage: tinkerlab autocomplete train FILE --out DIR. Got "
-                f"{len(args) - 1} argument(s) after 'train': {' '.join(args[1:]) or '(none)'}."
-            )
-        if out is None:
-            raise InputError(
-                "Where should the model go? Fix: add --out DIR, e.g. "
-                f"tinkerlab autocomplete train {args[1]} --out models/autocomplete"
-            )
+        out = _train_destination(args, out)
         settings = {
             "epochs": epochs,
             "steps": steps,
@@ -293,25 +284,8 @@ def autocomplete(
         }
         _train(Path(args[1]), out, settings, force=force, json_out=json_out)
         return
-    given = [name for name, value in training.items() if value is not None]
-    if force:
-        given.append("--force")
-    if given:
-        raise InputError(
-            f"{', '.join(given)} only apply to training, and {args[0] if args else 'nothing'!r} "
-            "is not 'train'. Fix: to train, start with 'train FILE' (tinkerlab autocomplete "
-            "train FILE --out DIR ...); to generate, leave the training options out."
-        )
-    if model is not None:
-        directory, prompt_parts = model, args
-    else:
-        if len(args) < 2:
-            raise InputError(
-                'Give a model directory and a prompt: tinkerlab autocomplete DIR "the team" '
-                '(or --model DIR "the team"; train one with: tinkerlab autocomplete train FILE '
-                "--out DIR)."
-            )
-        directory, prompt_parts = Path(args[0]), args[1:]
+    _refuse_training_options(args, training, force=force)
+    directory, prompt_parts = _model_and_prompt(args, model)
     _generate(
         directory,
         " ".join(prompt_parts),
@@ -322,6 +296,55 @@ def autocomplete(
         seed=seed,
         json_out=json_out,
     )
+
+
+def _train_destination(args: list[str], out: Path | None) -> Path:
+    """Check ``train FILE --out DIR`` is complete; the DIR to write."""
+    from tinkerlab.exceptions import InputError
+
+    if len(args) != 2:
+        raise InputError(
+            "Usage: tinkerlab autocomplete train FILE --out DIR. Got "
+            f"{len(args) - 1} argument(s) after 'train': {' '.join(args[1:]) or '(none)'}."
+        )
+    if out is None:
+        raise InputError(
+            "Where should the model go? Fix: add --out DIR, e.g. "
+            f"tinkerlab autocomplete train {args[1]} --out models/autocomplete"
+        )
+    return out
+
+
+def _refuse_training_options(
+    args: list[str], training: Mapping[str, object], *, force: bool
+) -> None:
+    """Refuse training options (and --force) given to a generation command."""
+    from tinkerlab.exceptions import InputError
+
+    given = [name for name, value in training.items() if value is not None]
+    if force:
+        given.append("--force")
+    if given:
+        raise InputError(
+            f"{', '.join(given)} only apply to training, and {args[0] if args else 'nothing'!r} "
+            "is not 'train'. Fix: to train, start with 'train FILE' (tinkerlab autocomplete "
+            "train FILE --out DIR ...); to generate, leave the training options out."
+        )
+
+
+def _model_and_prompt(args: list[str], model: Path | None) -> tuple[Path, list[str]]:
+    """The model directory (--model, else the first argument) and the words of the prompt."""
+    from tinkerlab.exceptions import InputError
+
+    if model is not None:
+        return model, args
+    if len(args) < 2:
+        raise InputError(
+            'Give a model directory and a prompt: tinkerlab autocomplete DIR "the team" '
+            '(or --model DIR "the team"; train one with: tinkerlab autocomplete train FILE '
+            "--out DIR)."
+        )
+    return Path(args[0]), args[1:]
 
 
 def _train(

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 def render_run(run: Run, written: list[Path]) -> None:
     """Print a run: inputs, scores beside the baseline, top features, plots, files written."""
-    from tinkerlab.recipe import PRECISION
+    from tinkerlab.recipe import explain_metrics
 
     recipe = run.recipe
     inputs = run.summary["inputs"]
@@ -28,43 +28,9 @@ def render_run(run: Run, written: list[Path]) -> None:
     for notice in run.notices:
         console.print(f"  [yellow]note:[/] {escape(notice)}")
 
-    roles = ", ".join(f"{len(v)} {k}" for k, v in inputs["features"].items() if v)
-    console.print(
-        f"[bold]In:[/]  {inputs['rows']} rows → {inputs['train_rows']} train / "
-        f"{inputs['test_rows']} test · features: {roles}"
-    )
-    if "classes" in inputs:
-        total = sum(inputs["classes"].values())
-        balance = ", ".join(
-            f"{escape(k)} {v} ({v / total:.0%})" for k, v in inputs["classes"].items()
-        )
-        console.print(f"     classes: {balance}")
-    else:
-        s = inputs["target_stats"]
-        console.print(
-            f"     target: mean {s['mean']:.4g}, std {s['std']:.4g}, "
-            f"range {s['min']:.4g} … {s['max']:.4g}"
-        )
+    _render_inputs(inputs)
     _render_columns(inputs["columns"])
-
-    table = Table(
-        title=f"Out: {recipe.cv_folds}-fold CV on the training split, then the test split",
-        title_justify="left",
-    )
-    for column in ("metric", "cv mean ± std", "train", "test", "baseline test"):
-        table.add_column(column, justify="right" if column != "metric" else "left")
-    for spec in run.metric_specs:
-        s, b = run.metrics[spec.name], run.baseline[spec.name]
-        table.add_row(
-            spec.name,
-            f"{s['cv_mean']:.{PRECISION}f} ± {s['cv_std']:.{PRECISION}f}",
-            f"{s['train_mean']:.{PRECISION}f}",
-            f"{s['test']:.{PRECISION}f}",
-            f"{b['test']:.{PRECISION}f}",
-        )
-    console.print(table)
-    from tinkerlab.recipe import explain_metrics
-
+    console.print(_scores_table(run))
     for note in explain_metrics(run.metric_specs):
         console.print(f"[dim]  {escape(note)}[/]")
     _render_outputs(run.summary["outputs"])
@@ -82,6 +48,50 @@ def render_run(run: Run, written: list[Path]) -> None:
         console.print(f"[bold]Wrote:[/] {escape(str(path))}")
     if any(p.suffix == ".py" for p in written):
         console.print(f"       python {escape(str(written[0]))}   # prints the same scores")
+
+
+def _render_inputs(inputs: dict[str, Any]) -> None:
+    """The rows, the split, the features by role, and the classes' balance or the target's stats."""
+    roles = ", ".join(f"{len(v)} {k}" for k, v in inputs["features"].items() if v)
+    console.print(
+        f"[bold]In:[/]  {inputs['rows']} rows → {inputs['train_rows']} train / "
+        f"{inputs['test_rows']} test · features: {roles}"
+    )
+    if "classes" in inputs:
+        total = sum(inputs["classes"].values())
+        balance = ", ".join(
+            f"{escape(k)} {v} ({v / total:.0%})" for k, v in inputs["classes"].items()
+        )
+        console.print(f"     classes: {balance}")
+    else:
+        s = inputs["target_stats"]
+        console.print(
+            f"     target: mean {s['mean']:.4g}, std {s['std']:.4g}, "
+            f"range {s['min']:.4g} … {s['max']:.4g}"
+        )
+
+
+def _scores_table(run: Run) -> Table:
+    """Each metric: cross-validated mean ± std, train and test, beside the baseline's test."""
+    from tinkerlab.recipe import PRECISION
+
+    recipe = run.recipe
+    table = Table(
+        title=f"Out: {recipe.cv_folds}-fold CV on the training split, then the test split",
+        title_justify="left",
+    )
+    for column in ("metric", "cv mean ± std", "train", "test", "baseline test"):
+        table.add_column(column, justify="right" if column != "metric" else "left")
+    for spec in run.metric_specs:
+        s, b = run.metrics[spec.name], run.baseline[spec.name]
+        table.add_row(
+            spec.name,
+            f"{s['cv_mean']:.{PRECISION}f} ± {s['cv_std']:.{PRECISION}f}",
+            f"{s['train_mean']:.{PRECISION}f}",
+            f"{s['test']:.{PRECISION}f}",
+            f"{b['test']:.{PRECISION}f}",
+        )
+    return table
 
 
 #: Up to this many columns, `run` shows each column's role and the reason for it.
@@ -167,6 +177,8 @@ def render_next_steps(run: Run) -> None:
         "  This run is in your journal; write down what you noticed:",
         f"    tinkerlab journal show {ref}",
         f'    tinkerlab journal note {ref} "..."',
+        "  The path from here (labs that check your own work, day by day):",
+        "    tinkerlab path",
     ]
     console.print(escape_lines(lines))
 

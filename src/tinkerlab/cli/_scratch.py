@@ -44,23 +44,24 @@ def list_twins(
     if markdown:
         typer.echo(twin_markdown())  # plain stdout: no rich markup, no wrapping
         return
-    from rich.table import Table
+    from tinkerlab.cli._tables import Column, fitted
 
-    table = Table(title="From-scratch twins (tinkerlab.scratch)")
-    for column in ("name", "our class", "scikit-learn twin", "lines", "parity (tested in)"):
-        table.add_column(column, overflow="fold")
+    columns = [
+        Column("name"),
+        Column("class"),
+        Column("lines", prose=True, priority=2),
+        Column("parity tested in", priority=3),
+        Column("scikit-learn module", priority=4),
+    ]
+    cells = []
     for row in rows:
         lines = str(row["lines"])
         if row["uses"]:
             lines += f" (+{row['uses_lines']} in {', '.join(Path(u).name for u in row['uses'])})"
-        table.add_row(
-            row["name"],
-            row["class"].rsplit(".", 1)[1],
-            row["sklearn"],
-            lines,
-            row["parity_test"].rsplit("/", 1)[1],
-        )
-    console.print(table)
+        module, name = row["sklearn"].rsplit(".", 1)
+        cells.append([row["name"], name, lines, row["parity_test"].rsplit("/", 1)[1], module])
+    title = "From-scratch twins: tinkerlab.scratch.CLASS beside sklearn.MODULE.CLASS"
+    console.print(fitted(columns, cells, width=console.width, title=title))
     console.print(
         "Every twin also passes scikit-learn's estimator checks. Read one:  "
         "[bold]tinkerlab scratch show NAME[/]   Compare one:  [bold]tinkerlab scratch compare "

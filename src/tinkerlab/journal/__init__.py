@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from tinkerlab.journal._entries import (
     AnalysisEntry,
+    AnswerEntry,
     ExperimentEntry,
+    LabDoneEntry,
     NoteEntry,
     PointEntry,
     PredictionEntry,
@@ -41,8 +43,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AnalysisEntry",
+    "AnswerEntry",
     "ExperimentEntry",
     "Journal",
+    "LabDoneEntry",
     "NoteEntry",
     "PointEntry",
     "PredictionEntry",

@@ -258,6 +258,29 @@ class AnalysisEntry:
         )
 
 
+@dataclass(frozen=True)
+class LabDoneEntry:
+    """A lab of the learning path whose check passed (``tinkerlab path check ID``)."""
+
+    lab_id: str  # "2.3"
+    created_at: datetime  # when its check first passed, timezone-aware UTC
+    evidence: list[str]  # what the check found, in words ("run #4 on customers.csv")
+
+
+@dataclass(frozen=True)
+class AnswerEntry:
+    """One scored answer of the understanding test (``tinkerlab path test``)."""
+
+    id: int
+    created_at: datetime  # timezone-aware UTC
+    kind: str  # "predict" (a curve's shape) or "explain" (a finding in your results)
+    question: dict[str, Any]  # what was asked: the experiment or the finding, the choices
+    answer: str  # what the learner answered
+    expected: str  # the shape observed, or the phenomenon detected
+    correct: bool | None  # None: the curve was too noisy to score the shape
+    experiment_id: int | None  # the experiment it ran or asked about
+
+
 def to_entry(entry_type: type[Entry], row: object, **computed: Any) -> Entry:
     """The one mapping from a table row to what the journal hands out.
 

@@ -10,6 +10,7 @@ stored and how it reads back; the journal opens the database and hands it to the
 ``_notes.py``       notes about runs, and questions
 ``_cards.py``       theory cards read and unlocked
 ``_analyses.py``    analyses that are not runs (``tinkerlab feedback``)
+``_path.py``        the learning path: labs done, the understanding test's answers
 ==================  =========================================================
 
 What they share is said once: ``_database.py`` (sessions, errors, folders), ``_checks.py``
@@ -27,11 +28,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from tinkerlab.journal import _analyses, _cards, _experiments, _notes, _predictions, _runs
+from tinkerlab.journal import (
+    _analyses,
+    _cards,
+    _experiments,
+    _notes,
+    _path,
+    _predictions,
+    _runs,
+)
 from tinkerlab.journal._database import Database
 from tinkerlab.journal._entries import (
     AnalysisEntry,
+    AnswerEntry,
     ExperimentEntry,
+    LabDoneEntry,
     NoteEntry,
     PredictionEntry,
     QuestionEntry,
@@ -326,6 +337,51 @@ class Journal:
     def get_analysis(self, analysis_id: int) -> AnalysisEntry:
         """Return analysis *analysis_id*, or raise :class:`NotFoundError`."""
         return _analyses.get_analysis(self._db, analysis_id)
+
+    # --- the learning path: labs done, the understanding test ------------------------------
+
+    def record_lab_done(self, lab_id: str, evidence: Sequence[str] = ()) -> LabDoneEntry:
+        """Record that lab *lab_id*'s check passed, with what it found (in words).
+
+        A lab already recorded keeps its first pass: recording it again changes nothing.
+        """
+        return _path.record_lab_done(self._db, lab_id, evidence)
+
+    def labs_done(self) -> list[LabDoneEntry]:
+        """The labs whose check has passed, in the order they first passed."""
+        return _path.labs_done(self._db)
+
+    def record_answer(
+        self,
+        kind: str,
+        question: Mapping[str, Any],
+        answer: str,
+        expected: str,
+        correct: bool | None,
+        experiment_id: int | None = None,
+    ) -> AnswerEntry:
+        """Record one scored answer of the understanding test (``tinkerlab path test``).
+
+        Parameters
+        ----------
+        kind : {"predict", "explain"}
+            A curve's shape predicted before the run, or a finding explained.
+        question : mapping
+            What was asked (JSON-able): the experiment planned, or the finding and choices.
+        answer, expected : str
+            The learner's answer, and what was observed (shape or phenomenon).
+        correct : bool or None
+            None when the curve was too noisy to score.
+        experiment_id : int, optional
+            The experiment the question ran or was about (which must exist).
+        """
+        return _path.record_answer(
+            self._db, kind, question, answer, expected, correct, experiment_id
+        )
+
+    def answers(self) -> list[AnswerEntry]:
+        """Every answer of the understanding test, oldest first."""
+        return _path.answers(self._db)
 
     # --- opening and closing ---------------------------------------------------------------
 

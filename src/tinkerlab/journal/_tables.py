@@ -235,3 +235,32 @@ class AnalysisRow(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # the report's to_dict()
     file_names: Mapped[list[str]] = mapped_column(JSON)  # files in <analyses dir>/<uid>/
     tinkerlab_version: Mapped[str] = mapped_column(Text)
+
+
+class LabDoneRow(Base):
+    """A lab of the learning path whose check passed: once per lab, with what it found."""
+
+    __tablename__ = "labs_done"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lab_id: Mapped[str] = mapped_column(Text, unique=True)  # "2.3"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # the check passed
+    evidence: Mapped[list[str]] = mapped_column(JSON)  # what the check found, in words
+    tinkerlab_version: Mapped[str] = mapped_column(Text)
+
+
+class AnswerRow(Base):
+    """One answer of the understanding test (``tinkerlab path test``), scored."""
+
+    __tablename__ = "test_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    kind: Mapped[str] = mapped_column(Text)  # "predict" (a curve's shape) or "explain"
+    question: Mapped[dict[str, Any]] = mapped_column(JSON)  # what was asked, with its choices
+    answer: Mapped[str] = mapped_column(Text)  # what the learner answered
+    expected: Mapped[str] = mapped_column(Text)  # the observed shape, or the phenomenon
+    correct: Mapped[bool | None] = mapped_column(Boolean)  # None: too noisy to score
+    experiment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("experiments.id", ondelete="SET NULL"), index=True
+    )

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from tinkerlab.exceptions import InputError
 from tinkerlab.pretrained._offline import offline, quiet
@@ -250,14 +250,9 @@ def train_autocomplete(
     require("gpt2_tiny")
     text = read_text(text_file)
     out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
-        raise InputError(
-            f"{str(out)!r} already exists and is not empty. Fix: choose another --out, or "
-            "pass --force to replace it."
-        )
+    _check_out(out, overwrite)
     offline()
     import torch
-    from transformers import GPT2Config, GPT2LMHeadModel
 
     tick = time.perf_counter()
     torch.manual_seed(settings.seed)
@@ -268,14 +263,62 @@ def train_autocomplete(
     val_blocks = _windows(val_ids, settings.block_size)  # (V, T)
     n_train_blocks = len(train_ids) // settings.block_size
     if n_train_blocks == 0 or len(val_blocks) == 0:
-        need = settings.block_size / settings.val_fraction  # validation is that share of it
+        _too_short(settings, len(train_ids), len(val_ids))
+
+    model = _new_model(tokenizer, settings)
+    val_loss_before = _mean_loss(model, val_blocks)
+    steps_per_epoch = math.ceil(n_train_blocks / settings.batch_size)
+    total = settings.steps or settings.epochs * steps_per_epoch
+    step = _train(model, train_ids, settings, total, progress)
+    val_loss = _mean_loss(model, val_blocks)
+    seconds = time.perf_counter() - tick
+
+    result = TrainResult(
+        path=out,
+        parameters=sum(p.numel() for p in model.parameters()),
+        tokens=len(train_ids) + len(val_ids),
+        train_blocks=n_train_blocks,
+        val_blocks=len(val_blocks),
+        steps=step,
+        seconds=seconds,
+        val_loss_before=val_loss_before,
+        val_loss=val_loss,
+        settings=settings,
+    )
+    source = {
+        "file": Path(text_file).name,
+        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "characters": len(text),
+        "validation_characters": len(val_text),
+    }
+    _save(out, model, tokenizer, {**result.to_dict(), "source": source})
+    return result
+
+
+def _check_out(out: Path, overwrite: bool) -> None:
+    """Refuse to write into a directory that already holds files, unless *overwrite*."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
         raise InputError(
-            f"The text is too short: {len(train_ids)} tokens to train on and {len(val_ids)} "
-            f"to validate on, but one window needs block_size={settings.block_size} tokens in "
-            f"each (about {math.ceil(need)} tokens in all). Fix: give a longer text (a few "
-            f"kilobytes at least) or a smaller --block-size, e.g. "
-            f"--block-size {max(2, settings.block_size // 4)}."
+            f"{str(out)!r} already exists and is not empty. Fix: choose another --out, or "
+            "pass --force to replace it."
         )
+
+
+def _too_short(settings: TrainSettings, n_train: int, n_val: int) -> NoReturn:
+    """Raise: the text does not fill one window of training and one of validation tokens."""
+    need = settings.block_size / settings.val_fraction  # validation is that share of it
+    raise InputError(
+        f"The text is too short: {n_train} tokens to train on and {n_val} "
+        f"to validate on, but one window needs block_size={settings.block_size} tokens in "
+        f"each (about {math.ceil(need)} tokens in all). Fix: give a longer text (a few "
+        f"kilobytes at least) or a smaller --block-size, e.g. "
+        f"--block-size {max(2, settings.block_size // 4)}."
+    )
+
+
+def _new_model(tokenizer: Any, settings: TrainSettings) -> Any:
+    """A freshly initialised GPT-2 of the settings' sizes, on the tokenizer's vocabulary."""
+    from transformers import GPT2Config, GPT2LMHeadModel
 
     config = GPT2Config(
         vocab_size=len(tokenizer),
@@ -287,12 +330,16 @@ def train_autocomplete(
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
     )
-    model = GPT2LMHeadModel(config)
-    val_loss_before = _mean_loss(model, val_blocks)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate)
+    return GPT2LMHeadModel(config)
 
-    steps_per_epoch = math.ceil(n_train_blocks / settings.batch_size)
-    total = settings.steps or settings.epochs * steps_per_epoch
+
+def _train(
+    model: Any, train_ids: Any, settings: TrainSettings, total: int, progress: Progress | None
+) -> int:
+    """Train *model* for *total* AdamW steps on shuffled windows of *train_ids*; the steps run."""
+    import torch
+
+    optimiser = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate)
     step = 0
     while step < total:
         # A new epoch: windows start at a random offset, in a random order.
@@ -314,21 +361,11 @@ def train_autocomplete(
             step += 1
             if progress is not None:
                 progress(step, total, loss.item())
-    val_loss = _mean_loss(model, val_blocks)
-    seconds = time.perf_counter() - tick
+    return step
 
-    result = TrainResult(
-        path=out,
-        parameters=sum(p.numel() for p in model.parameters()),
-        tokens=len(train_ids) + len(val_ids),
-        train_blocks=n_train_blocks,
-        val_blocks=len(val_blocks),
-        steps=step,
-        seconds=seconds,
-        val_loss_before=val_loss_before,
-        val_loss=val_loss,
-        settings=settings,
-    )
+
+def _save(out: Path, model: Any, tokenizer: Any, record: dict[str, Any]) -> None:
+    """Replace *out* with the model, its tokenizer and the training record (JSON)."""
     if out.is_dir():
         shutil.rmtree(out)
     elif out.exists():
@@ -336,17 +373,7 @@ def train_autocomplete(
     out.mkdir(parents=True)
     model.save_pretrained(out)  # config.json + model.safetensors
     tokenizer.save_pretrained(out)  # tokenizer.json + tokenizer_config.json
-    record = {
-        **result.to_dict(),
-        "source": {
-            "file": Path(text_file).name,
-            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            "characters": len(text),
-            "validation_characters": len(val_text),
-        },
-    }
     (out / TRAINING_FILE).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    return result
 
 
 def _causal_architectures() -> set[str]:

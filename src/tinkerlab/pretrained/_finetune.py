@@ -42,6 +42,7 @@ from numpy.typing import NDArray
 from torch import nn
 
 from tinkerlab.exceptions import InputError
+from tinkerlab.pretrained._finetune_data import json_value, texts_and_labels
 from tinkerlab.pretrained._offline import quiet
 from tinkerlab.pretrained._registry import require
 from tinkerlab.pretrained._text import as_texts, load_sentence_encoder
@@ -227,11 +228,6 @@ def _tokenize(tokenizer: Any, texts: Sequence[str], max_length: int) -> dict[str
     return {"input_ids": encoded["input_ids"], "attention_mask": encoded["attention_mask"]}
 
 
-def _plain(value: Any) -> Any:
-    """A NumPy scalar as the Python value JSON can hold."""
-    return value.item() if hasattr(value, "item") else value
-
-
 def split_rows(
     labels: Sequence[Any], val_fraction: float, seed: int
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
@@ -294,7 +290,9 @@ def _prepare(
     """Check the inputs; (texts, classes, class index per row, train rows, validation rows)."""
     settings.check()
     found = as_texts(texts)
-    values = [_plain(v) for v in (labels.tolist() if hasattr(labels, "tolist") else list(labels))]
+    values = [
+        json_value(v) for v in (labels.tolist() if hasattr(labels, "tolist") else list(labels))
+    ]
     if len(values) != len(found):
         raise InputError(
             f"{len(found)} texts but {len(values)} labels. Fix: give one label per text."
@@ -544,61 +542,5 @@ __all__ = [
     "is_text_classifier_dir",
     "load_text_classifier",
     "split_rows",
+    "texts_and_labels",
 ]
-
-
-def texts_and_labels(
-    dataset: Any, text: str | None, label: str | None, *, max_rows: int | None, seed: int
-) -> tuple[str, str, list[str], list[Any]]:
-    """(text column, label column, texts, labels) of a loaded Dataset, checked.
-
-    *text* defaults to the dataset's only text column, *label* to its target; *max_rows*
-    keeps a seeded random sample of that many rows.
-    """
-    frame = dataset.frame
-    columns = list(frame.columns)
-    for name, option in ((text, "--text"), (label, "--label")):
-        if name is not None and name not in columns:
-            import difflib
-
-            close = difflib.get_close_matches(name, columns, n=1)
-            hint = f"Did you mean {close[0]!r}? " if close else ""
-            raise InputError(
-                f"Column {name!r} ({option}) not found. {hint}Columns: {', '.join(columns)}."
-            )
-    if text is None:
-        found = dataset.features("text")
-        if len(found) != 1:
-            raise InputError(
-                f"Which column holds the texts? {dataset.name!r} has "
-                f"{len(found) or 'no'} text column(s){': ' + ', '.join(found) if found else ''}. "
-                "Fix: name it with --text COLUMN."
-            )
-        text = found[0]
-    if label is None:
-        if dataset.target is None:
-            raise InputError(
-                f"Which column holds the labels? {dataset.name!r} has no target. "
-                "Fix: name it with --label COLUMN."
-            )
-        label = dataset.target
-    if text == label:
-        raise InputError(f"--text and --label are both {text!r}. Fix: give two different columns.")
-    values = frame[text].dropna()
-    if len(values) == 0 or not all(isinstance(v, str) for v in values):
-        kind = str(frame[text].dtype)
-        raise InputError(
-            f"Column {text!r} (--text) does not hold text (dtype {kind}, e.g. "
-            f"{values.iloc[0] if len(values) else None!r}). Fix: name the text column with "
-            f"--text; text columns here: {', '.join(dataset.features('text')) or 'none'}."
-        )
-    rows = frame[frame[label].notna()]
-    if max_rows is not None:
-        if max_rows < 2:
-            raise InputError(_bad("max_rows", max_rows, "an integer >= 2"))
-        if max_rows < len(rows):
-            rows = rows.sample(n=max_rows, random_state=seed)
-    return text, label, as_texts(rows[text]), [_plain(v) for v in rows[label].tolist()]
-
-
-__all__ += ["texts_and_labels"]

@@ -1,0 +1,172 @@
+"""The path's Python API: each verb opens the journal (or uses one handed to it).
+
+``tl.path.check("2.3")`` in a notebook is ``tinkerlab path check 2.3`` on the command line;
+both call these functions, so they cannot disagree. Pass ``journal=`` to use a journal that
+is already open (the web lab's), or ``db=`` to name another one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from tinkerlab.path import _checklist, _export, _progress, _project, _understanding
+from tinkerlab.path._checks import CheckResult, Where
+
+if TYPE_CHECKING:
+    from tinkerlab.journal import Journal
+
+T = TypeVar("T")
+
+
+@contextmanager
+def opened(journal: Journal | None, db: str | None) -> Iterator[Journal]:
+    """*journal* as it is, or the journal at *db* opened for the block and closed after."""
+    if journal is not None:
+        yield journal
+        return
+    from tinkerlab.journal import Journal
+
+    with Journal(db) as store:
+        yield store
+
+
+def _with(journal: Journal | None, db: str | None, call: Callable[[Journal], T]) -> T:
+    with opened(journal, db) as store:
+        return call(store)
+
+
+def check(
+    lab_id: str,
+    *,
+    script: str | Path | None = None,
+    url: str = "http://127.0.0.1:8000",
+    token: str | None = None,
+    project: str | Path | None = None,
+    timeout: float = 300.0,
+    db: str | None = None,
+    journal: Journal | None = None,
+) -> CheckResult:
+    """Check lab *lab_id* against your work; a pass is recorded in the journal.
+
+    Parameters
+    ----------
+    lab_id : str
+        The lab, e.g. ``"2.3"`` (``tinkerlab path`` lists them).
+    script : str or Path, optional
+        Your edited script (lab 1.3); default ``train.py`` in this folder.
+    url, token : str, optional
+        Your running service (labs 5.1 and 5.2).
+    project : str or Path, optional
+        Your project folder (lab 7.1); default this folder.
+    timeout : float, default=300
+        Seconds your script may run.
+
+    Returns
+    -------
+    CheckResult
+        ``passed``, ``found`` (the evidence), ``missing`` and ``next_command``.
+
+    Examples
+    --------
+    >>> import tinkerlab as tl
+    >>> result = tl.path.check("1.1", db="sqlite://")   # an empty journal
+    >>> result.passed, result.next_command
+    (False, 'tinkerlab run titanic')
+    """
+    where = Where(
+        script=None if script is None else Path(script),
+        url=url,
+        token=token,
+        project=None if project is None else Path(project),
+        timeout=timeout,
+    )
+    return _with(journal, db, lambda j: _progress.check_lab(j, lab_id, where))
+
+
+def status(*, db: str | None = None, journal: Journal | None = None) -> _progress.Progress:
+    """Where you are on the path: labs done, the next lab, progress by phase and day."""
+    return _with(journal, db, _progress.progress)
+
+
+def next_step(journal: Journal) -> dict[str, Any]:
+    """The next lab and the progress so far as plain data (the web lab's home page)."""
+    return _progress.next_step(journal)
+
+
+def checklist(
+    *, db: str | None = None, journal: Journal | None = None
+) -> list[_checklist.ChecklistItem]:
+    """The self-assessment checklist, each item met or not from your journal's evidence."""
+    return _with(journal, db, _checklist.checklist)
+
+
+def draw_prediction(
+    *, db: str | None = None, journal: Journal | None = None
+) -> _understanding.PredictQuestion | None:
+    """The understanding test's next experiment to predict (None: you have run them all)."""
+    return _with(journal, db, _understanding.draw_prediction)
+
+
+def answer_prediction(
+    question: _understanding.PredictQuestion,
+    shape: str,
+    *,
+    db: str | None = None,
+    journal: Journal | None = None,
+) -> _understanding.Scored:
+    """Run *question*'s experiment with your *shape* prediction, and score it."""
+    return _with(journal, db, lambda j: _understanding.answer_prediction(j, question, shape))
+
+
+def draw_explanation(
+    *, db: str | None = None, journal: Journal | None = None
+) -> _understanding.ExplainQuestion | None:
+    """A finding in your own experiments to explain (None: no finding yet)."""
+    return _with(journal, db, _understanding.draw_explanation)
+
+
+def answer_explanation(
+    question: _understanding.ExplainQuestion,
+    choice: int | str,
+    *,
+    db: str | None = None,
+    journal: Journal | None = None,
+) -> _understanding.Scored:
+    """Score your *choice* (a number from 1, or a phenomenon id) against the finding."""
+    return _with(journal, db, lambda j: _understanding.answer_explanation(j, question, choice))
+
+
+def score(*, db: str | None = None, journal: Journal | None = None) -> dict[str, Any]:
+    """The understanding test's score over time."""
+    return _with(journal, db, _understanding.score_record)
+
+
+def project_status(
+    folder: str | Path = ".", *, db: str | None = None, journal: Journal | None = None
+) -> list[_project.StepStatus]:
+    """The workflow's steps for the project in *folder*, each done or not, with evidence."""
+    return _with(journal, db, lambda j: _project.project_status(j, folder))
+
+
+def export(
+    run_id: int,
+    out: str | Path,
+    *,
+    project: str | Path | None = None,
+    git: bool = False,
+    author: str | None = None,
+    force: bool = False,
+    db: str | None = None,
+    journal: Journal | None = None,
+) -> _export.Exported:
+    """Write run *run_id* as a GitHub-ready portfolio folder at *out* (see ``docs/path.md``)."""
+    return _with(
+        journal,
+        db,
+        lambda j: _export.export_run(
+            j, run_id, out, project=project, git=git, author=author, force=force
+        ),
+    )
