@@ -29,7 +29,10 @@ def test_cli_run_and_tinker_take_text_features(cli, tmp_path):
     assert json.loads(ran.out)["recipe"]["preprocessing"]["text_features"] == "vader"
     bad = cli("run", *common, "--text-features", "bert", "--no-record")
     assert bad.code == 2
-    assert "--text-features option of tinkerlab run must be one of 'tfidf', 'minilm', 'vader'" in bad.message
+    assert (
+        "--text-features option of tinkerlab run must be one of 'tfidf', 'minilm', 'vader'"
+        in bad.message
+    )
     no_text = cli("run", "iris", "--text-features", "minilm", "--no-record")
     assert no_text.code == 2
     assert "Fix: name one with --text COLUMN" in no_text.message

@@ -225,6 +225,11 @@ def test_which_knobs_have_a_fast_path():
         ("extra_trees", "n_estimators"),
         ("knn", "n_neighbors"),
         ("gradient_boosting", "max_iter"),
+        # the neural networks (tests/nets/test_epochs_fast_path.py)
+        ("mlp_torch", "epochs"),
+        ("cnn", "epochs"),
+        ("text_rnn", "epochs"),
+        ("text_transformer", "epochs"),
     }
 
 

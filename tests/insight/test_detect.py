@@ -76,6 +76,34 @@ SWEEPS: dict[str, tuple[tuple[str, str, object], dict[str, object]]] = {
         ("digits", "label_noise", "0:0.4"),
         {"model": "random_forest", "params": {"n_estimators": 100}, "steps": 5, "repeats": 1},
     ),
+    # Neural networks (tinkerlab.nets, the deep extra): epochs, learning rate, depth.
+    "diabetes_net_epochs": (
+        ("diabetes", "epochs", [1, 3, 10, 30, 100]),
+        {"model": "mlp_torch", "params": {"hidden_size": 256, "lr": 0.01}},
+    ),
+    "digits_net_epochs": (
+        ("digits", "epochs", [1, 3, 10]),
+        {"model": "mlp_torch", "cv": 3, "repeats": 1},
+    ),
+    "digits_net_rate": (
+        ("digits", "lr", [0.00001, 0.0001, 0.001, 0.01]),
+        {"model": "mlp_torch", "params": {"epochs": 10}},
+    ),
+    "digits_net_rate_fine": (
+        ("digits", "lr", [0.001, 0.003, 0.01]),
+        {"model": "mlp_torch", "params": {"epochs": 10}, "cv": 3, "repeats": 1},
+    ),
+    "digits_sigmoid_depth": (
+        ("digits", "depth", [1, 2, 4, 8]),
+        {
+            "model": "mlp_torch",
+            "params": {"activation": "sigmoid", "optimizer": "sgd", "lr": 0.01, "epochs": 10},
+        },
+    ),
+    "digits_relu_depth": (
+        ("digits", "depth", [1, 2, 4]),
+        {"model": "mlp_torch", "params": {"epochs": 10}, "cv": 3, "repeats": 1},
+    ),
 }
 
 
@@ -113,7 +141,12 @@ CASES = [
     ("scaling_sensitive", "wine_knn_scaling", "wine_forest_scaling"),
     ("divergence", "cancer_scratch_rate", "diabetes_boost_rate"),
     ("label_noise_sensitive", "digits_1nn_noise", "digits_forest_noise"),
+    ("overtraining", "diabetes_net_epochs", "digits_net_epochs"),
+    ("not_converged", "digits_net_rate", "digits_net_rate_fine"),
+    ("vanishing_gradients", "digits_sigmoid_depth", "digits_relu_depth"),
 ]
+#: The phenomena whose sweeps train torch nets (skipped without the deep extra).
+NET_PHENOMENA = {"overtraining", "not_converged", "vanishing_gradients"}
 
 
 def test_every_phenomenon_has_a_detector_a_card_and_cases():
@@ -126,6 +159,8 @@ def test_every_phenomenon_has_a_detector_a_card_and_cases():
 @pytest.mark.slow
 @pytest.mark.parametrize(("phenomenon", "positive", "negative"), CASES)
 def test_a_detector_fires_on_its_phenomenon_and_not_on_a_look_alike(phenomenon, positive, negative):
+    if phenomenon in NET_PHENOMENA:
+        pytest.importorskip("skorch")
     found = fired(positive, phenomenon)
     assert found is not None, f"{phenomenon} missed in {positive}"
     assert found.id == phenomenon

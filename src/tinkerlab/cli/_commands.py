@@ -92,6 +92,8 @@ COMMANDS: tuple[Entry, ...] = (
           "From-scratch NumPy twins of the classic algorithms: read their code, compare them "
           "with scikit-learn, climb from logistic regression to a deep net.", group=True),
     Entry("demo", _CLI + "_serve", "demo", "Short end-to-end demonstrations.", group=True),
+    Entry("gpt", _CLI + "_gpt", "app",
+          "A byte-level GPT you can read: train it on any text, then sample it.", group=True),
     Entry("path", _CLI + "_path", "path",
           "The learning path: where you are, the next lab, checks that run your own work, "
           "the understanding test and the checklist.", group=True),

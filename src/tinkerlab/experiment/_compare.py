@@ -366,7 +366,7 @@ def _check_models(names: list[str], task: str) -> None:
 
     from tinkerlab.recipe import MODELS, models_for
 
-    valid = [m.name for m in models_for(task)]  # type: ignore[arg-type]
+    valid = [m.name for m in models_for(task, optional=True)]  # type: ignore[arg-type]
     for name in names:
         if name in valid:
             continue

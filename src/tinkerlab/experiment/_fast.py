@@ -14,6 +14,9 @@ knn                    n_neighbors   one neighbour query at the largest *k*; the
                                      *k* neighbours vote (or are averaged)
 gradient_boosting      max_iter      add the trees in order; staged predictions give the
                                      model after *k* rounds
+mlp_torch, cnn,        epochs        train once to the largest number of epochs; score
+text_rnn,                            the net after each wanted epoch on the way
+text_transformer
 =====================  ============  ====================================================
 
 Every path reproduces scikit-learn's own arithmetic, in the same order, so the scores are
@@ -46,6 +49,15 @@ path falls back to the naive fit for that value, so a fast sweep never changes a
   starting is *not* identical (the stopping history restarts), so the model is fitted
   once at the largest value and every value reports that one fit's time; a value past
   the round where it stopped is the stopped model, as a fresh fit would be.
+* **Neural networks** (``tinkerlab.nets``): a net trained for *k* epochs is the net after
+  epoch *k* of a longer training with the same seed: the weights are drawn, the rows
+  shuffled and dropout applied from torch's generator in the same order. Predicting
+  between epochs must not draw from it (a ``DataLoader`` would, for its workers' seed),
+  so the nets predict with their own loop and restore the generator's state. With
+  early stopping, a value past the epoch where it stopped is the stopped net. The test
+  compares with separate fits within a tolerance of 1e-6: the same process gives
+  identical numbers, but torch does not promise bit-identical kernels across thread
+  counts. Each value's fit time is the training time up to its epoch.
 * **decision_tree max_depth has no fast path**: a depth-limited tree is *not* the full
   tree cut at that depth. The splitter draws random numbers at every split it makes
   (it visits the features in a random order and keeps the first of equally good
@@ -87,6 +99,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tinkerlab.exceptions import RecipeError
+from tinkerlab.experiment._fast_nets import read_epochs
 from tinkerlab.recipe import Metric, build_pipeline, get_model
 
 if TYPE_CHECKING:
@@ -471,6 +484,12 @@ FAST_PATHS: dict[tuple[str, str], FastPath] = {
             "max_iter",
             "add the rounds once, in order; staged predictions give the model after k rounds",
             _read_boosting,
+        ),
+        FastPath(
+            ("mlp_torch", "cnn", "text_rnn", "text_transformer"),
+            "epochs",
+            "train once to the largest number of epochs; score the net after each epoch",
+            read_epochs,
         ),
     )
     for model in path.models

@@ -105,7 +105,7 @@ def _owners(recipe: Recipe, knob: str) -> tuple[str, list[str]] | None:
     import difflib
 
     everywhere: dict[str, list[str]] = {}
-    for spec in models_for(recipe.task):
+    for spec in models_for(recipe.task, optional=True):
         if spec.name == recipe.model:
             continue
         twin = recipe.task in spec.scratch  # a twin for this task, not for another one

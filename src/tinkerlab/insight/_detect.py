@@ -4,7 +4,8 @@ told as one story.
 Each detector reads one :class:`SweepResults` and returns a :class:`Finding` or ``None``
 (:mod:`._detect_curves`: a model parameter's axis; :mod:`._detect_learning`: learning
 curves; :mod:`._detect_data`: features, leakage, imbalance, scaling, learning rates, label
-noise; :mod:`._detect_run`: a single run). A finding has a stable id from
+noise; :mod:`._detect_nets`: a neural network's epochs, learning rate and depth;
+:mod:`._detect_run`: a single run). A finding has a stable id from
 :data:`~tinkerlab.insight._phenomena.PHENOMENA`, a confidence, its evidence (the numbers
 and the columns) and the card to read.
 
@@ -54,6 +55,7 @@ from tinkerlab.insight._detect_learning import (
     more_data_helps,
     more_data_wont_help,
 )
+from tinkerlab.insight._detect_nets import not_converged, overtraining, vanishing_gradients
 from tinkerlab.insight._detect_run import detect_run, target_twins
 from tinkerlab.insight._findings import Detector, Finding, SweepResults
 from tinkerlab.insight._phenomena import PHENOMENA
@@ -76,6 +78,9 @@ DETECTORS: dict[str, Detector] = {
     "scaling_sensitive": scaling_sensitive,
     "divergence": divergence,
     "label_noise_sensitive": label_noise_sensitive,
+    "overtraining": overtraining,
+    "not_converged": not_converged,
+    "vanishing_gradients": vanishing_gradients,
 }
 assert set(DETECTORS) == set(PHENOMENA), "every phenomenon has exactly one detector"
 
@@ -96,9 +101,16 @@ STORY: dict[str, frozenset[str]] = {
             "label_noise_sensitive",
             "harmful_feature",
             "leakage",
+            "overtraining",
+            "not_converged",
+            "vanishing_gradients",
         }
     ),
-    "plateau": frozenset({"overfitting", "sweet_spot"}),
+    "plateau": frozenset({"overfitting", "sweet_spot", "overtraining"}),
+    # Over epochs, overfitting has a name that says what to do about it: stop early.
+    "overfitting": frozenset({"overtraining"}),
+    # A deep net that cannot fit is failing to train, not too simple.
+    "underfitting": frozenset({"vanishing_gradients"}),
     "more_data_wont_help": frozenset({"more_data_helps"}),
     "high_bias": frozenset({"high_variance", "more_data_helps"}),
 }

@@ -27,7 +27,7 @@ WIDE_GAP = 5.0
 #: The noise detector: at least this share of the values tie with the best.
 TIED_SHARE = 0.75
 #: Knob names that are a learning rate (gradient descent's step size).
-LEARNING_RATES = frozenset({"learning_rate", "learning_rate_init", "eta0"})
+LEARNING_RATES = frozenset({"learning_rate", "learning_rate_init", "eta0", "lr"})
 
 
 def _capacity(r: SweepResults, least: int) -> _View | None:

@@ -37,6 +37,12 @@ PHENOMENA: dict[str, str] = {
     "scaling_sensitive": "The score changes a lot depending on whether features are standardised.",
     "divergence": "The loss grows or becomes NaN as the learning rate grows: the steps overshoot.",
     "label_noise_sensitive": "The validation score falls quickly as training labels are corrupted.",
+    "overtraining": "Over epochs, a net's validation score peaks and then falls while its "
+    "training score holds: early stopping would stop near the peak.",
+    "not_converged": "At a too-small learning rate a net fits neither its training rows nor "
+    "new ones: its steps have not got anywhere when the epochs run out.",
+    "vanishing_gradients": "A deeper net fits even its training rows worse than a shallower "
+    "one: the gradient fades on its way down through the layers.",
 }
 
 #: Phenomenon id -> the theory card to read when it is spotted (its ``unlocked_by`` names it).
@@ -57,6 +63,9 @@ READ_NEXT: dict[str, str] = {
     "scaling_sensitive": "feature_scaling",
     "divergence": "gradient_descent",
     "label_noise_sensitive": "label_noise",
+    "overtraining": "early_stopping",
+    "not_converged": "learning_rate_too_small",
+    "vanishing_gradients": "vanishing_gradients",
 }
 
 

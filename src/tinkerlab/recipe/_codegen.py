@@ -160,14 +160,30 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
             "your model is only as good as its lead over it.",
             quiet
             + report
-            + f'\n\n\nreport("{recipe.model}", pipeline)\nreport("baseline", {baseline})',
+            + f'\n\n\nreport("{recipe.model}", pipeline)\nreport("baseline", {baseline})'
+            + _show_module(recipe),
         ),
     ]
+
+
+def _show_module(recipe: Recipe) -> str:
+    """For a neural network: print its torch module (layer by layer) and training curve."""
+    if get_model(recipe.model).extra != "deep":
+        return ""
+    return (
+        "\n\n# The torch module inside the model, layer by layer (tinkerlab/nets/_modules.py\n"
+        "# holds its code), and the training loss of its last fit, epoch by epoch.\n"
+        'net = pipeline.named_steps["model"]\n'
+        "print(net.module_)\n"
+        'print("train loss by epoch:", [round(row["train_loss"], 4) for row in net.history_])'
+    )
 
 
 def _from_tinkerlab(recipe: Recipe) -> str:
     """What the script imports from tinkerlab, in words."""
     parts = []
+    if get_model(recipe.model).extra == "deep":
+        parts.append("the neural network from tinkerlab.nets (a torch module trained by skorch)")
     if recipe.impl == "scratch":
         parts.append("the model from tinkerlab.scratch (a NumPy twin of scikit-learn's)")
     kinds = {step.split(":")[0] for step in recipe.preprocessing.add}

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tinkerlab.exceptions import RecipeError
 from tinkerlab.recipe._calls import Call, Program, Var
 from tinkerlab.recipe._steps import numeric_steps, step_blocks
 from tinkerlab.recipe.models import get_model
@@ -48,7 +49,42 @@ def needs_scaling(recipe: Recipe) -> bool:
 def model_call(recipe: Recipe) -> Call:
     """The estimator itself, with every parameter spelled out."""
     spec = get_model(recipe.model, recipe.task)
+    _check_inputs(recipe)
     return Call(spec.class_path(recipe.task, recipe.impl), recipe.model_params())
+
+
+def _check_inputs(recipe: Recipe) -> None:
+    """A net that reads pixels gets numbers only; one that reads a text, one text only."""
+    spec = get_model(recipe.model, recipe.task)
+    if spec.inputs == "image" and (recipe.categorical or recipe.text or recipe.preprocessing.add):
+        raise RecipeError(
+            f"The model '{spec.name}' reads images: one numeric column per pixel and nothing "
+            f"else. This recipe also has {_others(recipe)}. Fix: use an image dataset "
+            "(digits, faces), or --model mlp_torch for a table."
+        )
+    if spec.inputs == "text" and (
+        len(recipe.text) != 1 or recipe.numeric or recipe.categorical or recipe.preprocessing.add
+    ):
+        raise RecipeError(
+            f"The model '{spec.name}' reads the words of exactly one text column and nothing "
+            f"else. This recipe has {len(recipe.text)} text column(s) and {_others(recipe)}. "
+            "Fix: pick a text dataset (reviews) and keep one text column (--drop the others), "
+            "or use --model logistic_regression, which takes any mix through TF-IDF."
+        )
+
+
+def _others(recipe: Recipe) -> str:
+    counts = {
+        "numeric": len(recipe.numeric),
+        "categorical": len(recipe.categorical),
+        "text": len(recipe.text),
+        "new-feature step": len(recipe.preprocessing.add),
+    }
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "no other columns"
+
+
+#: How a sequence model's text is cut into word ids (:class:`tinkerlab.nets.TokenSequencer`).
+SEQUENCE_MAX_LENGTH = 64
 
 
 def needs_dense(recipe: Recipe) -> bool:
@@ -121,6 +157,11 @@ def build_program(recipe: Recipe) -> Program:
 def text_call(recipe: Recipe) -> Call:
     """What turns one text column into numbers: TF-IDF, or a pre-trained featuriser."""
     prep = recipe.preprocessing
+    if get_model(recipe.model).inputs == "text":  # a net that reads the words in order
+        return Call(
+            "tinkerlab.nets.TokenSequencer",
+            {"max_tokens": prep.text_max_features, "max_length": SEQUENCE_MAX_LENGTH},
+        )
     if prep.text_features != "tfidf":
         return Call(PRETRAINED_TEXT_FEATURES[prep.text_features])
     tfidf = {

@@ -30,6 +30,7 @@ from tinkerlab.options import spell
 
 Task = Literal["classification", "regression"]
 Impl = Literal["sklearn", "scratch"]  # scikit-learn's estimator, or our NumPy twin of it
+Inputs = Literal["any", "image", "text"]  # what a model reads: any table, pixels, or a text
 KnobKind = Literal["int", "float", "choice", "bool"]
 BOTH: frozenset[Task] = frozenset({"classification", "regression"})
 
@@ -148,6 +149,8 @@ class ModelSpec:
     needs_scaling: bool = False  # distances or gradients: standardise numeric inputs
     needs_dense: bool = False  # cannot take sparse matrices (TF-IDF becomes dense)
     scratch_knobs: tuple[Knob, ...] = ()  # knobs only the from-scratch twin has
+    extra: str | None = None  # the tinkerlab extra that installs it ("deep"); None: built in
+    inputs: Inputs = "any"  # "image": square pixels only; "text": token ids of one text column
 
     @property
     def tasks(self) -> frozenset[Task]:
@@ -165,6 +168,7 @@ class ModelSpec:
     def class_path(self, task: Task, impl: Impl = "sklearn") -> str:
         """Import path of the estimator: scikit-learn's, or our twin in tinkerlab.scratch."""
         if impl == "sklearn":
+            self.require()
             return self.classes[task]
         if task not in self.scratch:
             with_twins = [m.name for m in MODELS.values() if task in m.scratch]
@@ -175,6 +179,25 @@ class ModelSpec:
         from tinkerlab.scratch import TWINS
 
         return TWINS[self.scratch[task]].path
+
+    def require(self) -> None:
+        """Raise :class:`~tinkerlab.pretrained.MissingExtraError` when the packages of the
+        model's extra are not installed, naming the install command; else nothing."""
+        if self.extra is None:
+            return
+        import importlib.util
+
+        from tinkerlab.pretrained import MissingExtraError
+
+        missing = tuple(m for m in EXTRA_MODULES[self.extra] if not importlib.util.find_spec(m))
+        if missing:
+            raise MissingExtraError(
+                f"The model '{self.name}' ({self.title}) needs {', '.join(missing)}, which is "
+                f"not installed. Fix: pip install -e '.[{self.extra}]' (or pip install "
+                f"'tinkerlab[{self.extra}]')",
+                extra=self.extra,
+                modules=missing,
+            )
 
     def is_seeded(self, task: Task, impl: Impl = "sklearn") -> bool:
         """Whether the estimator has a ``random_state`` the recipe's seed must control."""
@@ -264,6 +287,190 @@ _MAX_FEATURES_REGRESSION = Knob(
     specials=(None,),
     tasks=frozenset({"regression"}),
 )
+
+
+#: The import names each optional extra must provide before its models can be built.
+EXTRA_MODULES: dict[str, tuple[str, ...]] = {"deep": ("torch", "skorch")}
+
+
+def _net_knobs(
+    *, lr: float, epochs: int, hidden: int, depth: tuple[int, int, int], activation: bool = True
+) -> tuple[Knob, ...]:
+    """The knobs every neural network has; *depth* is (default, low, high)."""
+    knobs = [
+        Knob(
+            "lr",
+            "float",
+            lr,
+            "The learning rate: the size of each optimiser step. Too small crawls and has not "
+            "converged when the epochs run out; too large overshoots and diverges.",
+            low=1e-6,
+            high=10.0,
+            scale="log",
+        ),
+        Knob(
+            "epochs",
+            "int",
+            epochs,
+            "How many passes over the training rows: too few underfit, too many overfit.",
+            low=1,
+            high=1000,
+        ),
+        Knob(
+            "batch_size",
+            "int",
+            64,
+            "Rows per optimiser step: small batches give noisy steps (and more of them), "
+            "large batches smooth, fewer steps.",
+            low=1,
+            high=8192,
+            scale="log",
+        ),
+        Knob(
+            "hidden_size",
+            "int",
+            hidden,
+            "Units per hidden layer: the width of the learned representation.",
+            low=1,
+            high=4096,
+            scale="log",
+        ),
+        Knob(
+            "depth",
+            "int",
+            depth[0],
+            "How many layers (blocks) are stacked: deeper nets compose more steps.",
+            low=depth[1],
+            high=depth[2],
+        ),
+        Knob(
+            "dropout",
+            "float",
+            0.0,
+            "The share of units switched off at random at each training step (regularisation).",
+            low=0.0,
+            high=0.9,
+        ),
+        Knob(
+            "optimizer",
+            "choice",
+            "adam",
+            "How gradients become steps: sgd (with momentum 0.9), adam, adamw or rmsprop.",
+            choices=("adam", "adamw", "sgd", "rmsprop"),
+        ),
+        Knob(
+            "weight_decay",
+            "float",
+            0.0,
+            "A pull of every weight towards zero at each step (L2 regularisation).",
+            low=0.0,
+            high=1.0,
+            scale="log",
+        ),
+        Knob(
+            "early_stopping",
+            "bool",
+            False,
+            "Hold out 10% of the training rows and stop when their loss has not improved "
+            "for 5 epochs.",
+        ),
+    ]
+    if activation:
+        knobs.append(
+            Knob(
+                "activation",
+                "choice",
+                "relu",
+                "The non-linearity after each layer: sigmoid and tanh saturate (gradients "
+                "vanish in deep nets), relu and gelu do not.",
+                choices=("relu", "tanh", "sigmoid", "gelu"),
+            )
+        )
+    return tuple(knobs)
+
+
+_NET_ROWS = [
+    ModelSpec(
+        name="mlp_torch",
+        title="Neural network (MLP, torch)",
+        summary="Layers of weighted sums and non-linearities, trained by mini-batch gradient "
+        "descent in PyTorch.",
+        classes={
+            "classification": "tinkerlab.nets.TorchMLPClassifier",
+            "regression": "tinkerlab.nets.TorchMLPRegressor",
+        },
+        knobs=_net_knobs(lr=0.001, epochs=30, hidden=64, depth=(2, 0, 8)),
+        needs_scaling=True,
+        needs_dense=True,
+        extra="deep",
+    ),
+    ModelSpec(
+        name="cnn",
+        title="Convolutional network (torch)",
+        summary="Small filters slid over the image find local patterns, pooled into a "
+        "smaller map, then a layer reads the classes off them.",
+        classes={"classification": "tinkerlab.nets.ConvNetClassifier"},
+        knobs=(
+            *_net_knobs(lr=0.001, epochs=20, hidden=64, depth=(2, 1, 4)),
+            Knob(
+                "channels",
+                "int",
+                16,
+                "Filters in the first convolution (each next block has twice as many).",
+                low=1,
+                high=256,
+                scale="log",
+            ),
+        ),
+        needs_scaling=True,
+        needs_dense=True,
+        extra="deep",
+        inputs="image",
+    ),
+    ModelSpec(
+        name="text_rnn",
+        title="Recurrent text classifier (GRU, torch)",
+        summary="Reads the words of a text in order, updating a memory vector (a GRU); the "
+        "final memory decides the class.",
+        classes={"classification": "tinkerlab.nets.GRUTextClassifier"},
+        knobs=(
+            *_net_knobs(lr=0.003, epochs=5, hidden=64, depth=(1, 1, 4), activation=False),
+            Knob(
+                "embedding_size",
+                "int",
+                32,
+                "Numbers per word in the learned word embedding.",
+                low=1,
+                high=1024,
+                scale="log",
+            ),
+        ),
+        needs_dense=True,
+        extra="deep",
+        inputs="text",
+    ),
+    ModelSpec(
+        name="text_transformer",
+        title="Tiny Transformer text classifier (torch)",
+        summary="Every word attends to every other word (self-attention) over a few "
+        "layers; the mean of the words' vectors decides the class.",
+        classes={"classification": "tinkerlab.nets.TransformerTextClassifier"},
+        knobs=(
+            *_net_knobs(lr=0.001, epochs=5, hidden=32, depth=(1, 1, 6), activation=False),
+            Knob(
+                "heads",
+                "int",
+                2,
+                "Attention heads per layer (hidden_size must split evenly over them).",
+                low=1,
+                high=16,
+            ),
+        ),
+        needs_dense=True,
+        extra="deep",
+        inputs="text",
+    ),
+]
 
 
 MODELS: dict[str, ModelSpec] = {
@@ -594,6 +801,7 @@ MODELS: dict[str, ModelSpec] = {
             ),
             needs_dense=True,
         ),
+        *_NET_ROWS,
     ]
 }
 
@@ -675,6 +883,13 @@ def default_model(task: Task, has_text: bool) -> str:
     return "random_forest"
 
 
-def models_for(task: Task) -> list[ModelSpec]:
-    """Every registry row that can do *task*, in registry order."""
-    return [spec for spec in MODELS.values() if task in spec.tasks]
+def models_for(task: Task, optional: bool = False) -> list[ModelSpec]:
+    """Every registry row that can do *task*, in registry order.
+
+    Models of an optional extra (the neural networks of ``deep``) are left out unless
+    *optional*: "every model" (``compare`` without ``--models``, a ``model`` sweep) means
+    the built-in ones; naming a net always works.
+    """
+    return [
+        spec for spec in MODELS.values() if task in spec.tasks and (optional or spec.extra is None)
+    ]

@@ -18,6 +18,7 @@ waiting made a gradient boosting run many times slower than it needed to be.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import warnings
@@ -33,6 +34,7 @@ from tinkerlab.recipe import (
     Metric,
     build_pipeline,
     check_step_values,
+    get_model,
     metrics_for,
     warm_text_features,
 )
@@ -206,12 +208,13 @@ def _execute(
         say(f"encoding {len(X)} texts with MiniLM (cached on disk for the next time)")
     warm_text_features(recipe, X)  # each text encoded once; the folds read the cache
     timings: dict[str, float] = {}
-    scores, timings["cv"] = _cross_validate(
-        recipe, pipeline, metrics, scorer, X_train, y_train, say=say
-    )
-    say(f"fitting {recipe.model} on {len(X_train)} rows")
-    tick = time.perf_counter()
-    pipeline.fit(X_train, y_train)
+    with _epochs_told(recipe, say):
+        scores, timings["cv"] = _cross_validate(
+            recipe, pipeline, metrics, scorer, X_train, y_train, say=say
+        )
+        say(f"fitting {recipe.model} on {len(X_train)} rows")
+        tick = time.perf_counter()
+        pipeline.fit(X_train, y_train)
     timings["fit"] = time.perf_counter() - tick
     tick = time.perf_counter()
     model, Xt_test = last_step(pipeline, X_test)  # the test split preprocessed once
@@ -229,6 +232,9 @@ def _execute(
         "inputs": describe_inputs(recipe, dataset, X, y, len(X_train), len(X_test)),
         "folds": {m.name: scores[m.name].pop("folds") for m in metrics},
     }
+    curve = getattr(pipeline[-1], "history_", None)  # a neural network's epochs
+    if curve:
+        summary["training_curve"] = curve
     for m in metrics:
         baseline[m.name].pop("folds")
     run = Run(
@@ -254,6 +260,18 @@ def _execute(
     run.plots = render_plots(recipe, model, Xt_test, y_test, y_pred, found)
     timings["total"] = time.perf_counter() - started
     return run
+
+
+def _epochs_told(recipe: Recipe, say: Progress) -> contextlib.AbstractContextManager[None]:
+    """While a neural network trains, tell each epoch and its training loss."""
+    if get_model(recipe.model).extra != "deep":
+        return contextlib.nullcontext()
+    from tinkerlab.nets import listen
+
+    def told(epoch: int, epochs: int, loss: float) -> None:
+        say(f"training {recipe.model}: epoch {epoch} of {epochs}, train loss {loss:.4g}")
+
+    return listen(told)
 
 
 def last_step(estimator: Any, X: Any) -> tuple[Any, Any]:

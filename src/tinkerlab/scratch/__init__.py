@@ -14,9 +14,16 @@ True
 scikit-learn estimator it mirrors, the registry model it stands in for, how it is compared
 and where its parity is tested. The model registry, ``tinkerlab scratch``, the tests and the
 docs all read it.
+
+The readable GPT (``_gpt.py``: ``GPT``, ``GPTConfig``; ``_gpt_train.py``: ``train_gpt``,
+``sample``, ``save_gpt``, ``load_gpt``) needs torch (the ``deep`` extra), so it is imported
+only when one of those names is asked for: ``from tinkerlab.scratch import GPT``.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from ._decision_tree import DecisionTreeClassifier, DecisionTreeRegressor
 from ._gaussian_nb import GaussianNB
@@ -31,6 +38,23 @@ from ._pca import PCA
 from ._random_forest import RandomForestClassifier
 from ._ridge import Ridge
 from ._twins import TWINS
+
+#: The GPT's names, imported on first use (they import torch).
+_LAZY = {
+    "GPT": "._gpt",
+    "GPTConfig": "._gpt",
+    "train_gpt": "._gpt_train",
+    "sample": "._gpt_train",
+    "save_gpt": "._gpt_train",
+    "load_gpt": "._gpt_train",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "PCA",

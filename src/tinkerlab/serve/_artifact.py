@@ -7,6 +7,8 @@ An artifact is a directory::
       meta.json       format version, input schema, classes, metrics, data fingerprint,
                       library versions, the recipe, reference statistics for drift
       model-card.md   the same for people: what it predicts, from what, how well, limits
+      net.safetensors, net.json   a neural network only: its weights and config (the
+                      skops pipeline holds "passthrough" in its place; never a pickle)
 
 Loading is safe by default: skops reads the file without running code, and refuses any
 type not on the trusted list. Trusted without asking are skops' own defaults,
@@ -35,6 +37,7 @@ import os
 import shutil
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -247,9 +250,18 @@ def save_artifact(
 
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    shell, net = _split_net(run.pipeline)
     try:
-        sio.dump(run.pipeline, staging / MODEL_FILE)
+        sio.dump(shell, staging / MODEL_FILE)
         meta["model_sha256"] = file_sha256(staging / MODEL_FILE)
+        if net is not None:  # a torch net: safetensors + JSON beside the skops file
+            from tinkerlab.nets._safe import CONFIG_FILE, WEIGHTS_FILE, save_net
+
+            save_net(net, staging)
+            meta["net"] = {
+                "weights_sha256": file_sha256(staging / WEIGHTS_FILE),
+                "config_sha256": file_sha256(staging / CONFIG_FILE),
+            }
         (staging / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
         (staging / CARD_FILE).write_text(card, encoding="utf-8")
         if target.exists():
@@ -259,6 +271,43 @@ def save_artifact(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _split_net(pipeline: Any) -> tuple[Any, Any]:
+    """(what skops saves, the torch net saved beside it or None).
+
+    A net's module is torch code that skops cannot store without pickle; so the pipeline
+    is saved with ``"passthrough"`` in the model's place, and the net as safetensors
+    weights plus a JSON config (:mod:`tinkerlab.nets._safe`), joined again on load.
+    """
+    from sklearn.pipeline import Pipeline
+
+    if not isinstance(pipeline, Pipeline):
+        return pipeline, None
+    name, last = pipeline.steps[-1]
+    if not type(last).__module__.startswith("tinkerlab.nets"):
+        return pipeline, None
+    return Pipeline([*pipeline.steps[:-1], (name, "passthrough")]), last
+
+
+def _join_net(pipeline: Any, meta: dict[str, Any], folder: Path) -> Any:
+    """Put the saved net back in the pipeline's last step, its files checked first."""
+    from tinkerlab.nets import _safe  # needs torch: the deep extra
+
+    info = meta["net"]
+    for file, key in ((_safe.WEIGHTS_FILE, "weights_sha256"), (_safe.CONFIG_FILE, "config_sha256")):
+        if not isinstance(info, dict) or not (folder / file).is_file():
+            raise ArtifactError(
+                f"{str(folder)!r} holds a neural network but not its {file}. Fix: copy the "
+                "whole artifact directory, or save the model again."
+            )
+        if file_sha256(folder / file) != info.get(key):
+            raise ArtifactError(
+                f"{file} in {str(folder)!r} does not match the SHA-256 in its meta.json: it "
+                "was changed or damaged after saving. Fix: save the model again."
+            )
+    pipeline.steps[-1] = (pipeline.steps[-1][0], _safe.load_net(folder))
+    return pipeline
 
 
 def check_destination(target: Path, *, overwrite: bool) -> None:
@@ -436,7 +485,14 @@ def load_artifact(path: str | Path, *, trusted: list[str] | tuple[str, ...] = ()
             "it was changed or damaged after saving. Fix: save the model again."
         )
     differences = version_notices(meta)
-    found, pipeline = _load_model(model_file, trusted, differences)
+    if "net" in meta:
+        _require_deep(folder)
+    found, pipeline = _load_model(
+        model_file,
+        trusted,
+        differences,
+        lambda p: _join_net(p, meta, folder) if "net" in meta else p,
+    )
     for notice in differences:
         warnings.warn(notice, ArtifactVersionWarning, stacklevel=2)
     notices = [f"Trusted on request: {t}." for t in sorted(set(found) & set(trusted))]
@@ -448,8 +504,27 @@ def load_artifact(path: str | Path, *, trusted: list[str] | tuple[str, ...] = ()
     return artifact
 
 
+def _require_deep(folder: Path) -> None:
+    """A neural network's artifact needs torch to load; say how to install it."""
+    import importlib.util
+
+    from tinkerlab.pretrained import MissingExtraError
+
+    missing = tuple(m for m in ("torch", "safetensors") if not importlib.util.find_spec(m))
+    if missing:
+        raise MissingExtraError(
+            f"{str(folder)!r} holds a neural network, which needs {', '.join(missing)}. "
+            "Fix: pip install -e '.[deep]' (or pip install 'tinkerlab[deep]')",
+            extra="deep",
+            modules=missing,
+        )
+
+
 def _load_model(
-    model_file: Path, trusted: list[str] | tuple[str, ...], differences: list[str]
+    model_file: Path,
+    trusted: list[str] | tuple[str, ...],
+    differences: list[str],
+    finish: Callable[[Any], Any] = lambda pipeline: pipeline,
 ) -> tuple[list[str], Any]:
     """(the types the file holds, the fitted pipeline), refusing untrusted types.
 
@@ -479,6 +554,7 @@ def _load_model(
         pipeline = sio.load(model_file, trusted=sorted(found))
     except Exception as error:
         raise _not_skops(model_file, error, differences) from None
+    pipeline = finish(pipeline)  # a torch net joins its pipeline here
     if not hasattr(pipeline, "predict"):
         raise ArtifactError(
             f"The model file {str(model_file)!r} holds a {type(pipeline).__name__}, not a "

@@ -1,7 +1,8 @@
 """A text-generation service: the same server as Ship, for a causal language model.
 
 ``tinkerlab serve models/ac`` on a directory written by ``tinkerlab autocomplete train``
-(or any local Hugging Face causal LM) builds this app instead of the artifact service.
+(or any local Hugging Face causal LM, or the readable GPT of ``tinkerlab gpt train``)
+builds this app instead of the artifact service.
 It is built by the same route set (``_routes.py``), so it behaves the same way: loopback by
 default and a bearer token beyond it, 413 for an oversized body, a 422 that names the
 field and the allowed range, Prometheus counters, a JSON access log, and ``/docs`` served
@@ -51,11 +52,69 @@ def is_language_model_dir(path: str | Path) -> bool:
     return (path / "config.json").is_file() and not (path / "meta.json").is_file()
 
 
+def is_scratch_gpt_dir(path: str | Path) -> bool:
+    """Whether *path* holds the readable GPT of ``tinkerlab gpt train`` (tinkerlab.scratch)."""
+    config = Path(path).expanduser() / "config.json"
+    try:
+        return bool(json.loads(config.read_text(encoding="utf-8")).get("kind") == GPT_KIND)
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+#: ``config.json``'s ``kind`` for the GPT of ``tinkerlab.scratch`` (``scratch/_gpt_train.py``).
+GPT_KIND = "tinkerlab.scratch.GPT"
+
+
+@dataclass
+class ScratchGPT:
+    """The readable GPT, answering as the service's language models do."""
+
+    model: Any  # tinkerlab.scratch.GPT
+    meta: dict[str, Any]  # its config.json
+    path: Path
+
+    @property
+    def context(self) -> int:
+        return int(self.meta["config"]["block_size"])
+
+    def generate(
+        self,
+        prompt: str,
+        *,
+        max_new_tokens: int | None = None,
+        temperature: float = 0.8,
+        top_k: int = 40,
+        num: int = 1,
+        seed: int | None = None,
+    ) -> list[str]:
+        """*num* continuations of *prompt* (the new text only); temperature 0 is greedy."""
+        from tinkerlab.scratch._gpt_train import sample
+
+        greedy = temperature == 0
+        start = (
+            seed
+            if seed is not None
+            else int.from_bytes(hashlib.sha256(prompt.encode()).digest()[:4])
+        )
+        out = []
+        for i in range(num):
+            text = sample(
+                self.model,
+                prompt,
+                max_new_tokens or 40,
+                1.0 if greedy else temperature,
+                1 if greedy else (top_k or None),
+                start + i,
+            )
+            out.append(text[len(prompt) :])
+        return out
+
+
 @dataclass
 class GenerationModel:
     """A loaded causal LM with what the service shows about it."""
 
-    lm: CausalLM
+    lm: CausalLM | ScratchGPT  # a Hugging Face causal LM, or the GPT of tinkerlab.scratch
     model_id: str  # the directory's name
     version: str  # first 12 hex digits of the SHA-256 of config.json and the weights' sizes
     notices: list[str] = field(default_factory=list)  # what the command line should mention
@@ -66,7 +125,14 @@ class GenerationModel:
         from tinkerlab.pretrained import load_causal_lm
 
         path = Path(path).expanduser().resolve()
-        lm = load_causal_lm(path)
+        lm: Any
+        if is_scratch_gpt_dir(path):  # tinkerlab gpt train: safetensors + JSON, no pickle
+            from tinkerlab.scratch._gpt_train import load_gpt
+
+            model, meta = load_gpt(path)
+            lm = ScratchGPT(model, meta, path)
+        else:
+            lm = load_causal_lm(path)
         digest = hashlib.sha256((path / "config.json").read_bytes())
         for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
             digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
@@ -74,6 +140,21 @@ class GenerationModel:
 
     def metadata(self) -> dict[str, Any]:
         """What ``GET /metadata`` returns."""
+        if isinstance(self.lm, ScratchGPT):
+            return {
+                "model_id": self.model_id,
+                "model_version": self.version,
+                "task": "text-generation",
+                "architecture": ["tinkerlab.scratch.GPT"],
+                "model_type": "gpt (byte level)",
+                "parameters": int(sum(p.numel() for p in self.lm.model.parameters())),
+                "context": self.lm.context,
+                "vocab_size": 256,
+                "training": {
+                    "curve": self.lm.meta.get("curve"),
+                    "source": self.lm.meta.get("source"),
+                },
+            }
         model, tokenizer = self.lm.model, self.lm.tokenizer
         meta: dict[str, Any] = {
             "model_id": self.model_id,
@@ -137,6 +218,8 @@ def create_generation_app(served: GenerationModel, config: ServeConfig | None = 
     def complete(request: GenerateRequest) -> tuple[dict[str, Any], int]:
         settings = request.model_dump()
         prompt = settings.pop("prompt")
+        if isinstance(served.lm, ScratchGPT):
+            return {"completions": served.lm.generate(prompt, **settings), "prompt": prompt}, 1
         return {"completions": generate(served.lm, prompt, **settings), "prompt": prompt}, 1
 
     service = Service.of(
@@ -173,4 +256,4 @@ def _field_problem(error: dict[str, Any]) -> dict[str, Any]:
     return {"field": name, "value": shown, "type": error.get("type"), "message": message}
 
 
-__all__ = ["GenerationModel", "create_generation_app", "is_language_model_dir"]
+__all__ = ["GenerationModel", "ScratchGPT", "create_generation_app", "is_language_model_dir"]
