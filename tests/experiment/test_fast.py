@@ -17,6 +17,7 @@ import pytest
 from tinkerlab.data import load
 from tinkerlab.exceptions import RecipeError
 from tinkerlab.experiment import _fast as fast
+from tinkerlab.experiment import _fast_knn as fast_knn
 from tinkerlab.experiment import paired_folds
 from tinkerlab.recipe import build_pipeline, make_recipe, metrics_for
 from tinkerlab.runner import prepare_frame, split
@@ -124,9 +125,9 @@ def test_fast_equals_naive_exactly(name, model, knob, values, params, which):
 def test_knn_with_distance_ties_falls_back_and_stays_exact(name, params, monkeypatch):
     """Duplicated rows and integer pixels put neighbours at exactly the same distance."""
     refits = []
-    real = fast._naive_knn
+    real = fast_knn._naive_knn
     monkeypatch.setattr(
-        fast,
+        fast_knn,
         "_naive_knn",
         lambda model, value, *rest: refits.append(value) or real(model, value, *rest),
     )
@@ -140,9 +141,9 @@ def test_knn_with_distance_ties_falls_back_and_stays_exact(name, params, monkeyp
 
 def test_iris_ties_are_detected(monkeypatch):
     refits = []
-    real = fast._naive_knn
+    real = fast_knn._naive_knn
     monkeypatch.setattr(
-        fast,
+        fast_knn,
         "_naive_knn",
         lambda model, value, *rest: refits.append(value) or real(model, value, *rest),
     )

@@ -93,7 +93,8 @@ COMMANDS: tuple[Entry, ...] = (
           "with scikit-learn, climb from logistic regression to a deep net.", group=True),
     Entry("demo", _CLI + "_serve", "demo", "Short end-to-end demonstrations.", group=True),
     Entry("gpt", _CLI + "_gpt", "app",
-          "A byte-level GPT you can read: train it on any text, then sample it.", group=True),
+          "A byte-level GPT you can read (tinkerlab/scratch/_gpt.py): train it on any text "
+          "file or the bundled reviews, then sample from it.", group=True),
     Entry("path", _CLI + "_path", "path",
           "The learning path: where you are, the next lab, checks that run your own work, "
           "the understanding test and the checklist.", group=True),
