@@ -114,17 +114,21 @@ def test_stopping_the_command_leaves_no_worker_behind(tmp_path, how):
     url = f"sqlite:///{tmp_path / 'j.sqlite'}"
     env = {**os.environ, "TINKERLAB_HOME": str(tmp_path / "home")}
     command = [sys.executable, "-m", "tinkerlab", "compare", "diamonds", "--models",
-               "dummy,svm", "--cv", "3", "--budget", "300", "--db", url, "--json"]  # fmt: skip
+               "dummy,svm", "--cv", "3", "--no-race", "--budget", "300", "--db", url,
+               "--json"]  # fmt: skip
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     running = False
     while not running and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.5)
         if (tmp_path / "j.sqlite").exists():
-            with Journal(url) as journal:  # the dummy is done, svm is fitting
-                running = any(e.n_points >= 1 for e in journal.list_experiments())
+            with Journal(url) as journal:  # recorded as running, and its worker pool is up
+                started = any(e.status == "running" for e in journal.list_experiments())
+            running = started and len(_descendants(process.pid)) >= 2
     assert running, process.stderr.read() if process.poll() is not None else "too slow"
-    workers = _descendants(process.pid)  # the fork server, svm's worker (and a tracker)
+    time.sleep(3)  # the workers are fitting (SVR on 43,000 rows runs for minutes)
+    workers = _descendants(process.pid)  # the pool's workers (and a resource tracker)
+    assert workers
     process.send_signal(how)
     process.wait(timeout=30)
     gone_by = time.monotonic() + 10
