@@ -25,17 +25,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
-import os
 import secrets
-from pathlib import Path
 from typing import Any
 
 from tinkerlab.exceptions import UsageError
 
-TOKEN_VARIABLE = "TINKERLAB_TOKEN"
-MIN_TOKEN_LENGTH = 16
-MAKE_TOKEN = 'python -c "import secrets; print(secrets.token_urlsafe(32))" > token.txt'
+# The lab reads its token and decides what loopback is exactly as `tinkerlab serve` does.
+from tinkerlab.serve._security import MAKE_TOKEN, TOKEN_VARIABLE
+from tinkerlab.serve._security import is_loopback as is_loopback  # re-exported for the lab
+from tinkerlab.serve._security import read_token as read_token  # re-exported for the lab
+
 SESSION_COOKIE = "tl_session"  # random per browser; the CSRF token is signed from it
 AUTH_COOKIE = "tl_auth"  # a signature of the lab's token, after logging in
 CSRF_FIELD = "csrf_token"  # the hidden form field
@@ -57,41 +56,6 @@ SECURITY_HEADERS = {
 }
 
 
-def is_loopback(host: str) -> bool:
-    """Whether *host* is an address only this machine can reach."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name: it may resolve to anything
-
-
-def read_token(token_file: Path | None, environ: dict[str, str] | None = None) -> str | None:
-    """The token from *token_file*, else ``TINKERLAB_TOKEN``, else None; checked."""
-    env = os.environ if environ is None else environ
-    if token_file is not None:
-        path = Path(token_file).expanduser()
-        try:
-            token = path.read_text(encoding="utf-8").strip()
-        except OSError as error:
-            raise UsageError(
-                f"Cannot read the token file {str(path)!r}: {error.strerror or error}. "
-                f"Fix: make one with: {MAKE_TOKEN}"
-            ) from None
-        where = f"the token file {str(path)!r}"
-    elif env.get(TOKEN_VARIABLE):
-        token, where = env[TOKEN_VARIABLE].strip(), f"${TOKEN_VARIABLE}"
-    else:
-        return None
-    if len(token) < MIN_TOKEN_LENGTH or any(ch.isspace() for ch in token):
-        raise UsageError(
-            f"The token in {where} is too short or has spaces (it needs at least "
-            f"{MIN_TOKEN_LENGTH} characters, no whitespace). Fix: make one with: {MAKE_TOKEN}"
-        )
-    return token
-
-
 def check_bind(host: str, token: str | None) -> None:
     """Refuse to listen beyond loopback without a token (exit 2 on the command line)."""
     if is_loopback(host) or token:
@@ -99,7 +63,7 @@ def check_bind(host: str, token: str | None) -> None:
     raise UsageError(
         f"Refusing to open the lab on {host!r} without a token: anyone who can reach this "
         "machine could run code-heavy jobs and read your journal. Fix: make a token and "
-        f"pass it, e.g.\n  {MAKE_TOKEN}\n  tinkerlab lab --host {host} --token-file token.txt\n"
+        f"pass it, e.g.\n  {MAKE_TOKEN}\n  tinkerlab lab --host {host} --token-file secret.txt\n"
         f"(or set {TOKEN_VARIABLE}); each browser then logs in once with it. Or keep the "
         "default --host 127.0.0.1."
     )
