@@ -31,8 +31,6 @@ EXEMPT_FOLDERS = ("journal/migrations/",)
 
 #: Functions allowed past MAX_FUNCTION_LINES, as "path::name", each with its reason.
 FUNCTION_EXEMPT = {
-    # Split on another branch (the codegen helper, issue 12); delete this entry when it merges.
-    "recipe/_codegen.py::sections": "being split on the codegen branch",
     # A table written as one call per knob (the nets' knobs, shared by four registry rows).
     "recipe/models.py::_net_knobs": "a data table of knob declarations",
 }

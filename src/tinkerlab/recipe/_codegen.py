@@ -83,62 +83,19 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
     spec = get_model(recipe.model, recipe.task)
     program = build_program(recipe)
     classification = recipe.task == "classification"
-    scoring_lines = [f"    {literal(m.name)}: ({literal(m.scorer)}, {m.sign})," for m in metrics]
-
-    prepare = [reading_code.rstrip(), "", _columns_code(recipe)]
-    prepare.append("frame = frame.dropna(subset=[TARGET]).reset_index(drop=True)")
-    if recipe.text:
-        prepare.append('frame[TEXT] = frame[TEXT].fillna("")  # TF-IDF needs text, not NaN')
-    prepare += ["X = frame[FEATURES]", "y = frame[TARGET]"]
-
-    stratify = ", stratify=y" if classification else ""
-    split = (
-        "X_train, X_test, y_train, y_test = train_test_split(\n"
-        f"    X, y, test_size={recipe.test_size!r}, random_state={recipe.seed}{stratify}\n)"
-    )
-    baseline = "DummyClassifier()" if classification else "DummyRegressor()"
-    quiet = (
-        "# A model that never predicts some class has an undefined precision for it, scored 0\n"
-        "# (the baseline never predicts the rarer classes at all): no need to warn each fold.\n"
-        'warnings.filterwarnings("ignore", category=UndefinedMetricWarning)\n\n\n'
-        if classification
-        else ""
-    )
-    report = (
-        "def report(label, estimator):\n"
-        '    """Cross-validate on the training split, then fit it and score the test split."""\n'
-        "    cv = cross_validate(estimator, X_train, y_train, cv=cv_splitter, scoring=scorers)\n"
-        "    estimator.fit(X_train, y_train)\n"
-        "    print(label)\n"
-        "    for name, (scorer, sign) in SCORING.items():\n"
-        '        fold_scores = sign * cv[f"test_{name}"]\n'
-        "        test_score = sign * get_scorer(scorer)(estimator, X_test, y_test)\n"
-        "        print(\n"
-        f'            f"  {{name:<18}} cv {{fold_scores.mean():.{PRECISION}f}} '
-        f'± {{fold_scores.std():.{PRECISION}f}}"\n'
-        f'            f"  test {{test_score:.{PRECISION}f}}"\n'
-        "        )"
-    )
     return [
-        Section(
-            "Imports",
-            "Only pandas and scikit-learn: this script runs without tinkerlab."
-            if recipe.impl == "sklearn" and not any("tinkerlab" in i for i in program.imports())
-            else "pandas and scikit-learn, and from tinkerlab what scikit-learn lacks: "
-            + _from_tinkerlab(recipe),
-            _import_block(_imports(recipe, program.imports())),
-        ),
+        _imports_section(recipe, program.imports()),
         Section(
             "Load the data",
             f"Read {recipe.dataset!r} exactly as tinkerlab did, name the columns by role, and "
             "drop rows whose target is missing.",
-            "\n".join(prepare),
+            _load_code(recipe, reading_code),
         ),
         Section(
             "Hold out a test set",
             f"{recipe.test_size:.0%} of the rows are kept aside and only used once, at the end"
             + (", with the same class balance as the whole (stratify)." if classification else "."),
-            split,
+            _split_code(recipe),
         ),
         Section(
             "Build the pipeline",
@@ -150,20 +107,94 @@ def sections(recipe: Recipe, metrics: tuple[Metric, ...], reading_code: str) -> 
             f"{recipe.cv_folds}-fold cross-validation on the training split gives a mean and a "
             "spread; scikit-learn's error scorers are negated (greater is better), the sign "
             "undoes that.",
-            "SCORING = {\n" + "\n".join(scoring_lines) + "\n}\n"
-            "scorers = {name: scorer for name, (scorer, _) in SCORING.items()}\n"
-            f"cv_splitter = {splitter_call_code(recipe)}",
+            _metrics_code(recipe, metrics),
         ),
         Section(
             "Evaluate the model beside a baseline",
             "A dummy model that ignores the features tells you what 'no skill' scores; "
             "your model is only as good as its lead over it.",
-            quiet
-            + report
-            + f'\n\n\nreport("{recipe.model}", pipeline)\nreport("baseline", {baseline})'
-            + _show_module(recipe),
+            _evaluate_code(recipe),
         ),
     ]
+
+
+def _imports_section(recipe: Recipe, needed: set[str]) -> Section:
+    """The imports, and whether the script needs tinkerlab at all."""
+    plain = recipe.impl == "sklearn" and not any("tinkerlab" in i for i in needed)
+    return Section(
+        "Imports",
+        "Only pandas and scikit-learn: this script runs without tinkerlab."
+        if plain
+        else "pandas and scikit-learn, and from tinkerlab what scikit-learn lacks: "
+        + _from_tinkerlab(recipe),
+        _import_block(_imports(recipe, needed)),
+    )
+
+
+def _load_code(recipe: Recipe, reading_code: str) -> str:
+    """Read the table, name the columns by role, and make ``X`` and ``y``."""
+    prepare = [reading_code.rstrip(), "", _columns_code(recipe)]
+    prepare.append("frame = frame.dropna(subset=[TARGET]).reset_index(drop=True)")
+    if recipe.text:
+        prepare.append('frame[TEXT] = frame[TEXT].fillna("")  # TF-IDF needs text, not NaN')
+    prepare += ["X = frame[FEATURES]", "y = frame[TARGET]"]
+    return "\n".join(prepare)
+
+
+def _split_code(recipe: Recipe) -> str:
+    """The held-out test split (stratified for classification)."""
+    stratify = ", stratify=y" if recipe.task == "classification" else ""
+    return (
+        "X_train, X_test, y_train, y_test = train_test_split(\n"
+        f"    X, y, test_size={recipe.test_size!r}, random_state={recipe.seed}{stratify}\n)"
+    )
+
+
+def _metrics_code(recipe: Recipe, metrics: tuple[Metric, ...]) -> str:
+    """The metrics with their signs, the scorers and the folds."""
+    scoring_lines = [f"    {literal(m.name)}: ({literal(m.scorer)}, {m.sign})," for m in metrics]
+    return (
+        "SCORING = {\n" + "\n".join(scoring_lines) + "\n}\n"
+        "scorers = {name: scorer for name, (scorer, _) in SCORING.items()}\n"
+        f"cv_splitter = {splitter_call_code(recipe)}"
+    )
+
+
+#: The script's ``report``: cross-validate, fit, and print each metric's cv and test score.
+_REPORT = (
+    "def report(label, estimator):\n"
+    '    """Cross-validate on the training split, then fit it and score the test split."""\n'
+    "    cv = cross_validate(estimator, X_train, y_train, cv=cv_splitter, scoring=scorers)\n"
+    "    estimator.fit(X_train, y_train)\n"
+    "    print(label)\n"
+    "    for name, (scorer, sign) in SCORING.items():\n"
+    '        fold_scores = sign * cv[f"test_{name}"]\n'
+    "        test_score = sign * get_scorer(scorer)(estimator, X_test, y_test)\n"
+    "        print(\n"
+    f'            f"  {{name:<18}} cv {{fold_scores.mean():.{PRECISION}f}} '
+    f'± {{fold_scores.std():.{PRECISION}f}}"\n'
+    f'            f"  test {{test_score:.{PRECISION}f}}"\n'
+    "        )"
+)
+
+#: Classification only: undefined precisions (the baseline's) are scored 0 without a warning.
+_QUIET = (
+    "# A model that never predicts some class has an undefined precision for it, scored 0\n"
+    "# (the baseline never predicts the rarer classes at all): no need to warn each fold.\n"
+    'warnings.filterwarnings("ignore", category=UndefinedMetricWarning)\n\n\n'
+)
+
+
+def _evaluate_code(recipe: Recipe) -> str:
+    """Report the model, then the dummy baseline (and a network's module and curve)."""
+    classification = recipe.task == "classification"
+    baseline = "DummyClassifier()" if classification else "DummyRegressor()"
+    return (
+        (_QUIET if classification else "")
+        + _REPORT
+        + f'\n\n\nreport("{recipe.model}", pipeline)\nreport("baseline", {baseline})'
+        + _show_module(recipe)
+    )
 
 
 def _show_module(recipe: Recipe) -> str:
