@@ -39,6 +39,7 @@ from tinkerlab.recipe import (
     warm_text_features,
 )
 from tinkerlab.runner._explain import describe_inputs, describe_outputs, importances
+from tinkerlab.runner._folds import fold_scores
 from tinkerlab.runner._plots import render_plots
 from tinkerlab.runner._run import Run
 
@@ -296,12 +297,22 @@ def score_all(metrics: tuple[Metric, ...]) -> Scorer:
     preprocessing again; this runs it once (:func:`last_step`). The scores are the
     same numbers.
     """
+    score_model = score_preprocessed(metrics)
+
+    def score(estimator: Any, X: Any, y: Any) -> dict[str, float]:
+        return score_model(*last_step(estimator, X), y)
+
+    return score
+
+
+def score_preprocessed(metrics: tuple[Metric, ...]) -> Scorer:
+    """Score a pipeline's last step (the model) on rows already preprocessed, on every
+    metric: what :func:`score_all` does after the preprocessing."""
     from sklearn.metrics import check_scoring
 
     scoring = {m.name: m.scorer for m in metrics}
 
-    def score(estimator: Any, X: Any, y: Any) -> dict[str, float]:
-        model, Xt = last_step(estimator, X)
+    def score(model: Any, Xt: Any, y: Any) -> dict[str, float]:
         scores: dict[str, float] = check_scoring(model, scoring=scoring)(model, Xt, y)
         return scores
 
@@ -317,21 +328,17 @@ def _cross_validate(
     y: Any,
     say: Progress | None = None,
 ) -> tuple[dict[str, dict[str, Any]], float]:
-    """scikit-learn's ``cross_validate`` on the recipe's folds, one fold at a time when
-    *say* is given, so that a long cross-validation tells how far it got."""
-    from sklearn.model_selection import cross_validate
-
+    """scikit-learn's ``cross_validate`` on the recipe's folds, one fold at a time, telling
+    *say* (when given) how far it got; the training rows are preprocessed once per fold
+    where that gives the same numbers (:func:`tinkerlab.runner._folds.fold_scores`)."""
     tick = time.perf_counter()
-    options = {"scoring": scorer, "return_train_score": True, "error_score": "raise"}
     folds = list(splitter(recipe).split(X, y))  # what cross_validate itself would draw
-    if say is None:
-        result = cross_validate(model, X, y, cv=folds, **options)
-    else:
-        parts = []
-        for i, fold in enumerate(folds, start=1):
-            say(f"cross-validating {recipe.model}: fold {i} of {len(folds)}")
-            parts.append(cross_validate(model, X, y, cv=[fold], **options))
-        result = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+    def started(i: int, n: int) -> None:
+        if say is not None:
+            say(f"cross-validating {recipe.model}: fold {i} of {n}")
+
+    result = fold_scores(model, X, y, folds, scorer, score_preprocessed(metrics), started)
     elapsed = time.perf_counter() - tick
     scores: dict[str, dict[str, Any]] = {}
     for m in metrics:
