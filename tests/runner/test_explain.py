@@ -77,3 +77,39 @@ def test_the_model_is_asked_once_per_response():
     model.predict = counted  # type: ignore[method-assign]
     permutation_importance(model, X_test, y_test, "accuracy", 5, 0)
     assert calls == [len(X_test) * (1 + X_test.shape[1] * 5)]
+
+
+@pytest.mark.parametrize("scoring", ["accuracy", "f1_macro", "roc_auc_ovr", "neg_log_loss"])
+def test_a_forest_scored_from_one_pass_scores_the_same(scoring):
+    """``proba_once``: predict from predict_proba, as ForestClassifier.predict does it."""
+    from sklearn.ensemble import ExtraTreesClassifier
+    from sklearn.metrics import check_scoring
+
+    from tinkerlab.runner._responses import proba_once
+
+    X_train, X_test, y_train, y_test = _split("wine", "cultivar")
+    for forest in (RandomForestClassifier(n_estimators=7, random_state=0),
+                   ExtraTreesClassifier(n_estimators=7, random_state=1)):  # fmt: skip
+        forest.fit(X_train, y_train)
+        stand_in = proba_once(forest, X_test)
+        assert stand_in is not forest
+        np.testing.assert_array_equal(stand_in.predict(X_test), forest.predict(X_test))
+        scorer = check_scoring(forest, scoring=scoring)
+        assert scorer(stand_in, X_test, y_test) == scorer(forest, X_test, y_test)
+    other = LogisticRegression()
+    assert proba_once(other, X_test) is other  # not a forest: asked as it is
+
+
+def test_a_forest_is_asked_once_for_both_responses():
+    from sklearn.metrics import check_scoring
+
+    from tinkerlab.runner._responses import proba_once
+
+    X_train, X_test, y_train, y_test = _split("iris", "species")
+    forest = RandomForestClassifier(n_estimators=5, random_state=0).fit(X_train, y_train)
+    calls: list[str] = []
+    proba = forest.predict_proba
+    forest.predict_proba = lambda X: calls.append("proba") or proba(X)  # type: ignore[method-assign]
+    scoring = {"accuracy": "accuracy", "roc_auc": "roc_auc_ovr"}
+    check_scoring(forest, scoring=scoring)(proba_once(forest, X_test), X_test, y_test)
+    assert calls == ["proba"]

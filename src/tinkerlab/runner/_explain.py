@@ -174,44 +174,18 @@ def permutation_importance(
             shuffled[column] = values
             copies.append(shuffled.copy())
     stacked = pd.concat(copies, ignore_index=True)  # (n_copies * n_rows, n_columns)
-    replay = _replay(estimator, stacked)
+    from tinkerlab.runner._responses import replay
+
+    answers = replay(estimator, stacked)
     scorer = check_scoring(estimator, scoring=scoring)
     n = len(X)
     scores = np.array(
-        [scorer(replay, np.arange(i * n, (i + 1) * n), y) for i in range(len(copies))]
+        [scorer(answers, np.arange(i * n, (i + 1) * n), y) for i in range(len(copies))]
     )  # (n_copies,)
     drops = scores[0] - scores[1:].reshape(X.shape[1], n_repeats)  # (n_columns, n_repeats)
     return Bunch(
         importances_mean=drops.mean(axis=1), importances_std=drops.std(axis=1), importances=drops
     )
-
-
-def _replay(estimator: Any, stacked: pd.DataFrame) -> Any:
-    """A stand-in for *estimator* that answers ``predict(rows)`` (and ``predict_proba``,
-    ``decision_function``) for row positions of *stacked*, from one prediction of it all.
-
-    A scorer only asks the estimator for its responses and reads its classes, so it scores
-    a slice of the batched predictions as it would score the estimator itself.
-    """
-    from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_classifier
-
-    def answering(method: str) -> Any:
-        def answer(self: Any, rows: Any) -> Any:
-            if method not in self.answers:  # one call on every stacked row
-                self.answers[method] = getattr(estimator, method)(stacked)
-            return self.answers[method][rows]
-
-        answer.__name__ = method  # scikit-learn reads which response it got by its name
-        return answer
-
-    kind = ClassifierMixin if is_classifier(estimator) else RegressorMixin
-    methods = ("predict", "predict_proba", "decision_function")
-    body = {m: answering(m) for m in methods if hasattr(estimator, m)}
-    replay = type("Replay", (kind, BaseEstimator), body)()
-    replay.answers = {}
-    if hasattr(estimator, "classes_"):
-        replay.classes_ = estimator.classes_
-    return replay
 
 
 def _short(encoded_name: str) -> str:
