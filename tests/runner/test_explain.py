@@ -26,7 +26,12 @@ CASES = [
     ("iris", "species", RandomForestClassifier(n_estimators=20, random_state=0), "accuracy"),
     ("iris", "species", make_pipeline(StandardScaler(), LogisticRegression()), "roc_auc_ovr"),
     ("diabetes", "progression", RandomForestRegressor(n_estimators=20, random_state=0), "r2"),
-    ("diabetes", "progression", make_pipeline(StandardScaler(), Ridge()), "neg_root_mean_squared_error"),
+    (
+        "diabetes",
+        "progression",
+        make_pipeline(StandardScaler(), Ridge()),
+        "neg_root_mean_squared_error",
+    ),
 ]
 
 
@@ -51,8 +56,10 @@ def test_categorical_columns_in_a_pipeline():
     X_train, X_test, y_train, y_test = _split("titanic", "survived")
     columns = ["sex", "passengerClass", "age"]
     X_train, X_test = X_train[columns].fillna(0), X_test[columns].fillna(0)
-    encode = make_column_transformer((OneHotEncoder(handle_unknown="ignore"), ["sex", "passengerClass"]),
-                                     remainder="passthrough")  # fmt: skip
+    categories = OneHotEncoder(handle_unknown="ignore")
+    encode = make_column_transformer(
+        (categories, ["sex", "passengerClass"]), remainder="passthrough"
+    )
     model = make_pipeline(encode, RandomForestClassifier(n_estimators=10, random_state=0))
     model.fit(X_train, y_train)
     ours = permutation_importance(model, X_test, y_test, "accuracy", 5, 0)
