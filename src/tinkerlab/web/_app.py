@@ -34,6 +34,7 @@ PAGES = (
     "tinker",
     "jobs",
     "compare",
+    "search",
     "playground",
     "theory",
     "scratch",

@@ -151,7 +151,7 @@ def add_question(request: Request, run_id: int, text: Annotated[str, Form()] = "
 
     hits = search(text) if text.strip() else []
     journal(request).add_question(text, run_id, cards=[h.card.id for h in hits])
-    return RedirectResponse(f"/journal/runs/{run_id}#questions", status_code=303)
+    return RedirectResponse(f"/journal/runs/{run_id}#why", status_code=303)
 
 
 @router.get("/journal/compare")
