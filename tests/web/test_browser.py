@@ -23,6 +23,7 @@ PAGES = [
     "/run?dataset=titanic",
     "/tinker?dataset=iris&model=knn&knob=n_neighbors",
     "/compare?dataset=iris",
+    "/search?dataset=iris&model=svm",
     "/playground",
     "/theory",
     "/theory/overfitting",
@@ -295,3 +296,39 @@ def _best_first(tab: Any) -> None:
     shown = [means[label] for label in labels if label in means]
     assert len(shown) == len(means) >= 3, (labels, means)
     assert shown == sorted(shown, reverse=True), (labels, means)
+
+
+def test_a_search_streams_its_progress_then_draws_its_heat_map(page: Any) -> None:
+    """The search form (two knobs ticked at first), the race's progress over SSE, then the
+    heat map, the best setting and its lead; the journal lists it."""
+    tab = page.page
+    page.goto("/search?dataset=digits&model=random_forest")
+    tab.check("input[type=checkbox][name='search.n_estimators']")
+    tab.fill("input[name='search.n_estimators.low']", "5")
+    tab.fill("input[name='search.n_estimators.high']", "80")
+    tab.check("input[type=checkbox][name='search.max_depth']")
+    tab.fill("input[name='search.max_depth.low']", "2")
+    tab.fill("input[name='search.max_depth.high']", "16")
+    tab.fill("#in-steps", "3")
+    tab.fill("#in-repeats", "2")
+    tab.click("summary:has-text('More options')")
+    tab.fill("#in-n_jobs", "1")
+    _shoot(tab, "search-form")
+    tab.click("button:has-text('Search')")
+    tab.wait_for_url(re.compile(r"/experiments/\d+"), timeout=120_000)
+    if tab.locator("[data-experiment-events]").count():  # racing: the stream speaks
+        tab.wait_for_function(
+            "(document.querySelector('.job-what') || {textContent: ''}).textContent"
+            ".match(/\\(\\d+(\\.\\d+)? s\\)$/) !== null"
+            " || document.querySelector('#verdict') !== null",
+            timeout=120_000,
+        )
+    tab.wait_for_selector("#verdict", timeout=300_000)
+    _charts_drawn(tab, "#chart-search", marks="rect")
+    assert "Its lead over" in tab.inner_text("#lead")
+    assert tab.locator("table.settings tbody tr").count() == 9  # the 3 × 3 grid
+    _shoot(tab, "search")
+    experiment = tab.url.rsplit("/", 1)[1]
+    page.goto("/journal")
+    assert tab.locator(f"a[href='/experiments/{experiment}']").count() >= 1
+    page.assert_clean()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tinkerlab.journal import Journal
 from tinkerlab.web import _charts
-from tinkerlab.web._jobs import HEARTBEAT, POLL, sse
+from tinkerlab.web._jobs import HEARTBEAT, POLL, epochs_heard, new_epochs, sse
 
 if TYPE_CHECKING:
     from tinkerlab.journal import ExperimentEntry, PointEntry, PredictionEntry
@@ -61,7 +61,11 @@ def tinker_job(settings: Settings, config: LabConfig, why: str = "") -> Any:
         from tinkerlab.options import speaking
 
         job.update(what="loading the data and planning the sweep")
-        with WatchedJournal(config.journal, job, config, why) as store, speaking("web", "tinker"):
+        with (
+            WatchedJournal(config.journal, job, config, why) as store,
+            speaking("web", "tinker"),
+            epochs_heard(settings, job),
+        ):
             result = _api.tinker_settled(settings, progress=job.progress, journal=store)
         return f"/experiments/{result.id}"
 
@@ -109,6 +113,14 @@ def search_job(settings: Settings, config: LabConfig) -> Any:
 # --- what an experiment's page shows -------------------------------------------------------
 
 
+def trains_epochs(model: str) -> bool:
+    """Whether *model* is a neural network that trains in epochs (its curve can stream)."""
+    from tinkerlab.recipe import MODELS
+
+    spec = MODELS.get(model)
+    return spec is not None and spec.extra == "deep"
+
+
 def is_search(entry: ExperimentEntry) -> bool:
     """A search of several knobs (``tinkerlab search``) rather than a sweep."""
     return entry.spec.get("kind") == "search"
@@ -146,6 +158,9 @@ def point_payload(entry: ExperimentEntry, point: PointEntry) -> dict[str, Any]:
         "cv_text": text("validation"),
         "fit_text": f"{point.fit_time:.3f}",
         "notices": list(point.notices),
+        # a comparison's leaderboard tooltip: how many folds scored it, and the race's word
+        "folds": sum(1 for s in test if s is not None),
+        "status": _charts.race_status(point.notices),
     }
 
 
@@ -283,6 +298,7 @@ async def experiment_events(
     """An experiment as server-sent events: every ``point`` as the journal commits it,
     ``progress`` of the job running it here (if any), then ``done`` once it stops."""
     sent: set[int] = set()
+    epochs_sent = 0
     version = -1
     quiet_since = time.monotonic()
     yield "retry: 1000\n\n"
@@ -298,6 +314,9 @@ async def experiment_events(
         if job is not None and job.version != version:
             version = job.version
             spoke = True
+            event, epochs_sent = new_epochs(job, epochs_sent)
+            if event:
+                yield event
             yield sse("progress", job.to_dict())
         if entry.status != "running":
             yield sse("done", {"status": entry.status})

@@ -34,8 +34,13 @@ async def start_recorded(job: Job, again: Callable[[str | None], Response]) -> R
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, job_id: str) -> Response:
     """Progress of one job; the page moves on to the result when it is done."""
+    from tinkerlab.web._charts import epoch_chart
+
     job = request.app.state.jobs.get(job_id)
-    return render(request, "job.html", job=job)
+    live = job.kind in ("run", "tinker") and not job.ended  # a net's epochs may stream
+    return render(
+        request, "job.html", job=job, charts=live, epochs_spec=epoch_chart([]) if live else None
+    )
 
 
 @router.get("/jobs/{job_id}/events")

@@ -80,6 +80,9 @@ def run_detail(request: Request, run_id: int) -> Response:
         charts["confusion"] = _charts.confusion_chart(confusion["labels"], confusion["matrix"])
     if outputs.get("importances"):
         charts["importances"] = _charts.importance_chart(outputs["importances"])
+    if entry.summary.get("training_curve"):  # a neural network's epochs, as recorded
+        rows = _charts.history_rows(entry.summary["training_curve"])
+        charts["training"] = _charts.epoch_chart(rows)
     samples = stored_samples(request.app.state.config, entry)
     if samples and samples.get("actual"):
         charts["residuals"] = _charts.residual_chart(samples["actual"], samples["predicted"])

@@ -56,7 +56,9 @@ async def search_start(request: Request) -> Response:
     except UsageError as error:
         return again(str(error))
     shown = shown_choice(request.app.state.config.folder("uploads"), str(values.get("dataset", "")))
-    title = f"Search: {', '.join(settings.knobs)} of {settings.model or 'the model'} on {shown}"
+    title = (
+        f"Search: {', '.join(settings.knobs or {})} of {settings.model or 'the model'} on {shown}"
+    )
     job = request.app.state.jobs.submit(
         "search", title, search_job(settings, request.app.state.config)
     )

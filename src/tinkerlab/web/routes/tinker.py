@@ -21,6 +21,7 @@ from tinkerlab.web._experiments import (
     prediction_lines,
     search_rows,
     tinker_job,
+    trains_epochs,
 )
 from tinkerlab.web._guard import require_csrf
 from tinkerlab.web._render import render
@@ -109,6 +110,10 @@ def experiment_page(request: Request, experiment_id: int) -> Response:
         context["board_spec"] = _charts.leaderboard_chart(shown, metric, higher_is_better=higher)
     else:
         context["curve"] = curve_spec(entry, payloads)
+    if job is not None and not job.ended and trains_epochs(entry.model):
+        from tinkerlab.web import _charts
+
+        context["epochs_spec"] = _charts.epoch_chart([])  # the stream sends every epoch
     return render(request, "experiment.html", **context)
 
 
