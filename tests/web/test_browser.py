@@ -332,3 +332,47 @@ def test_a_search_streams_its_progress_then_draws_its_heat_map(page: Any) -> Non
     page.goto("/journal")
     assert tab.locator(f"a[href='/experiments/{experiment}']").count() >= 1
     page.assert_clean()
+
+
+def test_a_nets_training_curve_grows_live_then_is_kept(page: Any) -> None:
+    """A tiny net on digits: its loss after each epoch draws on the job's page as the
+    epochs end (the run's own listener, streamed), then the run's page draws the final
+    net's recorded curve."""
+    pytest.importorskip("torch", reason="the live epoch curve needs the 'deep' extra (torch)")
+    tab = page.page
+    page.goto("/run?dataset=digits&model=mlp_torch")
+    tab.fill("#in-knob-epochs", "40")
+    tab.fill("#in-knob-batch_size", "32")
+    tab.fill("#in-cv", "2")
+    tab.click("button:has-text('Run')")
+    tab.wait_for_url(re.compile(r"/jobs/[0-9a-f]+"), timeout=60_000)
+    tab.wait_for_function(  # the curve is drawn while the net still trains
+        "(() => { const box = document.querySelector('[data-epochs]');"
+        " return box !== null && !box.hidden"
+        " && box.querySelectorAll('svg g.mark-line path').length > 0; })()",
+        timeout=120_000,
+    )
+    _shoot(tab, "run-epochs-live")
+    tab.wait_for_url(re.compile(r"/journal/runs/\d+"), timeout=300_000)
+    _charts_drawn(tab, "#chart-training", marks="line")
+    page.assert_clean()
+
+
+def test_the_live_leaderboards_tooltip_says_how_many_folds_scored(page: Any) -> None:
+    """While the race runs, each bar drawn from the stream carries its folds scored and
+    the race's word (what the tooltip shows), as a reload would."""
+    tab = page.page
+    models = "knn,decision_tree,random_forest,svm,logistic_regression"
+    page.goto(f"/compare?dataset=digits&models={models}&budget=120&n_jobs=1")
+    tab.click("button:has-text('Compare')")
+    tab.wait_for_url(re.compile(r"/experiments/\d+"), timeout=120_000)
+    live = tab.wait_for_function(
+        "(() => { if (!document.querySelector('[data-experiment-events]')) { return false; }"
+        " const view = (window.tlCharts || {})['chart-board'];"
+        " const rows = view ? view.data('models') : [];"
+        " return rows.length > 0 ? rows.map(r => [r.folds, r.status]) : false; })()",
+        timeout=240_000,
+    ).json_value()
+    assert all(isinstance(folds, int) and folds >= 1 for folds, _ in live), live
+    assert {status for _, status in live} <= {"to the end", "dropped early"}, live
+    page.assert_clean()
