@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+# At run time: FastAPI reads the page functions' annotations (Request) to call them.
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
 from tinkerlab.exceptions import TinkerlabError
 from tinkerlab.options import Option, help_text, options_for, settle, speaking
 from tinkerlab.web import _uploads
@@ -27,8 +31,6 @@ from tinkerlab.web._forms import (
 )
 
 if TYPE_CHECKING:
-    from fastapi import Request
-
     from tinkerlab.options import Settings
 
 #: The selects that redraw the form when changed (they decide columns, task and knobs).
@@ -105,6 +107,22 @@ def form_context(
         if command == "search"
         else [],
     }
+
+
+def add_form_pages(router: APIRouter, command: str, template: str) -> None:
+    """Add ``GET /COMMAND`` (the page, its form filled from the query string: a card's
+    "try this", a finding's link) and ``GET /COMMAND/form`` (the form alone, which htmx
+    asks for again when a select that decides the others changes) to *router*."""
+    from tinkerlab.web._render import render
+
+    def page(request: Request) -> Response:
+        return render(request, template, **page_context(request, command))
+
+    def form(request: Request) -> Response:
+        return render(request, "_command_form.html", **page_context(request, command))
+
+    router.add_api_route(f"/{command}", page, methods=["GET"], name=f"{command}_page")
+    router.add_api_route(f"/{command}/form", form, methods=["GET"], name=f"{command}_form")
 
 
 def page_context(request: Request, command: str) -> dict[str, Any]:

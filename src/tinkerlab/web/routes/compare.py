@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from tinkerlab.exceptions import UsageError
-from tinkerlab.web._command import form_context, page_context, settle_posted, values_of
+from tinkerlab.web._command import add_form_pages, form_context, settle_posted, values_of
 from tinkerlab.web._experiments import compare_job
 from tinkerlab.web._guard import require_csrf
 from tinkerlab.web._render import render
@@ -14,18 +14,7 @@ from tinkerlab.web._uploads import shown_choice
 from tinkerlab.web.routes.jobs import start_recorded
 
 router = APIRouter()
-
-
-@router.get("/compare")
-def compare_page(request: Request) -> Response:
-    """The compare form, filled from the query string."""
-    return render(request, "compare.html", **page_context(request, "compare"))
-
-
-@router.get("/compare/form")
-def compare_form(request: Request) -> Response:
-    """The form alone, redrawn by htmx when the dataset or target changes."""
-    return render(request, "_command_form.html", **page_context(request, "compare"))
+add_form_pages(router, "compare", "compare.html")
 
 
 @router.post("/compare", dependencies=[Depends(require_csrf)])

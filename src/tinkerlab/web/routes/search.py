@@ -10,8 +10,8 @@ from fastapi.responses import PlainTextResponse, Response
 from tinkerlab.exceptions import UsageError
 from tinkerlab.web._app import journal
 from tinkerlab.web._command import (
+    add_form_pages,
     form_context,
-    page_context,
     searched_words,
     settle_posted,
     values_of,
@@ -23,19 +23,7 @@ from tinkerlab.web._uploads import shown_choice
 from tinkerlab.web.routes.jobs import start_recorded
 
 router = APIRouter()
-
-
-@router.get("/search")
-def search_page(request: Request) -> Response:
-    """The search form, filled from the query string (``/search?dataset=iris&model=svm
-    &knobs=C=0.1:100&knobs=gamma=0.0001:1``)."""
-    return render(request, "search.html", **page_context(request, "search"))
-
-
-@router.get("/search/form")
-def search_form(request: Request) -> Response:
-    """The form alone, redrawn by htmx when the dataset, target or model changes."""
-    return render(request, "_command_form.html", **page_context(request, "search"))
+add_form_pages(router, "search", "search.html")
 
 
 @router.post("/search", dependencies=[Depends(require_csrf)])

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from tinkerlab.exceptions import UsageError
 from tinkerlab.options import speaking
 from tinkerlab.web._app import journal
-from tinkerlab.web._command import form_context, page_context, settle_posted, values_of
+from tinkerlab.web._command import add_form_pages, form_context, settle_posted, values_of
 from tinkerlab.web._experiments import (
     curve_spec,
     experiment_events,
@@ -33,18 +33,7 @@ if TYPE_CHECKING:
     from tinkerlab.journal import ExperimentEntry
 
 router = APIRouter()
-
-
-@router.get("/tinker")
-def tinker_page(request: Request) -> Response:
-    """The tinker form, filled from the query string (a card's "try this" links here)."""
-    return render(request, "tinker.html", **page_context(request, "tinker"))
-
-
-@router.get("/tinker/form")
-def tinker_form(request: Request) -> Response:
-    """The form alone, redrawn by htmx when the dataset, model or knob changes."""
-    return render(request, "_command_form.html", **page_context(request, "tinker"))
+add_form_pages(router, "tinker", "tinker.html")
 
 
 @router.post("/tinker", dependencies=[Depends(require_csrf)])
