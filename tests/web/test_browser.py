@@ -313,6 +313,7 @@ def test_a_search_streams_its_progress_then_draws_its_heat_map(page: Any) -> Non
     tab.fill("#in-repeats", "2")
     tab.click("summary:has-text('More options')")
     tab.fill("#in-n_jobs", "1")
+    tab.evaluate("document.getElementById('field-model').scrollIntoView()")
     _shoot(tab, "search-form")
     tab.click("button:has-text('Search')")
     tab.wait_for_url(re.compile(r"/experiments/\d+"), timeout=120_000)
@@ -346,12 +347,15 @@ def test_a_nets_training_curve_grows_live_then_is_kept(page: Any) -> None:
     tab.fill("#in-cv", "2")
     tab.click("button:has-text('Run')")
     tab.wait_for_url(re.compile(r"/jobs/[0-9a-f]+"), timeout=60_000)
-    tab.wait_for_function(  # the curve is drawn while the net still trains
+    tab.wait_for_function(  # the curve is drawn, and grows, while the net still trains
         "(() => { const box = document.querySelector('[data-epochs]');"
-        " return box !== null && !box.hidden"
+        " if (box === null || box.hidden) { return false; }"
+        " const spec = JSON.parse(box.querySelector('script[data-chart]').textContent);"
+        " return spec.datasets.epochs.length >= 12"
         " && box.querySelectorAll('svg g.mark-line path').length > 0; })()",
         timeout=120_000,
     )
+    assert re.search(r"/jobs/[0-9a-f]+$", tab.url)  # still on the job's page: live
     _shoot(tab, "run-epochs-live")
     tab.wait_for_url(re.compile(r"/journal/runs/\d+"), timeout=300_000)
     _charts_drawn(tab, "#chart-training", marks="line")

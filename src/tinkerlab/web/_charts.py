@@ -424,7 +424,7 @@ def epoch_chart(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "y": {"field": "loss", "type": "quantitative", "title": "loss", "scale": {"zero": False}},
         "color": {"field": "fit", "type": "nominal", "title": "net trained"},
         "strokeDash": {"field": "split", "type": "nominal", "title": "rows",
-                       "scale": {"domain": ["train", "validation"], "range": [[1, 0], [4, 3]]}},
+                       "scale": {"range": [[1, 0], [4, 3]]}},  # train (sorted first): solid
         "detail": {"field": "split"},
         "tooltip": [{"field": "fit", "title": "net trained"}, {"field": "epoch"},
                     {"field": "split"}, {"field": "loss", "format": ".4f"}],
