@@ -414,3 +414,43 @@ def test_a_point_lands_as_soon_as_its_model_ends_while_another_still_fits(tmp_pa
     assert seen["journal"] == ["dummy"]
     assert "SVR" in seen["fitting"]  # svm was still fitting when the dummy's point landed
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_asynchronous_race_decides_as_the_synchronous_rule(seed):
+    """Fits finishing in any order, on up to three workers: the race promotes and drops
+    exactly the models that successive halving with a barrier at each rung would."""
+    from tinkerlab.experiment._compare_fit import FoldScore
+    from tinkerlab.experiment._race import rungs, survivors
+
+    rng = np.random.default_rng(seed)
+    n_models, n_folds = int(rng.integers(2, 12)), int(rng.choice([3, 5, 10]))
+    table = {f"m{i}": rng.normal(size=n_folds) for i in range(n_models)}
+    folds = tuple((np.arange(1), np.arange(1)) for _ in range(n_folds))
+    results = [ModelResult(m, m, "running", {}, math.nan, math.nan, 0.0, 0) for m in table]
+    entrants = [Entrant(None, "key", None, r) for r in results]  # no recipe, no model
+    race = Race(entrants, FoldCache(None, None, folds), ("score", "score", 1),
+                Limits(budget=60, end=time.monotonic() + 60, timeout=None, workers=3),
+                higher_is_better=True, racing=True)  # fmt: skip
+
+    def shuffled_workers(race):
+        running = []
+        while True:
+            while len(running) < 3 and (task := race.next_task()) is not None:
+                running.append(task)
+            if not running:
+                return
+            task = running.pop(int(rng.integers(len(running))))
+            score = table[task.entrant.result.model][task.fold]
+            race.accept(task, FoldScore(score, 0.0, 0.0, ""), 1.0)
+
+    race.run(shuffled_workers)
+    alive = list(table)
+    for end in rungs(n_folds)[:-1]:  # the rule with a barrier at each rung
+        means = {m: float(np.mean(table[m][:end])) for m in alive}
+        alive = survivors(means, {}, higher_is_better=True)
+    by_model = {e.result.model: e.result for e in entrants}
+    assert sorted(m for m, r in by_model.items() if r.status == "done") == sorted(alive)
+    assert all(r.status == "dropped" for m, r in by_model.items() if m not in alive)
+    for m in alive:
+        assert by_model[m].scores["score"] == list(table[m])  # every fold, in fold order
