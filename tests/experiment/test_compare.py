@@ -151,15 +151,14 @@ def test_a_fit_over_its_time_out_is_stopped_at_once_in_a_worker():
     limits = Limits(budget=60, end=time.monotonic() + 60, timeout=1.0, workers=1)
     race = Race([entrant], cache, ("accuracy", "accuracy", 1), limits,
                 higher_is_better=True, racing=True)  # fmt: skip
-    tick = time.monotonic()
     with WorkerPool(1, threads=1) as pool:
         race.run(pool_runner(pool))
-        stopped_in = time.monotonic() - tick
         assert len(pool.workers) == 1
         assert pool.workers[0].process.is_alive()
+    # The fit itself would run for minutes: "timed out", not "out of budget", says the
+    # time-out stopped it (no wall-clock bound here: a loaded machine starts workers slowly).
     assert entrant.result.status == "timed out"
     assert "stopped at its 1 s time-out (0 of 3 folds done)" in entrant.result.message
-    assert stopped_in < 15  # the fit itself would run for minutes
     assert not multiprocessing.active_children()
 
 
