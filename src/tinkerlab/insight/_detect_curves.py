@@ -41,6 +41,26 @@ def _capacity(r: SweepResults, least: int) -> _View | None:
     return v if len(v.fitted) >= least else None
 
 
+def gap_opens(v: _View, b: int, end: int) -> tuple[TestResult, TestResult, bool] | None:
+    """From the best value *b* to *end*, the training score holds while the train-CV gap
+    opens: ``(fall, opens, falls)``, the CV score's fall from *b*, the gap's opening, and
+    whether the fall is real; ``None`` where neither rule holds.
+
+    The CV score falls beyond noise while the gap opens; or it stalls (no value past the
+    best does better) while the gap opens wide: the extra fit is the rows' noise. A falling
+    training score is a failure to train, not this.
+    """
+    fall = v.test(b, end)
+    opens = v.pair(v.tr[end] - v.cv[end], v.tr[b] - v.cv[b], end, b)  # gap there vs at b
+    holds = v.tr_mean[end] >= v.tr_mean[b] - v.tol / 2
+    if fall is None or opens is None or not holds:
+        return None
+    falls = v.real(fall, v.tol) and v.real(opens, MOVE * v.tol)
+    if not falls and not v.real(opens, WIDE_GAP * v.tol):
+        return None
+    return fall, opens, falls
+
+
 def overfitting(r: SweepResults) -> Finding | None:
     """Towards one end, the training score holds or rises while the CV score falls below
     the best value's and the train-CV gap opens."""
@@ -51,16 +71,9 @@ def overfitting(r: SweepResults) -> Finding | None:
     for end in (len(r.values) - 1, 0):
         if end == b or end not in v.fitted:
             continue
-        fall = v.test(b, end)
-        opens = v.pair(v.tr[end] - v.cv[end], v.tr[b] - v.cv[b], end, b)  # gap there vs at b
-        holds = v.tr_mean[end] >= v.tr_mean[b] - v.tol / 2  # a falling train score is a failure
-        if fall is None or opens is None or not holds:
+        if (tests := gap_opens(v, b, end)) is None:
             continue
-        # The CV score falls beyond noise while the gap opens; or it stalls (no value past
-        # the best does better) while the gap opens wide: the extra fit is the rows' noise.
-        falls = v.real(fall, v.tol) and v.real(opens, MOVE * v.tol)
-        if not falls and not v.real(opens, WIDE_GAP * v.tol):
-            continue
+        fall, opens, falls = tests
         past = "past" if end > b else "below"
         trend = "keeps rising" if v.tr_mean[end] - v.tr_mean[b] >= v.tol else "stays high"
         moves = "falls" if falls else "does not improve"

@@ -36,7 +36,7 @@ import math
 
 import numpy as np
 
-from tinkerlab.insight._detect_curves import MOVE, WIDE_GAP, lags_best, short_of_best
+from tinkerlab.insight._detect_curves import MOVE, gap_opens, lags_best, short_of_best
 from tinkerlab.insight._findings import Finding, SweepResults, _View, conf, rnd
 
 #: The knob of how many passes over the data a net makes.
@@ -62,18 +62,11 @@ def overtraining(r: SweepResults) -> Finding | None:
     if v is None:
         return None
     b, last = v.best(), int(np.argmax(np.asarray(r.values, dtype=float)))
-    if b == last or last not in v.fitted:
-        return None
-    fall = v.test(b, last)
-    opens = v.pair(v.tr[last] - v.cv[last], v.tr[b] - v.cv[b], last, b)  # gap there vs at b
-    holds = v.tr_mean[last] >= v.tr_mean[b] - v.tol / 2
-    if fall is None or opens is None or not holds:
-        return None
     # As overfitting decides: the CV score falls beyond noise while the gap opens, or it
     # stops improving while the gap opens wide. Either way early stopping stops near b.
-    falls = v.real(fall, v.tol) and v.real(opens, MOVE * v.tol)
-    if not falls and not v.real(opens, WIDE_GAP * v.tol):
+    if b == last or last not in v.fitted or (tests := gap_opens(v, b, last)) is None:
         return None
+    fall, opens, falls = tests
     saved = float(r.values[last]) - float(r.values[b])
     moves = "falls to" if falls else "is no better later:"
     evidence = (
