@@ -268,7 +268,7 @@ def _epochs_told(recipe: Recipe, say: Progress) -> contextlib.AbstractContextMan
         return contextlib.nullcontext()
     from tinkerlab.nets import listen
 
-    def told(epoch: int, epochs: int, loss: float) -> None:
+    def told(epoch: int, epochs: int, loss: float, row: dict[str, float]) -> None:
         say(f"training {recipe.model}: epoch {epoch} of {epochs}, train loss {loss:.4g}")
 
     return listen(told)
