@@ -808,6 +808,34 @@ SCENARIOS: list[Scenario] = [
         rows=600,
         ambiguous={"noise_dominated", "underfitting"},
     ),
+    case(
+        "batch size, net on moons, three epochs",
+        _sweep(
+            lambda: moons(600, noise=0.1),
+            "batch_size",
+            [8, 32, 512],
+            model="mlp_torch",
+            params={"epochs": 3},
+        ),
+        {"batch_too_large"},
+        "a batch of 512 takes all 384 rows a fold trains on: one update an epoch, three in all",
+        rows=600,
+    ),
+    case(
+        "batch size, net on moons, enough updates",
+        _sweep(
+            lambda: moons(600, noise=0.1),
+            "batch_size",
+            [16, 32, 64],
+            model="mlp_torch",
+            params={"epochs": 30, "lr": 0.01},
+        ),
+        set(),
+        "batches of 64 of the 384 rows a fold trains on make 6 updates an epoch, 180 steps "
+        "of 0.01 in all: every size converges",
+        rows=600,
+        ambiguous={"noise_dominated"},
+    ),
     # --- single runs ----------------------------------------------------------------------
     case(
         "run, quickstart's forest on titanic",

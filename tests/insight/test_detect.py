@@ -104,6 +104,14 @@ SWEEPS: dict[str, tuple[tuple[str, str, object], dict[str, object]]] = {
         ("digits", "depth", [1, 2, 4]),
         {"model": "mlp_torch", "params": {"epochs": 10}, "cv": 3, "repeats": 1},
     ),
+    "digits_net_batch": (
+        ("digits", "batch_size", [16, 256, 1024]),
+        {"model": "mlp_torch", "params": {"epochs": 5}, "cv": 3, "repeats": 1},
+    ),
+    "digits_net_batch_enough": (
+        ("digits", "batch_size", [32, 64, 128]),
+        {"model": "mlp_torch", "params": {"epochs": 10, "lr": 0.01}, "cv": 3, "repeats": 1},
+    ),
 }
 
 
@@ -144,9 +152,10 @@ CASES = [
     ("overtraining", "diabetes_net_epochs", "digits_net_epochs"),
     ("not_converged", "digits_net_rate", "digits_net_rate_fine"),
     ("vanishing_gradients", "digits_sigmoid_depth", "digits_relu_depth"),
+    ("batch_too_large", "digits_net_batch", "digits_net_batch_enough"),
 ]
 #: The phenomena whose sweeps train torch nets (skipped without the deep extra).
-NET_PHENOMENA = {"overtraining", "not_converged", "vanishing_gradients"}
+NET_PHENOMENA = {"overtraining", "not_converged", "vanishing_gradients", "batch_too_large"}
 
 
 def test_every_phenomenon_has_a_detector_a_card_and_cases():

@@ -4,8 +4,8 @@ told as one story.
 Each detector reads one :class:`SweepResults` and returns a :class:`Finding` or ``None``
 (:mod:`._detect_curves`: a model parameter's axis; :mod:`._detect_learning`: learning
 curves; :mod:`._detect_data`: features, leakage, imbalance, scaling, learning rates, label
-noise; :mod:`._detect_nets`: a neural network's epochs, learning rate and depth;
-:mod:`._detect_run`: a single run). A finding has a stable id from
+noise; :mod:`._detect_nets`: a neural network's epochs, learning rate, depth and batch
+size; :mod:`._detect_run`: a single run). A finding has a stable id from
 :data:`~tinkerlab.insight._phenomena.PHENOMENA`, a confidence, its evidence (the numbers
 and the columns) and the card to read.
 
@@ -55,7 +55,12 @@ from tinkerlab.insight._detect_learning import (
     more_data_helps,
     more_data_wont_help,
 )
-from tinkerlab.insight._detect_nets import not_converged, overtraining, vanishing_gradients
+from tinkerlab.insight._detect_nets import (
+    batch_too_large,
+    not_converged,
+    overtraining,
+    vanishing_gradients,
+)
 from tinkerlab.insight._detect_run import detect_run, target_twins
 from tinkerlab.insight._findings import Detector, Finding, SweepResults
 from tinkerlab.insight._phenomena import PHENOMENA
@@ -81,6 +86,7 @@ DETECTORS: dict[str, Detector] = {
     "overtraining": overtraining,
     "not_converged": not_converged,
     "vanishing_gradients": vanishing_gradients,
+    "batch_too_large": batch_too_large,
 }
 assert set(DETECTORS) == set(PHENOMENA), "every phenomenon has exactly one detector"
 
@@ -104,13 +110,15 @@ STORY: dict[str, frozenset[str]] = {
             "overtraining",
             "not_converged",
             "vanishing_gradients",
+            "batch_too_large",
         }
     ),
     "plateau": frozenset({"overfitting", "sweet_spot", "overtraining"}),
     # Over epochs, overfitting has a name that says what to do about it: stop early.
     "overfitting": frozenset({"overtraining"}),
-    # A deep net that cannot fit is failing to train, not too simple.
-    "underfitting": frozenset({"vanishing_gradients"}),
+    # A deep net that cannot fit, or one given too few updates, is failing to train, not
+    # too simple.
+    "underfitting": frozenset({"vanishing_gradients", "batch_too_large"}),
     "more_data_wont_help": frozenset({"more_data_helps"}),
     "high_bias": frozenset({"high_variance", "more_data_helps"}),
 }

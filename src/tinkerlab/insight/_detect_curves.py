@@ -8,8 +8,11 @@ other things, and the learning-curve and data detectors speak for them.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
+from tinkerlab.experiment import TestResult
 from tinkerlab.insight._findings import (
     Finding,
     SweepResults,
@@ -38,6 +41,26 @@ def _capacity(r: SweepResults, least: int) -> _View | None:
     return v if len(v.fitted) >= least else None
 
 
+def gap_opens(v: _View, b: int, end: int) -> tuple[TestResult, TestResult, bool] | None:
+    """From the best value *b* to *end*, the training score holds while the train-CV gap
+    opens: ``(fall, opens, falls)``, the CV score's fall from *b*, the gap's opening, and
+    whether the fall is real; ``None`` where neither rule holds.
+
+    The CV score falls beyond noise while the gap opens; or it stalls (no value past the
+    best does better) while the gap opens wide: the extra fit is the rows' noise. A falling
+    training score is a failure to train, not this.
+    """
+    fall = v.test(b, end)
+    opens = v.pair(v.tr[end] - v.cv[end], v.tr[b] - v.cv[b], end, b)  # gap there vs at b
+    holds = v.tr_mean[end] >= v.tr_mean[b] - v.tol / 2
+    if fall is None or opens is None or not holds:
+        return None
+    falls = v.real(fall, v.tol) and v.real(opens, MOVE * v.tol)
+    if not falls and not v.real(opens, WIDE_GAP * v.tol):
+        return None
+    return fall, opens, falls
+
+
 def overfitting(r: SweepResults) -> Finding | None:
     """Towards one end, the training score holds or rises while the CV score falls below
     the best value's and the train-CV gap opens."""
@@ -48,16 +71,9 @@ def overfitting(r: SweepResults) -> Finding | None:
     for end in (len(r.values) - 1, 0):
         if end == b or end not in v.fitted:
             continue
-        fall = v.test(b, end)
-        opens = v.pair(v.tr[end] - v.cv[end], v.tr[b] - v.cv[b], end, b)  # gap there vs at b
-        holds = v.tr_mean[end] >= v.tr_mean[b] - v.tol / 2  # a falling train score is a failure
-        if fall is None or opens is None or not holds:
+        if (tests := gap_opens(v, b, end)) is None:
             continue
-        # The CV score falls beyond noise while the gap opens; or it stalls (no value past
-        # the best does better) while the gap opens wide: the extra fit is the rows' noise.
-        falls = v.real(fall, v.tol) and v.real(opens, MOVE * v.tol)
-        if not falls and not v.real(opens, WIDE_GAP * v.tol):
-            continue
+        fall, opens, falls = tests
         past = "past" if end > b else "below"
         trend = "keeps rising" if v.tr_mean[end] - v.tr_mean[b] >= v.tol else "stays high"
         moves = "falls" if falls else "does not improve"
@@ -83,6 +99,55 @@ def overfitting(r: SweepResults) -> Finding | None:
     return None
 
 
+def lags_best(v: _View, i: int, b: int) -> tuple[TestResult, TestResult] | None:
+    """Value *i* fits even its training rows worse than value *b* predicts new ones, and
+    scores clearly worse in CV: ``(short, worse)``, the two tests, or ``None``.
+
+    The shared test of a value that *fails to fit* (too simple, steps too small, too few
+    updates): it is not merely worse on new rows, it cannot reach the best's CV score on
+    the very rows it was trained on.
+    """
+    short = v.pair(v.cv[b], v.tr[i], b, i)  # the best's CV over this value's training
+    worse = v.test(b, i)
+    if v.real(short, MOVE * v.tol) and v.real(worse, MOVE * v.tol):
+        return short, worse
+    return None
+
+
+def short_of_best(
+    phenomenon: str,
+    v: _View,
+    i: int,
+    b: int,
+    tests: tuple[TestResult, TestResult],
+    *,
+    who: str,
+    why: str,
+    numbers: dict[str, Any] | None = None,
+) -> Finding:
+    """The finding that value *i* lags the best *b* on its own training rows and in CV
+    (:func:`lags_best`'s two *tests*), told for *who* ("the model", "the net") with *why*."""
+    short, worse = tests
+    evidence = (
+        f"at {v.at(i)} {who} scores only {v.show(i, 'train')} on its own training rows "
+        f"and {v.show(i)} in CV, while {v.at(b)} reaches {v.show(b)} in CV: {why}"
+    )
+    return Finding(
+        phenomenon,
+        conf(short, worse),
+        evidence,
+        {
+            "at": v.r.values[i],
+            "train": rnd(v.tr_mean[i] * v.sign),
+            "cv": rnd(v.cv_mean[i] * v.sign),
+            "best": v.r.values[b],
+            "best_cv": rnd(v.cv_mean[b] * v.sign),
+            "p_value": rnd(worse.p_value),
+            **(numbers or {}),
+        },
+    )
+
+
 def underfitting(r: SweepResults) -> Finding | None:
     """At one end of the range the model cannot fit even its training rows as well as the
     best value predicts new ones, and its CV score is clearly worse: bias, not variance."""
@@ -94,33 +159,16 @@ def underfitting(r: SweepResults) -> Finding | None:
     for i in {0, len(r.values) - 1} - {b}:
         if i not in v.fitted:
             continue
-        short = v.pair(v.cv[b], v.tr[i], b, i)  # the best's CV over this value's training
-        worse = v.test(b, i)
+        tests = lags_best(v, i, b)
         gap = v.tr_mean[i] - v.cv_mean[i]
         # Mostly bias: the training shortfall is at least the value's own train-CV gap.
-        if v.real(short, MOVE * v.tol) and v.real(worse, MOVE * v.tol) and short.mean_diff >= gap:
-            found.append((i, short, worse))
+        if tests is not None and tests[0].mean_diff >= gap:
+            found.append((i, tests))
     if not found:
         return None
-    i, short, worse = min(found, key=lambda f: v.tr_mean[f[0]])
-    evidence = (
-        f"at {v.at(i)} the model scores only {v.show(i, 'train')} on its own training rows "
-        f"and {v.show(i)} in CV, while {v.at(b)} reaches {v.show(b)} in CV: too simple or "
-        "too constrained to capture the pattern"
-    )
-    return Finding(
-        "underfitting",
-        conf(short, worse),
-        evidence,
-        {
-            "at": r.values[i],
-            "train": rnd(v.tr_mean[i] * v.sign),
-            "cv": rnd(v.cv_mean[i] * v.sign),
-            "best": r.values[b],
-            "best_cv": rnd(v.cv_mean[b] * v.sign),
-            "p_value": rnd(worse.p_value),
-        },
-    )
+    i, tests = min(found, key=lambda f: v.tr_mean[f[0]])
+    why = "too simple or too constrained to capture the pattern"
+    return short_of_best("underfitting", v, i, b, tests, who="the model", why=why)
 
 
 def sweet_spot(r: SweepResults) -> Finding | None:

@@ -1,4 +1,5 @@
-"""Neural-network detectors: training too long, steps too small, layers too deep.
+"""Neural-network detectors: training too long, steps too small, layers too deep, batches
+too large.
 
 * ``overtraining`` (the ``epochs`` knob): the CV score peaks before the last epoch and,
   after it, falls beyond noise or stops improving while the train-CV gap opens wide (the
@@ -11,7 +12,18 @@
 * ``vanishing_gradients`` (a net's ``depth``): the deepest net fits its *training* rows
   clearly worse than a shallower one. More layers can always fit at least as well (the
   extra ones could pass their input on), so a deeper net that learns less is a training
-  failure: the gradient shrinks on its way down through saturating activations.
+  failure: the gradient shrinks on its way down through saturating activations;
+* ``batch_too_large`` (a net's ``batch_size``): at the largest batch the net fits even its
+  training rows worse than the best batch size predicts new ones, the CV score clearly
+  worse. The sweep keeps the learning rate and the epochs fixed, so a batch *k* times
+  larger makes *k* times fewer updates (``ceil(rows / batch_size)`` an epoch, told in
+  the evidence): the net has not trained as far.
+
+What a batch-size sweep cannot show, this module does not claim: that small batches
+train *noisier*. Their gradient noise (variance ∝ 1/batch size) shows in the loss from
+step to step and epoch to epoch, which a sweep does not record, and the spread of the CV
+score across folds is mostly the folds' own rows (the same rows for every batch size).
+The evidence reports that spread at both values, as numbers, without a verdict.
 
 ``not_converged`` reads the nets' ``lr`` only: gradient boosting's ``learning_rate`` at the
 low end with a fixed number of rounds tells the same story, but the labelled suite
@@ -20,9 +32,11 @@ low end with a fixed number of rounds tells the same story, but the labelled sui
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from tinkerlab.insight._detect_curves import MOVE, WIDE_GAP
+from tinkerlab.insight._detect_curves import MOVE, gap_opens, lags_best, short_of_best
 from tinkerlab.insight._findings import Finding, SweepResults, _View, conf, rnd
 
 #: The knob of how many passes over the data a net makes.
@@ -31,6 +45,8 @@ EPOCHS = frozenset({"epochs"})
 NET_LEARNING_RATES = frozenset({"lr"})
 #: The knob of how many layers (blocks) a net stacks.
 DEPTHS = frozenset({"depth"})
+#: The knob of how many rows a net averages its gradient over in one step.
+BATCH_SIZES = frozenset({"batch_size"})
 
 
 def _axis(r: SweepResults, knobs: frozenset[str], least: int) -> _View | None:
@@ -46,18 +62,11 @@ def overtraining(r: SweepResults) -> Finding | None:
     if v is None:
         return None
     b, last = v.best(), int(np.argmax(np.asarray(r.values, dtype=float)))
-    if b == last or last not in v.fitted:
-        return None
-    fall = v.test(b, last)
-    opens = v.pair(v.tr[last] - v.cv[last], v.tr[b] - v.cv[b], last, b)  # gap there vs at b
-    holds = v.tr_mean[last] >= v.tr_mean[b] - v.tol / 2
-    if fall is None or opens is None or not holds:
-        return None
     # As overfitting decides: the CV score falls beyond noise while the gap opens, or it
     # stops improving while the gap opens wide. Either way early stopping stops near b.
-    falls = v.real(fall, v.tol) and v.real(opens, MOVE * v.tol)
-    if not falls and not v.real(opens, WIDE_GAP * v.tol):
+    if b == last or last not in v.fitted or (tests := gap_opens(v, b, last)) is None:
         return None
+    fall, opens, falls = tests
     saved = float(r.values[last]) - float(r.values[b])
     moves = "falls to" if falls else "is no better later:"
     evidence = (
@@ -87,29 +96,41 @@ def not_converged(r: SweepResults) -> Finding | None:
     if v is None:
         return None
     b, low = v.best(), int(np.argmin(np.asarray(r.values, dtype=float)))
-    if b == low or low not in v.fitted:
+    if b == low or low not in v.fitted or (tests := lags_best(v, low, b)) is None:
         return None
-    short = v.pair(v.cv[b], v.tr[low], b, low)  # the best's CV over this rate's training
-    worse = v.test(b, low)
-    if not (v.real(short, MOVE * v.tol) and v.real(worse, MOVE * v.tol)):
+    why = "the same net learns, but steps this small have not got there when the epochs run out"
+    return short_of_best("not_converged", v, low, b, tests, who="the net", why=why)
+
+
+def updates_per_epoch(rows: float, batch_size: int) -> int:
+    """Optimiser steps in one pass over *rows* training rows: ``ceil(rows / batch_size)``
+    (the last batch may be short; a batch larger than the rows is the whole set)."""
+    return max(1, math.ceil(float(rows) / max(1, int(batch_size))))
+
+
+def batch_too_large(r: SweepResults) -> Finding | None:
+    """At the largest batch both the training and the CV score lag the best batch size:
+    with the learning rate and the epochs fixed, it made the fewest updates."""
+    v = _axis(r, BATCH_SIZES, 2)
+    if v is None:
         return None
-    evidence = (
-        f"at {v.at(low)} the net scores only {v.show(low, 'train')} on its own training rows "
-        f"and {v.show(low)} in CV, while {v.at(b)} reaches {v.show(b)} in CV: the same net "
-        "learns, but steps this small have not got there when the epochs run out"
+    b, big = v.best(), int(np.argmax(np.asarray(r.values, dtype=float)))
+    if b == big or big not in v.fitted or (tests := lags_best(v, big, b)) is None:
+        return None
+    steps = [updates_per_epoch(r.n_train[i], r.values[i]) for i in (b, big)]
+    spread = [float(np.nanstd(r.test[i])) for i in (b, big)]  # fold to fold
+    why = (
+        f"the learning rate and the epochs are the same, but batches of {r.labels[big]} rows "
+        f"make {steps[1]} updates per epoch against {steps[0]} at {v.at(b)}: too few steps "
+        f"to get as far (the CV score's spread across folds: ±{spread[0]:.3f} at "
+        f"{v.at(b)}, ±{spread[1]:.3f} at {v.at(big)})"
     )
-    return Finding(
-        "not_converged",
-        conf(short, worse),
-        evidence,
-        {
-            "at": r.values[low],
-            "train": rnd(v.tr_mean[low] * v.sign),
-            "cv": rnd(v.cv_mean[low] * v.sign),
-            "best": r.values[b],
-            "best_cv": rnd(v.cv_mean[b] * v.sign),
-            "p_value": rnd(worse.p_value),
-        },
+    numbers = {
+        "updates_per_epoch": steps,
+        "cv_spread": [rnd(x) for x in spread],
+    }
+    return short_of_best(
+        "batch_too_large", v, big, b, tests, who="the net", why=why, numbers=numbers
     )
 
 

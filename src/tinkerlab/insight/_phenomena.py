@@ -43,6 +43,8 @@ PHENOMENA: dict[str, str] = {
     "new ones: its steps have not got anywhere when the epochs run out.",
     "vanishing_gradients": "A deeper net fits even its training rows worse than a shallower "
     "one: the gradient fades on its way down through the layers.",
+    "batch_too_large": "At a fixed learning rate and number of epochs, a net with the "
+    "largest batch fits even its training rows worse: larger batches make fewer updates.",
 }
 
 #: Phenomenon id -> the theory card to read when it is spotted (its ``unlocked_by`` names it).
@@ -66,6 +68,7 @@ READ_NEXT: dict[str, str] = {
     "overtraining": "early_stopping",
     "not_converged": "learning_rate_too_small",
     "vanishing_gradients": "vanishing_gradients",
+    "batch_too_large": "batch_size",
 }
 
 

@@ -1,7 +1,9 @@
 """Train the readable GPT on a text, save it safely, load it back, sample from it.
 
 * :func:`train_gpt`: random windows of the text's bytes (the last 10% held out to watch
-  the validation loss), AdamW, a loss curve every ``eval_every`` steps;
+  the validation loss), AdamW, a loss curve every ``eval_every`` steps; on a GPU when
+  torch sees one (:func:`pick_device`; the windows are drawn on the CPU, so a seed picks
+  the same windows on either), the trained model handed back on the CPU;
 * :func:`save_gpt` / :func:`load_gpt`: ``model.safetensors`` (tensors only) plus
   ``config.json`` (the shape, the curve, where the text came from). Loading reads
   numbers and JSON: no pickle, no code runs;
@@ -66,13 +68,14 @@ def train_gpt(
             f"at least {need} (10% are held out for validation). Fix: a longer text, or "
             f"--block-size {max(8, len(data) // 20)}"
         )
+    device = pick_device()
     torch.manual_seed(seed)
-    model = GPT(config)
+    model = GPT(config).to(device)  # drawn on the CPU, then moved: the same start anywhere
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.1)
     curve: list[dict[str, float]] = []
     for step in range(1, steps + 1):
-        x, y = _batch(train, config.block_size, batch_size)  # (B, T), (B, T)
-        loss = model.loss(x, y)
+        x, y = _batch(train, config.block_size, batch_size)  # (B, T), (B, T) on the CPU
+        loss = model.loss(x.to(device), y.to(device))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()  # type: ignore[no-untyped-call]
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -87,7 +90,12 @@ def train_gpt(
                     "valid_loss": _estimate(model, valid, config.block_size),
                 }
             )
-    return GPTTraining(model.eval(), curve, len(data))
+    return GPTTraining(model.cpu().eval(), curve, len(data))  # sampled and saved on the CPU
+
+
+def pick_device() -> str:
+    """A GPU when torch sees one (``cuda``), else the CPU."""
+    return "cuda" if torch.cuda.is_available() else "cpu"
 
 
 def _batch(data: torch.Tensor, block: int, batch_size: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -107,7 +115,8 @@ def _estimate(model: GPT, data: torch.Tensor, block: int, windows: int = 32) -> 
     starts = torch.linspace(0, len(data) - block - 1, count).long()  # (n,)
     x = torch.stack([data[i : i + block] for i in starts])  # (n, T)
     y = torch.stack([data[i + 1 : i + 1 + block] for i in starts])  # (n, T)
-    loss = float(model.loss(x, y))
+    device = next(model.parameters()).device
+    loss = float(model.loss(x.to(device), y.to(device)))
     model.train(was_training)
     return loss
 
