@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tinkerlab.exceptions import InputError
+from tinkerlab.journal import as_run
 from tinkerlab.path._project import open_project, sha256_of
 from tinkerlab.path._readme import write_readme
-from tinkerlab.path._runs import as_run
 
 if TYPE_CHECKING:
     from tinkerlab.journal import Journal, RunEntry
