@@ -46,8 +46,8 @@ def _install(python: Path, requirements: Path) -> None:
     """pip install -r *requirements* into the venv of *python*: from the wheelhouse, after
     downloading into it whatever it lacks."""
     wheels = _wheelhouse()
-    offline = [str(python), "-m", "pip", "install", "-q", "--no-compile", "--no-index", "--find-links",
-               str(wheels), "-r", str(requirements)]  # fmt: skip
+    offline = [str(python), "-m", "pip", "install", "-q", "--no-compile", "--no-index",
+               "--find-links", str(wheels), "-r", str(requirements)]  # fmt: skip
     env = _clean_env()
     done = subprocess.run(offline, capture_output=True, text=True, env=env, timeout=600)
     if done.returncode == 0:
