@@ -52,7 +52,7 @@ def as_run(entry: RunEntry, data_path: str | None = None) -> Run:
     elif data_path is not None:
         recipe = replace(recipe, source=replace(recipe.source, path=data_path))
     classes = entry.summary.get("inputs", {}).get("classes") or {}
-    candidates = metrics_for(recipe.task, max(2, len(classes)), _Scores())  # type: ignore[arg-type]
+    candidates = metrics_for(recipe.task, max(2, len(classes)), _Scores())
     specs = tuple(m for m in candidates if m.name in entry.metrics)
     return Run(
         recipe=recipe,
