@@ -165,9 +165,9 @@ def _requirements(fmt: Any) -> str:
 # --- the script ---------------------------------------------------------------------------
 
 
-def replay_call(entry: ExperimentEntry, data: str) -> tuple[str, dict[str, Any]]:
+def replay_call(entry: ExperimentEntry) -> tuple[str, dict[str, Any]]:
     """The public verb (``tinker``, ``compare``, ``search``) and the options that replay
-    *entry* on the file *data* (a built-in's name stays its name)."""
+    *entry* (its dataset is passed on its own: a built-in's name, or the copied file)."""
     spec = entry.spec
     recipe = spec["recipe"]
     source = recipe.get("source", {})
@@ -250,7 +250,7 @@ def sweep_script(entry: ExperimentEntry, data: str) -> str:
     """``sweep.py``: replays *entry* with tinkerlab's public verb, prints each value's score."""
     from tinkerlab._version import __version__
 
-    kind, options = replay_call(entry, data)
+    kind, options = replay_call(entry)
     source = entry.spec["recipe"].get("source", {})
     builtin = source.get("kind") == "builtin"
     dataset = repr(source.get("name")) if builtin else f"str(HERE / {data!r})"
