@@ -78,9 +78,16 @@ def test_early_stopping_holds_out_rows_and_stops(digits_xy):
 def test_the_listener_hears_every_epoch(digits_xy):
     X, y = digits_xy[0][:100], digits_xy[1][:100]
     heard = []
-    with listen(lambda epoch, epochs, loss: heard.append((epoch, epochs, loss))):
-        TorchMLPClassifier(epochs=3, random_state=0).fit(X, y)
-    assert [(e, n) for e, n, _ in heard] == [(1, 3), (2, 3), (3, 3)]
+    outer = []
+    with (
+        listen(lambda epoch, epochs, loss, row: outer.append(epoch)),
+        listen(lambda epoch, epochs, loss, row: heard.append((epoch, epochs, loss, row))),
+    ):
+        net = TorchMLPClassifier(epochs=3, random_state=0).fit(X, y)
+    assert [(e, n) for e, n, _, _ in heard] == [(1, 3), (2, 3), (3, 3)]
+    assert [row for *_, row in heard] == net.history_  # the rows the journal keeps
+    assert [loss for _, _, loss, _ in heard] == [row["train_loss"] for row in net.history_]
+    assert outer == [1, 2, 3]  # an outer listener still hears every epoch
 
 
 def test_a_cnn_refuses_columns_that_are_not_a_square_image():

@@ -23,6 +23,7 @@ PAGES = [
     "/run?dataset=titanic",
     "/tinker?dataset=iris&model=knn&knob=n_neighbors",
     "/compare?dataset=iris",
+    "/search?dataset=iris&model=svm",
     "/playground",
     "/theory",
     "/theory/overfitting",
@@ -295,3 +296,87 @@ def _best_first(tab: Any) -> None:
     shown = [means[label] for label in labels if label in means]
     assert len(shown) == len(means) >= 3, (labels, means)
     assert shown == sorted(shown, reverse=True), (labels, means)
+
+
+def test_a_search_streams_its_progress_then_draws_its_heat_map(page: Any) -> None:
+    """The search form (two knobs ticked at first), the race's progress over SSE, then the
+    heat map, the best setting and its lead; the journal lists it."""
+    tab = page.page
+    page.goto("/search?dataset=digits&model=random_forest")
+    tab.check("input[type=checkbox][name='search.n_estimators']")
+    tab.fill("input[name='search.n_estimators.low']", "5")
+    tab.fill("input[name='search.n_estimators.high']", "80")
+    tab.check("input[type=checkbox][name='search.max_depth']")
+    tab.fill("input[name='search.max_depth.low']", "2")
+    tab.fill("input[name='search.max_depth.high']", "16")
+    tab.fill("#in-steps", "3")
+    tab.fill("#in-repeats", "2")
+    tab.click("summary:has-text('More options')")
+    tab.fill("#in-n_jobs", "1")
+    tab.evaluate("document.getElementById('field-model').scrollIntoView()")
+    _shoot(tab, "search-form")
+    tab.click("button:has-text('Search')")
+    tab.wait_for_url(re.compile(r"/experiments/\d+"), timeout=120_000)
+    if tab.locator("[data-experiment-events]").count():  # racing: the stream speaks
+        tab.wait_for_function(
+            "(document.querySelector('.job-what') || {textContent: ''}).textContent"
+            ".match(/\\(\\d+(\\.\\d+)? s\\)$/) !== null"
+            " || document.querySelector('#verdict') !== null",
+            timeout=120_000,
+        )
+    tab.wait_for_selector("#verdict", timeout=300_000)
+    _charts_drawn(tab, "#chart-search", marks="rect")
+    assert "Its lead over" in tab.inner_text("#lead")
+    assert tab.locator("table.settings tbody tr").count() == 9  # the 3 × 3 grid
+    _shoot(tab, "search")
+    experiment = tab.url.rsplit("/", 1)[1]
+    page.goto("/journal")
+    assert tab.locator(f"a[href='/experiments/{experiment}']").count() >= 1
+    page.assert_clean()
+
+
+def test_a_nets_training_curve_grows_live_then_is_kept(page: Any) -> None:
+    """A tiny net on digits: its loss after each epoch draws on the job's page as the
+    epochs end (the run's own listener, streamed), then the run's page draws the final
+    net's recorded curve."""
+    pytest.importorskip("torch", reason="the live epoch curve needs the 'deep' extra (torch)")
+    tab = page.page
+    page.goto("/run?dataset=digits&model=mlp_torch")
+    tab.fill("#in-knob-epochs", "40")
+    tab.fill("#in-knob-batch_size", "32")
+    tab.fill("#in-cv", "2")
+    tab.click("button:has-text('Run')")
+    tab.wait_for_url(re.compile(r"/jobs/[0-9a-f]+"), timeout=60_000)
+    tab.wait_for_function(  # the curve is drawn, and grows, while the net still trains
+        "(() => { const box = document.querySelector('[data-epochs]');"
+        " if (box === null || box.hidden) { return false; }"
+        " const spec = JSON.parse(box.querySelector('script[data-chart]').textContent);"
+        " return spec.datasets.epochs.length >= 12"
+        " && box.querySelectorAll('svg g.mark-line path').length > 0; })()",
+        timeout=120_000,
+    )
+    assert re.search(r"/jobs/[0-9a-f]+$", tab.url)  # still on the job's page: live
+    _shoot(tab, "run-epochs-live")
+    tab.wait_for_url(re.compile(r"/journal/runs/\d+"), timeout=300_000)
+    _charts_drawn(tab, "#chart-training", marks="line")
+    page.assert_clean()
+
+
+def test_the_live_leaderboards_tooltip_says_how_many_folds_scored(page: Any) -> None:
+    """While the race runs, each bar drawn from the stream carries its folds scored and
+    the race's word (what the tooltip shows), as a reload would."""
+    tab = page.page
+    models = "knn,decision_tree,random_forest,svm,logistic_regression"
+    page.goto(f"/compare?dataset=digits&models={models}&budget=120&n_jobs=1")
+    tab.click("button:has-text('Compare')")
+    tab.wait_for_url(re.compile(r"/experiments/\d+"), timeout=120_000)
+    live = tab.wait_for_function(
+        "(() => { if (!document.querySelector('[data-experiment-events]')) { return false; }"
+        " const view = (window.tlCharts || {})['chart-board'];"
+        " const rows = view ? view.data('models') : [];"
+        " return rows.length > 0 ? rows.map(r => [r.folds, r.status]) : false; })()",
+        timeout=240_000,
+    ).json_value()
+    assert all(isinstance(folds, int) and folds >= 1 for folds, _ in live), live
+    assert {status for _, status in live} <= {"to the end", "dropped early"}, live
+    page.assert_clean()

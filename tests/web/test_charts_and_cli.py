@@ -57,6 +57,13 @@ SPECS = {
     ),
     "residuals": _charts.residual_chart([1.0, 2.0, 3.5], [1.5, 1.75, float("nan")]),
     "prediction record": _charts.prediction_record_chart(PREDICTIONS),
+    "epochs": _charts.epoch_chart(
+        [
+            {"fit": 1, "epoch": 1, "split": "train", "loss": 1.1},
+            {"fit": 1, "epoch": 1, "split": "validation", "loss": 1.2},
+            *_charts.history_rows([{"epoch": 1, "train_loss": 0.9}]),
+        ]
+    ),
     "leaderboard": _charts.leaderboard_chart(
         [{"model": "knn", "mean": 0.9, "low": 0.85, "high": 0.95, "rank": 1}], "accuracy"
     ),
@@ -70,6 +77,38 @@ def test_every_chart_is_valid_vega_lite(name: str) -> None:
     pytest.importorskip("altair")
     chart = _charts.to_altair(SPECS[name], validate=True)
     assert chart.to_dict(validate=False)["$schema"].endswith("v6.json")
+
+
+def test_history_rows_keep_every_recorded_loss() -> None:
+    history = [{"epoch": 1, "train_loss": 0.9, "valid_loss": 1.0, "valid_acc": 0.5},
+               {"epoch": 2, "train_loss": 0.5, "valid_loss": float("nan")}]  # fmt: skip
+    assert _charts.history_rows(history) == [
+        {"fit": "final", "epoch": 1, "split": "train", "loss": 0.9},
+        {"fit": "final", "epoch": 1, "split": "validation", "loss": 1.0},
+        {"fit": "final", "epoch": 2, "split": "train", "loss": 0.5},  # a NaN is left out
+    ]
+
+
+def test_the_lab_starts_without_importing_altair(tmp_path: Path) -> None:
+    """The first page needs no Altair (its charts are plain specs): making the app finds
+    the vendored Vega builds without importing ``tinkerlab.charts``, and serves the very
+    files that package vendors."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from tinkerlab.web import LabConfig, create_app; "
+        f"create_app(LabConfig(home=Path({str(tmp_path)!r}))); print('altair' in sys.modules)"
+    )
+    answer = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert answer.stdout.strip() == "False", answer.stderr[-2000:]
+    from tinkerlab import charts
+    from tinkerlab.web._app import vendor_files
+
+    served = vendor_files()
+    assert {n: served[n].resolve() for n in charts.vendor_files()} == {
+        n: p.resolve() for n, p in charts.vendor_files().items()
+    }
 
 
 def test_sweep_rows_are_the_folds_mean_and_spread() -> None:

@@ -14,7 +14,7 @@ from tinkerlab.web._choices import Choices
 from tinkerlab.web._forms import NOT_OFFERED, form_fields, given_from_form, knob_fields, knob_texts
 
 
-@pytest.mark.parametrize("command", ["run", "tinker", "compare"])
+@pytest.mark.parametrize("command", ["run", "tinker", "compare", "search"])
 def test_every_web_option_has_a_form_field(client: Any, command: str) -> None:
     """The form lists every option the declarations give the web, and nothing else."""
     page = client.get(f"/{command}?dataset=iris")
@@ -22,7 +22,7 @@ def test_every_web_option_has_a_form_field(client: Any, command: str) -> None:
     form = page.text[page.text.index('<form method="post"') :]
     lab_only = {"csrf_token", "prediction_why"}  # the sentence kept with a prediction
     names = set(re.findall(r'name="([a-z_]+)"', form)) - lab_only
-    declared = {o.name for o in options_for(command, "web")} - {"params"}
+    declared = {o.name for o in options_for(command, "web")} - {"params", "knobs"}
     assert names == declared - NOT_OFFERED.get(command, frozenset())
 
 

@@ -19,6 +19,8 @@ PAGES = [
     "/run?dataset=titanic&model=knn",
     "/tinker?dataset=iris&model=knn&knob=n_neighbors",
     "/compare?dataset=iris",
+    "/search",
+    "/search?dataset=iris&model=svm",
     "/playground",
     "/theory",
     "/theory?q=why+does+my+tree+overfit",

@@ -2,17 +2,22 @@
 
 :class:`Race` holds the models (:class:`Entrant`) and the rules: the rungs and cuts of
 successive halving (:mod:`~tinkerlab.experiment._race`), and the time limits. A *runner*
-does the fits of one rung and asks the race, as it goes, whether a model must stop:
+asks the race for the next fit whenever it can start one (:meth:`Race.next_task`), files
+each result, and asks, as it goes, whether a model must stop. There is no barrier at the
+end of a rung: a model is promoted or dropped as soon as its fate is sure, and a free
+worker takes the next fit at once (asynchronous successive halving, as in Li et al. 2020,
+"A system for massively parallel hyperparameter tuning", MLSys, but promoting only what
+the synchronous rule would promote):
 
 * :func:`run_inline` fits in this process, one fit at a time (forests grow their trees
   on every core, on threads). Nothing is started, so tiny tables finish in a blink;
   but a fit cannot be interrupted, so the limits are **soft**: checked between fits.
-* :func:`run_in_pool` fits in a :class:`~tinkerlab.experiment._pool.WorkerPool`, one fit
+* :func:`pool_runner` fits in a :class:`~tinkerlab.experiment._pool.WorkerPool`, one fit
   per worker at a time; a fit that overruns is **stopped** at once (its worker killed
   and replaced).
 
 The limits, for both: the whole ``budget``; a hard ``timeout`` per model (all its folds
-together); and, while other fits wait, a model's fair share: at the start of each rung,
+together); and, while other fits wait, a model's fair share: when it enters a rung,
 what is left of the budget is shared out among the models still racing (``time left ×
 workers / models``), so one slow model cannot starve the others, and the finalists
 inherit what the dropped models did not use.
@@ -36,7 +41,7 @@ from tinkerlab.experiment._compare_fit import (
     error_text,
     fit_and_score,
 )
-from tinkerlab.experiment._race import MIN_FINALISTS, planned_fits, rungs, survivors
+from tinkerlab.experiment._race import places, planned_fits, rungs
 
 if TYPE_CHECKING:
     from tinkerlab.experiment._pool import WorkerPool
@@ -59,6 +64,9 @@ class Entrant:
     spent: float = 0.0  # wall seconds its fits have run
     allowance: float = math.inf  # seconds it may have spent by the end of this rung
     out: bool = False  # it has left the race (finished, dropped, stopped or failed)
+    rung: int = 0  # the rung it runs now (index into the race's schedule)
+    next_fold: int = 0  # the next fold to hand out
+    running: int = 0  # its fits running now
     by_fold: dict[int, float] = field(default_factory=dict)  # fold -> validation score
     fit_times: list[float] = field(default_factory=list)
     predict_times: list[float] = field(default_factory=list)
@@ -83,7 +91,17 @@ class Limits:
 
 
 class Race:
-    """Successive halving over the folds, within the limits (see the module docstring)."""
+    """Successive halving over the folds, within the limits (see the module docstring).
+
+    The race is **asynchronous**: there is no barrier at the end of a rung. A runner asks
+    :meth:`next_task` for a fit whenever a worker is free; a model that finished a rung is
+    promoted the moment it is sure to be among the rung's best ``keep`` whatever the models
+    still running score (fewer than ``keep`` are ahead of it or still unknown), and dropped
+    the moment ``keep`` others scored better than it on the same folds. The decisions are
+    exactly those of the synchronous rule (:func:`~tinkerlab.experiment._race.survivors`,
+    ties to the faster model), only taken earlier; a model that ends (done, dropped,
+    stopped or failed) is reported at once (``on_result``: its journal point lands then).
+    """
 
     def __init__(
         self,
@@ -104,32 +122,25 @@ class Race:
         self.higher_is_better = higher_is_better
         self.n_folds = len(cache.folds)
         self.schedule = rungs(self.n_folds) if racing else [self.n_folds]
+        self.keep = places(len(entrants), len(self.schedule))
         self.say = progress or (lambda _done, _total, _what: None)
         self.on_result = on_result
         self.total = planned_fits(len(entrants), self.n_folds) if racing else (
             len(entrants) * self.n_folds
         )  # fmt: skip
         self.done = 0
+        self.entered: list[list[Entrant]] = [[] for _ in self.schedule]  # who entered rung k
+        self.finished: list[dict[int, tuple[float, float]]] = [{} for _ in self.schedule]
 
-    def run(self, runner: Callable[[list[Task], Race], None]) -> list[ModelResult]:
-        """Run every rung with *runner*; every model's result, in the order they ended."""
+    def run(self, runner: Callable[[Race], None]) -> list[ModelResult]:
+        """Run the race with *runner*; every model's result, in the order they ended."""
         ended: list[ModelResult] = []
         self.on_result = _also_collect(self.on_result, ended)
-        folds_done = 0
-        for end in self.schedule:
-            alive = self.alive()
-            if end < self.n_folds and len(alive) <= MIN_FINALISTS:
-                end = self.n_folds  # nobody left to cut: no need to wait at each rung
-            self.say(self.done, self.total, f"{len(alive)} models on folds {folds_done + 1}–{end}")
-            share = max(0.0, self.limits.end - time.monotonic()) * self.limits.workers / len(alive)
-            for e in alive:  # the fair share of what is left of the budget
-                e.allowance = e.spent + share
-            runner([Task(e, f) for f in range(folds_done, end) for e in alive], self)
-            folds_done = end
-            if end == self.n_folds:
-                break
-            self._cut(folds_done)
-        for e in self.alive():
+        self.say(0, self.total, f"{len(self.entrants)} models on fold 1")
+        for e in self.entrants:
+            self._enter(e, 0)
+        runner(self)
+        for e in self.alive():  # pragma: no cover - every model is decided by now
             self._end(e, "done", "")
         self.say(self.total, self.total, "done")
         return ended
@@ -138,6 +149,26 @@ class Race:
         return [e for e in self.entrants if not e.out]
 
     # --- what runners call ---
+
+    def next_task(self) -> Task | None:
+        """The next fit to start, or None while every fit that can run is running.
+
+        Lower rungs first (their results decide who goes on), and among them a model with
+        no fit running before one that has (so a quick model is not kept waiting behind
+        the folds of a slow one); then the order the models were given in.
+        """
+        ready = [e for e in self.alive() if e.next_fold < self.schedule[e.rung]]
+        if not ready:
+            return None
+        e = min(ready, key=lambda x: (x.rung, x.running > 0))
+        task = Task(e, e.next_fold)
+        e.next_fold += 1
+        e.running += 1
+        return task
+
+    def waiting_besides(self, entrant: Entrant) -> bool:
+        """Whether a fit of another model could start now if a worker were free."""
+        return any(e is not entrant and e.next_fold < self.schedule[e.rung] for e in self.alive())
 
     def stop_reason(self, entrant: Entrant, running_for: float, waiting: bool) -> str:
         """Why *entrant* must stop now, or "" to let it run."""
@@ -152,9 +183,12 @@ class Race:
         return ""
 
     def accept(self, task: Task, scored: FoldScore, seconds: float) -> None:
-        """A fit finished: file its score."""
+        """A fit finished: file its score, and end or promote its model if it can be."""
         e = task.entrant
         e.spent += seconds
+        e.running -= 1
+        if e.out:  # stopped while this fold ran in another worker
+            return
         e.by_fold[task.fold] = scored.score  # workers may finish folds out of order
         e.result.scores[self.metric[0]] = [e.by_fold[f] for f in sorted(e.by_fold)]
         e.result.folds_done += 1
@@ -164,10 +198,17 @@ class Race:
             e.result.message = "; ".join(filter(None, [e.result.message, scored.warnings]))
         self.done += 1
         self.say(self.done, self.total, f"{e.result.model}: fold {task.fold + 1}")
+        if len(e.by_fold) == self.schedule[e.rung]:
+            mean = e.result.mean(self.metric[0])
+            self.finished[e.rung][id(e)] = (mean, e.spent)
+            self._decide()
 
     def fail(self, task: Task, message: str, seconds: float) -> None:
         task.entrant.spent += seconds
-        self._end(task.entrant, "failed", message)
+        task.entrant.running -= 1
+        if not task.entrant.out:
+            self._end(task.entrant, "failed", message)
+            self._decide()
 
     def stop(self, entrant: Entrant, reason: str) -> None:
         """Take *entrant* out of the race: timed out (skipped if it never ran a fold)."""
@@ -179,27 +220,59 @@ class Race:
                       "before it could start")  # fmt: skip
         else:
             self._end(entrant, "timed out", f"{reason} ({folds})")
+        self._decide()
 
     # --- inside ---
 
-    def _cut(self, folds_done: int) -> None:
-        alive = self.alive()
-        name = self.metric[0]
-        means = {e.result.model: e.result.mean(name) for e in alive}
-        keep = survivors(
-            means, {e.result.model: e.spent for e in alive}, higher_is_better=self.higher_is_better
+    def _enter(self, entrant: Entrant, rung: int) -> None:
+        """*entrant* starts *rung*, with its fair share of what is left of the budget."""
+        entrant.rung = rung
+        self.entered[rung].append(entrant)
+        left = max(0.0, self.limits.end - time.monotonic())
+        entrant.allowance = entrant.spent + left * self.limits.workers / len(self.alive())
+
+    def _decide(self) -> None:
+        """Promote, drop or end every model whose fate at its rung is now sure."""
+        changed = True
+        while changed:  # a decision at one rung can settle the next
+            changed = False
+            for k in range(len(self.schedule)):
+                changed |= self._decide_rung(k)
+
+    def _decide_rung(self, k: int) -> bool:
+        sign = 1.0 if self.higher_is_better else -1.0
+        finished = self.finished[k]
+        ranked = {i: (-sign * m, c) for i, (m, c) in finished.items() if not math.isnan(m)}
+        unknown = sum(1 for e in self.entered[k] if not e.out and id(e) not in finished)
+        if k > 0:  # models that may still be promoted into this rung
+            below = sum(1 for e in self.alive() if e.rung < k)
+            unknown += min(below, self.keep[k - 1] - len(self.entered[k]))
+        changed = False
+        for e in [e for e in self.entered[k] if not e.out and e.rung == k and id(e) in finished]:
+            key = ranked.get(id(e))
+            ahead = len(ranked) if key is None else sum(1 for v in ranked.values() if v < key)
+            if k == len(self.schedule) - 1:  # every fold run: a finalist, ended at once
+                self._end(e, "done", "")
+            elif key is not None and ahead + unknown < self.keep[k]:
+                self._enter(e, k + 1)
+            elif key is None or ahead >= self.keep[k]:
+                self._drop(e, k)
+            else:
+                continue  # not sure yet: wait for the models still running this rung
+            changed = True
+        return changed
+
+    def _drop(self, entrant: Entrant, k: int) -> None:
+        self._end(
+            entrant,
+            "dropped",
+            f"behind after {self.schedule[k]} fold(s): at least {self.keep[k]} of the "
+            f"{len(self.entered[k])} models racing on them scored better on the same "
+            "folds, and only the best of them went on",
         )
-        for e in alive:
-            if e.result.model in keep:
-                continue
-            self._end(
-                e,
-                "dropped",
-                f"behind after {folds_done} fold(s): {len(keep)} of the {len(alive)} models "
-                "still racing scored better on the same folds, and only they went on",
-            )
 
     def _end(self, entrant: Entrant, status: str, message: str) -> None:
+        """*entrant* leaves the race; its result is reported at once (``on_result``)."""
         entrant.out = True
         r = entrant.result
         r.status = status
@@ -225,14 +298,11 @@ def _also_collect(
 # --- the runners ---------------------------------------------------------------------------
 
 
-def run_inline(tasks: list[Task], race: Race) -> None:
+def run_inline(race: Race) -> None:
     """Every fit in this process, one after another; the limits checked between fits."""
-    for i, task in enumerate(tasks):
+    while (task := race.next_task()) is not None:
         e = task.entrant
-        if e.out:
-            continue
-        waiting = any(not t.entrant.out and t.entrant is not e for t in tasks[i + 1 :])
-        reason = race.stop_reason(e, 0.0, waiting)
+        reason = race.stop_reason(e, 0.0, race.waiting_besides(e))
         if reason:
             race.stop(e, reason)
             continue
@@ -245,36 +315,28 @@ def run_inline(tasks: list[Task], race: Race) -> None:
         race.accept(task, scored, time.perf_counter() - tick)
 
 
-def pool_runner(pool: WorkerPool) -> Callable[[list[Task], Race], None]:
-    """A runner that fits in *pool*'s workers, stopping a fit the moment it overruns."""
+def pool_runner(pool: WorkerPool) -> Callable[[Race], None]:
+    """A runner that fits in *pool*'s workers, stopping a fit the moment it overruns. A
+    worker that comes free gets the next fit at once (no barrier between rungs)."""
 
-    def run(tasks: list[Task], race: Race) -> None:
-        queue = list(tasks)
-        while queue or pool.busy():
-            queue = [t for t in queue if not t.entrant.out]
+    def run(race: Race) -> None:
+        while race.alive() or pool.busy():
             for worker in pool.idle():
-                if not queue:
+                task = race.next_task()
+                if task is None:
                     break
-                task = _next(queue, pool)
                 arrays = race.cache.get(task.entrant.key, task.fold)
                 pool.send_fit(
                     worker, task, task.entrant.model, task.entrant.key, task.fold, arrays,
                     race.metric,
                 )  # fmt: skip
+            if not pool.busy() and pool.idle() and len(pool.idle()) == len(pool.workers):
+                break  # pragma: no cover - nothing runs and nothing can start
             for worker, task, seconds, answer in pool.wait(TICK_S):
                 _file(race, pool, worker, task, seconds, answer)
-            _stop_overruns(race, pool, queue)
+            _stop_overruns(race, pool)
 
     return run
-
-
-def _next(queue: list[Task], pool: WorkerPool) -> Task:
-    """The first queued fit of a model that is not running already (so that a quick model
-    is not kept waiting behind the folds of a slow one), else the first."""
-    running = {id(w.task.entrant) for w in pool.busy()}
-    task = next((t for t in queue if id(t.entrant) not in running), queue[0])
-    queue.remove(task)
-    return task
 
 
 def _file(
@@ -292,17 +354,20 @@ def _file(
         race.fail(task, f"its process died (exit code {code}{hint})", seconds)
 
 
-def _stop_overruns(race: Race, pool: WorkerPool, queue: list[Task]) -> None:
+def _stop_overruns(race: Race, pool: WorkerPool) -> None:
     """Kill the fits that must stop now; at the end of the budget, stop everything."""
     now = time.monotonic()
     for worker in pool.busy():
         task: Task = worker.task
-        waiting = any(t.entrant is not task.entrant for t in queue)
-        reason = race.stop_reason(task.entrant, now - worker.started, waiting)
-        if reason:
-            task.entrant.spent += now - worker.started
+        e = task.entrant
+        if e.out:  # stopped or failed on another fold: this fold is of no use now
             pool.replace(worker)
-            race.stop(task.entrant, reason)
+            continue
+        reason = race.stop_reason(e, now - worker.started, race.waiting_besides(e))
+        if reason:
+            e.spent += now - worker.started
+            pool.replace(worker)
+            race.stop(e, reason)
     if now >= race.limits.end:
-        for task in queue:
-            race.stop(task.entrant, race.stop_reason(task.entrant, 0.0, False))
+        for e in race.alive():
+            race.stop(e, race.stop_reason(e, 0.0, False))

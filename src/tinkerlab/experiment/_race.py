@@ -91,6 +91,20 @@ def survivors(
     return ranked[:keep]
 
 
+def places(n_models: int, n_rungs: int, eta: int = ETA) -> list[int]:
+    """How many models go on from each rung when no model fails: the best
+    ``ceil(n / eta)`` of the *n* that entered it, at least :data:`MIN_FINALISTS`.
+
+    >>> places(10, 3)
+    [4, 2, 2]
+    """
+    keep, entering = [], n_models
+    for _ in range(n_rungs):
+        keep.append(max(MIN_FINALISTS, math.ceil(entering / eta)))
+        entering = min(entering, keep[-1])
+    return keep
+
+
 def planned_fits(n_models: int, n_folds: int, eta: int = ETA) -> int:
     """Fits the race makes when no model fails or is stopped: for the progress bar.
 

@@ -58,9 +58,11 @@ OPTIMIZERS: dict[str, type[torch.optim.Optimizer]] = {
 #: Rows per forward pass when predicting (no gradients, so larger than a training batch).
 PREDICT_BATCH = 1024
 
-#: ``listener(epoch, epochs, train_loss)``, called after every epoch of every net fitted
-#: in this context (the command line draws its progress bar with it): see :func:`listen`.
-EpochListener = Callable[[int, int, float], None]
+#: ``listener(epoch, epochs, train_loss, row)``, called after every epoch of every net
+#: fitted in this context (the command line draws its progress bar with it, the web lab
+#: its live curve): see :func:`listen`. *row* is the epoch as the journal keeps it
+#: (``train_loss``; ``valid_loss`` and ``valid_acc`` when the net holds out rows).
+EpochListener = Callable[[int, int, float, dict[str, float]], None]
 _LISTENER: ContextVar[EpochListener | None] = ContextVar("epoch_listener", default=None)
 #: ``hook(epoch, net)``: called by :meth:`fit` after each epoch, for the epochs fast path.
 EpochHook = Callable[[int, "_TorchNet"], None]
@@ -68,8 +70,16 @@ EpochHook = Callable[[int, "_TorchNet"], None]
 
 @contextlib.contextmanager
 def listen(listener: EpochListener) -> Iterator[None]:
-    """Call ``listener(epoch, epochs, train_loss)`` after every epoch fitted in the block."""
-    token = _LISTENER.set(listener)
+    """Call ``listener(epoch, epochs, train_loss, row)`` after every epoch fitted in the
+    block; a listener already listening (an outer block's) still hears every epoch."""
+    outer = _LISTENER.get()
+
+    def both(epoch: int, epochs: int, loss: float, row: dict[str, float]) -> None:
+        listener(epoch, epochs, loss, row)
+        if outer is not None:
+            outer(epoch, epochs, loss, row)
+
+    token = _LISTENER.set(both)
     try:
         yield
     finally:
@@ -138,7 +148,8 @@ class _TorchNet(BaseEstimator):  # type: ignore[misc]
                 epoch = len(net.history)
                 owner.module_ = net.module_
                 if listener is not None:
-                    listener(epoch, owner.epochs, float(net.history[-1, "train_loss"]))
+                    row = _epoch_row(net.history[-1])
+                    listener(epoch, owner.epochs, row["train_loss"], row)
                 if hook is not None:
                     hook(epoch, owner)
 

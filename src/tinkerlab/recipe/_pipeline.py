@@ -88,8 +88,13 @@ SEQUENCE_MAX_LENGTH = 64
 
 
 def needs_dense(recipe: Recipe) -> bool:
-    """Whether the model needs a dense matrix (our NumPy twins always do)."""
-    return recipe.impl == "scratch" or get_model(recipe.model).needs_dense
+    """Whether the model gets a dense matrix: our NumPy twins and the models that need one
+    always do; trees, faster on dense arrays, do unless the recipe has text columns (a
+    dense TF-IDF matrix could be huge)."""
+    spec = get_model(recipe.model)
+    if recipe.impl == "scratch" or spec.needs_dense:
+        return True
+    return spec.prefers_dense and not recipe.text
 
 
 def build_program(recipe: Recipe) -> Program:

@@ -40,6 +40,7 @@ from tinkerlab.recipe import (
 )
 from tinkerlab.runner._explain import describe_inputs, describe_outputs, importances
 from tinkerlab.runner._plots import render_plots
+from tinkerlab.runner._responses import proba_once
 from tinkerlab.runner._run import Run
 
 if TYPE_CHECKING:
@@ -268,7 +269,7 @@ def _epochs_told(recipe: Recipe, say: Progress) -> contextlib.AbstractContextMan
         return contextlib.nullcontext()
     from tinkerlab.nets import listen
 
-    def told(epoch: int, epochs: int, loss: float) -> None:
+    def told(epoch: int, epochs: int, loss: float, row: dict[str, float]) -> None:
         say(f"training {recipe.model}: epoch {epoch} of {epochs}, train loss {loss:.4g}")
 
     return listen(told)
@@ -294,7 +295,8 @@ def score_all(metrics: tuple[Metric, ...]) -> Scorer:
     scikit-learn's scoring with several metrics already predicts once per kind of
     response (``predict``, ``predict_proba``), but each response runs the pipeline's
     preprocessing again; this runs it once (:func:`last_step`). The scores are the
-    same numbers.
+    same numbers. A random forest's ``predict`` and ``predict_proba`` come from one
+    pass over its trees (:func:`~tinkerlab.runner._responses.proba_once`).
     """
     from sklearn.metrics import check_scoring
 
@@ -302,7 +304,8 @@ def score_all(metrics: tuple[Metric, ...]) -> Scorer:
 
     def score(estimator: Any, X: Any, y: Any) -> dict[str, float]:
         model, Xt = last_step(estimator, X)
-        scores: dict[str, float] = check_scoring(model, scoring=scoring)(model, Xt, y)
+        asked = proba_once(model, Xt)  # a forest's predict and predict_proba in one pass
+        scores: dict[str, float] = check_scoring(model, scoring=scoring)(asked, Xt, y)
         return scores
 
     return score

@@ -107,15 +107,8 @@ def importances(
     Empty when the model offers neither (e.g. kNN on 625 pixels).
     """
     if X_test.shape[1] <= PERMUTATION_MAX_COLUMNS:
-        from sklearn.inspection import permutation_importance
-
         result = permutation_importance(
-            pipeline,
-            X_test,
-            y_test,
-            scoring=metric.scorer,
-            n_repeats=PERMUTATION_REPEATS,
-            random_state=recipe.seed,
+            pipeline, X_test, y_test, metric.scorer, PERMUTATION_REPEATS, recipe.seed
         )
         rows: list[dict[str, Any]] = [
             {"feature": name, "importance": float(mean), "std": float(std), "method": "permutation"}
@@ -141,6 +134,58 @@ def importances(
         ]
     rows.sort(key=lambda r: -r["importance"])
     return rows[:TOP_FEATURES]
+
+
+def permutation_importance(
+    estimator: Any, X: pd.DataFrame, y: Any, scoring: str, n_repeats: int, seed: int
+) -> Any:
+    """scikit-learn's ``permutation_importance``, with every shuffled copy predicted at once.
+
+    The same shuffles, drawn from the same seeds in the same order, and the same scores:
+    only the predictions are batched. scikit-learn predicts the test rows once per column
+    and repeat (4 columns × 5 repeats: 21 calls of the pipeline); here the shuffled copies
+    are stacked into one table, ``(1 + n_columns × n_repeats) × n_rows`` rows, predicted in
+    one call, and each copy is scored from its slice. A random forest's prediction costs
+    about the same for 30 rows as for 600 (its time goes to visiting 100 trees), so this
+    is many times faster. Exact for models that predict each row on its own, which is
+    every model of the registry (``tests/runner/test_explain.py`` checks it against
+    scikit-learn's function).
+
+    Returns the same ``Bunch``: ``importances_mean``, ``importances_std`` and
+    ``importances`` (``(n_columns, n_repeats)``).
+    """
+    import pandas as pd
+    from sklearn.metrics import check_scoring
+    from sklearn.utils import Bunch, check_random_state
+
+    # What scikit-learn does: one seed drawn from random_state, then, for every column, a
+    # RandomState of that seed shuffling one index array again at each repeat (so the
+    # column is shuffled anew, starting from its last shuffle).
+    column_seed = check_random_state(seed).randint(np.iinfo(np.int32).max + 1)
+    copies = [X]  # copy 0: the rows as they are (the baseline score)
+    for position, column in enumerate(X.columns):
+        rng = check_random_state(column_seed)
+        shuffled = X.copy()
+        order = np.arange(len(X))  # (n_rows,)
+        for _ in range(n_repeats):
+            rng.shuffle(order)
+            values = shuffled.iloc[order, position]
+            values.index = shuffled.index
+            shuffled[column] = values
+            copies.append(shuffled.copy())
+    stacked = pd.concat(copies, ignore_index=True)  # (n_copies * n_rows, n_columns)
+    from tinkerlab.runner._responses import replay
+
+    answers = replay(estimator, stacked)
+    scorer = check_scoring(estimator, scoring=scoring)
+    n = len(X)
+    scores = np.array(
+        [scorer(answers, np.arange(i * n, (i + 1) * n), y) for i in range(len(copies))]
+    )  # (n_copies,)
+    drops = scores[0] - scores[1:].reshape(X.shape[1], n_repeats)  # (n_columns, n_repeats)
+    return Bunch(
+        importances_mean=drops.mean(axis=1), importances_std=drops.std(axis=1), importances=drops
+    )
 
 
 def _short(encoded_name: str) -> str:

@@ -9,6 +9,7 @@ them. Adding a page is adding a module there, a template, and a line in ``NAV``
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import threading
 from contextlib import asynccontextmanager
@@ -34,6 +35,7 @@ PAGES = (
     "tinker",
     "jobs",
     "compare",
+    "search",
     "playground",
     "theory",
     "scratch",
@@ -129,14 +131,17 @@ def warm_up(app: FastAPI) -> None:
 
 
 def vendor_files() -> dict[str, Path]:
-    """Every vendored script the lab serves: htmx here, Vega from ``tinkerlab.charts``."""
+    """Every vendored script the lab serves: htmx here, Vega from ``tinkerlab.charts``.
+
+    The charts package's folder is found without importing it: its import loads Altair
+    (about 0.6 s), which the first page does not need (its charts are plain specs)."""
     own = resources.files("tinkerlab.web") / "static" / "vendor"
     files = {"htmx.min.js": Path(str(own / "htmx.min.js"))}
-    try:
-        charts = importlib.import_module("tinkerlab.charts")
-    except ImportError:  # the charts package has not landed: pages draw tables only
+    found = importlib.util.find_spec("tinkerlab.charts")
+    if found is None or not found.submodule_search_locations:  # no charts: tables only
         return files
-    files.update(charts.vendor_files())
+    folder = Path(next(iter(found.submodule_search_locations))) / "static" / "vendor"
+    files.update({path.name: path for path in sorted(folder.glob("*.js"))})
     return files
 
 

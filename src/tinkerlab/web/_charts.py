@@ -410,6 +410,40 @@ def leaderboard_chart(
     return spec
 
 
+def epoch_chart(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """A neural network's loss after each epoch, one line per net trained (the folds, then
+    the final fit), solid for the training rows and dashed for the rows it held out (when
+    it holds some out: early stopping); the page appends rows as epochs end."""
+    spec = _base("loss after each epoch (one line per net trained)")
+    spec["datasets"] = {"epochs": [dict(r) for r in rows]}
+    spec["data"] = {"name": "epochs"}
+    spec["mark"] = {"type": "line", "point": True}
+    spec["encoding"] = {
+        "x": {"field": "epoch", "type": "quantitative", "title": "epoch",
+              "axis": {"tickMinStep": 1}},
+        "y": {"field": "loss", "type": "quantitative", "title": "loss", "scale": {"zero": False}},
+        "color": {"field": "fit", "type": "nominal", "title": "net trained"},
+        "strokeDash": {"field": "split", "type": "nominal", "title": "rows",
+                       "scale": {"range": [[1, 0], [4, 3]]}},  # train (sorted first): solid
+        "detail": {"field": "split"},
+        "tooltip": [{"field": "fit", "title": "net trained"}, {"field": "epoch"},
+                    {"field": "split"}, {"field": "loss", "format": ".4f"}],
+    }  # fmt: skip
+    return spec
+
+
+def history_rows(history: Sequence[Mapping[str, Any]], fit: Any = "final") -> list[dict[str, Any]]:
+    """A net's recorded epochs (``history_``, the run's ``training_curve``) as the rows
+    :func:`epoch_chart` draws, all of one *fit*."""
+    rows = []
+    for row in history:
+        for split, key in (("train", "train_loss"), ("validation", "valid_loss")):
+            loss = _finite(row.get(key))
+            if loss is not None:
+                rows.append({"fit": fit, "epoch": int(row["epoch"]), "split": split, "loss": loss})
+    return rows
+
+
 def to_altair(spec: Mapping[str, Any], *, validate: bool = False) -> Any:
     """The same chart as an Altair object, to show in Jupyter (needs ``altair``);
     *validate* checks the spec against Altair's Vega-Lite schema."""

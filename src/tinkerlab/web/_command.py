@@ -1,4 +1,5 @@
-"""The pages of ``run``, ``tinker`` and ``compare``: one form, drawn and settled alike.
+"""The pages of ``run``, ``tinker``, ``compare`` and ``search``: one form, drawn and
+settled alike.
 
 :func:`form_context` draws a command's form for what the learner has chosen so far (the
 dataset decides the columns and the task, the model its knobs), and
@@ -11,15 +12,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+# At run time: FastAPI reads the page functions' annotations (Request) to call them.
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
 from tinkerlab.exceptions import TinkerlabError
 from tinkerlab.options import Option, help_text, options_for, settle, speaking
 from tinkerlab.web import _uploads
 from tinkerlab.web._choices import Choices, default_target, load_cached
-from tinkerlab.web._forms import Field, form_fields, given_from_form, knob_fields, knob_texts
+from tinkerlab.web._forms import (
+    Field,
+    form_fields,
+    given_from_form,
+    knob_fields,
+    knob_texts,
+    search_knob_fields,
+    search_knob_words,
+)
 
 if TYPE_CHECKING:
-    from fastapi import Request
-
     from tinkerlab.options import Settings
 
 #: The selects that redraw the form when changed (they decide columns, task and knobs).
@@ -66,9 +77,11 @@ def form_context(
     values: dict[str, Any],
     *,
     knobs_posted: dict[str, str] | None = None,
+    searched: list[str] | None = None,
     error: str | None = None,
 ) -> dict[str, Any]:
-    """Everything the command's form template needs."""
+    """Everything the command's form template needs; *searched* are the search form's
+    ``NAME=WHERE`` words (the query string's ``knobs`` when not given)."""
     choices, problem = choices_for(request, values)
     groups = form_fields(command, values, choices)
     for _, fields in groups:
@@ -88,7 +101,38 @@ def form_context(
         "model_name": choices.model_name(),
         "loaded": choices.dataset,
         "problems": [m for m in (problem, error) if m],
+        "search_knobs": search_knob_fields(
+            choices.model_knobs(), values.get("knobs", []) if searched is None else searched
+        )
+        if command == "search"
+        else [],
     }
+
+
+def add_form_pages(router: APIRouter, command: str, template: str) -> None:
+    """Add ``GET /COMMAND`` (the page, its form filled from the query string: a card's
+    "try this", a finding's link) and ``GET /COMMAND/form`` (the form alone, which htmx
+    asks for again when a select that decides the others changes) to *router*."""
+    from tinkerlab.web._render import render
+
+    def page(request: Request) -> Response:
+        return render(request, template, **page_context(request, command))
+
+    def form(request: Request) -> Response:
+        return render(request, "_command_form.html", **page_context(request, command))
+
+    router.add_api_route(f"/{command}", page, methods=["GET"], name=f"{command}_page")
+    router.add_api_route(f"/{command}/form", form, methods=["GET"], name=f"{command}_form")
+
+
+def page_context(request: Request, command: str) -> dict[str, Any]:
+    """The form of ``GET /COMMAND`` and of its htmx redraw ``GET /COMMAND/form``, filled
+    from the query string (a card's "try this", a finding's link, the form itself)."""
+    params = request.query_params
+    knobs = {k[len("knob.") :]: v for k, v in params.items() if k.startswith("knob.") and v}
+    searched = (searched_words(request, params) or None) if command == "search" else None
+    values = values_of(command, params)
+    return form_context(request, command, values, knobs_posted=knobs, searched=searched)
 
 
 def _redraw(command: str) -> dict[str, str]:
@@ -129,6 +173,12 @@ def settle_posted(request: Request, command: str, form: Any) -> tuple[Settings, 
     values = values_of(command, form)
     choices, _ = choices_for(request, values)
     posted, words = knob_texts(form, choices.model_knobs())
+    if command == "search":  # the knobs searched, as --knob words; the others stay fixed
+        spans = search_knob_words(form, choices.model_knobs())
+        if spans:
+            given["knobs"] = spans
+        searched = {w.split("=", 1)[0] for w in spans}
+        words = [w for w in words if w.split("=", 1)[0] not in searched]
     if words and any(o.name == "params" for o in options_for(command, "web")):
         given["params"] = words
     with speaking("web", command):
@@ -139,6 +189,12 @@ def settle_posted(request: Request, command: str, form: Any) -> tuple[Settings, 
         settings = settle(command, given, text=True)
         _check_knobs(settings, choices)
         return settings, posted
+
+
+def searched_words(request: Request, data: Any) -> list[str]:
+    """The search form's ticked knobs (posted, or sent by a redraw) as ``--knob`` words."""
+    choices, _ = choices_for(request, values_of("search", data))
+    return search_knob_words(data, choices.model_knobs())
 
 
 def _check_knobs(settings: Settings, choices: Choices) -> None:

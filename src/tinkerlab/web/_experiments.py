@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tinkerlab.journal import Journal
 from tinkerlab.web import _charts
-from tinkerlab.web._jobs import HEARTBEAT, POLL, sse
+from tinkerlab.web._jobs import HEARTBEAT, POLL, epochs_heard, new_epochs, sse
 
 if TYPE_CHECKING:
     from tinkerlab.journal import ExperimentEntry, PointEntry, PredictionEntry
@@ -61,7 +61,11 @@ def tinker_job(settings: Settings, config: LabConfig, why: str = "") -> Any:
         from tinkerlab.options import speaking
 
         job.update(what="loading the data and planning the sweep")
-        with WatchedJournal(config.journal, job, config, why) as store, speaking("web", "tinker"):
+        with (
+            WatchedJournal(config.journal, job, config, why) as store,
+            speaking("web", "tinker"),
+            epochs_heard(settings, job),
+        ):
             result = _api.tinker_settled(settings, progress=job.progress, journal=store)
         return f"/experiments/{result.id}"
 
@@ -83,7 +87,43 @@ def compare_job(settings: Settings, config: LabConfig) -> Any:
     return work
 
 
+#: The steps a search reports (``progress(what)``), for its progress bar: loading and
+#: planning, the race, the lead's test, the test split.
+SEARCH_STEPS = 4
+
+
+def search_job(settings: Settings, config: LabConfig) -> Any:
+    """The Search page's job: the settings raced, the best tested, all recorded."""
+
+    def work(job: Job) -> str:
+        from tinkerlab import _api
+        from tinkerlab.options import speaking
+
+        def step(what: str) -> None:  # the search's progress(what): one step more
+            job.update(done=min(job.done + 1, SEARCH_STEPS), total=SEARCH_STEPS, what=what)
+
+        job.update(what="loading the data and planning the settings")
+        with WatchedJournal(config.journal, job) as store, speaking("web", "search"):
+            found = _api.search_settled(settings, progress=step, journal=store)
+        return f"/experiments/{found.id}"
+
+    return work
+
+
 # --- what an experiment's page shows -------------------------------------------------------
+
+
+def trains_epochs(model: str) -> bool:
+    """Whether *model* is a neural network that trains in epochs (its curve can stream)."""
+    from tinkerlab.recipe import MODELS
+
+    spec = MODELS.get(model)
+    return spec is not None and spec.extra == "deep"
+
+
+def is_search(entry: ExperimentEntry) -> bool:
+    """A search of several knobs (``tinkerlab search``) rather than a sweep."""
+    return entry.spec.get("kind") == "search"
 
 
 def is_comparison(entry: ExperimentEntry) -> bool:
@@ -118,6 +158,9 @@ def point_payload(entry: ExperimentEntry, point: PointEntry) -> dict[str, Any]:
         "cv_text": text("validation"),
         "fit_text": f"{point.fit_time:.3f}",
         "notices": list(point.notices),
+        # a comparison's leaderboard tooltip: how many folds scored it, and the race's word
+        "folds": sum(1 for s in test if s is not None),
+        "status": _charts.race_status(point.notices),
     }
 
 
@@ -170,6 +213,29 @@ def leaderboard_rows(entry: ExperimentEntry) -> list[dict[str, Any]]:
     for rank, row in enumerate(done, start=1):
         row["rank"] = rank
     return done + [r for r in rows if r["mean"] is None]
+
+
+def search_rows(entry: ExperimentEntry) -> list[dict[str, Any]]:
+    """A search's scored settings, best first: the best and the runner-up (scored again on
+    every full fold), then the furthest the race let them go (rows), then the mean."""
+    metric = entry.spec.get("metric", "")
+    sign = 1.0 if entry.summary.get("higher_is_better", True) else -1.0
+    top = [entry.summary.get("best_position"), entry.summary.get("runner_up_position")]
+    rows: list[dict[str, Any]] = []
+    for point in entry.points:
+        scores = [s for s in point.test.get(metric, []) if s is not None]
+        if not scores:
+            continue
+        mean = sum(scores) / len(scores)
+        std = (sum((s - mean) ** 2 for s in scores) / len(scores)) ** 0.5
+        rows.append({"position": point.position, "label": point.label, "mean": mean, "std": std,
+                     "folds": len(scores), "rows": int(point.n_train)})  # fmt: skip
+
+    def rank(row: dict[str, Any]) -> tuple[int, float, float]:
+        lead = top.index(row["position"]) if row["position"] in top else len(top)
+        return (lead, -row["rows"], -sign * row["mean"])
+
+    return sorted(rows, key=rank)
 
 
 def prediction_lines(guess: PredictionEntry | None) -> list[tuple[str, bool | None]]:
@@ -232,6 +298,7 @@ async def experiment_events(
     """An experiment as server-sent events: every ``point`` as the journal commits it,
     ``progress`` of the job running it here (if any), then ``done`` once it stops."""
     sent: set[int] = set()
+    epochs_sent = 0
     version = -1
     quiet_since = time.monotonic()
     yield "retry: 1000\n\n"
@@ -247,6 +314,9 @@ async def experiment_events(
         if job is not None and job.version != version:
             version = job.version
             spoke = True
+            event, epochs_sent = new_epochs(job, epochs_sent)
+            if event:
+                yield event
             yield sse("progress", job.to_dict())
         if entry.status != "running":
             yield sse("done", {"status": entry.status})

@@ -29,11 +29,16 @@ if TYPE_CHECKING:
     from tinkerlab.recipe import Knob
     from tinkerlab.web._choices import Choices
 
-#: Options drawn elsewhere on the page (the dataset picker, the knob sliders).
-DRAWN_APART = frozenset({"dataset", "params"})
+#: Options drawn elsewhere on the page (the dataset picker, the knob sliders, the knobs
+#: a search tunes).
+DRAWN_APART = frozenset({"dataset", "params", "knobs"})
 #: Options a page does not offer: the lab always records sweeps and comparisons, because
 #: their live view and their reveal are pages of the journal.
-NOT_OFFERED = {"tinker": frozenset({"record"}), "compare": frozenset({"record"})}
+NOT_OFFERED = {
+    "tinker": frozenset({"record"}),
+    "compare": frozenset({"record"}),
+    "search": frozenset({"record"}),
+}
 #: Options shown under "More options", closed at first: column role overrides (the Data
 #: page explains the roles), file reading and set-up details.
 ADVANCED = frozenset(
@@ -176,7 +181,7 @@ def given_from_form(command: str, form: Any) -> dict[str, Any]:
     """
     given: dict[str, Any] = {}
     for option in options_for(command, "web"):
-        if option.name == "params" or option.name in NOT_OFFERED.get(command, ()):
+        if option.name in ("params", "knobs") or option.name in NOT_OFFERED.get(command, ()):
             continue
         values = [v.strip() for v in form.getlist(option.name) if isinstance(v, str)]
         values = [v for v in values if v]
@@ -270,3 +275,90 @@ def knob_texts(form: Any, knobs: Iterable[Knob]) -> tuple[dict[str, str], list[s
         if chosen != word(knob.default):
             words.append(f"{knob.name}={chosen}")
     return posted, words
+
+
+# --- the knobs a search tunes --------------------------------------------------------------
+
+
+@dataclass
+class SearchKnobField:
+    """One model knob on the search form: searched or not, over a range or some values."""
+
+    name: str
+    help: str
+    control: str  # span (a number's LOW:HIGH) or values (choices to tick)
+    searched: bool  # ticked: the search tunes it
+    low_text: str = ""  # a span's ends as the inputs show them
+    high_text: str = ""
+    kind: str = "float"
+    low: float | None = None  # the registry's bounds
+    high: float | None = None
+    step: Any = "any"
+    scale: str = "linear"
+    choices: list[str] = field(default_factory=list)  # a values knob's values...
+    chosen: list[str] = field(default_factory=list)  # ... and those ticked
+
+
+#: How many knobs the search form ticks at first (two: the heat map).
+FIRST_SEARCHED = 2
+
+
+def search_knob_fields(knobs: Iterable[Knob], given: Iterable[str] = ()) -> list[SearchKnobField]:
+    """Controls for the knobs a search may tune. *given* are ``NAME=LOW:HIGH`` or
+    ``NAME=A,B`` words (the form posted, or a query string's ``knobs``); with none, the
+    first two numeric knobs are ticked over their whole registry range."""
+    spans = dict(w.split("=", 1) for w in given if "=" in w)
+    fields: list[SearchKnobField] = []
+    for knob in knobs:
+        where = spans.get(knob.name)
+        if knob.kind in ("int", "float"):
+            low, _, high = (where or "").partition(":")
+            fields.append(
+                SearchKnobField(
+                    name=knob.name,
+                    help=knob.help,
+                    control="span",
+                    searched=where is not None,
+                    low_text=low or word(knob.low),
+                    high_text=high or word(knob.high),
+                    kind=knob.kind,
+                    low=knob.low,
+                    high=knob.high,
+                    step=1 if knob.kind == "int" else "any",
+                    scale=knob.scale,
+                )
+            )
+        else:
+            values = [word(v) for v in (knob.choices if knob.kind == "choice" else (True, False))]
+            chosen = [v for v in (where or "").split(",") if v] or values
+            fields.append(
+                SearchKnobField(
+                    name=knob.name,
+                    help=knob.help,
+                    control="values",
+                    searched=where is not None,
+                    choices=values,
+                    chosen=chosen,
+                )
+            )
+    if not any(f.searched for f in fields):  # nothing given (or another model's knobs)
+        for f in [f for f in fields if f.control == "span"][:FIRST_SEARCHED]:
+            f.searched = True
+    return fields
+
+
+def search_knob_words(form: Any, knobs: Iterable[Knob]) -> list[str]:
+    """The ticked knobs of a posted search form as the words ``--knob`` takes:
+    ``C=0.1:100`` for a span, ``kernel=rbf,linear`` for values."""
+    words = []
+    for knob in knobs:
+        if not _truthy(form.getlist(f"search.{knob.name}")):
+            continue
+        if knob.kind in ("int", "float"):
+            low = str(form.get(f"search.{knob.name}.low") or "").strip()
+            high = str(form.get(f"search.{knob.name}.high") or "").strip()
+            words.append(f"{knob.name}={low}:{high}")
+        else:
+            values = [v.strip() for v in form.getlist(f"search.{knob.name}.values") if v.strip()]
+            words.append(f"{knob.name}={','.join(values)}")
+    return words

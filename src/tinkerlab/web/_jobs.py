@@ -24,10 +24,14 @@ import time
 import traceback
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinkerlab.exceptions import NotFoundError, TinkerlabError
+
+if TYPE_CHECKING:
+    from tinkerlab.options import Settings
 
 log = logging.getLogger("tinkerlab.lab")
 
@@ -52,6 +56,8 @@ class Job:
     url: str | None = None  # where its result is (done jobs)
     experiment_id: int | None = None  # the journal experiment it records into, once started
     result: Any = None  # what a job not kept in the journal produced (the scratch ladder)
+    epochs: list[dict[str, Any]] = field(default_factory=list)  # a net's curve, live
+    fits: int = 0  # nets trained so far (each starts again at epoch 1)
     started: float = field(default_factory=time.time)
     finished: float | None = None
     version: int = 0  # bumped on every change, so a stream knows when to speak
@@ -69,8 +75,23 @@ class Job:
         self.update(done=done, total=total, what=what)
 
     def step(self, what: str) -> None:
-        """The run's ``progress(step)`` callback: one more step of six."""
-        self.update(done=self.done + 1, total=max(self.total, 6), what=what)
+        """The run's ``progress(step)`` callback: one more step of six (a net's epochs
+        are steps too: the bar stops short of full until the job ends)."""
+        total = max(self.total, 6)
+        self.update(done=min(self.done + 1, total - 1), total=total, what=what)
+
+    def heard(self, epoch: int, epochs: int, loss: float, row: dict[str, float]) -> None:
+        """A net's epoch (:func:`tinkerlab.nets.listen`'s listener): the live curve's rows,
+        one per split the net scored (train; validation when it holds rows out)."""
+        with self._lock:
+            if epoch == 1:
+                self.fits += 1
+            for split, key in (("train", "train_loss"), ("validation", "valid_loss")):
+                if key in row:
+                    self.epochs.append(
+                        {"fit": self.fits, "epoch": epoch, "split": split, "loss": row[key]}
+                    )
+            self.version += 1
 
     @property
     def ended(self) -> bool:
@@ -178,16 +199,45 @@ def sse(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, default=str)}\n\n"
 
 
+def epochs_heard(settings: Settings, job: Job) -> AbstractContextManager[None]:
+    """While a neural network trains in this process, its epochs feed the job's live
+    curve through :func:`tinkerlab.nets.listen`, the listener the command line's progress
+    bar uses. Fits in worker processes (a sweep's ``n_jobs`` > 1) are not heard."""
+    import importlib.util
+
+    from tinkerlab.recipe import MODELS
+
+    spec = MODELS.get(str(settings.get("model") or ""))
+    if spec is None or spec.extra != "deep" or importlib.util.find_spec("torch") is None:
+        return nullcontext()
+    from tinkerlab.nets import listen
+
+    return listen(job.heard)
+
+
+def new_epochs(job: Job, sent: int) -> tuple[str | None, int]:
+    """An ``epochs`` event with the rows of the job's live curve after the first *sent*
+    (None when there are none), and how many have been sent then."""
+    rows = job.epochs[sent:]
+    if not rows:
+        return None, sent
+    return sse("epochs", rows), sent + len(rows)
+
+
 async def job_events(job: Job) -> AsyncIterator[str]:
-    """A job's progress as server-sent events: ``progress`` on every change, then
-    ``done`` (with the result's URL) or ``failed`` (with the message)."""
+    """A job's progress as server-sent events: ``progress`` on every change, ``epochs``
+    as a net trains, then ``done`` (with the result's URL) or ``failed`` (the message)."""
     seen = -1
+    sent = 0
     quiet_since = time.monotonic()
     yield "retry: 1000\n\n"
     while True:
         if job.version != seen:
             seen = job.version
             quiet_since = time.monotonic()
+            event, sent = new_epochs(job, sent)
+            if event:
+                yield event
             state = job.to_dict()
             yield sse("progress", state)
             if job.status == "done":

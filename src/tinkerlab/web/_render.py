@@ -27,6 +27,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("run", "/run", "Run"),
     ("tinker", "/tinker", "Tinker"),
     ("compare", "/compare", "Compare"),
+    ("search", "/search", "Search"),
     ("playground", "/playground", "Playground"),
     ("theory", "/theory", "Theory"),
     ("scratch", "/scratch", "Scratch"),
@@ -124,8 +125,10 @@ def percent(value: Any) -> str:
 
 
 def when(value: Any) -> str:
-    """A timestamp as ``2025-01-31 14:05`` (UTC)."""
-    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "–"
+    """A timestamp as ``2025-01-31 14:05`` (UTC); text (a note file's) as it is."""
+    if value is None:
+        return "–"
+    return value if isinstance(value, str) else str(value.strftime("%Y-%m-%d %H:%M"))
 
 
 def json_script(value: Any) -> Markup:

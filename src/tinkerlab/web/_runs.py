@@ -32,8 +32,9 @@ def run_job(settings: Settings, config: LabConfig) -> Any:
     def work(job: Job) -> str:
         from tinkerlab import _api
         from tinkerlab.options import speaking
+        from tinkerlab.web._jobs import epochs_heard
 
-        with speaking("web", "run"):
+        with speaking("web", "run"), epochs_heard(settings, job):
             result = _api.run_settled(settings, progress=job.step)
         job.update(what="keeping sample rows")
         if result.id is not None:

@@ -81,6 +81,9 @@ def run_detail(request: Request, run_id: int) -> Response:
         charts["confusion"] = _charts.confusion_chart(confusion["labels"], confusion["matrix"])
     if outputs.get("importances"):
         charts["importances"] = _charts.importance_chart(outputs["importances"])
+    if entry.summary.get("training_curve"):  # a neural network's epochs, as recorded
+        rows = _charts.history_rows(entry.summary["training_curve"])
+        charts["training"] = _charts.epoch_chart(rows)
     samples = stored_samples(request.app.state.config, entry)
     if samples and samples.get("actual"):
         charts["residuals"] = _charts.residual_chart(samples["actual"], samples["predicted"])
@@ -152,7 +155,7 @@ def add_question(request: Request, run_id: int, text: Annotated[str, Form()] = "
 
     hits = search(text) if text.strip() else []
     journal(request).add_question(text, run_id, cards=[h.card.id for h in hits])
-    return RedirectResponse(f"/journal/runs/{run_id}#questions", status_code=303)
+    return RedirectResponse(f"/journal/runs/{run_id}#why", status_code=303)
 
 
 @router.get("/journal/compare")

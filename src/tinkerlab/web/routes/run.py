@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tinkerlab.exceptions import UsageError
-from tinkerlab.web._command import form_context, settle_posted, values_of
+from tinkerlab.web._command import add_form_pages, form_context, settle_posted, values_of
 from tinkerlab.web._guard import require_csrf
 from tinkerlab.web._jobs import wait_for
 from tinkerlab.web._render import render
@@ -14,27 +14,11 @@ from tinkerlab.web._runs import run_job
 from tinkerlab.web._uploads import shown_choice
 
 router = APIRouter()
+add_form_pages(router, "run", "run.html")
 
 #: How long the form waits for a job to fail at once (a bad target, a bad knob value)
 #: before it moves on to the job's page: most mistakes show on the form itself.
 EARLY = 3.0
-
-
-@router.get("/run")
-def run_page(request: Request) -> Response:
-    """The run form, filled from the query string (``/run?dataset=titanic&model=knn``)."""
-    values = values_of("run", request.query_params)
-    return render(request, "run.html", **form_context(request, "run", values))
-
-
-@router.get("/run/form")
-def run_form(request: Request) -> Response:
-    """The form alone, redrawn by htmx when the dataset, target or model changes."""
-    values = values_of("run", request.query_params)
-    knobs = {k[len("knob.") :]: v for k, v in request.query_params.items() if k.startswith("knob.")}
-    return render(
-        request, "_command_form.html", **form_context(request, "run", values, knobs_posted=knobs)
-    )
 
 
 @router.post("/run", dependencies=[Depends(require_csrf)])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
@@ -10,49 +10,30 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from tinkerlab.exceptions import UsageError
 from tinkerlab.options import speaking
 from tinkerlab.web._app import journal
-from tinkerlab.web._command import form_context, settle_posted, values_of
+from tinkerlab.web._command import add_form_pages, form_context, settle_posted, values_of
 from tinkerlab.web._experiments import (
     curve_spec,
     experiment_events,
     is_comparison,
+    is_search,
     leaderboard_rows,
     point_payload,
     prediction_lines,
+    search_rows,
     tinker_job,
+    trains_epochs,
 )
 from tinkerlab.web._guard import require_csrf
-from tinkerlab.web._jobs import wait_for
 from tinkerlab.web._render import render
 from tinkerlab.web._try import with_links
 from tinkerlab.web._uploads import shown_choice
-from tinkerlab.web.routes.jobs import STREAM_HEADERS
+from tinkerlab.web.routes.jobs import STREAM_HEADERS, start_recorded
+
+if TYPE_CHECKING:
+    from tinkerlab.journal import ExperimentEntry
 
 router = APIRouter()
-
-#: How long the form waits for the sweep to be planned and recorded (or refused) before
-#: it moves on to the job's page.
-PLANNING = 30.0
-
-
-@router.get("/tinker")
-def tinker_page(request: Request) -> Response:
-    """The tinker form, filled from the query string (a card's "try this" links here)."""
-    values = values_of("tinker", request.query_params)
-    knobs = _knobs_of(request.query_params)
-    context = form_context(request, "tinker", values, knobs_posted=knobs)
-    return render(request, "tinker.html", **context)
-
-
-@router.get("/tinker/form")
-def tinker_form(request: Request) -> Response:
-    """The form alone, redrawn by htmx when the dataset, model or knob changes."""
-    values = values_of("tinker", request.query_params)
-    context = form_context(request, "tinker", values, knobs_posted=_knobs_of(request.query_params))
-    return render(request, "_command_form.html", **context)
-
-
-def _knobs_of(params: Any) -> dict[str, str]:
-    return {k[len("knob.") :]: v for k, v in params.items() if k.startswith("knob.") and v}
+add_form_pages(router, "tinker", "tinker.html")
 
 
 @router.post("/tinker", dependencies=[Depends(require_csrf)])
@@ -61,7 +42,7 @@ async def tinker_start(request: Request) -> Response:
     form = await request.form()
     values = values_of("tinker", form)
 
-    def again(message: str, knobs: dict[str, str] | None = None) -> Response:
+    def again(message: str | None, knobs: dict[str, str] | None = None) -> Response:
         context = form_context(request, "tinker", values, knobs_posted=knobs, error=message)
         return render(request, "tinker.html", status_code=422, **context)
 
@@ -80,12 +61,7 @@ async def tinker_start(request: Request) -> Response:
     config = request.app.state.config
     why = str(form.get("prediction_why") or "").strip()[:2000]
     job = request.app.state.jobs.submit("tinker", title, tinker_job(settings, config, why))
-    await wait_for(job, lambda j: j.experiment_id is not None or j.ended, PLANNING)
-    if job.experiment_id is not None:
-        return RedirectResponse(f"/experiments/{job.experiment_id}", status_code=303)
-    if job.status == "failed":
-        return again(job.error or "The sweep could not start.", knobs)
-    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+    return await start_recorded(job, lambda message: again(message, knobs))
 
 
 @router.get("/experiments/{experiment_id}")
@@ -93,6 +69,8 @@ def experiment_page(request: Request, experiment_id: int) -> Response:
     """The live view while it runs; the reveal once it finished."""
     store = journal(request)
     entry = store.get_experiment(experiment_id)
+    if is_search(entry):
+        return _search_page(request, entry)
     payloads = [point_payload(entry, p) for p in entry.points]
     job = request.app.state.jobs.for_experiment(experiment_id)
     unlocked = [u for u in store.unlocks() if u.source == f"experiment #{experiment_id}"]
@@ -121,7 +99,26 @@ def experiment_page(request: Request, experiment_id: int) -> Response:
         context["board_spec"] = _charts.leaderboard_chart(shown, metric, higher_is_better=higher)
     else:
         context["curve"] = curve_spec(entry, payloads)
+    if job is not None and not job.ended and trains_epochs(entry.model):
+        from tinkerlab.web import _charts
+
+        context["epochs_spec"] = _charts.epoch_chart([])  # the stream sends every epoch
     return render(request, "experiment.html", **context)
+
+
+def _search_page(request: Request, entry: ExperimentEntry) -> Response:
+    """A search: its progress while it races; then the chart, the best and its lead."""
+    store = journal(request)
+    return render(
+        request,
+        "search_experiment.html",
+        entry=entry,
+        job=request.app.state.jobs.for_experiment(entry.id),
+        charts=True,
+        rows=search_rows(entry),
+        notes=_notes(request, entry.uid),
+        questions=store.questions(experiment_id=entry.id),
+    )
 
 
 @router.get("/experiments/{experiment_id}/plots/{name}")

@@ -73,12 +73,24 @@
     if (script) { script.textContent = JSON.stringify(spec); return drawChart(script); }
   };
 
+  /* --- a neural network's epochs, live (the "epochs" events of a job or a sweep) ------- */
+  function addEpochs(event) {
+    var box = document.querySelector("[data-epochs]");
+    var script = box && box.querySelector("script[data-chart]");
+    if (!script) { return; }
+    var spec = JSON.parse(script.textContent);
+    spec.datasets.epochs = spec.datasets.epochs.concat(JSON.parse(event.data));
+    box.hidden = false;
+    window.tlRedraw(script.getAttribute("data-chart"), spec);
+  }
+
   /* --- a job's progress --------------------------------------------------------------- */
   function followJob(section) {
     var source = new EventSource(section.getAttribute("data-job-events"));
     var bar = section.querySelector("progress");
     var what = section.querySelector(".job-what");
     var problem = section.querySelector(".job-error");
+    source.addEventListener("epochs", addEpochs);
     source.addEventListener("progress", function (event) {
       var job = JSON.parse(event.data);
       if (bar) { bar.max = job.total || 1; bar.value = job.done; }
@@ -109,9 +121,9 @@
     if (kind === "board") {
       var models = spec.datasets.models;
       point.rows.filter(function (r) { return r.split === "validation"; }).forEach(function (r) {
-        var dropped = (point.notices || []).some(function (n) { return n.indexOf("dropped") === 0; });
+        /* the same fields leaderboard_rows gives the page when it is drawn again */
         models.push({ model: point.label, mean: r.mean, low: r.low, high: r.high,
-                      status: dropped ? "dropped early" : "to the end" });
+                      folds: point.folds, status: point.status });
       });
       var higher = spec.usermeta ? spec.usermeta.higher !== false : true;
       models.sort(function (a, b) { return higher ? b.mean - a.mean : a.mean - b.mean; });
@@ -156,6 +168,7 @@
       }
       addToChart(chartId, kind, point);
     });
+    source.addEventListener("epochs", addEpochs);
     source.addEventListener("progress", function (event) {
       var state = JSON.parse(event.data);
       if (bar && state.total) { bar.max = state.total; bar.value = state.done; }
