@@ -82,11 +82,19 @@ def status(
 
 
 def export(
-    run_id: Annotated[int, typer.Argument(help="The run's number in the journal.")],
+    subject: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A run (12, run:12), an experiment (experiment:3, e3) or a project's folder.",
+        ),
+    ],
     out: Annotated[Path, typer.Option(help="The folder to write (new or empty).")],
     project_dir: Annotated[
         Path | None,
-        typer.Option("--project", help="A project folder: its problem and data licence."),
+        typer.Option(
+            "--project", help="For a run or experiment: a project folder (problem, data licence)."
+        ),
     ] = None,
     git: Annotated[bool, typer.Option(help="git init the folder and make a first commit.")] = False,
     author: Annotated[str | None, typer.Option(help="The name in LICENSE.")] = None,
@@ -94,30 +102,40 @@ def export(
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Export a run as a GitHub-ready portfolio folder that reproduces its own numbers.
+    """Export a run, an experiment or a project as a GitHub-ready portfolio folder that
+    reproduces its own numbers.
 
-    README (problem, data with source and licence, approach, results with spread, plots,
-    your predictions and notes), train.py and train.ipynb reading the data by a relative
-    path, the model card, pinned requirements, a smoke test, .gitignore and a licence.
+    A run: README (problem, data with source and licence, approach, results with spread,
+    plots, your predictions and notes), train.py and train.ipynb reading the data by a
+    relative path, the model card, pinned requirements, a smoke test, .gitignore, a licence.
+    An experiment: README (the values and their scores with spread, your prediction and its
+    score, the chart), sweep.py that replays it, the smoke test. A project: README walking
+    its workflow with the evidence, and each of its runs and experiments in a folder.
 
     Examples:
 
       tinkerlab export 12 --out ~/portfolio/titanic
+
+      tinkerlab export experiment:3 --out ~/portfolio/titanic-depth
+
+      tinkerlab export ./churn-study --out ../churn-portfolio --git
 
       tinkerlab export 12 --out ../churn-portfolio --project . --git
     """
     from tinkerlab import path as lab_path
 
     done = lab_path.export(
-        run_id, out, project=project_dir, git=git, author=author, force=force, db=db
+        subject, out, project=project_dir, git=git, author=author, force=force, db=db
     )
     if json_out:
         print_json(done.to_dict())
         return
-    console.print(f"[bold]Exported run #{done.run_id}[/] to {escape(str(done.folder))}")
+    console.print(f"[bold]Exported {done.subject}[/] to {escape(str(done.folder))}")
     console.print(
         f"  {len(done.files)} files: {escape(', '.join(f for f in done.files if '/' not in f))}"
     )
+    for part in done.parts:
+        console.print(f"  {escape(part)}/")
     if done.commit:
         console.print(f"  git: first commit {done.commit[:12]}")
     for notice in done.notices:

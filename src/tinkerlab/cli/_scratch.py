@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from tinkerlab.cli._output import Json, console, errors, print_json
+from tinkerlab.cli._output import Db, Json, console, errors, print_json
 
 app = typer.Typer(
     help=(
@@ -150,6 +150,10 @@ def ladder(
     epochs: Annotated[int, typer.Option(help="Epochs every net trains, exactly.")] = 100,
     seed: _Seed = 0,
     plot: Annotated[Path | None, typer.Option(help="Write the loss curves here as a PNG.")] = None,
+    record: Annotated[
+        bool, typer.Option(help="Record it in the journal (the path's lab 6.5 checks it).")
+    ] = True,
+    db: Db = None,
     json_out: Json = False,
 ) -> None:
     """Climb from logistic regression to a deep net (NumPy, PyTorch, scikit-learn) on images.
@@ -163,6 +167,11 @@ def ladder(
 
     with _rung_bars(enabled=not json_out) as tick:
         result = climb(dataset, seed=seed, epochs=epochs, progress=tick)
+    if record:
+        from tinkerlab._api import open_journal
+
+        with open_journal(db) as journal:  # an analysis of kind "ladder", with its plot
+            journal.record_analysis("ladder", result.dataset, result.to_dict(), result.plots)
     if plot is not None:
         plot.write_bytes(result.plots["loss_curves.png"])
     if json_out:

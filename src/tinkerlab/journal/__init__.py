@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tinkerlab.journal._as_run import as_run
 from tinkerlab.journal._entries import (
     AnalysisEntry,
     AnswerEntry,
@@ -55,6 +56,7 @@ __all__ = [
     "RunEntry",
     "RunLike",
     "UnlockEntry",
+    "as_run",
     "open_journal",
 ]
 

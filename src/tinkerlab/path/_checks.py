@@ -317,6 +317,7 @@ class CheckKind:
 
 
 def _table() -> dict[str, CheckKind]:
+    from tinkerlab.path._deep import check_ladder, check_net_experiment
     from tinkerlab.path._project import check_project
     from tinkerlab.path._script import check_script
     from tinkerlab.path._served import check_served
@@ -341,6 +342,14 @@ def _table() -> dict[str, CheckKind]:
         CheckKind("served", "your running service: it sends a request", check_served),
         CheckKind(
             "project", "your project folder and the journal's work on its data", check_project
+        ),
+        CheckKind(
+            "net_experiment",
+            "your finished experiments with a neural network (knob, values, prediction)",
+            check_net_experiment,
+        ),
+        CheckKind(
+            "ladder", "your recorded from-scratch ladder and its rungs' scores", check_ladder
         ),
     ]
     return {kind.name: kind for kind in kinds}

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tinkerlab.exceptions import InputError
+from tinkerlab.journal import as_run
 from tinkerlab.path._project import open_project, sha256_of
 from tinkerlab.path._readme import write_readme
-from tinkerlab.path._runs import as_run
 
 if TYPE_CHECKING:
     from tinkerlab.journal import Journal, RunEntry
@@ -42,19 +42,36 @@ if TYPE_CHECKING:
 
 @dataclass
 class Exported:
-    """What :func:`export_run` wrote, and where."""
+    """What an export wrote, and where: a run's, an experiment's or a project's folder."""
 
     folder: Path
-    run_id: int
+    run_id: int | None  # the run exported (None for an experiment or a project)
     files: list[str]  # relative to the folder
     notices: list[str] = field(default_factory=list)  # what to complete by hand
     commit: str | None = None  # the first commit's id, with git=True
+    kind: str = "run"  # "run", "experiment" or "project"
+    experiment_id: int | None = None  # the experiment exported
+    project: str | None = None  # the project exported (its name)
+    parts: list[str] = field(default_factory=list)  # a project's: the sub-folders written
+
+    @property
+    def subject(self) -> str:
+        """What was exported, as people read it: ``run #12``, ``project churn``."""
+        if self.kind == "experiment":
+            return f"experiment #{self.experiment_id}"
+        if self.kind == "project":
+            return f"project {self.project}"
+        return f"run #{self.run_id}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able."""
         return {
+            "kind": self.kind,
             "folder": str(self.folder),
             "run": self.run_id,
+            "experiment": self.experiment_id,
+            "project": self.project,
+            "parts": self.parts,
             "files": self.files,
             "notices": self.notices,
             "commit": self.commit,
@@ -96,7 +113,7 @@ def export_run(
         holds files already.
     """
     entry = journal.get_run(run_id)
-    folder = _prepare_folder(Path(out).expanduser().resolve(), force)
+    folder = prepare_folder(Path(out).expanduser().resolve(), force)
     proj = open_project(project) if project is not None else None
     data_name = _copy_data(entry, folder)
     notices: list[str] = []
@@ -109,22 +126,23 @@ def export_run(
     _model_card(journal, entry, folder, notices)
     uses_tinkerlab = "from tinkerlab" in run.script()
     (folder / "requirements.txt").write_text(_requirements(entry, uses_tinkerlab))
-    (folder / ".gitignore").write_text(_GITIGNORE)
-    who = author or _git_user() or "the author"
-    (folder / "LICENSE").write_text(_MIT.format(year=datetime.now(UTC).year, author=who))
+    who = write_licence(folder, author)
     readme = write_readme(journal, entry, proj, data_name, plots, notices)
     (folder / "README.md").write_text(readme, encoding="utf-8")
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     result = Exported(folder, entry.id, files, notices)
     if git:
-        result.commit = _git_commit(folder, entry, who)
+        message = f"{entry.model} on {Path(entry.dataset).name}: exported from tinkerlab"
+        message += f" (run #{entry.id})"
+        result.commit = git_commit(folder, message, who)
     journal.record_analysis(
         "export", entry.dataset, {"run": entry.id, "out": str(folder), "files": files}
     )
     return result
 
 
-def _prepare_folder(folder: Path, force: bool) -> Path:
+def prepare_folder(folder: Path, force: bool) -> Path:
+    """*folder*, made (or emptied with *force*): refused if it holds files already."""
     if folder.exists() and any(folder.iterdir()):
         if not force:
             raise InputError(
@@ -137,26 +155,37 @@ def _prepare_folder(folder: Path, force: bool) -> Path:
 
 def _copy_data(entry: RunEntry, folder: Path) -> str:
     """Copy the run's data file into ``data/``, checked against the run's fingerprint."""
-    source = entry.recipe.get("source", {})
+    rerun = f"tinkerlab run {{path}} --target {entry.recipe.get('target')}"
+    return copy_data(entry.recipe.get("source", {}), entry.data_sha256, f"run #{entry.id}",
+                     rerun, folder)  # fmt: skip
+
+
+def copy_data(source: dict[str, Any], sha256: str, what: str, rerun: str, folder: Path) -> str:
+    """Copy the data file a recipe's *source* names into ``folder/data/``; its file name.
+
+    Refused when the data was an in-memory table, is gone, or no longer matches *sha256*
+    (the numbers would not reproduce): *what* names the record ("run #12"), *rerun* the
+    command that records it again (``{path}`` is the file's path).
+    """
     if source.get("kind") == "frame" or not source.get("path"):
         raise InputError(
-            f"Run #{entry.id} was trained on an in-memory table, which no script can read "
+            f"{what.capitalize()} was trained on an in-memory table, which no script can read "
             "again. Fix: save it (frame.to_csv('data.csv', index=False)), run the file, and "
-            "export that run."
+            "export that."
         )
     path = Path(source["path"])
     if not path.is_file():
         raise InputError(
-            f"The data of run #{entry.id} is gone from {path}. Fix: put the file back, or run "
-            "it again on where it is now and export the new run."
+            f"The data of {what} is gone from {path}. Fix: put the file back, or run "
+            "it again on where it is now and export the new record."
         )
-    if sha256_of(path) != entry.data_sha256:
+    if sha256_of(path) != sha256:
         raise InputError(
-            f"{path} changed since run #{entry.id} (its SHA-256 differs), so the exported "
-            "script would not reproduce the run's numbers. Fix: run it again "
-            f"(tinkerlab run {path} --target {entry.recipe.get('target')}) and export that run."
+            f"{path} changed since {what} (its SHA-256 differs), so the exported "
+            "script would not reproduce its numbers. Fix: run it again "
+            f"({rerun.format(path=path)}) and export that."
         )
-    (folder / "data").mkdir()
+    (folder / "data").mkdir(exist_ok=True)
     shutil.copy2(path, folder / "data" / path.name)
     return path.name
 
@@ -174,8 +203,13 @@ def _expected(entry: RunEntry) -> dict[str, Any]:
 
 
 def _copy_plots(entry: RunEntry, folder: Path) -> list[str]:
+    return copy_plots(entry.plot_paths, folder)
+
+
+def copy_plots(paths: list[Path], folder: Path) -> list[str]:
+    """Copy the record's plot files into ``folder/plots/``; their names."""
     names = []
-    for path in entry.plot_paths:
+    for path in paths:
         if path.is_file():
             (folder / "plots").mkdir(exist_ok=True)
             shutil.copy2(path, folder / "plots" / path.name)
@@ -193,7 +227,8 @@ def _model_card(journal: Journal, entry: RunEntry, folder: Path, notices: list[s
     (folder / "MODEL_CARD.md").write_text(card, encoding="utf-8")
 
 
-def _pin(name: str) -> str | None:
+def pin(name: str) -> str | None:
+    """``name==version`` as installed here, or None if it is not installed."""
     try:
         return f"{name}=={version(name)}"
     except PackageNotFoundError:
@@ -207,12 +242,20 @@ def _requirements(entry: RunEntry, uses_tinkerlab: bool) -> str:
     names += {"parquet": ["pyarrow"], "excel": ["openpyxl"]}.get(str(fmt), [])
     if uses_tinkerlab:
         names.append("tinkerlab")
-    pins = [p for p in map(_pin, names) if p]
-    test = _pin("pytest")
+    pins = [p for p in map(pin, names) if p]
+    test = pin("pytest")
     lines = ["# What train.py needs, pinned to the versions that produced the numbers.", *pins]
     if test:
         lines += ["# The smoke test (python -m pytest):", test]
     return "\n".join(lines) + "\n"
+
+
+def write_licence(folder: Path, author: str | None) -> str:
+    """Write ``.gitignore`` and the MIT ``LICENSE``; the author named in it."""
+    (folder / ".gitignore").write_text(_GITIGNORE)
+    who = author or _git_user() or "the author"
+    (folder / "LICENSE").write_text(_MIT.format(year=datetime.now(UTC).year, author=who))
+    return who
 
 
 def _git_user() -> str | None:
@@ -225,8 +268,8 @@ def _git_user() -> str | None:
     return done.stdout.strip() or None
 
 
-def _git_commit(folder: Path, entry: RunEntry, who: str) -> str:
-    """``git init`` and a first commit; the commit's id."""
+def git_commit(folder: Path, message: str, who: str) -> str:
+    """``git init`` and a first commit with *message*; the commit's id."""
     if shutil.which("git") is None:
         raise InputError("git is not installed. Fix: install git, or export without --git.")
     env = {**os.environ}
@@ -234,9 +277,6 @@ def _git_commit(folder: Path, entry: RunEntry, who: str) -> str:
     env.setdefault("GIT_COMMITTER_NAME", who)
     env.setdefault("GIT_AUTHOR_EMAIL", "author@example.invalid")
     env.setdefault("GIT_COMMITTER_EMAIL", "author@example.invalid")
-    message = (
-        f"{entry.model} on {Path(entry.dataset).name}: exported from tinkerlab (run #{entry.id})"
-    )
     for command in (
         ["git", "init", "-q"],
         ["git", "add", "-A"],

@@ -27,6 +27,8 @@ JOURNAL_ONLY = (
     "math",
     "test",
     "analysis",
+    "net_experiment",
+    "ladder",
 )
 
 

@@ -260,7 +260,9 @@ class _Evidence:
     exports: list[Any]
 
 
-def _gather(journal: Journal, project: Project) -> _Evidence:
+def gather(journal: Journal, project: Project) -> _Evidence:
+    """What the journal holds about the project's data: its runs, finished experiments,
+    looks, notes and exports."""
     shas = project_shas(project)
     stems = {Path(p).stem for p in shas.values()}
     runs = [r for r in journal.list_runs(limit=None) if r.data_sha256 in shas]
@@ -273,7 +275,14 @@ def _gather(journal: Journal, project: Project) -> _Evidence:
     looks = [a for a in journal.analyses("look", limit=None) if Path(a.dataset).stem in stems]
     notes = [n for r in runs for n in journal.notes(r.id)]
     run_ids = {r.id for r in runs}
-    exports = [a for a in journal.analyses("export", limit=None) if a.summary.get("run") in run_ids]
+    experiment_ids = {e.id for e in experiments}
+    exports = [
+        a
+        for a in journal.analyses("export", limit=None)
+        if a.summary.get("run") in run_ids
+        or a.summary.get("experiment") in experiment_ids
+        or a.summary.get("sha256") == project.sha256  # the project's own export
+    ]
     return _Evidence(runs, experiments, looks, notes, exports)
 
 
@@ -374,7 +383,7 @@ STEPS: tuple[tuple[str, Callable[[Project, _Evidence], str | None], str], ...] =
 def project_status(journal: Journal, folder: str | Path = ".") -> list[StepStatus]:
     """The workflow's steps for the project in *folder*, each done or not, with its evidence."""
     project = open_project(folder)
-    ev = _gather(journal, project)
+    ev = gather(journal, project)
     use = CLEAN_FILE if (project.folder / CLEAN_FILE).is_file() else project.data
     words = {
         "use": use,

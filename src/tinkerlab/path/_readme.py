@@ -74,10 +74,22 @@ def _problem(project: Project | None, notices: list[str]) -> str:
 
 
 def _data(entry: RunEntry, project: Project | None, data_name: str, notices: list[str]) -> str:
-    source = entry.recipe.get("source", {})
     rows = entry.summary.get("inputs", {}).get("rows") or entry.summary.get("rows")
+    return data_lines(entry.recipe, rows, data_name, project, notices, entry.data_sha256)
+
+
+def data_lines(
+    recipe: dict[str, Any],
+    rows: Any,
+    data_name: str,
+    project: Project | None,
+    notices: list[str],
+    sha256: str | None = None,
+) -> str:
+    """The Data section: the file, its fingerprint, where it comes from and its licence."""
+    source = recipe.get("source", {})
     lines = [f"- File: `data/{data_name}`" + (f", {rows} rows" if rows else "")]
-    lines.append(f"- SHA-256: `{entry.data_sha256}`")
+    lines.append(f"- SHA-256: `{sha256 or source.get('sha256')}`")
     if source.get("kind") == "builtin":
         from tinkerlab.data import dataset_info
 
@@ -89,11 +101,14 @@ def _data(entry: RunEntry, project: Project | None, data_name: str, notices: lis
     else:
         where = project.source if project else _TODO
         licence = project.licence if project else _TODO
-        if _TODO in where or _TODO in licence:
-            notices.append("README.md: say where the data comes from and its licence.")
+        if (_TODO in where or _TODO in licence) and _DATA_TODO not in notices:
+            notices.append(_DATA_TODO)
         lines.append(f"- Source: {where}")
         lines.append(f"- Licence: {licence}")
     return "\n".join(lines) + "\n"
+
+
+_DATA_TODO = "README.md: say where the data comes from and its licence."
 
 
 def _approach(recipe: dict[str, Any]) -> str:

@@ -106,7 +106,7 @@ def changed_lines(original: str, edited: str) -> int:
 
 def check_script(journal: Journal, lab: Lab, where: Where) -> CheckResult:
     """The learner's script was changed, runs, and beats its run and the baseline."""
-    from tinkerlab.path._runs import run_script_text
+    from tinkerlab.journal import as_run
 
     path = (where.script or Path("train.py")).expanduser().resolve()
     make = "tinkerlab run titanic --model logistic_regression --script train.py"
@@ -121,7 +121,7 @@ def check_script(journal: Journal, lab: Lab, where: Where) -> CheckResult:
             "N'): write it from a recorded run.",
             make,
         )
-    edits = changed_lines(run_script_text(entry), text)
+    edits = changed_lines(as_run(entry).script(), text)
     if edits == 0:
         return failed(
             lab,

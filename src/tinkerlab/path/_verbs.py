@@ -152,7 +152,7 @@ def project_status(
 
 
 def export(
-    run_id: int,
+    subject: int | str | Path,
     out: str | Path,
     *,
     project: str | Path | None = None,
@@ -162,11 +162,55 @@ def export(
     db: str | None = None,
     journal: Journal | None = None,
 ) -> _export.Exported:
-    """Write run *run_id* as a GitHub-ready portfolio folder at *out* (see ``docs/path.md``)."""
-    return _with(
-        journal,
-        db,
-        lambda j: _export.export_run(
-            j, run_id, out, project=project, git=git, author=author, force=force
-        ),
+    """Write a run, an experiment or a project as a GitHub-ready portfolio folder at *out*.
+
+    *subject* is a run's number (``12`` or ``"run:12"``), an experiment's
+    (``"experiment:3"``, short ``"e3"``) or a project's folder (``"./churn-study"``). The
+    folder reproduces its own numbers: see ``docs/path.md``. *project* (for a run or an
+    experiment) adds a project's problem, data source and licence to the README.
+
+    >>> import tinkerlab as tl
+    >>> tl.path.export("experiment:3", "portfolio/depth")  # doctest: +SKIP
+    """
+    kind, number, folder = parse_subject(subject)
+
+    def write(j: Journal) -> _export.Exported:
+        from tinkerlab.path._export_project import export_project
+        from tinkerlab.path._export_sweep import export_experiment
+
+        if kind == "project":
+            return export_project(j, folder, out, git=git, author=author, force=force)
+        if kind == "experiment":
+            return export_experiment(
+                j, number, out, project=project, git=git, author=author, force=force
+            )
+        return _export.export_run(
+            j, number, out, project=project, git=git, author=author, force=force
+        )
+
+    return _with(journal, db, write)
+
+
+def parse_subject(subject: int | str | Path) -> tuple[str, int, Path]:
+    """What *subject* names: ``("run", 12, _)``, ``("experiment", 3, _)`` or
+    ``("project", 0, folder)``."""
+    import re
+
+    from tinkerlab.exceptions import InputError
+
+    if isinstance(subject, int) and not isinstance(subject, bool):
+        return "run", subject, Path()
+    text = str(subject).strip()
+    match = re.fullmatch(r"(?:(run|r|experiment|exp|e):?)?#?(\d+)", text, flags=re.IGNORECASE)
+    if match and not (Path(text) / "project.toml").is_file():
+        kind = "experiment" if (match[1] or "r").lower().startswith("e") else "run"
+        return kind, int(match[2]), Path()
+    folder = Path(text).expanduser()
+    if (folder / "project.toml").is_file():
+        return "project", 0, folder
+    raise InputError(
+        f"Cannot tell what to export from {text!r}: it is not a run's number, an "
+        "experiment's or a project's folder (one with a project.toml). Fix: tinkerlab export "
+        "12 (run 12), tinkerlab export experiment:3, or tinkerlab export ./my-project "
+        "(tinkerlab journal lists runs and experiments)."
     )

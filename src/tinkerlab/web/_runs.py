@@ -100,33 +100,6 @@ def stored_samples(config: LabConfig, entry: RunEntry) -> dict[str, Any] | None:
         return None
 
 
-def as_run(entry: RunEntry) -> Run:
-    """A recorded run as a :class:`~tinkerlab.runner.Run` without its model: enough for
-    its own ``script()`` and ``notebook()`` (the recipe, the metrics it reported)."""
-    from tinkerlab.recipe import Recipe, metrics_for
-    from tinkerlab.runner import Run
-    from tinkerlab.web._choices import _Scored
-
-    recipe = Recipe.from_dict(entry.recipe)
-    classes = entry.summary.get("inputs", {}).get("classes") or {}
-    candidates = metrics_for(recipe.task, max(2, len(classes)), _Scored())
-    specs = tuple(m for m in candidates if m.name in entry.metrics)
-    return Run(
-        recipe=recipe,
-        pipeline=None,
-        metrics=entry.metrics,  # type: ignore[arg-type]
-        baseline=entry.baseline,  # type: ignore[arg-type]
-        metric_specs=specs,
-        summary=entry.summary,
-        timings=entry.timings,
-        notices=entry.notices,
-        plots={},
-        data_sha256=entry.data_sha256,
-        predictions=None,  # type: ignore[arg-type]
-        id=entry.id,
-    )
-
-
 def code_name(entry: RunEntry, suffix: str) -> str:
     """A download's file name: ``titanic_knn_run12.py``."""
     from tinkerlab.web._uploads import clean_name

@@ -10,11 +10,12 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
 from tinkerlab.exceptions import NotFoundError
+from tinkerlab.journal import as_run
 from tinkerlab.web import _charts
 from tinkerlab.web._app import journal
 from tinkerlab.web._guard import require_csrf
 from tinkerlab.web._render import render
-from tinkerlab.web._runs import as_run, code_name, plot_file, stored_samples
+from tinkerlab.web._runs import code_name, plot_file, stored_samples
 from tinkerlab.web._try import with_links
 
 router = APIRouter()

@@ -1,9 +1,10 @@
-"""A recorded run's script and notebook, written again from the journal without training.
+"""A recorded run as a Run again, without training: its script and notebook from the journal.
 
 The journal keeps a run's Recipe and the scores it reported; that is all a script needs.
 :func:`as_run` makes a :class:`~tinkerlab.runner.Run` without its model from them, whose
-``script()`` and ``notebook()`` are exactly what ``tinkerlab run --script`` wrote. Export
-passes a new data path, so the folder's script reads its own copy of the data.
+``script()`` and ``notebook()`` are exactly what ``tinkerlab run --script`` wrote. The web
+lab's run page and download, the path's script check and the portfolio export all use it;
+export passes a new data path, so the folder's script reads its own copy of the data.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tinkerlab.journal import RunEntry
+    from tinkerlab.journal._entries import RunEntry
     from tinkerlab.runner import Run
 
 
@@ -26,8 +27,19 @@ class _Scores:
 def as_run(entry: RunEntry, data_path: str | None = None) -> Run:
     """Run *entry* as a Run without its model: enough for ``script()`` and ``notebook()``.
 
-    *data_path* replaces the path the script reads the data from (``"data/mine.csv"``:
-    relative to the folder the script runs in).
+    Parameters
+    ----------
+    entry : RunEntry
+        A run read back from the journal (``journal.get_run(12)``).
+    data_path : str, optional
+        Replaces the path the script reads the data from (``"data/mine.csv"``: relative to
+        the folder the script runs in). A user file's copy also names the dataset.
+
+    Examples
+    --------
+    >>> from tinkerlab.journal import as_run, open_journal
+    >>> with open_journal() as journal:  # doctest: +SKIP
+    ...     print(as_run(journal.get_run(12)).script())
     """
     from tinkerlab.recipe import Recipe, metrics_for
     from tinkerlab.runner import Run
@@ -56,8 +68,3 @@ def as_run(entry: RunEntry, data_path: str | None = None) -> Run:
         predictions=None,  # type: ignore[arg-type]
         id=entry.id,
     )
-
-
-def run_script_text(entry: RunEntry) -> str:
-    """The script ``tinkerlab run --script`` wrote for run *entry*."""
-    return as_run(entry).script()
