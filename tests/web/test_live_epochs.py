@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -30,8 +31,12 @@ def _events(job: Any) -> list[tuple[str, Any]]:
     async def read() -> list[str]:
         return [chunk async for chunk in job_events(job)]
 
+    # A fresh thread has no event loop, whatever test ran before in this worker (a browser
+    # test leaves one running in the main thread).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        chunks = pool.submit(asyncio.run, read()).result()
     events = []
-    for chunk in asyncio.run(read()):
+    for chunk in chunks:
         lines = dict(line.split(": ", 1) for line in chunk.strip().splitlines() if ": " in line)
         if "event" in lines:
             events.append((lines["event"], json.loads(lines["data"])))

@@ -85,7 +85,8 @@ COMMANDS: tuple[Entry, ...] = (
     Entry("look", _CLI + "_look", "look",
           "Look at a dataset before modelling it: columns, target, relations, alerts."),
     Entry("export", _CLI + "_project", "export",
-          "Export a run as a GitHub-ready portfolio folder that reproduces its own numbers."),
+          "Export a run, an experiment or a project as a GitHub-ready portfolio folder that "
+          "reproduces its own numbers."),
     Entry("journal", _CLI + "_journal", "app",
           "Every run so far, with your notes and questions.", group=True),
     Entry("scratch", _CLI + "_scratch", "app",

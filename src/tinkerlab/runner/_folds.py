@@ -13,7 +13,7 @@ compose such steps, the rows ``fit_transform`` returned are the very rows ``tran
 would return, so scoring the model on them gives the same numbers.
 :func:`fold_scores` does that; for anything else (TF-IDF, which builds its vocabulary
 in its own ``fit_transform``, the new-feature steps, a pre-trained featuriser) it calls
-``cross_validate`` as the script does. ``tests/runner/test_folds.py`` checks every
+``cross_validate`` as the script does. ``tests/runner/test_fold_preprocessing.py`` checks every
 registry model against ``cross_validate``.
 """
 
