@@ -197,15 +197,16 @@ def cpu_seconds(pid: int) -> float:
 
 
 def bench_startup(repeat: int) -> tuple[float, float, float]:
+    """Median ms from starting ``tinkerlab lab`` to a 200 on ``/`` (wall and the lab's CPU),
+    and of ``tinkerlab --help``. The clock stops at the first page: the lab's shutdown,
+    which the learner never waits for, is outside it."""
     import httpx
 
     env = {**os.environ, "TINKERLAB_HOME": tempfile.mkdtemp(prefix="bench-lab-start-")}
     src = str(Path(__file__).resolve().parents[1] / "src")
     env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
 
-    cpu: list[float] = []
-
-    def lab() -> None:
+    def first_page() -> tuple[float, float]:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -217,15 +218,14 @@ def bench_startup(repeat: int) -> tuple[float, float, float]:
             stderr=subprocess.DEVNULL,
         )
         try:
-            while True:
+            while time.perf_counter() - start < 60:
                 try:
                     if httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200:
-                        cpu.append(1000 * cpu_seconds(process.pid))
-                        break
+                        wall = 1000 * (time.perf_counter() - start)
+                        return wall, 1000 * cpu_seconds(process.pid)
                 except httpx.HTTPError:
-                    time.sleep(0.02)
-                if time.perf_counter() - start > 60:
-                    raise RuntimeError("the lab did not answer within 60 s")
+                    time.sleep(0.01)
+            raise RuntimeError("the lab did not answer within 60 s")
         finally:
             process.terminate()
             process.wait(10)
@@ -238,8 +238,9 @@ def bench_startup(repeat: int) -> tuple[float, float, float]:
             check=True,
         )
 
-    wall = median_ms(lab, repeat)
-    return wall, statistics.median(cpu), median_ms(cli_help, repeat)
+    first_page()  # warm-up: creates the journal, fills the OS file cache
+    walls, cpus = zip(*(first_page() for _ in range(repeat)), strict=True)
+    return statistics.median(walls), statistics.median(cpus), median_ms(cli_help, repeat)
 
 
 # %%
