@@ -148,6 +148,49 @@ def test_journal_list_show_note_ask(cli):
     assert "petal width" in cli("journal", "show", "1").out
 
 
+def test_journal_note_and_show_an_experiment(cli):
+    tinkered = cli(
+        "tinker",
+        "iris",
+        "--model",
+        "knn",
+        "--knob",
+        "n_neighbors",
+        "--values",
+        "1,15",
+        "--repeats",
+        "1",
+        "--predict",
+        "flat",
+    )
+    assert tinkered.code == 0, tinkered.err
+    note = cli("journal", "note", "e1", "one neighbour memorises the training rows")
+    assert note.code == 0, note.err
+    assert "Note #1 added to experiment #1." in note.out
+    ask = cli("why", "why does k=1 overfit?", "--experiment", "1")
+    assert ask.code == 0, ask.err
+
+    shown = json.loads(cli("journal", "show", "e1", "--json").out)
+    assert shown["id"] == 1
+    assert shown["knob"] == "n_neighbors"
+    assert [n["text"] for n in shown["notes"]] == ["one neighbour memorises the training rows"]
+    assert [q["text"] for q in shown["questions"]] == ["why does k=1 overfit?"]
+    text = cli("journal", "show", "experiment:1").out
+    assert "Experiment #1" in text
+    assert "one neighbour memorises" in text
+    assert "your prediction: flat" in text
+    # The note is the experiment's, not run 1's (there is no run 1).
+    assert cli("journal", "show", "1").code == 2
+
+
+def test_journal_note_on_a_record_it_cannot_name_is_bad_input(cli):
+    for record, fix in (("three", "journal note e2"), ("e99", "99")):
+        result = cli("journal", "note", record, "a note")
+        assert result.code == 2, result.out
+        assert fix in result.message
+        assert "Traceback" not in result.err
+
+
 def test_journal_show_unknown_id_is_bad_input(cli):
     result = cli("journal", "show", "42")
     assert result.code == 2

@@ -216,3 +216,37 @@ def _set_owner_pid(journal, experiment_id, pid, host=None):
             update(ExperimentRow).where(ExperimentRow.id == experiment_id).values(owner=owner)
         )
         session.commit()
+
+
+def test_notes_about_an_experiment_are_its_own_and_go_with_it(journal, make_run):
+    from sqlalchemy import text
+
+    first = journal.start_experiment(experiment())
+    second = journal.start_experiment(experiment(knob="weights"))
+    a = journal.add_experiment_note(first, "  the curve turns at 5 \n")
+    b = journal.add_experiment_note(first, "k=1 memorises the training rows")
+    journal.add_experiment_note(second, "weights barely matter")
+
+    assert (a.text, a.experiment_id) == ("the curve turns at 5", first)  # trimmed
+    assert a.created_at.tzinfo is not None
+    assert journal.experiment_notes(first) == [a, b]
+    assert [n.text for n in journal.experiment_notes(second)] == ["weights barely matter"]
+    # An experiment's notes are not a run's: run 1 (made now) has none.
+    assert journal.notes(journal.record_run(make_run(plots={})).id) == []
+
+    with pytest.raises(InputError, match="A note needs some text"):
+        journal.add_experiment_note(first, "   ")
+    with pytest.raises(NotFoundError):
+        journal.add_experiment_note(999, "about nothing")
+    with pytest.raises(NotFoundError):
+        journal.experiment_notes(999)
+    with pytest.raises(InputError, match="experiment id is a whole number"):
+        journal.add_experiment_note("e1", "a string id")  # type: ignore[arg-type]
+    assert journal.experiment_notes(first) == [a, b]  # nothing half-written
+
+    # The foreign key deletes them with their experiment (no delete API: SQL, as for runs).
+    with journal._db.writing("change") as session:
+        session.execute(text("DELETE FROM experiments WHERE id = :id"), {"id": first})
+        session.commit()
+        left = session.execute(text("SELECT experiment_id FROM experiment_notes")).all()
+    assert left == [(second,)]

@@ -16,11 +16,12 @@ from tinkerlab.journal._engine import create_journal_engine, parse_url
 from tinkerlab.journal._tables import Base
 
 #: The newest revision in the package (bump it with each new one), and the one after it.
-HEAD, NEXT = "0006", "0007"
+HEAD, NEXT = "0007", "0008"
 
 JOURNAL_TABLES = {
     "alembic_version",
     "notes",
+    "experiment_notes",
     "questions",
     "runs",
     "experiments",

@@ -75,6 +75,7 @@ def exported(tmp_path_factory, noisy_csv):
         )  # fmt: skip
         with Journal(url) as journal:
             journal.add_question("why does the deep tree do worse?", experiment_id=sweep.id)
+            journal.add_experiment_note(sweep.id, "depth 16 memorises the noise")
         folders = {}
         for name, number in (("sweep", sweep.id), ("board", board.id), ("search", found.id)):
             done = tl.path.export(f"experiment:{number}", root / name, db=url)
@@ -106,7 +107,8 @@ def test_the_readme_has_the_table_the_prediction_and_the_findings(exported):
     outcome = {True: "right", False: "wrong", None: "not scored"}[entry.prediction.shape_hit]
     assert f"it was {entry.prediction.observed_shape} ({outcome})" in readme
     assert "**overfitting**" in readme
-    assert "why does the deep tree do worse?" in readme
+    assert "- Question: why does the deep tree do worse?" in readme
+    assert "- depth 16 memorises the noise" in readme  # the experiment's note
     assert "![curve.png](plots/curve.png)" in readme
 
 

@@ -99,3 +99,17 @@ def test_the_final_lab_fails_until_the_project_is_exported(project):
     outside = tl.path.check("7.1", project=project.folder.parent, db="sqlite://")
     assert not outside.passed
     assert outside.next_command.startswith("tinkerlab project new")
+
+
+def test_a_note_on_an_experiment_on_the_projects_data_is_evaluation(project, tmp_path):
+    url = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    data = project.folder / "data/noisy.csv"
+    other = tl.tinker("iris", "n_neighbors", [1, 15], model="knn", repeats=1, db=url)
+    mine = tl.tinker(data, "n_neighbors", [1, 15], target="label", model="knn", repeats=1, db=url)
+    with tl.open_journal(url) as journal:
+        journal.add_experiment_note(other.id, "about iris: proves nothing here")
+        assert not steps(project, url)["evaluate"].done
+        journal.add_experiment_note(mine.id, "k=1 memorises the noise")
+    status = steps(project, url)["evaluate"]
+    assert status.done
+    assert status.evidence == f"your note on experiment #{mine.id}"

@@ -131,6 +131,49 @@ def test_a_why_question_about_an_experiment_finds_cards(client: Any, app: Any) -
     assert "why does one neighbour overfit?" in page.text
     assert "Cards that answer it" in page.text
     assert "k=1 wins?" in page.text
+    # Kept in the journal, where `tinkerlab journal show e1` and `export` find it.
+    notes = app.state.journal.experiment_notes(ex.id)
+    assert [n.text for n in notes] == ["k=1 wins?"]
+
+
+def test_notes_an_earlier_lab_kept_in_its_folder_move_into_the_journal(
+    app: Any, lab_config: Any
+) -> None:
+    import json
+
+    from tinkerlab import _api
+    from tinkerlab.journal import Journal
+    from tinkerlab.web._app import open_journal
+
+    ex = _api.tinker(
+        "iris",
+        "n_neighbors",
+        [1, 15],
+        model="knn",
+        repeats=1,
+        n_jobs=1,
+        db=lab_config.journal,
+    )
+    with Journal(lab_config.journal) as j:
+        uid = j.get_experiment(ex.id).uid
+    mine = lab_config.folder("experiments") / uid / "notes.jsonl"
+    mine.parent.mkdir(parents=True, exist_ok=True)
+    lines = [{"text": "first", "created_at": "2026-11-01T10:00:00+00:00"}, {"text": "second"}]
+    mine.write_text("\n".join(json.dumps(x) for x in lines) + "\n{damaged\n", encoding="utf-8")
+    theirs = lab_config.folder("experiments") / ("f" * 32) / "notes.jsonl"
+    theirs.parent.mkdir()
+    theirs.write_text(json.dumps({"text": "another journal's"}) + "\n", encoding="utf-8")
+
+    store = open_journal(app)  # the lab opens its journal: the notes move, once
+    assert [n.text for n in store.experiment_notes(ex.id)] == ["first", "second"]
+    assert not mine.exists()
+    assert mine.with_name("notes.jsonl.moved").exists()
+    assert theirs.exists()  # not this journal's experiment: left where it was
+    store.close()
+    app.state.journal = None
+    with Journal(lab_config.journal) as again:  # opening again moves nothing twice
+        open_journal(app)
+        assert len(again.experiment_notes(ex.id)) == 2
 
 
 def test_a_comparison_fills_its_leaderboard(client: Any, app: Any) -> None:

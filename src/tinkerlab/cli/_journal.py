@@ -16,11 +16,13 @@ from tinkerlab.cli._journal_experiments import (
     print_value_guesses,
     rate,
     resume_hint,
+    show_experiment,
 )
 from tinkerlab.cli._output import Db, Json, console, print_json
 
 if TYPE_CHECKING:
     from tinkerlab.journal import (
+        ExperimentNoteEntry,
         NoteEntry,
         QuestionEntry,
         RunEntry,
@@ -117,16 +119,25 @@ def list_runs(
 
 @app.command("show")
 def show(
-    run_id: Annotated[int, typer.Argument(help="The run's id (see `tinkerlab journal`).")],
+    record: Annotated[
+        str,
+        typer.Argument(help="A run (3) or an experiment (e2); `tinkerlab journal` lists them."),
+    ],
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Show one run: its recipe, scores, notes, questions and plot files.
+    """Show one run: its recipe, scores, notes, questions and plot files; or one
+    experiment: what it varied, its result, prediction, notes and questions.
 
     Example:  tinkerlab journal show 3
+    Example:  tinkerlab journal show e2
     """
     from tinkerlab import _api
 
+    kind, run_id = _record(record)
+    if kind == "experiment":
+        show_experiment(run_id, db, json_out)
+        return
     with _api.open_journal(db) as store:
         entry = store.get_run(run_id)
         notes = store.notes(run_id)
@@ -181,23 +192,31 @@ def show(
 
 @app.command("note")
 def note(
-    run_id: Annotated[int, typer.Argument(help="The run the note is about.")],
+    record: Annotated[
+        str, typer.Argument(help="What the note is about: a run (3) or an experiment (e3).")
+    ],
     text: Annotated[str, typer.Argument(help="What you noticed.")],
     db: Db = None,
     json_out: Json = False,
 ) -> None:
-    """Write down what you noticed about a run.
+    """Write down what you noticed about a run or an experiment.
 
-    Example:  tinkerlab journal note 3 "deeper trees overfit after depth 5"
+    Example:  tinkerlab journal note 3 "the forest beats the tree by 0.04"
+    Example:  tinkerlab journal note e2 "deeper trees overfit after depth 5"
     """
     from tinkerlab import _api
 
+    kind, number = _record(record, "note")
     with _api.open_journal(db) as store:
-        entry = store.add_note(run_id, text)
+        entry = (
+            store.add_experiment_note(number, text)
+            if kind == "experiment"
+            else store.add_note(number, text)
+        )
     if json_out:
         print_json(_written_json(entry))
         return
-    console.print(f"Note #{entry.id} added to run #{run_id}.")
+    console.print(f"Note #{entry.id} added to {kind} #{number}.")
 
 
 @app.command("ask")
@@ -416,11 +435,33 @@ def predictions(
     console.print(latest_predictions(entries[-10:]))
 
 
-def _written_json(entry: NoteEntry | QuestionEntry) -> dict[str, Any]:
+def _record(text: str, command: str = "show") -> tuple[str, int]:
+    """``("run", 3)`` for ``3``, ``("experiment", 2)`` for ``e2``; a usage error otherwise."""
+    from tinkerlab.exceptions import UsageError
+    from tinkerlab.journal import parse_record
+
+    named = parse_record(text)
+    if named is None:
+        raise UsageError(
+            f"Cannot tell which record {text!r} is. Fix: a run's number (tinkerlab journal "
+            f"{command} 3) or an experiment's, with an e (tinkerlab journal {command} e2); "
+            "tinkerlab journal and tinkerlab journal experiments list them."
+        )
+    return named
+
+
+def _written_json(entry: NoteEntry | ExperimentNoteEntry | QuestionEntry) -> dict[str, Any]:
     """A note or question just written, for --json."""
+    from tinkerlab.journal import ExperimentNoteEntry
+
+    about = (
+        {"experiment_id": entry.experiment_id}
+        if isinstance(entry, ExperimentNoteEntry)
+        else {"run_id": entry.run_id}
+    )
     return {
         "id": entry.id,
-        "run_id": entry.run_id,
+        **about,
         "text": entry.text,
         "created_at": entry.created_at,
     }

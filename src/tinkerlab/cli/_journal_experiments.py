@@ -1,4 +1,5 @@
-"""What ``tinkerlab journal experiments`` and ``journal predictions`` print: tables and JSON.
+"""What ``tinkerlab journal experiments``, ``journal show e2`` and ``journal predictions``
+print: tables and JSON.
 
 The commands live in :mod:`._journal`; this is how they show experiments (tinkerlab
 tinker) and the record of your predictions.
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 
-from tinkerlab.cli._output import console
+from tinkerlab.cli._output import console, print_json
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -60,6 +61,46 @@ def experiments_table(entries: list[ExperimentEntry]) -> Table:
             escape(guess),
         )
     return table
+
+
+def show_experiment(experiment_id: int, db: str | None, json_out: bool) -> None:
+    """Print one experiment: what it varied, its result and prediction, its plots, and
+    what the learner wrote about it (notes, questions)."""
+    from tinkerlab import _api
+
+    with _api.open_journal(db) as store:
+        e = store.get_experiment(experiment_id)
+        notes = store.experiment_notes(experiment_id)
+        questions = store.questions(experiment_id=experiment_id)
+    written = [{"id": n.id, "created_at": n.created_at, "text": n.text} for n in notes]
+    asked = [{"id": q.id, "created_at": q.created_at, "text": q.text} for q in questions]
+    if json_out:
+        print_json({**experiment_json(e), "notes": written, "questions": asked})
+        return
+    kind = e.spec.get("kind") or "sweep"
+    what = "" if kind in ("compare", "search") else f" of {escape(e.knob)}"
+    console.print(
+        f"[bold]Experiment #{e.id}[/] · {kind}{what} · {escape(e.model)} on "
+        f"{escape(e.dataset)} ({e.task}) · {e.created_at:%Y-%m-%d %H:%M} UTC · {e.status}, "
+        f"{e.n_points} of {e.n_values} points"
+    )
+    for key in ("verdict_text", "shape_reason"):
+        if e.summary.get(key):
+            console.print(f"  {escape(str(e.summary[key]))}")
+    if e.prediction is not None:
+        console.print(f"  your prediction: {escape(e.prediction.shape or '–')}")
+    for path in e.plot_paths:
+        console.print(f"  plot: {escape(str(path))}")
+    for n in notes:
+        console.print(f"  [green]note #{n.id}[/] ({n.created_at:%Y-%m-%d %H:%M}): {escape(n.text)}")
+    for q in questions:
+        console.print(
+            f"  [magenta]question #{q.id}[/] ({q.created_at:%Y-%m-%d %H:%M}): {escape(q.text)}"
+        )
+    console.print(
+        f"Its findings:  tinkerlab explain --experiment {e.id}    "
+        f'Add a note:  tinkerlab journal note e{e.id} "what I noticed"'
+    )
 
 
 def resume_hint(entries: list[ExperimentEntry]) -> None:

@@ -28,6 +28,7 @@ from tinkerlab.journal._entries import (
     AnalysisEntry,
     AnswerEntry,
     ExperimentEntry,
+    ExperimentNoteEntry,
     LabDoneEntry,
     NoteEntry,
     PointEntry,
@@ -38,6 +39,7 @@ from tinkerlab.journal._entries import (
     RunLike,
     UnlockEntry,
 )
+from tinkerlab.journal._refs import parse_record
 
 if TYPE_CHECKING:
     from tinkerlab.journal._store import Journal, open_journal
@@ -46,6 +48,7 @@ __all__ = [
     "AnalysisEntry",
     "AnswerEntry",
     "ExperimentEntry",
+    "ExperimentNoteEntry",
     "Journal",
     "LabDoneEntry",
     "NoteEntry",
@@ -58,6 +61,7 @@ __all__ = [
     "UnlockEntry",
     "as_run",
     "open_journal",
+    "parse_record",
 ]
 
 

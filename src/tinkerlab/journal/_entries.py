@@ -128,6 +128,16 @@ class NoteEntry:
 
 
 @dataclass(frozen=True)
+class ExperimentNoteEntry:
+    """Something the learner wrote about one experiment ("depth 5 is where it turns")."""
+
+    id: int
+    experiment_id: int  # the sweep, comparison or search it is about
+    created_at: datetime  # timezone-aware UTC
+    text: str
+
+
+@dataclass(frozen=True)
 class QuestionEntry:
     """A question the learner asked ("why does the test score beat the CV mean?")."""
 

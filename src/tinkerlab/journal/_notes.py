@@ -1,7 +1,7 @@
 """Notes and questions: what the learner wrote about a run, and what a result made them ask.
 
-A note belongs to one run and goes with it. A question may be about a run, an experiment or
-nothing in particular, and outlives them; it carries the ids of the theory cards
+A note belongs to one run or one experiment and goes with it. A question may be about a run,
+an experiment or nothing in particular, and outlives them; it carries the ids of the theory cards
 ``tinkerlab why`` found for it, and stays open until one of them has been read.
 """
 
@@ -16,8 +16,14 @@ from sqlalchemy.orm import Session
 from tinkerlab.journal import _checks as check
 from tinkerlab.journal._cards import last_reads
 from tinkerlab.journal._database import Database
-from tinkerlab.journal._entries import NoteEntry, QuestionEntry, to_entry
-from tinkerlab.journal._tables import ExperimentRow, NoteRow, QuestionRow, RunRow
+from tinkerlab.journal._entries import ExperimentNoteEntry, NoteEntry, QuestionEntry, to_entry
+from tinkerlab.journal._tables import (
+    ExperimentNoteRow,
+    ExperimentRow,
+    NoteRow,
+    QuestionRow,
+    RunRow,
+)
 
 
 def add_note(db: Database, run_id: int, text: str) -> NoteEntry:
@@ -39,6 +45,30 @@ def notes(db: Database, run_id: int) -> list[NoteEntry]:
         db.require(session, RunRow, run_id)
         rows = session.scalars(query.order_by(NoteRow.created_at, NoteRow.id)).all()
     return [to_entry(NoteEntry, row) for row in rows]
+
+
+def add_experiment_note(db: Database, experiment_id: int, text: str) -> ExperimentNoteEntry:
+    """Write a note about experiment *experiment_id* (which must exist)."""
+    check.check_id(experiment_id, "experiments")
+    row = ExperimentNoteRow(
+        experiment_id=experiment_id, created_at=datetime.now(UTC), text=check.words(text, "note")
+    )
+    with db.writing("add a note to") as session:
+        db.require(session, ExperimentRow, experiment_id)
+        session.add(row)
+        session.commit()
+    return to_entry(ExperimentNoteEntry, row)
+
+
+def experiment_notes(db: Database, experiment_id: int) -> list[ExperimentNoteEntry]:
+    """The notes about experiment *experiment_id*, oldest first."""
+    check.check_id(experiment_id, "experiments")
+    query = select(ExperimentNoteRow).where(ExperimentNoteRow.experiment_id == experiment_id)
+    order = (ExperimentNoteRow.created_at, ExperimentNoteRow.id)
+    with db.reading() as session:
+        db.require(session, ExperimentRow, experiment_id)
+        rows = session.scalars(query.order_by(*order)).all()
+    return [to_entry(ExperimentNoteEntry, row) for row in rows]
 
 
 def add_question(

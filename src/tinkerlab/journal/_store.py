@@ -7,7 +7,7 @@ stored and how it reads back; the journal opens the database and hands it to the
 ``_runs.py``        runs and their plots
 ``_experiments.py`` experiments and their points (with ``_owner.py``: who runs one)
 ``_predictions.py`` the predictions made before experiments, and their scores
-``_notes.py``       notes about runs, and questions
+``_notes.py``       notes about runs and experiments, and questions
 ``_cards.py``       theory cards read and unlocked
 ``_analyses.py``    analyses that are not runs (``tinkerlab feedback``)
 ``_path.py``        the learning path: labs done, the understanding test's answers
@@ -42,6 +42,7 @@ from tinkerlab.journal._entries import (
     AnalysisEntry,
     AnswerEntry,
     ExperimentEntry,
+    ExperimentNoteEntry,
     LabDoneEntry,
     NoteEntry,
     PredictionEntry,
@@ -173,6 +174,14 @@ class Journal:
     def notes(self, run_id: int) -> list[NoteEntry]:
         """Return the notes about run *run_id*, oldest first."""
         return _notes.notes(self._db, run_id)
+
+    def add_experiment_note(self, experiment_id: int, text: str) -> ExperimentNoteEntry:
+        """Write a note about experiment *experiment_id*, e.g. "the curve turns at depth 5"."""
+        return _notes.add_experiment_note(self._db, experiment_id, text)
+
+    def experiment_notes(self, experiment_id: int) -> list[ExperimentNoteEntry]:
+        """Return the notes about experiment *experiment_id*, oldest first."""
+        return _notes.experiment_notes(self._db, experiment_id)
 
     def add_question(
         self,

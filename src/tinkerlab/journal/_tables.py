@@ -109,6 +109,19 @@ class NoteRow(Base):
     text: Mapped[str] = mapped_column(Text)
 
 
+class ExperimentNoteRow(Base):
+    """A note about one experiment (a sweep, a comparison or a search); it goes with it."""
+
+    __tablename__ = "experiment_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(
+        ForeignKey("experiments.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    text: Mapped[str] = mapped_column(Text)
+
+
 class QuestionRow(Base):
     """A question, raised by a run or on its own; it outlives its run (the link is cleared)."""
 

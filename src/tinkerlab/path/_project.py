@@ -273,7 +273,8 @@ def gather(journal: Journal, project: Project) -> _Evidence:
         and e.spec.get("recipe", {}).get("source", {}).get("sha256") in shas
     ]
     looks = [a for a in journal.analyses("look", limit=None) if Path(a.dataset).stem in stems]
-    notes = [n for r in runs for n in journal.notes(r.id)]
+    notes: list[Any] = [n for r in runs for n in journal.notes(r.id)]
+    notes += [n for e in experiments for n in journal.experiment_notes(e.id)]
     run_ids = {r.id for r in runs}
     experiment_ids = {e.id for e in experiments}
     exports = [
@@ -322,7 +323,16 @@ def _evaluate(p: Project, ev: _Evidence) -> str | None:
     curve = _knob("train_size", "seed")(p, ev)
     if curve:
         return curve
-    return f"your note on run #{ev.notes[0].run_id}" if ev.notes else None
+    return _about(ev.notes[0]) if ev.notes else None
+
+
+def _about(note: Any) -> str:
+    """Which record a note is about: "your note on run #3" or "... on experiment #2"."""
+    from tinkerlab.journal import ExperimentNoteEntry
+
+    if isinstance(note, ExperimentNoteEntry):
+        return f"your note on experiment #{note.experiment_id}"
+    return f"your note on run #{note.run_id}"
 
 
 def _deploy(p: Project, ev: _Evidence) -> str | None:

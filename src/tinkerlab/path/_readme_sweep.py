@@ -2,7 +2,7 @@
 
 The question (which knob, which values), the table of values with their validation scores
 and spread, what the learner predicted and how it was scored, the verdict, the findings,
-the chart, and the learner's questions about it.
+the chart, and what the learner noticed and asked about it (notes, questions).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def write_sweep_readme(
         parts += ["## Chart\n", "\n".join(f"![{p}](plots/{p})" for p in plots) + "\n"]
     parts += ["## What I predicted\n", _prediction(entry)]
     parts += ["## What the detectors found\n", _findings(entry)]
-    parts += ["## What I asked\n", _questions(journal, entry)]
+    parts += ["## What I noticed\n", _noticed(journal, entry)]
     parts += [
         "## Reproduce\n",
         "```\npython -m venv .venv && . .venv/bin/activate\npip install -r requirements.txt\n"
@@ -126,8 +126,12 @@ def _findings(entry: ExperimentEntry) -> str:
     return "\n".join(f"- **{f.get('id')}**: {f.get('evidence', '')}" for f in found) + "\n"
 
 
-def _questions(journal: Journal, entry: ExperimentEntry) -> str:
-    asked = journal.questions(experiment_id=entry.id)
-    if not asked:
-        return f'No questions yet: `tinkerlab why "..." --experiment {entry.id}` asks one.\n'
-    return "\n".join(f"- {q.text}" for q in asked) + "\n"
+def _noticed(journal: Journal, entry: ExperimentEntry) -> str:
+    noticed = [f"- {n.text}" for n in journal.experiment_notes(entry.id)]
+    noticed += [f"- Question: {q.text}" for q in journal.questions(experiment_id=entry.id)]
+    if not noticed:
+        return (
+            f'No notes yet: `tinkerlab journal note e{entry.id} "..."` adds one, '
+            f'`tinkerlab why "..." --experiment {entry.id}` asks a question.\n'
+        )
+    return "\n".join(noticed) + "\n"

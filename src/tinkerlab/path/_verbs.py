@@ -194,17 +194,13 @@ def export(
 def parse_subject(subject: int | str | Path) -> tuple[str, int, Path]:
     """What *subject* names: ``("run", 12, _)``, ``("experiment", 3, _)`` or
     ``("project", 0, folder)``."""
-    import re
-
     from tinkerlab.exceptions import InputError
+    from tinkerlab.journal import parse_record
 
-    if isinstance(subject, int) and not isinstance(subject, bool):
-        return "run", subject, Path()
     text = str(subject).strip()
-    match = re.fullmatch(r"(?:(run|r|experiment|exp|e):?)?#?(\d+)", text, flags=re.IGNORECASE)
-    if match and not (Path(text) / "project.toml").is_file():
-        kind = "experiment" if (match[1] or "r").lower().startswith("e") else "run"
-        return kind, int(match[2]), Path()
+    record = parse_record(subject if isinstance(subject, int) else text)
+    if record is not None and not (Path(text) / "project.toml").is_file():
+        return record[0], record[1], Path()
     folder = Path(text).expanduser()
     if (folder / "project.toml").is_file():
         return "project", 0, folder

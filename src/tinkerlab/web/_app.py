@@ -112,8 +112,10 @@ def open_journal(app: FastAPI) -> Journal:
     with _opening:
         if app.state.journal is None:
             from tinkerlab.journal import Journal
+            from tinkerlab.web._notes import move_legacy_notes
 
             app.state.journal = Journal(app.state.config.journal)
+            move_legacy_notes(app.state.config, app.state.journal)
     opened: Journal = app.state.journal
     return opened
 

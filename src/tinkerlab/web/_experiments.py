@@ -31,23 +31,17 @@ class WatchedJournal(Journal):
     keeps the sentence the learner wrote with the prediction as the experiment's first
     note)."""
 
-    def __init__(
-        self, url: str | None, job: Job, config: LabConfig | None = None, why: str = ""
-    ) -> None:
+    def __init__(self, url: str | None, job: Job, why: str = "") -> None:
         super().__init__(url)
         self._job = job
-        self._config = config
         self._why = why
 
     def start_experiment(
         self, experiment: Mapping[str, Any], prediction: Mapping[str, Any] | None = None
     ) -> int:
         experiment_id = super().start_experiment(experiment, prediction)
-        if self._why and self._config is not None:
-            from tinkerlab.web._notes import add_experiment_note
-
-            uid = self.get_experiment(experiment_id).uid
-            add_experiment_note(self._config, uid, f"My prediction, before it ran: {self._why}")
+        if self._why:
+            self.add_experiment_note(experiment_id, f"My prediction, before it ran: {self._why}")
         self._job.update(experiment_id=experiment_id, what="fitting")
         return experiment_id
 
@@ -62,7 +56,7 @@ def tinker_job(settings: Settings, config: LabConfig, why: str = "") -> Any:
 
         job.update(what="loading the data and planning the sweep")
         with (
-            WatchedJournal(config.journal, job, config, why) as store,
+            WatchedJournal(config.journal, job, why) as store,
             speaking("web", "tinker"),
             epochs_heard(settings, job),
         ):

@@ -1,60 +1,51 @@
-"""Notes about experiments, kept in the lab's folder.
+"""Notes about experiments that earlier labs kept in their own folder, moved into the journal.
 
-The journal's notes table belongs to runs (``notes.run_id`` is required), so a note about
-an experiment is kept beside the lab, one JSON line per note in
-``<lab>/experiments/<uid>/notes.jsonl`` (the experiment's uid, which is unique across
-journals). When the journal grows experiment notes, these move there.
+Until the journal had experiment notes (revision 0007), the lab wrote a note about an
+experiment to ``<lab>/experiments/<uid>/notes.jsonl``, one JSON line per note, where the
+command line, a class's shared journal and ``export`` could not see it. When the lab opens
+its journal, :func:`move_legacy_notes` adds those notes to it (oldest first, dated now: the
+journal stamps every note when it is written) and renames each file it emptied to
+``notes.jsonl.moved``, so a note is moved once and its words are never thrown away.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from tinkerlab.exceptions import InputError
-
 if TYPE_CHECKING:
+    from tinkerlab.journal import Journal
     from tinkerlab.web._config import LabConfig
 
-#: The longest note kept (characters).
-MAX_NOTE = 10_000
-_UID = re.compile(r"^[0-9a-f]{32}$")
 
-
-def add_experiment_note(config: LabConfig, uid: str, text: str) -> None:
-    """Keep *text* as a note about the experiment *uid*."""
-    text = text.strip()
-    if not text:
-        raise InputError("A note cannot be empty. Fix: write what you noticed, then save it.")
-    if len(text) > MAX_NOTE:
-        raise InputError(
-            f"A note holds at most {MAX_NOTE} characters; this one has {len(text)}. "
-            "Fix: shorten it, or split it in two."
-        )
-    folder = config.folder("experiments") / _checked(uid)
-    folder.mkdir(exist_ok=True)
-    line = {"text": text, "created_at": datetime.now(UTC).isoformat(timespec="seconds")}
-    with (folder / "notes.jsonl").open("a", encoding="utf-8") as out:
-        out.write(json.dumps(line) + "\n")
-
-
-def experiment_notes(config: LabConfig, uid: str) -> list[dict[str, str]]:
-    """The notes about experiment *uid*, oldest first."""
-    path = config.folder("experiments") / _checked(uid) / "notes.jsonl"
-    if not path.exists():
-        return []
-    notes = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            notes.append(json.loads(line))
-        except ValueError:
+def move_legacy_notes(config: LabConfig, journal: Journal) -> int:
+    """Add the notes of every ``experiments/<uid>/notes.jsonl`` whose experiment this
+    journal holds; return how many were moved. Files of another journal's experiments
+    stay where they are."""
+    files = sorted(config.folder("experiments").glob("*/notes.jsonl"))
+    if not files:
+        return 0
+    ids = {e.uid: e.id for e in journal.list_experiments(limit=None)}
+    moved = 0
+    for path in files:
+        experiment_id = ids.get(path.parent.name)
+        if experiment_id is None:
             continue
-    return notes
+        for text in _texts(path.read_text(encoding="utf-8")):
+            journal.add_experiment_note(experiment_id, text)
+            moved += 1
+        path.rename(path.with_name("notes.jsonl.moved"))
+    return moved
 
 
-def _checked(uid: str) -> str:
-    if not _UID.match(uid):
-        raise InputError(f"{uid!r} is not an experiment's uid.")
-    return uid
+def _texts(lines: str) -> list[str]:
+    """The non-empty note texts of a notes.jsonl file (a damaged line is skipped)."""
+    texts = []
+    for line in lines.splitlines():
+        try:
+            text = json.loads(line)["text"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if isinstance(text, str) and text.strip():
+            texts.append(text)
+    return texts

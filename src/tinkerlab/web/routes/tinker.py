@@ -86,7 +86,7 @@ def experiment_page(request: Request, experiment_id: int) -> Response:
         ),
         "unlocked": unlocked,
         "questions": store.questions(experiment_id=experiment_id),
-        "notes": _notes(request, entry.uid),
+        "notes": store.experiment_notes(experiment_id),
     }
     if context["comparison"]:
         from tinkerlab.web import _charts
@@ -116,7 +116,7 @@ def _search_page(request: Request, entry: ExperimentEntry) -> Response:
         job=request.app.state.jobs.for_experiment(entry.id),
         charts=True,
         rows=search_rows(entry),
-        notes=_notes(request, entry.uid),
+        notes=store.experiment_notes(entry.id),
         questions=store.questions(experiment_id=entry.id),
     )
 
@@ -159,16 +159,6 @@ def ask_why(request: Request, experiment_id: int, text: Annotated[str, Form()] =
 
 @router.post("/experiments/{experiment_id}/notes", dependencies=[Depends(require_csrf)])
 def add_note(request: Request, experiment_id: int, text: Annotated[str, Form()] = "") -> Response:
-    """Write a note about an experiment (kept in the lab's folder: the journal's notes
-    belong to runs)."""
-    from tinkerlab.web._notes import add_experiment_note
-
-    entry = journal(request).get_experiment(experiment_id)
-    add_experiment_note(request.app.state.config, entry.uid, text)
+    """Write a note about an experiment, in the journal (``journal note e2`` on the CLI)."""
+    journal(request).add_experiment_note(experiment_id, text)
     return RedirectResponse(f"/experiments/{experiment_id}#notes", status_code=303)
-
-
-def _notes(request: Request, uid: str) -> list[dict[str, str]]:
-    from tinkerlab.web._notes import experiment_notes
-
-    return experiment_notes(request.app.state.config, uid)
