@@ -98,7 +98,7 @@ def show_experiment(experiment_id: int, db: str | None, json_out: bool) -> None:
             f"  [magenta]question #{q.id}[/] ({q.created_at:%Y-%m-%d %H:%M}): {escape(q.text)}"
         )
     console.print(
-        f"Its findings:  tinkerlab explain --experiment {e.id}    "
+        f"Its findings:  tinkerlab explain {e.id}    "
         f'Add a note:  tinkerlab journal note e{e.id} "what I noticed"'
     )
 
