@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 
 import pytest
@@ -77,3 +78,41 @@ def test_an_unknown_lab_says_which_there_are():
 
     with pytest.raises(NotFoundError, match=r"no lab '9.9'.*1\.1, 1\.2"):
         get_lab("9.9")
+
+
+#: A command inside a lab's prose (a hint, the solution): "tinkerlab", its words, up to the
+#: end of the clause. Only its --options are checked, so the prose after it does no harm.
+PROSE_COMMAND = re.compile(r"tinkerlab\s+[a-z]+(?:\s+(?:\"[^\"]*\"|[^\s,;()\"]+))*")
+
+
+def _options_of(root, words):
+    """The option names the (sub)command *words* names accepts, e.g. {"--model", "--set"}."""
+    command, ctx = root, None
+    for word in words[1:]:
+        if word.startswith("-") or not hasattr(command, "get_command"):
+            break
+        sub = command.get_command(ctx, word)
+        if sub is None:
+            break
+        command = sub
+    options = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+    return options | {"--help"}
+
+
+def test_every_option_a_lab_shows_exists_on_its_command():
+    from typer.main import get_command
+
+    from tinkerlab.cli import app
+
+    root = get_command(app)
+    for lab in labs():
+        texts = [*lab.cli, *lab.hints, lab.solution]
+        for found in (m[0] for text in texts for m in PROSE_COMMAND.finditer(text)):
+            try:
+                words = shlex.split(found)
+            except ValueError:  # an apostrophe in the prose after it ("the run's")
+                words = found.split()
+            accepted = _options_of(root, words)
+            for word in words:
+                if word.startswith("--"):
+                    assert word.split("=")[0] in accepted, (lab.id, found, word)
