@@ -134,10 +134,11 @@ def show(
     """
     from tinkerlab import _api
 
-    kind, run_id = _record(record)
+    kind, number = _record(record)
     if kind == "experiment":
-        show_experiment(run_id, db, json_out)
+        show_experiment(number, db, json_out)
         return
+    run_id = number
     with _api.open_journal(db) as store:
         entry = store.get_run(run_id)
         notes = store.notes(run_id)
