@@ -546,6 +546,7 @@ SCENARIOS: list[Scenario] = [
         "the boundary between them stays where it was",
         rows=600,
         ambiguous={"noise_dominated"},
+        notes={"ambiguous": "whether the small changes that remain look like chance is open"},
     ),
     case(
         "target noise, unlimited regression tree, Friedman",
