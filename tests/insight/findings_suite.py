@@ -903,7 +903,12 @@ assert len(BY_NAME) == len(SCENARIOS), "scenario names are unique"
 def outcome(name: str) -> Any:
     """What tinkerlab returns on the scenario called *name* (an Experiment or a Run), once
     per process: several tests read the same one."""
-    scenario = BY_NAME[name]
+    return execute(BY_NAME[name])
+
+
+def execute(scenario: Scenario) -> Any:
+    """Build *scenario* and run it as a learner would: ``run`` or ``tinker`` with the
+    detectors (the held-out set, ``findings_heldout.py``, runs its scenarios through it too)."""
     dataset, kwargs = scenario.build()
     if scenario.kind == "run":
         from tinkerlab import run
@@ -942,9 +947,12 @@ class Tally:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-def tally(results: dict[str, set[str]]) -> dict[str, Tally]:
-    """Per detector: true and false positives and negatives over the labelled scenarios."""
-    by_name = BY_NAME
+def tally(
+    results: dict[str, set[str]], by_name: dict[str, Scenario] | None = None
+) -> dict[str, Tally]:
+    """Per detector: true and false positives and negatives over the labelled scenarios
+    (*by_name*: the scenarios' labels; this suite's unless told)."""
+    by_name = BY_NAME if by_name is None else by_name
     counts = {d: Tally() for d in sorted(ALL)}
     for name, seen in results.items():
         scenario = by_name[name]
