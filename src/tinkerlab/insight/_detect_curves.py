@@ -31,6 +31,12 @@ WIDE_GAP = 5.0
 TIED_SHARE = 0.75
 #: Knob names that are a learning rate (gradient descent's step size).
 LEARNING_RATES = frozenset({"learning_rate", "learning_rate_init", "eta0", "lr"})
+#: Knob names that count training passes: at their low end a model is unfinished, not simple.
+TRAINING_PASSES = frozenset({"epochs", "max_iter", "n_iter"})
+#: Registry models that average independent trees: more trees only steady the vote, so the
+#: ensemble's size adds no capacity and cannot overfit (Breiman, "Random Forests", 2001,
+#: section 2.1); fewer trees give a noisier vote, which is variance, not extra fit.
+AVERAGED_ENSEMBLES = frozenset({"random_forest", "extra_trees"})
 
 
 def _capacity(r: SweepResults, least: int) -> _View | None:
@@ -63,9 +69,10 @@ def gap_opens(v: _View, b: int, end: int) -> tuple[TestResult, TestResult, bool]
 
 def overfitting(r: SweepResults) -> Finding | None:
     """Towards one end, the training score holds or rises while the CV score falls below
-    the best value's and the train-CV gap opens."""
+    the best value's and the train-CV gap opens. Not along an averaged ensemble's size,
+    where no end adds capacity (:data:`AVERAGED_ENSEMBLES`)."""
     v = _capacity(r, 3)
-    if v is None:
+    if v is None or (r.knob == "n_estimators" and r.model in AVERAGED_ENSEMBLES):
         return None
     b = v.best()
     for end in (len(r.values) - 1, 0):
@@ -167,7 +174,11 @@ def underfitting(r: SweepResults) -> Finding | None:
     if not found:
         return None
     i, tests = min(found, key=lambda f: v.tr_mean[f[0]])
-    why = "too simple or too constrained to capture the pattern"
+    why = (
+        "it stopped before its fit was finished (too few passes over the training rows)"
+        if r.knob in TRAINING_PASSES
+        else "too simple or too constrained to capture the pattern"
+    )
     return short_of_best("underfitting", v, i, b, tests, who="the model", why=why)
 
 

@@ -104,7 +104,9 @@ def _weak(run: Any, scores: dict[str, float], base: dict[str, float]) -> Finding
     evidence = (
         f"{run.model} scores {train:.2f} even on its training rows, against the dummy "
         f"baseline's {baseline:.2f}: it removes only {max(removed, 0.0):.0%} of the dummy's "
-        "errors on rows it has seen, so it has not captured the pattern"
+        "errors on rows it has seen: it has not captured a pattern. Either the model is too "
+        "simple for the one there is, or the columns say little about the target; a flexible "
+        "model (--model random_forest) tells which"
     )
     numbers = {"train": rnd(train), "baseline": rnd(baseline), "errors_removed": rnd(removed)}
     return Finding("underfitting", 0.8, evidence, numbers)
