@@ -307,3 +307,30 @@ def test_target_twins_finds_a_class_code_hidden_in_a_feature():
     twins = target_twins(frame, "species", "classification", ["island", "species_code", "sex"])
     assert [c for c, _ in twins] == ["species_code"]
     assert "100.0% of rows" in twins[0][1]
+
+
+@pytest.mark.parametrize(
+    ("model", "overfits"),
+    [("extra_trees", False), ("random_forest", False), ("gradient_boosting", True)],
+)
+def test_an_averaged_ensembles_size_is_not_read_as_overfitting(model, overfits):
+    # Every size fits its training rows (1.00); the CV score climbs from one tree, then holds.
+    # Fewer trees in an averaged ensemble is a noisier vote, not extra fit; boosting rounds
+    # are steps of one fit, so there the same numbers are read both ways, as for any knob.
+    rng = np.random.default_rng(0)
+    cv = [0.80, 0.85, 0.89, 0.90, 0.90, 0.90]
+    r = SweepResults.build(
+        knob="n_estimators",
+        kind="param",
+        values=[1, 2, 4, 16, 64, 256],
+        labels=["1", "2", "4", "16", "64", "256"],
+        train=[[1.0] * 10 for _ in cv],
+        test=[m + rng.normal(0, 0.01, 10) for m in cv],
+        n_train=[400] * 6,
+        n_test=[100] * 6,
+        ordered=True,
+        model=model,
+    )
+    ids = [f.id for f in detect(r)]
+    assert ("overfitting" in ids) is overfits, ids
+    assert ("plateau" in ids) is not overfits, ids  # a plateau gives way to overfitting
