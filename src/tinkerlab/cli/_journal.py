@@ -12,11 +12,13 @@ from tinkerlab.cli._journal_experiments import (
     experiments_table,
     latest_predictions,
     prediction_json,
+    print_attached,
     print_trend_tables,
     print_value_guesses,
     rate,
     resume_hint,
     show_experiment,
+    texts_json,
 )
 from tinkerlab.cli._output import Db, Json, console, print_json
 
@@ -145,10 +147,8 @@ def show(
         questions = store.questions(run_id)
     if json_out:
         data = _entry_json(entry)
-        data["notes"] = [{"id": n.id, "created_at": n.created_at, "text": n.text} for n in notes]
-        data["questions"] = [
-            {"id": q.id, "created_at": q.created_at, "text": q.text} for q in questions
-        ]
+        data["notes"] = texts_json(notes)
+        data["questions"] = texts_json(questions)
         print_json(data)
         return
     from rich.table import Table
@@ -180,14 +180,7 @@ def show(
             _num(entry.baseline.get(name, {}).get("test")),
         )
     console.print(table)
-    for path in entry.plot_paths:
-        console.print(f"  plot: {escape(str(path))}")
-    for n in notes:
-        console.print(f"  [green]note #{n.id}[/] ({n.created_at:%Y-%m-%d %H:%M}): {escape(n.text)}")
-    for q in questions:
-        console.print(
-            f"  [magenta]question #{q.id}[/] ({q.created_at:%Y-%m-%d %H:%M}): {escape(q.text)}"
-        )
+    print_attached(entry.plot_paths, notes, questions)
     console.print(f'Add a note:  tinkerlab journal note {entry.id} "what I noticed"')
 
 

@@ -7,6 +7,8 @@ tinker) and the record of your predictions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from shlex import quote
 from typing import TYPE_CHECKING, Any
 
@@ -72,10 +74,10 @@ def show_experiment(experiment_id: int, db: str | None, json_out: bool) -> None:
         e = store.get_experiment(experiment_id)
         notes = store.experiment_notes(experiment_id)
         questions = store.questions(experiment_id=experiment_id)
-    written = [{"id": n.id, "created_at": n.created_at, "text": n.text} for n in notes]
-    asked = [{"id": q.id, "created_at": q.created_at, "text": q.text} for q in questions]
     if json_out:
-        print_json({**experiment_json(e), "notes": written, "questions": asked})
+        print_json(
+            {**experiment_json(e), "notes": texts_json(notes), "questions": texts_json(questions)}
+        )
         return
     kind = e.spec.get("kind") or "sweep"
     what = "" if kind in ("compare", "search") else f" of {escape(e.knob)}"
@@ -89,7 +91,16 @@ def show_experiment(experiment_id: int, db: str | None, json_out: bool) -> None:
             console.print(f"  {escape(str(e.summary[key]))}")
     if e.prediction is not None:
         console.print(f"  your prediction: {escape(e.prediction.shape or '–')}")
-    for path in e.plot_paths:
+    print_attached(e.plot_paths, notes, questions)
+    console.print(
+        f"Its findings:  tinkerlab explain {e.id}    "
+        f'Add a note:  tinkerlab journal note e{e.id} "what I noticed"'
+    )
+
+
+def print_attached(plots: Sequence[Path], notes: Sequence[Any], questions: Sequence[Any]) -> None:
+    """Print what hangs on a run or an experiment: its plot files, notes and questions."""
+    for path in plots:
         console.print(f"  plot: {escape(str(path))}")
     for n in notes:
         console.print(f"  [green]note #{n.id}[/] ({n.created_at:%Y-%m-%d %H:%M}): {escape(n.text)}")
@@ -97,10 +108,11 @@ def show_experiment(experiment_id: int, db: str | None, json_out: bool) -> None:
         console.print(
             f"  [magenta]question #{q.id}[/] ({q.created_at:%Y-%m-%d %H:%M}): {escape(q.text)}"
         )
-    console.print(
-        f"Its findings:  tinkerlab explain {e.id}    "
-        f'Add a note:  tinkerlab journal note e{e.id} "what I noticed"'
-    )
+
+
+def texts_json(written: Sequence[Any]) -> list[dict[str, Any]]:
+    """Notes or questions as --json shows them: id, when, text."""
+    return [{"id": w.id, "created_at": w.created_at, "text": w.text} for w in written]
 
 
 def resume_hint(entries: list[ExperimentEntry]) -> None:
