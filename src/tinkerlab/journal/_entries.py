@@ -35,7 +35,7 @@ class RecipeLike(Protocol):
 class RunLike(Protocol):
     """What :meth:`Journal.record_run` reads from a run.
 
-    The journal sits above ``tinkerlab.runner`` in the layers but does not import it: any object
+    The journal sits above ``tinkerlab.runner`` in the layers but does not need it: any object
     with these attributes can be recorded (``tinkerlab.runner``'s Run has them all). Properties
     rather than plain attributes let frozen dataclasses match too.
     """

@@ -1,7 +1,8 @@
 """Runs: a finished run and its plots, recorded completely or not at all, and read back.
 
-The journal reads a run by duck typing (:class:`~tinkerlab.journal.RunLike`); it never
-imports ``tinkerlab.runner``, which sits below it.
+The journal reads a run by duck typing (:class:`~tinkerlab.journal.RunLike`); it imports
+``tinkerlab.runner``, which sits below it, only to draw a plot when it is first asked for
+(``_plots``).
 """
 
 from __future__ import annotations
