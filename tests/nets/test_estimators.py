@@ -146,3 +146,23 @@ def test_an_interrupt_during_training_is_not_swallowed(digits_xy):
     X, y = digits_xy[0][:100], digits_xy[1][:100]
     with pytest.raises(KeyboardInterrupt):
         TorchMLPClassifier(epochs=5, random_state=0).fit(X, y, epoch_hook=interrupt)
+
+
+def test_token_sequencer_reads_a_vocabulary_and_ids_it_made_before(monkeypatch):
+    # A sweep fits each fold's texts once per value: the second time nothing is tokenised.
+    from tinkerlab.nets import _tokens
+
+    texts = [f"review {i} good tea" if i % 3 else None for i in range(30)]
+    fresh = TokenSequencer(max_length=6).fit(texts)
+    first = fresh.transform(texts)
+    calls = []
+    monkeypatch.setattr(_tokens, "_words", lambda text: calls.append(text) or [])
+    again = TokenSequencer(max_length=6).fit(texts)
+    assert again.vocabulary_ == fresh.vocabulary_
+    np.testing.assert_array_equal(again.transform(texts), first)
+    assert calls == []
+    TokenSequencer(max_length=6, max_tokens=3).fit(texts)  # other parameters: fitted anew
+    assert len(calls) == len(texts)
+    calls.clear()
+    TokenSequencer(max_length=6).fit(["None", *texts[1:]])  # texts[0], missing, is not "None"
+    assert len(calls) == len(texts)
