@@ -3,9 +3,11 @@
 A bag of words (TF-IDF) forgets the order of the words; a GRU or a Transformer reads
 them in order. :class:`TokenSequencer` learns a vocabulary of the ``max_tokens`` most
 frequent words of the training texts and turns each text into ``max_length`` ids, padded
-with 0 on the *left* (so the last position holds the text's last word, where a GRU's final
-state is read). Id 1 stands for a word outside the vocabulary; every text holds at least
-one token, so an empty text reads as "unknown", never as nothing.
+with 0 on the *left* (so the last position holds the text's last word). A longer text is
+cut: its first ``max_length`` words are kept, or its last with ``keep="last"`` (what a GRU
+reads best: its state after the last word decides). Id 1 stands for a word outside the
+vocabulary; every text holds at least one token, so an empty text reads as "unknown",
+never as nothing.
 
 A sweep over a net's knob (``hidden_size``, ``lr``, …) fits the same fold's texts once per
 value, and the texts → ids mapping does not depend on the knob. So the last few
@@ -28,6 +30,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from tinkerlab.exceptions import InputError
+
 _WORD = re.compile(r"\b\w+\b")
 #: Vocabularies and encodings kept (the latest used), by their digest key: see above.
 #: Three per fold (the vocabulary, the training and the validation ids): ten folds fit.
@@ -43,9 +47,10 @@ def _words(text: Any) -> list[str]:
 class TokenSequencer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     """Texts → fixed-length rows of word ids (0 padding, 1 unknown, 2… by frequency)."""
 
-    def __init__(self, max_tokens: int = 5000, max_length: int = 64) -> None:
+    def __init__(self, max_tokens: int = 5000, max_length: int = 64, keep: str = "first") -> None:
         self.max_tokens = max_tokens
         self.max_length = max_length
+        self.keep = keep  # "first" or "last": which words of a longer text are kept
 
     def fit(self, X: Any, y: Any = None) -> TokenSequencer:
         """Learn the vocabulary: the most frequent words, ties broken alphabetically."""
@@ -57,10 +62,17 @@ class TokenSequencer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
     def transform(self, X: Any) -> np.ndarray:
         """One row of ``max_length`` ids per text, (n, max_length)."""
         check_is_fitted(self, "vocabulary_")
+        keep = getattr(self, "keep", "first")  # a sequencer saved before ``keep`` kept these
+        if keep not in ("first", "last"):
+            raise InputError(
+                f"The 'keep' parameter of TokenSequencer must be 'first' or 'last'. "
+                f"Got {keep!r} instead."
+            )
         texts = _texts(X)
         vocabulary = _digest([f"{w} {i}" for w, i in self.vocabulary_.items()])
-        key = ("ids", self.max_length, vocabulary, _digest(texts))
-        return _remember(key, lambda: _encode(texts, self.vocabulary_, self.max_length)).copy()
+        key = ("ids", self.max_length, keep, vocabulary, _digest(texts))
+        encode = lambda: _encode(texts, self.vocabulary_, self.max_length, keep)  # noqa: E731
+        return _remember(key, encode).copy()
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """``token_0`` … ``token_{max_length-1}``: one column per position."""
@@ -82,11 +94,13 @@ def _vocabulary(texts: list[Any], max_tokens: int) -> dict[str, int]:
     return {w: i + 2 for i, (w, _) in enumerate(ranked[:max_tokens])}
 
 
-def _encode(texts: list[Any], vocabulary: dict[str, int], max_length: int) -> np.ndarray:
-    """Each text's first *max_length* word ids, padded with 0 on the left: (n, max_length)."""
+def _encode(texts: list[Any], vocabulary: dict[str, int], max_length: int, keep: str) -> np.ndarray:
+    """Each text's first (or last) *max_length* word ids, padded with 0 on the left:
+    (n, max_length)."""
     ids = np.zeros((len(texts), max_length), dtype=np.int64)  # (n, T)
     for row, text in enumerate(texts):
-        tokens = [vocabulary.get(w, 1) for w in _words(text)][:max_length] or [1]
+        words = [vocabulary.get(w, 1) for w in _words(text)]
+        tokens = (words[:max_length] if keep == "first" else words[-max_length:]) or [1]
         ids[row, max_length - len(tokens) :] = tokens  # left padding
     return ids
 
