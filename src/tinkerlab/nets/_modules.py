@@ -137,7 +137,8 @@ class TextGRU(nn.Module):
         tokens, lengths = left_to_right(X.long())  # (B, T') real tokens first; (B,)
         e = self.embed(tokens)  # (B, T', E)
         states, _ = self.gru(e)  # (B, T', H): the top layer's state after every step
-        last = states[torch.arange(len(lengths)), lengths - 1]  # (B, H) after each last token
+        rows = torch.arange(len(lengths), device=lengths.device)  # (B,)
+        last = states[rows, lengths - 1]  # (B, H): the state after each row's last token
         out: torch.Tensor = self.out(self.drop(last))  # (B, K)
         return out
 
