@@ -33,8 +33,10 @@ def _naive(recipe, value, X_fit, y_fit, X_val, y_val, metrics):
         ("digits", "cnn", {"channels": 4}, 400),
         ("diabetes", "mlp_torch", {"batch_size": 16}, 442),
         ("digits", "mlp_torch", {"early_stopping": True, "lr": 0.05}, 400),
+        # batches of alike lengths, drawn from the generator every epoch
+        ("reviews", "text_rnn", {"hidden_size": 8, "batch_size": 32}, 300),
     ],
-    ids=["mlp-dropout", "cnn", "regression", "early-stopping"],
+    ids=["mlp-dropout", "cnn", "regression", "early-stopping", "gru-length-batches"],
 )
 def test_fast_epochs_equal_separate_trainings(dataset, model, params, rows):
     data = load(dataset)

@@ -146,3 +146,51 @@ def test_an_interrupt_during_training_is_not_swallowed(digits_xy):
     X, y = digits_xy[0][:100], digits_xy[1][:100]
     with pytest.raises(KeyboardInterrupt):
         TorchMLPClassifier(epochs=5, random_state=0).fit(X, y, epoch_hook=interrupt)
+
+
+def test_token_sequencer_reads_a_vocabulary_and_ids_it_made_before(monkeypatch):
+    # A sweep fits each fold's texts once per value: the second time nothing is tokenised.
+    from tinkerlab.nets import _tokens
+
+    texts = [f"review {i} good tea" if i % 3 else None for i in range(30)]
+    fresh = TokenSequencer(max_length=6).fit(texts)
+    first = fresh.transform(texts)
+    calls = []
+    monkeypatch.setattr(_tokens, "_words", lambda text: calls.append(text) or [])
+    again = TokenSequencer(max_length=6).fit(texts)
+    assert again.vocabulary_ == fresh.vocabulary_
+    np.testing.assert_array_equal(again.transform(texts), first)
+    assert calls == []
+    TokenSequencer(max_length=6, max_tokens=3).fit(texts)  # other parameters: fitted anew
+    assert len(calls) == len(texts)
+    calls.clear()
+    TokenSequencer(max_length=6).fit(["None", *texts[1:]])  # texts[0], missing, is not "None"
+    assert len(calls) == len(texts)
+
+
+def test_token_sequencer_keeps_the_first_or_the_last_words_of_a_long_text():
+    texts = ["one two three four five six"]
+    first = TokenSequencer(max_length=3).fit(texts)
+    last = TokenSequencer(max_length=3, keep="last").fit(texts)
+    vocab = first.vocabulary_
+    assert first.transform(texts)[0].tolist() == [vocab[w] for w in ("one", "two", "three")]
+    assert last.transform(texts)[0].tolist() == [vocab[w] for w in ("four", "five", "six")]
+    del last.keep  # a sequencer saved before ``keep`` existed kept the first words
+    np.testing.assert_array_equal(last.transform(texts), first.transform(texts))
+    with pytest.raises(InputError, match="'keep' parameter of TokenSequencer"):
+        TokenSequencer(keep="middle").fit(texts).transform(texts)
+
+
+def test_the_gru_pipeline_reads_the_last_32_words_and_the_transformer_the_first_64():
+    from tinkerlab.data import load
+    from tinkerlab.recipe import build_pipeline, make_recipe
+
+    def sequencer(model):
+        pipeline = build_pipeline(make_recipe(load("reviews"), model=model))
+        return pipeline.named_steps["preprocess"].transformers[0][1]
+
+    assert (sequencer("text_rnn").max_length, sequencer("text_rnn").keep) == (32, "last")
+    assert (sequencer("text_transformer").max_length, sequencer("text_transformer").keep) == (
+        64,
+        "first",
+    )

@@ -17,7 +17,7 @@ from tinkerlab.nets import (
     TorchMLPRegressor,
     TransformerTextClassifier,
 )
-from tinkerlab.nets._safe import CONFIG_FILE, WEIGHTS_FILE, load_net, save_net
+from tinkerlab.nets._safe import CONFIG_FILE, NET_FORMAT, WEIGHTS_FILE, load_net, save_net
 from tinkerlab.serve import load_artifact, save_artifact
 
 
@@ -87,3 +87,32 @@ def test_a_run_saves_and_serves_as_an_artifact(tmp_path):
     (path / WEIGHTS_FILE).write_bytes((path / WEIGHTS_FILE).read_bytes()[:-4] + b"\0\0\0\0")
     with pytest.raises(ArtifactError, match="does not match the SHA-256"):
         load_artifact(path)
+
+
+def _saved_as_format(net, folder, fmt):
+    save_net(net, folder)
+    config = json.loads((folder / CONFIG_FILE).read_text())
+    config["format"] = fmt
+    (folder / CONFIG_FILE).write_text(json.dumps(config))
+
+
+def test_a_gru_saved_before_it_skipped_padding_is_refused_with_the_fix(tmp_path, digits_xy):
+    # Format 1's GRU read the left padding too: its weights would predict otherwise now.
+    net, _ = _fitted(GRUTextClassifier, digits_xy)
+    _saved_as_format(net, tmp_path, 1)
+    with pytest.raises(ArtifactError, match=r"earlier tinkerlab \(net format 1.*padding.*again"):
+        load_net(tmp_path)
+
+
+def test_nets_whose_meaning_did_not_change_load_from_the_earlier_format(tmp_path, digits_xy):
+    net, X = _fitted(TransformerTextClassifier, digits_xy)
+    _saved_as_format(net, tmp_path, 1)
+    np.testing.assert_allclose(load_net(tmp_path).predict_proba(X), net.predict_proba(X))
+
+
+@pytest.mark.parametrize("fmt", [0, NET_FORMAT + 1, "2"])
+def test_an_unknown_format_is_refused(tmp_path, digits_xy, fmt):
+    net, _ = _fitted(TorchMLPClassifier, digits_xy)
+    _saved_as_format(net, tmp_path, fmt)
+    with pytest.raises(ArtifactError, match="format must be"):
+        load_net(tmp_path)

@@ -59,8 +59,12 @@ if TYPE_CHECKING:
     from tinkerlab.data import Dataset
     from tinkerlab.recipe import Metric, Recipe
 
-#: Models whose fits take long enough that a large table gets one repeat by default.
-SLOW_MODELS = frozenset({"svm", "gradient_boosting", "random_forest", "extra_trees"})
+#: Models whose fits take long enough that a large table gets one repeat by default: the
+#: slow classic ones and the neural networks (the registry's ``deep`` extra).
+SLOW_MODELS = frozenset(
+    {"svm", "gradient_boosting", "random_forest", "extra_trees"}
+    | {"mlp_torch", "cnn", "text_rnn", "text_transformer"}
+)
 #: Default repeats of the k-fold split: 2 (so 2 × 5 = 10 paired folds), or 1 for big tables.
 DEFAULT_REPEATS = 2
 #: Rows of training data above which a slow model gets a single repeat.
@@ -269,6 +273,9 @@ def _plan(
     prediction = check_prediction(prediction, sweep)
     path = fast_path_of(sweep) if fast else None
     said = list(notices or [])
+    why = _one_repeat_why(recipe, len(X_train), repeats, first, adaptive)
+    if why:
+        said.append(why)
     if path is not None:
         said.append(
             f"Fast exact path: {path.how}; the scores equal fitting each value (--no-fast)."
@@ -432,6 +439,20 @@ def _repeats(recipe: Recipe, rows: int, repeats: int | None) -> int:
     slow = recipe.model in SLOW_MODELS and rows > SLOW_ROWS
     single = slow or rows > LARGE_ROWS
     return 1 if single and recipe.cv_folds >= 3 else DEFAULT_REPEATS
+
+
+def _one_repeat_why(
+    recipe: Recipe, rows: int, repeats: int | None, first: int, adaptive: bool
+) -> str | None:
+    """One line saying why the first look has one repeat, when the table chose it."""
+    if repeats is not None or first != 1:
+        return None
+    if rows > LARGE_ROWS:
+        why = f"{rows:,} training rows are over {LARGE_ROWS:,}"
+    else:
+        why = f"{recipe.model} is slow to fit and {rows:,} training rows are over {SLOW_ROWS:,}"
+    more = "more are added while the curve is too noisy to tell; " if adaptive else ""
+    return f"One repeat to start, not {DEFAULT_REPEATS}: {why} ({more}--repeats N fixes it)."
 
 
 def _metric(

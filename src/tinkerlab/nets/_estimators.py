@@ -42,6 +42,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from tinkerlab.exceptions import InputError
+from tinkerlab.nets._batches import length_batches
 from tinkerlab.nets._modules import MLP, ConvNet, TextGRU, TextTransformer
 
 #: Rows held out to watch the validation loss when ``early_stopping`` is on.
@@ -119,6 +120,10 @@ class _TorchNet(BaseEstimator):  # type: ignore[misc]
         """The module's class and keyword arguments for inputs like *X*."""
         raise NotImplementedError
 
+    def _batches(self) -> dict[str, Any]:
+        """skorch parameters of the training batches (default: rows drawn at random)."""
+        return {}
+
     def _inputs(self, X: Any) -> np.ndarray:
         """X as the float32 array the module reads."""
         try:
@@ -172,6 +177,7 @@ class _TorchNet(BaseEstimator):  # type: ignore[misc]
             train_split=split,
             callbacks=callbacks,
             iterator_train__shuffle=True,
+            **self._batches(),
             optimizer__weight_decay=self.weight_decay,
             device=_device(),
             verbose=0,
@@ -403,7 +409,9 @@ class _TextNet(_NetClassifier):
 
 
 class GRUTextClassifier(_TextNet):
-    """A GRU reading the tokens of a text (see :class:`~._modules.TextGRU`)."""
+    """A GRU reading the tokens of a text (see :class:`~._modules.TextGRU`); its training
+    batches hold texts of alike lengths (:mod:`._batches`), so it steps through little
+    padding."""
 
     def __init__(
         self,
@@ -430,6 +438,9 @@ class GRUTextClassifier(_TextNet):
         self.weight_decay = weight_decay
         self.early_stopping = early_stopping
         self.random_state = random_state
+
+    def _batches(self) -> dict[str, Any]:
+        return {"iterator_train": length_batches}
 
     def _module(self, X: np.ndarray, n_outputs: int) -> tuple[type[nn.Module], dict[str, Any]]:
         return TextGRU, {

@@ -101,8 +101,16 @@ class ConvNet(nn.Module):
 
 class TextGRU(nn.Module):
     """A recurrent text classifier: token embeddings read left to right by a GRU; its
-    last hidden state (sequences are padded on the left, so the last step is the text's
-    last token) feeds the read-out."""
+    hidden state after the text's last real token feeds the read-out.
+
+    Rows come padded on the left (0 ids, :class:`~._tokens.TokenSequencer`). The GRU never
+    reads the padding before a text: each row is shifted so its tokens start at step 0,
+    the batch is cut to its longest text, and the state read out is the one at each row's
+    own last token (steps after it, over padding, are computed but never read). So a
+    text's result does not depend on how much padding its row, or its batch, carries: the
+    same as ``pack_padded_sequence``, which on the CPU is slower than the plain GRU
+    (``tests/nets/test_text_gru.py`` holds it to both).
+    """
 
     def __init__(
         self,
@@ -126,11 +134,30 @@ class TextGRU(nn.Module):
         self.out = nn.Linear(hidden_size, n_outputs)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        tokens = X.long()  # (B, T) token ids, 0 = padding
-        e = self.embed(tokens)  # (B, T, E)
-        _, h = self.gru(e)  # h: (depth, B, H), the state after the last token
-        out: torch.Tensor = self.out(self.drop(h[-1]))  # (B, H) -> (B, K)
+        tokens, lengths = left_to_right(X.long())  # (B, T') real tokens first; (B,)
+        e = self.embed(tokens)  # (B, T', E)
+        states, _ = self.gru(e)  # (B, T', H): the top layer's state after every step
+        rows = torch.arange(len(lengths), device=lengths.device)  # (B,)
+        last = states[rows, lengths - 1]  # (B, H): the state after each row's last token
+        out: torch.Tensor = self.out(self.drop(last))  # (B, K)
         return out
+
+
+def left_to_right(tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Left-padded rows of ids as right-padded ones, cut to the longest row, and each
+    row's length (at least 1: an all-padding row reads as one padding token).
+
+    >>> left_to_right(torch.tensor([[0, 0, 5, 2], [0, 7, 3, 4]]))
+    (tensor([[5, 2, 0],
+            [7, 3, 4]]), tensor([2, 3]))
+    """
+    B, T = tokens.shape
+    lengths = (tokens != 0).sum(1).clamp(min=1)  # (B,) real tokens per row
+    steps = torch.arange(T, device=tokens.device)  # (T,)
+    source = (steps + (T - lengths)[:, None]) % T  # (B, T) where step t's token sits
+    shifted = tokens.gather(1, source)  # (B, T) real tokens first, then the padding
+    longest = int(lengths.max()) if B else 1
+    return shifted[:, :longest], lengths  # (B, T'), (B,)
 
 
 class TextTransformer(nn.Module):

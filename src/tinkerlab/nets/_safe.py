@@ -11,6 +11,12 @@ Two files, side by side:
 Loading builds the estimator and module from those two allow-lists and the JSON's plain
 values, then copies the tensors in. Nothing is imported by a name the file gives.
 
+Changing the format: when the files change, or when a module's weights come to mean
+something else (the same tensors would predict otherwise), bump :data:`NET_FORMAT` and add
+a row to :data:`FORMAT_CHANGES` naming the modules it touches and what changed. A file
+of an earlier format is then refused for those modules, with the reason and the fix
+(train and save again); the other modules still load from it.
+
 >>> import numpy as np, tempfile
 >>> from tinkerlab.nets import TorchMLPClassifier
 >>> X = np.random.default_rng(0).normal(size=(40, 3)); y = np.where(X[:, 0] > 0, "a", "b")
@@ -32,8 +38,16 @@ from torch import nn
 from tinkerlab.exceptions import ArtifactError
 from tinkerlab.nets import _estimators, _modules
 
-#: The saved form's version (``net.json``'s ``format``); bump it when the files change.
-NET_FORMAT = 1
+#: The saved form's version (``net.json``'s ``format``); bump it when the files change
+#: or a module's weights change meaning (see the module docstring).
+NET_FORMAT = 2
+#: format -> (the modules whose saved weights it changed the meaning of, what changed).
+FORMAT_CHANGES: dict[int, tuple[frozenset[str], str]] = {
+    2: (
+        frozenset({"TextGRU"}),
+        "the GRU reads only a text's own tokens, no longer the padding before them",
+    ),
+}
 WEIGHTS_FILE = "net.safetensors"
 CONFIG_FILE = "net.json"
 #: The estimators a ``net.json`` may name.
@@ -113,8 +127,8 @@ def _read_config(path: Path) -> dict[str, Any]:
     except (OSError, ValueError) as error:
         raise ArtifactError(f"Cannot read {path}: {error}. Fix: save the model again.") from None
     problems = []
-    if not isinstance(config, dict) or config.get("format") != NET_FORMAT:
-        problems.append(f"format must be {NET_FORMAT}")
+    if not isinstance(config, dict) or config.get("format") not in range(1, NET_FORMAT + 1):
+        problems.append(f"format must be {NET_FORMAT} (or an earlier one)")
         config = config if isinstance(config, dict) else {}
     if config.get("estimator") not in ESTIMATORS:
         problems.append(f"estimator must be one of {sorted(ESTIMATORS)}")
@@ -129,4 +143,17 @@ def _read_config(path: Path) -> dict[str, Any]:
             f"{path} is not a net this tinkerlab can load: {'; '.join(problems)}. "
             "Fix: save the model again with this version."
         )
+    _check_meaning(path, config["format"], config["module"]["kind"])
     return config
+
+
+def _check_meaning(path: Path, saved: int, kind: str) -> None:
+    """Refuse a file of an earlier format whose module has changed meaning since."""
+    changed = [why for f, (kinds, why) in FORMAT_CHANGES.items() if f > saved and kind in kinds]
+    if changed:
+        raise ArtifactError(
+            f"{path} holds a {kind} saved by an earlier tinkerlab (net format {saved}; this "
+            f"one reads format {NET_FORMAT}). Since then {'; '.join(changed)}, so its weights "
+            "would predict differently here. Fix: train and save it again with this version "
+            "(tinkerlab run DATASET --model ... --save DIR)."
+        )

@@ -83,7 +83,11 @@ def _others(recipe: Recipe) -> str:
     return ", ".join(f"{n} {kind}" for kind, n in counts.items() if n) or "no other columns"
 
 
-#: How a sequence model's text is cut into word ids (:class:`tinkerlab.nets.TokenSequencer`).
+#: How a sequence model's text is cut into word ids (:class:`tinkerlab.nets.TokenSequencer`):
+#: the words kept of a longer text, by model; others keep their first 64. The GRU keeps a
+#: review's last 32 words: its state after the last word decides, and its time grows with
+#: the words it reads (half the reviews are longer than 53 words; docs/deep.md measures it).
+SEQUENCE_CUT: dict[str, dict[str, Any]] = {"text_rnn": {"max_length": 32, "keep": "last"}}
 SEQUENCE_MAX_LENGTH = 64
 
 
@@ -165,7 +169,10 @@ def text_call(recipe: Recipe) -> Call:
     if get_model(recipe.model).inputs == "text":  # a net that reads the words in order
         return Call(
             "tinkerlab.nets.TokenSequencer",
-            {"max_tokens": prep.text_max_features, "max_length": SEQUENCE_MAX_LENGTH},
+            {
+                "max_tokens": prep.text_max_features,
+                **SEQUENCE_CUT.get(recipe.model, {"max_length": SEQUENCE_MAX_LENGTH}),
+            },
         )
     if prep.text_features != "tfidf":
         return Call(PRETRAINED_TEXT_FEATURES[prep.text_features])
