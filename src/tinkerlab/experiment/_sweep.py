@@ -69,6 +69,8 @@ SLOW_MODELS = frozenset(
 DEFAULT_REPEATS = 2
 #: Rows of training data above which a slow model gets a single repeat.
 SLOW_ROWS = 2_000
+#: How the line that says why a sweep starts with one repeat begins.
+ONE_REPEAT = "One repeat to start"
 #: Rows above which every model gets a single repeat.
 LARGE_ROWS = 20_000
 #: The metric a sweep shows by default: a score where higher is better, for both tasks.
@@ -164,8 +166,12 @@ def run_sweep(
     experiment.engine = runner.name
     experiment.sequential = sequential
     if sequential is not None:  # shown with the notices: how the repeats were chosen
-        experiment.notices.insert(
-            0, f"Repeats: {sequential['text']} ({SEQUENTIAL_METHOD}, alpha {experiment.alpha:.3g})."
+        notices = experiment.notices
+        # After the line that says why the sweep started with one repeat: cause, then effect.
+        at = next((i + 1 for i, n in enumerate(notices) if n.startswith(ONE_REPEAT)), 0)
+        notices.insert(
+            at,
+            f"Repeats: {sequential['text']} ({SEQUENTIAL_METHOD}, alpha {experiment.alpha:.3g}).",
         )
     return _finish(plan, experiment, detect, store, experiment_id)
 
@@ -452,7 +458,7 @@ def _one_repeat_why(
     else:
         why = f"{recipe.model} is slow to fit and {rows:,} training rows are over {SLOW_ROWS:,}"
     more = "more are added while the curve is too noisy to tell; " if adaptive else ""
-    return f"One repeat to start, not {DEFAULT_REPEATS}: {why} ({more}--repeats N fixes it)."
+    return f"{ONE_REPEAT}, not {DEFAULT_REPEATS}: {why} ({more}--repeats N fixes it)."
 
 
 def _metric(
