@@ -97,11 +97,18 @@ def primary_metric(entry: RunEntry) -> str:
 
 
 def changed_lines(original: str, edited: str) -> int:
-    """How many lines differ between two scripts (blank lines and spacing ignored)."""
+    """How many lines were changed, added or removed (blank lines and spacing ignored).
+
+    A line edited in place counts once, not as one line removed and one added.
+
+    >>> changed_lines("a = 1\nb = 2\n", "a = 1\nb = 3\n")
+    1
+    """
     strip = [" ".join(line.split()) for line in original.splitlines() if line.strip()]
     mine = [" ".join(line.split()) for line in edited.splitlines() if line.strip()]
-    diff = difflib.unified_diff(strip, mine, lineterm="", n=0)
-    return sum(1 for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+    blocks = difflib.SequenceMatcher(a=strip, b=mine, autojunk=False).get_opcodes()
+    # a replaced block of 2 lines by 3 is 3 lines changed: the longer side of each block
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in blocks if tag != "equal")
 
 
 def check_script(journal: Journal, lab: Lab, where: Where) -> CheckResult:
