@@ -127,7 +127,8 @@ def check_run(journal: Journal, lab: Lab, where: Where) -> CheckResult:
     if hits:
         return passed(lab, [describe_run(hits[-1])], run=hits[-1].id)
     seen = sorted({entry.dataset for entry in runs})
-    have = f" Your {len(runs)} runs so far are on: {', '.join(seen)}." if runs else ""
+    counted = "Your one run so far is" if len(runs) == 1 else f"Your {len(runs)} runs so far are"
+    have = f" {counted} on: {', '.join(seen)}." if runs else ""
     return failed(
         lab, f"No {words.removeprefix('a ')} in your journal yet.{have}", next_command(lab)
     )
