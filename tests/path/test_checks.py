@@ -186,3 +186,11 @@ def test_vader_text_features_pass_4_1(worked_copy, tmp_path):
     frame.to_csv(tmp_path / "reviews.csv", index=False)
     tl.run(tmp_path / "reviews.csv", target="label", text=["review"], text_features="vader", db=url)
     assert check("4.1", url).passed
+
+
+def test_a_regression_run_is_described_by_its_rmse_as_tinkerlab_run_shows_it(tmp_path):
+    url = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    run = tl.run("diabetes", model="ridge", db=url)
+    assert next(iter(run.metrics)) != "rmse"  # the first metric recorded is another one
+    result = check("1.1", url)
+    assert result.found[0].startswith(f"run #{run.id}: ridge on diabetes (rmse ")

@@ -141,3 +141,7 @@ def test_after_cleaning_the_next_step_is_the_eda_of_the_clean_file(project, tmp_
     assert status["cleaning"].done
     assert status["eda"].command == "tinkerlab look data/clean.csv --target label"
     assert status["export"].command == "tinkerlab export --out ../churn-study-portfolio --git"
+    # the monitor step sends rows before it asks for the report (with none it is not done)
+    monitor = status["monitor"].command
+    assert "tinkerlab predict http://127.0.0.1:8000 --file data/clean.csv && " in monitor
+    assert monitor.index("tinkerlab predict") < monitor.index("tinkerlab monitor")

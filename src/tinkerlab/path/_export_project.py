@@ -23,6 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tinkerlab.path._checks import primary_metric
 from tinkerlab.path._export import (
     Exported,
     export_run,
@@ -222,7 +223,8 @@ def _runs(runs: list[Any]) -> str:
         return "None.\n"
     lines = ["| run | model | cross-validated score (mean ± std) | test |", "|---|---|---|---|"]
     for r in runs:
-        name, s = next(iter(r.metrics.items()))
+        name = primary_metric(r)  # rmse for regression, as tinkerlab run shows it first
+        s = r.metrics[name]
         lines.append(
             f"| [#{r.id}](runs/run-{r.id}) | {r.model} | {name} {s.get('cv_mean', 0):.4f} ± "
             f"{s.get('cv_std', 0):.4f} | {_num(s.get('test'))} |"

@@ -391,7 +391,9 @@ STEPS: tuple[tuple[str, Callable[[Project, _Evidence], str | None], str], ...] =
     (
         "monitor",
         _monitor,
-        "tinkerlab serve models/{name}; "
+        # serve runs until stopped: the other two go in a second terminal, rows before the report
+        "tinkerlab serve models/{name} (leave it running), then in another terminal: "
+        "tinkerlab predict http://127.0.0.1:8000 --file {use} && "
         "tinkerlab monitor http://127.0.0.1:8000 --json > monitoring/drift.json",
     ),
     ("export", _export, "tinkerlab export --out ../{name}-portfolio --git"),

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tinkerlab.path._checks import CheckResult, Where, failed, passed
+from tinkerlab.path._checks import CheckResult, Where, failed, passed, primary_metric
 
 if TYPE_CHECKING:
     from tinkerlab.journal import Journal, RunEntry
@@ -87,13 +87,6 @@ def origin_run(journal: Journal, text: str) -> RunEntry | None:
         return None
     runs = journal.list_runs(limit=1, dataset=head[2], model=head[1])
     return runs[0] if runs else None
-
-
-def primary_metric(entry: RunEntry) -> str:
-    """The score a run shows first: accuracy for classification, RMSE for regression."""
-    if entry.task == "regression" and "rmse" in entry.metrics:
-        return "rmse"
-    return next(iter(entry.metrics))
 
 
 def changed_lines(original: str, edited: str) -> int:
