@@ -61,6 +61,8 @@ def test_a_change_that_does_not_beat_the_run_fails_with_both_numbers(titanic, tm
     run_score = titanic["run"].metrics["accuracy"]["cv_mean"]
     assert f"run #{titanic['run'].id}'s {run_score:.4f}" in result.missing
     assert "your script gets 0.7" in result.missing
+    # after another edit, the check runs the script again: python train.py alone records nothing
+    assert result.next_command == f"tinkerlab path check 1.3 --script {tmp_path / 'train.py'}"
 
 
 @pytest.mark.slow
