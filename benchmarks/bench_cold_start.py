@@ -7,9 +7,10 @@ processes are timed in interleaved rounds so that machine noise hits them all al
   Python command) and ``tinkerlab models --help`` (one command's own help: Typer and
   rich loaded for it). Target: ``--help`` under 0.2 s;
 * ``tinkerlab run iris`` (a random forest, 5-fold CV, a test score, a dummy baseline,
-  six metrics, permutation importances, plots, the journal), timed to the moment its
-  scores are printed (they are printed before the importances, plots and journal,
-  which only explain them) and to its exit, and ``--json`` (one document at the end),
+  six metrics, permutation importances, the journal; the plots are drawn later, when
+  first asked for), timed to the moment its scores are printed (they are printed before
+  the importances and the journal, which only explain them) and to its exit, and
+  ``--json`` (one document at the end),
   against two plain scripts:
   a **hand-written** one (below: read the CSV, split, ``cross_validate`` a random
   forest, fit, score the test split, the same for a dummy, print) and the script
@@ -85,15 +86,15 @@ def timed(command: list[str], env: dict[str, str], marker: str = "") -> tuple[fl
     return wall, cpu, first
 
 
-def report(name: str, runs: list[tuple[float, ...]]) -> tuple[float, float]:
-    """Print one command's medians; (wall, wall until its numbers were printed)."""
+def report(name: str, runs: list[tuple[float, ...]]) -> tuple[float, float, float]:
+    """Print one command's medians; (wall, wall until its numbers were printed, cpu)."""
     walls = [r[0] for r in runs]
     wall, cpu = statistics.median(walls), statistics.median(r[1] for r in runs)
     first = statistics.median(r[2] for r in runs)
     shown = ", ".join(f"{w:.2f}" for w in walls)
     numbers = f"   numbers at {first:6.3f} s" if not math.isnan(first) else ""
     print(f"  {name:<30} wall {wall:7.3f} s   cpu {cpu:6.3f} s{numbers}   (runs: {shown})")
-    return wall, first
+    return wall, first, cpu
 
 
 def main() -> None:
@@ -138,8 +139,8 @@ def main() -> None:
           f"on {os.cpu_count()} cores (medians; cpu = user + system of the process)")  # fmt: skip
     medians = {name: report(name, r) for name, r in runs.items()}
     help_s = medians["tinkerlab --help"][0]
-    whole, numbers = medians["tinkerlab run iris"]
-    by_hand = medians["plain script, hand-written"][0]
+    whole, numbers, cpu = medians["tinkerlab run iris"]
+    by_hand, _, by_hand_cpu = medians["plain script, hand-written"]
     print(f"--help: {help_s:.3f} s (target < {HELP_TARGET_S} s: "
           f"{'met' if help_s < HELP_TARGET_S else 'NOT met'})")  # fmt: skip
     for what, ours in (("numbers printed", numbers), ("whole process", whole)):
@@ -147,6 +148,10 @@ def main() -> None:
         verdict = "met" if ratio <= RUN_TARGET else "NOT met"
         print(f"run iris, {what:<15} / hand-written plain script: {ratio:.2f}x "
               f"(target <= {RUN_TARGET}x: {verdict})")  # fmt: skip
+    cpu_ratio = cpu / by_hand_cpu
+    print(f"run iris, whole process, cpu / hand-written plain script: {cpu_ratio:.2f}x "
+          f"(target <= {RUN_TARGET}x: {'met' if cpu_ratio <= RUN_TARGET else 'NOT met'}; "
+          "the wall time on a busy machine mostly measures the neighbours)")  # fmt: skip
     generated = medians["plain script, generated"][0]
     print(f"run iris, whole process   / generated plain script:    {whole / generated:.2f}x")
 

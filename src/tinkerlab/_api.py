@@ -152,7 +152,9 @@ def run_settled(
         if store is not None:
             entry = store.record_run(result)
             result.id = entry.id
-            result.plot_paths = list(entry.plot_paths)
+            # Where the plots will be: each is drawn there when first asked for.
+            folder = entry.plots_dir
+            result.plot_paths = [folder / n for n in entry.plot_names] if folder else []
             result.unlocked = record_unlocks(store)
     finally:
         if store is not None:

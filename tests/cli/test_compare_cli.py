@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -47,6 +48,40 @@ def test_json_for_scripts(cli, tmp_path):
     assert data["leaderboard"][-1]["model"] == "dummy"
     assert data["leaderboard"][-1]["tied_with_best"] is False
     assert set(data["test_scores"]) >= {"accuracy", "f1"}
+
+
+def test_the_leaderboard_reads_on_an_80_column_terminal(cli, tmp_path):
+    """Each row stays one line: the whole model name, its score, a short status.
+
+    The race's reason for dropping a model is one sentence for all of them (the verdict
+    says it once); printed in every row it folded the table to unreadable slivers.
+    """
+    from tinkerlab.cli import _output
+
+    _output.console.width = 80
+    result = cli(
+        "compare",
+        "wine",
+        "--models",
+        "dummy,naive_bayes,ridge,logistic_regression",
+        "--cv",
+        "3",
+        "--budget",
+        "60",
+        "--no-record",
+    )
+    assert result.code == 0, result.err
+    rows = [line for line in result.out.splitlines() if line.startswith("│")]
+    assert len(rows) == 4  # one line per model
+    assert all(len(line) <= 80 for line in result.out.splitlines())
+    dropped = [line for line in rows if "dropped" in line]
+    assert dropped, result.out  # the race drops someone among four models on three folds
+    for line in dropped:
+        assert "dropped, 1 fold" in line
+        assert re.search(r"\b0\.\d{4}\b", line)  # its mean over the fold it ran
+    assert "logistic_regression" in result.out
+    assert "scored better on the same folds" not in result.out  # said once, by the verdict
+    assert "left the race early" in " ".join(result.out.split())
 
 
 @pytest.mark.parametrize(

@@ -453,3 +453,31 @@ def test_the_asynchronous_race_decides_as_the_synchronous_rule(seed):
     assert all(r.status == "dropped" for m, r in by_model.items() if m not in alive)
     for m in alive:
         assert by_model[m].scores["score"] == list(table[m])  # every fold, in fold order
+
+
+def test_a_tie_at_the_cut_goes_to_the_model_that_starts_first_whatever_the_seconds():
+    """m1 and m2 tie for the last place after fold 1; m2's fit was 1,000 times quicker.
+
+    Measured seconds are noise at this scale (two runs of the same comparison kept a
+    different finalist); the start order is fixed, so the same data gives the same race.
+    """
+    from tinkerlab.experiment._compare_fit import FoldScore
+
+    table = {"m0": [0.9, 0.9, 0.9], "m1": [0.8, 0.7, 0.7], "m2": [0.8, 0.9, 0.9], "m3": [0.5] * 3}
+    seconds = {"m0": 1.0, "m1": 1.0, "m2": 0.001, "m3": 1.0}
+    folds = tuple((np.arange(1), np.arange(1)) for _ in range(3))
+    results = [ModelResult(m, m, "running", {}, math.nan, math.nan, 0.0, 0) for m in table]
+    entrants = [Entrant(None, "key", None, r) for r in results]
+    race = Race(entrants, FoldCache(None, None, folds), ("score", "score", 1),
+                Limits(budget=60, end=time.monotonic() + 60, timeout=None, workers=1),
+                higher_is_better=True, racing=True)  # fmt: skip
+
+    def one_worker(race):
+        while (task := race.next_task()) is not None:
+            model = task.entrant.result.model
+            score = FoldScore(table[model][task.fold], seconds[model], 0.0, "")
+            race.accept(task, score, seconds[model])
+
+    race.run(one_worker)
+    status = {e.result.model: e.result.status for e in entrants}
+    assert status == {"m0": "done", "m1": "done", "m2": "dropped", "m3": "dropped"}

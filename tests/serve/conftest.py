@@ -58,7 +58,6 @@ def fitted_run(name: str, model: str, impl: str = "sklearn", **params: Any) -> t
         summary={"inputs": {"rows": len(X), "train_rows": len(X_train), "test_rows": len(X_test)}},
         timings={},
         notices=[],
-        plots={},
         data_sha256=data.source.sha256,
         predictions=pd.DataFrame({"predicted": pipeline.predict(X_test)}),
     )

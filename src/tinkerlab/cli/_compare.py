@@ -14,6 +14,7 @@ from tinkerlab.data import data_words
 
 if TYPE_CHECKING:
     from tinkerlab.experiment._compare import Comparison
+    from tinkerlab.experiment._compare_board import ModelResult
     from tinkerlab.options import Settings
 
 
@@ -79,24 +80,27 @@ def _show(result: Comparison) -> None:
         f"{name} ({better} is better) · {result.repeats}×{result.cv} paired folds · "
         f"{result.elapsed:.1f} s of a {result.budget:g} s budget, {result.workers} at a time"
     )
+    # Sized for an 80-column terminal: the rank is the order, the times share a column and
+    # the reasons (sentences) go under the table.
     table = Table(caption="★ best  ≈ statistically indistinguishable from the best")
-    for column in ("#", "model", f"{name} mean ± std", "", "fit (s)", "predict (s)"):
-        table.add_column(column, justify="left" if column == "model" else "right", no_wrap=True)
-    table.add_column("status", overflow="fold", min_width=6)
-    for rank, r in enumerate(result.results, start=1):
-        done = r.status == "done"
-        mark = "★" if done and rank == 1 else "≈" if r.tied_with_best else ""
-        status = r.status if not r.message else f"{r.status}: {r.message}"
+    table.add_column("model", no_wrap=True)
+    table.add_column(f"{name}\nmean ± std", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("seconds\nfit / predict", justify="right", no_wrap=True)
+    table.add_column("status")
+    for r in result.results:
+        mark = "★" if r is result.results[0] and r.status == "done" else ""
         table.add_row(
-            str(rank) if done else "",
             escape(r.model),
-            f"{r.mean(name):.4f} ± {r.std(name):.4f}" if done else "–",
-            mark,
-            _seconds(r.fit_time),
-            _seconds(r.predict_time),
-            escape(status),
+            _score(r, name),
+            mark or ("≈" if r.tied_with_best else ""),
+            f"{_seconds(r.fit_time)} / {_seconds(r.predict_time)}",
+            _status(r),
         )
     console.print(table)
+    for r in result.results:
+        if reason := _reason(r):
+            console.print(f"  [dim]{escape(r.model)} {escape(r.status)}:[/] {escape(reason)}")
     console.print(escape(result.verdict_text()))
     for notice in result.notices:
         console.print(f"  [yellow]note:[/] {escape(notice)}")
@@ -108,6 +112,33 @@ def _show(result: Comparison) -> None:
             f"{escape(data_words(result.dataset, result.target))} "
             f"--model {escape(result.best)} --knob ..."
         )
+
+
+def _score(r: ModelResult, metric: str) -> str:
+    """Mean ± std for a finished model; a dropped one's mean over the folds it ran, dimmed."""
+    if r.status == "done":
+        return f"{r.mean(metric):.4f} ± {r.std(metric):.4f}"
+    if r.status == "dropped" and r.folds_done:
+        return f"[dim]{r.mean(metric):.4f}[/]"
+    return "–"
+
+
+def _status(r: ModelResult) -> str:
+    """A word or two; the reason itself is printed under the table."""
+    if r.status == "dropped":
+        return f"dropped, {r.folds_done} fold{'s' if r.folds_done != 1 else ''}"
+    return escape(r.status)
+
+
+def _reason(r: ModelResult) -> str:
+    """What to print under the table for *r*: why it ended, and its warnings.
+
+    Every dropped model has the same reason (the race's rule, which the verdict states
+    once), so for those only what follows it (warnings, joined by "; ") is printed.
+    """
+    if r.status == "dropped":
+        return r.message.partition("; ")[2]
+    return r.message
 
 
 def _seconds(value: float) -> str:

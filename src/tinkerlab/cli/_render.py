@@ -51,9 +51,10 @@ def render_details(run: Run, written: list[Path]) -> None:
     )
     if run.plot_paths:
         folder = run.plot_paths[0].parent
-        console.print(
-            f"[bold]Plots:[/] {escape(str(folder))}/ ({', '.join(p.name for p in run.plot_paths)})"
-        )
+        names = ", ".join(p.name for p in run.plot_paths)
+        drawn = all(p.exists() for p in run.plot_paths)
+        later = "" if drawn else f", drawn when first shown: tinkerlab journal show {run.id}"
+        console.print(f"[bold]Plots:[/] {escape(str(folder))}/ ({names}{later})")
     for path in written:
         console.print(f"[bold]Wrote:[/] {escape(str(path))}")
     if any(p.suffix == ".py" for p in written):

@@ -23,7 +23,9 @@ field on the first folds will not come back to win. Successive halving finds the
 of *n* models with high probability once the folds spent on each rung are enough to
 separate it from the others (Karnin, Koren & Somekh 2013, "Almost optimal exploration in
 multi-armed bandits", ICML, Theorem 4.1); when the front runners are close, they are
-exactly the ones kept. Ties at the cut are broken in favour of the faster model.
+exactly the ones kept. Ties at the cut are broken in favour of the model that starts
+first (compare starts the quick models first), a fixed order: the same data gives the
+same race.
 
 With 10 models and 5 folds the race fits 10 + 4 × 1 + 2 × 3 = 20 folds instead of 50.
 
@@ -66,7 +68,7 @@ def rungs(n_folds: int, eta: int = ETA) -> list[int]:
 
 def survivors(
     means: Mapping[str, float],
-    costs: Mapping[str, float],
+    order: Mapping[str, float],
     *,
     higher_is_better: bool,
     eta: int = ETA,
@@ -77,8 +79,8 @@ def survivors(
     ----------
     means : mapping of model -> mean score over the folds of the rungs so far
         Every model has run the same folds; a NaN mean (nothing scored) never goes on.
-    costs : mapping of model -> seconds its fits took so far
-        Breaks ties at the cut: the faster model goes on. Missing models cost 0.
+    order : mapping of model -> its place in the start order (quick models first)
+        Breaks ties at the cut: the model placed first goes on. Missing models count 0.
     higher_is_better : bool
         The direction of the metric.
     eta : int
@@ -86,7 +88,7 @@ def survivors(
     """
     sign = 1.0 if higher_is_better else -1.0
     scored = [m for m, v in means.items() if not math.isnan(v)]
-    ranked = sorted(scored, key=lambda m: (-sign * means[m], costs.get(m, 0.0)))
+    ranked = sorted(scored, key=lambda m: (-sign * means[m], order.get(m, 0.0)))
     keep = max(MIN_FINALISTS, math.ceil(len(means) / eta))
     return ranked[:keep]
 

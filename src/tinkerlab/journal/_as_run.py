@@ -63,7 +63,6 @@ def as_run(entry: RunEntry, data_path: str | None = None) -> Run:
         summary=entry.summary,
         timings=entry.timings,
         notices=entry.notices,
-        plots={},
         data_sha256=entry.data_sha256,
         predictions=None,  # type: ignore[arg-type]
         id=entry.id,

@@ -35,7 +35,7 @@ class RecipeLike(Protocol):
 class RunLike(Protocol):
     """What :meth:`Journal.record_run` reads from a run.
 
-    The journal sits above ``tinkerlab.runner`` in the layers but does not import it: any object
+    The journal sits above ``tinkerlab.runner`` in the layers but does not need it: any object
     with these attributes can be recorded (``tinkerlab.runner``'s Run has them all). Properties
     rather than plain attributes let frozen dataclasses match too.
     """
@@ -67,8 +67,10 @@ class RunLike(Protocol):
     @property
     def notices(self) -> Sequence[str]: ...  # decisions the user should know about
 
-    @property
-    def plots(self) -> Mapping[str, bytes]: ...  # file name -> PNG bytes
+    # And one of: ``plot_data`` (file name -> what draws it, tinkerlab's Run: the journal
+    # stores it and draws each PNG when first asked for), or ``plots`` (file name -> PNG
+    # bytes, stored as they are). Neither is declared here: reading a Run's ``plots``
+    # would draw them all.
 
     @property
     def data_sha256(self) -> str: ...  # fingerprint of the data the run saw
@@ -85,7 +87,6 @@ RUN_ATTRIBUTES = (
     "summary",
     "timings",
     "notices",
-    "plots",
     "data_sha256",
 )
 
@@ -109,7 +110,20 @@ class RunEntry:
     data_sha256: str  # fingerprint of the data the run saw
     tinkerlab_version: str  # the version that recorded the run
     plots_dir: Path | None  # <runs dir>/<uid>/, or None for a run without plots
-    plot_paths: list[Path]  # one file per plot, inside plots_dir
+    plot_names: list[str]  # one file per plot, inside plots_dir ("confusion_matrix.png")
+
+    @property
+    def plot_paths(self) -> list[Path]:
+        """The run's plot files, inside :attr:`plots_dir`; one not drawn yet is drawn now.
+
+        A run records what draws its plots, not the pictures
+        (:mod:`tinkerlab.runner._plots`): the first to ask for them (``journal show``, the
+        web lab, ``export``) draws them, once; the files stay. Runs recorded with their
+        PNGs are read as they are.
+        """
+        from tinkerlab.journal._plots import drawn_plots
+
+        return drawn_plots(self.plots_dir, self.plot_names)
 
     def __repr__(self) -> str:
         # The summary can be large; a run is named by what a person scans for.

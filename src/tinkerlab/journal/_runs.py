@@ -1,11 +1,13 @@
 """Runs: a finished run and its plots, recorded completely or not at all, and read back.
 
-The journal reads a run by duck typing (:class:`~tinkerlab.journal.RunLike`); it never
-imports ``tinkerlab.runner``, which sits below it.
+The journal reads a run by duck typing (:class:`~tinkerlab.journal.RunLike`); it imports
+``tinkerlab.runner``, which sits below it, only to draw a plot when it is first asked for
+(``_plots``).
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -18,11 +20,13 @@ from tinkerlab.journal._database import Database, newest_first, tinkerlab_versio
 from tinkerlab.journal._entries import RUN_ATTRIBUTES, RunEntry, RunLike, to_entry
 from tinkerlab.journal._files import StagedFiles, stored_files
 from tinkerlab.journal._json import json_object, metric_table, to_json
+from tinkerlab.journal._plots import PLOT_DATA, PLOT_DATA_FORMAT
 from tinkerlab.journal._tables import RunRow
 
 
 def record_run(db: Database, run: RunLike) -> RunEntry:
-    """Store *run* and write its plots to ``runs/<uid>/``, both or neither."""
+    """Store *run* and write its plots to ``runs/<uid>/``, both or neither: what draws them
+    (a Run's ``plot_data``, drawn when first asked for), or the PNGs a run hands over."""
     row, plots = run_row(run)  # checks every value first: bad input writes nothing
     folder = db.folder("runs")
     with (
@@ -106,7 +110,7 @@ def run_row(run: RunLike) -> tuple[RunRow, dict[str, bytes]]:
     timings = json_object(run.timings, "run.timings")
     if not all(isinstance(t, int | float) and not isinstance(t, bool) for t in timings.values()):
         raise InputError(f"run.timings must map step names to seconds; got {timings!r:.80}.")
-    plots = check.files(run.plots, "run.plots")
+    plots, plot_names = _plot_files(run)
     row = RunRow(
         uid=uuid.uuid4().hex,
         created_at=datetime.now(UTC),
@@ -119,14 +123,38 @@ def run_row(run: RunLike) -> tuple[RunRow, dict[str, bytes]]:
         summary=json_object(run.summary, "run.summary"),
         timings={step: float(seconds) for step, seconds in timings.items()},
         notices=notices,
-        plot_names=sorted(plots),
+        plot_names=plot_names,
         data_sha256=check.text(run.data_sha256, "run.data_sha256"),
         tinkerlab_version=tinkerlab_version(),
     )
     return row, plots
 
 
+def _plot_files(run: RunLike) -> tuple[dict[str, bytes], list[str]]:
+    """The files to write beside *run* and the names of its plots.
+
+    A Run hands over ``plot_data``: it is written as one file, ``plot_data.json``, and
+    each plot is drawn from it when first asked for (``RunEntry.plot_paths``). Anything
+    else hands over ``plots``, PNG bytes, written as they are.
+    """
+    data = getattr(run, "plot_data", None)
+    if data is None:
+        if not hasattr(run, "plots"):
+            raise InputError(
+                f"record_run() needs a finished run; the {type(run).__name__} given has no "
+                "plot_data or plots. Pass the Run that tinkerlab.runner returns."
+            )
+        plots = check.files(run.plots, "run.plots")
+        return plots, sorted(plots)
+    spec = json_object(data, "run.plot_data")
+    names = sorted(check.files(dict.fromkeys(spec, b""), "run.plot_data"))
+    if not names:
+        return {}, []
+    document = {"format": PLOT_DATA_FORMAT, "plots": spec}
+    return {PLOT_DATA: json.dumps(document).encode("utf-8")}, names
+
+
 def run_entry(db: Database, row: RunRow) -> RunEntry:
     """The entry for *row*; its plots are looked for in this machine's ``runs/``."""
-    plots_dir, plot_paths = stored_files(db.folder("runs"), row.uid, row.plot_names)
-    return to_entry(RunEntry, row, plots_dir=plots_dir, plot_paths=plot_paths)
+    plots_dir, _ = stored_files(db.folder("runs"), row.uid, row.plot_names)
+    return to_entry(RunEntry, row, plots_dir=plots_dir, plot_names=list(row.plot_names or []))

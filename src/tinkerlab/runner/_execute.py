@@ -7,7 +7,8 @@ order and with the same seeds, so the two print the same numbers:
 2. k-fold cross-validation of the pipeline on the training split (mean ± std);
 3. fit on the whole training split and score the held-out test split once;
 4. the same for a dummy baseline that ignores the features;
-5. what came out: confusion matrix or residuals, the most important features, plots.
+5. what came out: confusion matrix or residuals, the most important features, and
+   what draws the plots (drawn when first asked for, not here: ``runner._plots``).
 
 Two things only make it faster, never different. Every metric is scored from one pass
 of the preprocessing (:func:`score_all`: a wide table's one-hot encoding is most of the
@@ -40,7 +41,7 @@ from tinkerlab.recipe import (
 )
 from tinkerlab.runner._explain import describe_inputs, describe_outputs, importances
 from tinkerlab.runner._folds import fold_scores
-from tinkerlab.runner._plots import render_plots
+from tinkerlab.runner._plots import plot_data
 from tinkerlab.runner._responses import proba_once
 from tinkerlab.runner._run import Run
 
@@ -124,8 +125,9 @@ def execute(
     once each, instead of one line per fold on the terminal.
 
     *on_scores* is called with the run as soon as its numbers are known (cross-validated,
-    test and baseline scores, the inputs), before the permutation importances and the
-    plots, which the numbers do not need: the command line prints them at that moment.
+    test and baseline scores, the inputs), before the permutation importances, which the
+    numbers do not need: the command line prints them at that moment. The plots are
+    drawn later still, when first asked for (``run.plots``, the journal).
     """
     from sklearn.exceptions import UndefinedMetricWarning
 
@@ -137,28 +139,6 @@ def execute(
         result = _execute(recipe, dataset, progress, on_scores)
     result.notices.extend(_warning_notices(caught))
     return result
-
-
-def _warm_plotting_imports() -> None:
-    """Import matplotlib in a background thread while the importances are computed.
-
-    Drawing the plots is the last step, but importing matplotlib takes a few hundred
-    milliseconds of a cold start; scikit-learn's predictions release the GIL for much of
-    their work, so the import overlaps with them instead of adding to it. It starts once
-    the numbers are known: before, it competed with the work that prints them. If the thread has not
-    finished when the plots are drawn, Python's import lock simply makes us wait for it.
-    """
-    import sys
-    import threading
-
-    if "matplotlib.backends.backend_agg" in sys.modules:
-        return
-
-    def warm() -> None:
-        import matplotlib.backends.backend_agg
-        import matplotlib.figure  # noqa: F401
-
-    threading.Thread(target=warm, name="tinkerlab-warm-imports", daemon=True).start()
 
 
 def group_alike(messages: Iterable[str]) -> list[tuple[str, int]]:
@@ -248,18 +228,16 @@ def _execute(
         summary=summary,
         timings=timings,
         notices=list(dataset.notices),
-        plots={},
         data_sha256=dataset.source.sha256,
         predictions=pd.DataFrame({"actual": np.asarray(y_test), "predicted": y_pred}),
     )
-    _warm_plotting_imports()  # while the importances are computed, not on the numbers' path
     if on_scores is not None:
         on_scores(run)  # the numbers first; what follows only explains them
     say("explaining the model")
     found = importances(recipe, pipeline, X_test, y_test, metrics[0])
     summary["outputs"] = describe_outputs(recipe, y_test, y_pred, found)
-    say("drawing plots")
-    run.plots = render_plots(recipe, model, Xt_test, y_test, y_pred, found)
+    # What draws the plots, not the pictures: matplotlib is imported when they are asked for.
+    run.plot_data = plot_data(recipe, model, Xt_test, y_test, y_pred, found, summary["outputs"])
     timings["total"] = time.perf_counter() - started
     return run
 

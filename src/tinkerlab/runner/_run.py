@@ -31,6 +31,10 @@ class Run:
     summary : dict
         What went in (rows, features by role, class balance) and came out (confusion
         matrix or residuals, important features), and the per-fold scores.
+    plot_data : dict
+        What draws each plot (``runner._plots.plot_data``): plain values, kept by the
+        journal. ``run.plots`` draws the PNGs from it the first time it is read; a run
+        never imports matplotlib itself.
     """
 
     recipe: Recipe
@@ -41,14 +45,28 @@ class Run:
     summary: dict[str, Any]
     timings: dict[str, float]
     notices: list[str]
-    plots: dict[str, bytes]
     data_sha256: str
     predictions: pd.DataFrame
+    #: What draws each plot: ``{"confusion_matrix.png": {"kind": ..., ...}}``.
+    plot_data: dict[str, dict[str, Any]] = field(default_factory=dict)
     id: int | None = None  # the journal's id, once recorded
-    plot_paths: list[Path] = field(default_factory=list)  # where the journal stored the plots
+    #: Where the journal keeps the plots; each is drawn there when first asked for
+    #: (``tinkerlab journal show``, the web lab, ``export``).
+    plot_paths: list[Path] = field(default_factory=list)
     #: What the detectors spotted (``tinkerlab.insight.Finding``; also in ``summary``).
     phenomena: list[Any] = field(default_factory=list)
     unlocked: list[str] = field(default_factory=list)  # theory cards this run unlocked
+    _drawn: dict[str, bytes] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def plots(self) -> dict[str, bytes]:
+        """Every plot as PNG bytes (``{"confusion_matrix.png": b"..."}``), drawn from
+        :attr:`plot_data` the first time it is read."""
+        if self._drawn is None:
+            from tinkerlab.runner._plots import draw_plots
+
+            self._drawn = draw_plots(self.plot_data)
+        return self._drawn
 
     @property
     def dataset_name(self) -> str:
@@ -82,7 +100,7 @@ class Run:
             "summary": self.summary,
             "timings": self.timings,
             "notices": self.notices,
-            "plots": [str(p) for p in self.plot_paths] or sorted(self.plots),
+            "plots": [str(p) for p in self.plot_paths] or sorted(self.plot_data),
             "data_sha256": self.data_sha256,
             "recipe": self.recipe.to_dict(),
             "phenomena": [f.to_dict() for f in self.phenomena],

@@ -101,7 +101,7 @@ def run_detail(request: Request, run_id: int) -> Response:
         "samples": samples,
         "notes": store.notes(run_id),
         "questions": store.questions(run_id),
-        "plots": [p.name for p in entry.plot_paths],
+        "plots": list(entry.plot_names),  # each drawn when its image is asked for
         "dataset_choice": dataset_choice(request, entry.recipe),
     }
     return render(request, "run_result.html", **context)
