@@ -173,7 +173,7 @@ def _compare(lab: Lab, path: Path, entry: RunEntry, edits: int, timeout: float) 
         lab,
         f"The cross-validated {metric} must be {better} than run #{entry.id}'s {theirs:.4f}"
         f"{'' if beats_base else ' and the baseline'}; your script gets {ours:.4f}. "
-        f"Try another line: a parameter (C, max_depth) or another model, then check again.",
+        "Try another line: a parameter (C, max_depth) or another model, then check again.",
         f"tinkerlab path check 1.3 --script {path}",  # it runs the script itself
         found,
     )
