@@ -63,7 +63,7 @@ def test_a_failed_check_exits_1_and_says_what_to_type(cli):
     assert "next: tinkerlab run titanic" in result.out
     data = json.loads(cli("path", "check", "1.2", "--json").out)
     assert data["passed"] is False
-    assert data["next"].startswith("tinkerlab run")
+    assert data["next"].endswith("&& tinkerlab run mine.csv --target species")
 
 
 def test_a_passed_check_exits_0_and_is_shown_on_the_path(cli):
@@ -139,3 +139,9 @@ def test_export_of_a_missing_run_is_bad_input(cli, tmp_path):
     result = cli("export", "42", "--out", str(tmp_path / "out"))
     assert result.code == 2
     assert "42" in result.message
+
+
+def test_path_show_says_day_1_not_days_1_1(cli):
+    out = cli("path", "show", "1.1").out
+    assert "phase 1 (Run), day 1" in out
+    assert "days 1–1" not in out

@@ -24,7 +24,8 @@ def test_an_empty_journal_fails_every_journal_check_with_a_next_command():
         result = check(lab.id, "sqlite://")
         assert not result.passed, lab.id
         assert result.missing, lab.id
-        assert result.next_command.startswith(("tinkerlab", "pip install")), lab.id
+        # lab 1.2's writes a file of your own first, so that pasting it works
+        assert result.next_command.startswith(("tinkerlab", "pip install", "python -c")), lab.id
 
 
 def test_run_on_a_builtin_passes_1_1_but_not_1_2(worked_copy):
@@ -35,9 +36,12 @@ def test_run_on_a_builtin_passes_1_1_but_not_1_2(worked_copy):
     two = check("1.2", url)
     assert not two.passed
     assert "file of your own" in two.missing
-    assert "iris" in two.missing
-    with Journal(url) as journal:  # the pass is recorded, once
-        assert [e.lab_id for e in journal.labs_done()] == ["1.1"]
+    assert "Your one run so far is on: iris." in two.missing  # not "Your 1 runs"
+    with Journal(url) as journal:  # the pass is recorded, once, with what the journal proves
+        done = [e.lab_id for e in journal.labs_done()]
+    assert done.count("1.1") == 1
+    assert "1.2" not in done
+    assert "2.1" in done  # the worked journal's predicted max_depth sweep
 
 
 def test_a_run_on_a_file_passes_1_2(worked_copy, noisy_csv):
@@ -182,3 +186,11 @@ def test_vader_text_features_pass_4_1(worked_copy, tmp_path):
     frame.to_csv(tmp_path / "reviews.csv", index=False)
     tl.run(tmp_path / "reviews.csv", target="label", text=["review"], text_features="vader", db=url)
     assert check("4.1", url).passed
+
+
+def test_a_regression_run_is_described_by_its_rmse_as_tinkerlab_run_shows_it(tmp_path):
+    url = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    run = tl.run("diabetes", model="ridge", db=url)
+    assert next(iter(run.metrics)) != "rmse"  # the first metric recorded is another one
+    result = check("1.1", url)
+    assert result.found[0].startswith(f"run #{run.id}: ridge on diabetes (rmse ")

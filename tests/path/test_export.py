@@ -182,3 +182,26 @@ def test_a_builtin_runs_readme_names_its_source_and_licence(tmp_path):
     assert f"- Licence: {iris.licence}" in readme
     assert re.search(r'read_csv\("data/iris\.csv\.gz"\)', (done.folder / "train.py").read_text())
     assert any("write the problem" in n for n in done.notices)
+
+
+def test_requirements_list_pytest_even_where_it_is_not_installed(monkeypatch):
+    from tinkerlab.path import _export
+
+    real = _export.pin
+    monkeypatch.setattr(_export, "pin", lambda name: None if name == "pytest" else real(name))
+    lines = _export.smoke_test_needs()
+    assert lines[-1] == "pytest"  # unpinned, but there: the smoke test imports it
+    monkeypatch.setattr(_export, "pin", real)
+    assert _export.smoke_test_needs()[-1].startswith("pytest==")
+
+
+def test_a_readme_says_how_to_install_tinkerlab_only_when_the_script_imports_it():
+    from tinkerlab.path._readme import reproduce_section
+
+    needs = reproduce_section("python train.py\n", needs_tinkerlab=True)
+    assert "pip install /path/to/tinkerlab" in needs
+    assert needs.index("/path/to/tinkerlab") < needs.index("-r requirements.txt")
+    assert "not on PyPI" in needs
+    plain = reproduce_section("python train.py\n", needs_tinkerlab=False)
+    assert "tinkerlab" not in plain
+    assert "pip install -r requirements.txt\npython train.py\n" in plain

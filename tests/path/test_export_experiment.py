@@ -224,3 +224,94 @@ def test_a_project_with_no_work_is_refused(tmp_path, noisy_csv):
     project = tl.path.new_project("empty", noisy_csv, "label", where=tmp_path)
     with pytest.raises(InputError, match="has no run and no finished experiment"):
         tl.path.export(project.folder, tmp_path / "out", db=f"sqlite:///{tmp_path / 'j.sqlite'}")
+
+
+def test_the_project_readme_names_the_best_model_by_name(project_export):
+    # a comparison's summary keeps the best model's position only (0 for the first model)
+    board = project_export["board"]
+    readme = (project_export["done"].folder / "README.md").read_text()
+    row = next(line for line in readme.splitlines() if line.startswith(f"| [#{board.id}]"))
+    assert f"| {board.best} |" in row, row
+
+
+def test_the_project_readme_says_how_to_install_tinkerlab_and_pytest_is_required(
+    project_export,
+):
+    folder = project_export["done"].folder
+    readme = (folder / "README.md").read_text()
+    assert "pip install /path/to/tinkerlab" in readme
+    assert "not on PyPI" in readme
+    requirements = (folder / "requirements.txt").read_text().splitlines()
+    assert any(line.split("==")[0] == "pytest" for line in requirements)
+
+
+def test_export_inside_a_project_folder_takes_that_project(project_export, tmp_path, monkeypatch):
+    from tinkerlab.cli import main
+
+    monkeypatch.chdir(project_export["project"].folder)
+    out = tmp_path / "portfolio"
+    with pytest.raises(SystemExit) as stop:
+        main(["export", "--out", str(out), "--db", project_export["url"], "--json"])
+    assert stop.value.code in (0, None)
+    assert (out / "project.toml").is_file()
+    assert (out / f"runs/run-{project_export['run'].id}/train.py").is_file()
+
+
+def test_export_without_a_subject_outside_a_project_says_how_to_name_one(
+    tmp_path, monkeypatch, capsys
+):
+    from tinkerlab.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stop:
+        main(["export", "--out", str(tmp_path / "o"), "--db", f"sqlite:///{tmp_path / 'j.db'}"])
+    assert stop.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "is not a project's folder (it has no project.toml)" in err
+    assert "tinkerlab export ./my-project --out" in err
+
+
+def test_best_label_reads_a_comparisons_position_and_a_sweeps_label():
+    from types import SimpleNamespace
+
+    from tinkerlab.path._export_sweep import best_label
+
+    board = SimpleNamespace(summary={"best": 0}, spec={"labels": ["knn", "decision_tree"]})
+    assert best_label(board) == "knn"  # position 0 is a best, not a missing one
+    sweep = SimpleNamespace(summary={"best": 3, "best_label": "8"}, spec={"labels": []})
+    assert best_label(sweep) == "8"
+    assert best_label(SimpleNamespace(summary={"best": None}, spec={})) == "n/a"
+
+
+def test_an_exported_sweep_counts_the_folds_adaptive_repeats_added():
+    from types import SimpleNamespace
+
+    from tinkerlab.path._export_sweep import expected_points
+
+    point = SimpleNamespace(
+        position=0, label="1", test={"accuracy": [0.5, 0.7]}, train={"accuracy": [1.0, 1.0]}
+    )
+    entry = SimpleNamespace(
+        spec={"metric": "accuracy"},
+        summary={"extra_folds": {"0": {"test": [0.9, None], "train": [0.8]}}},
+        points=[point],
+    )
+    shown = expected_points(entry)["points"]["1"]
+    assert shown["folds"] == 3  # two recorded, one added (the None fold failed)
+    assert shown["mean"] == pytest.approx(0.7)
+    assert shown["train_mean"] == pytest.approx(2.8 / 3)
+
+
+def test_a_project_without_a_data_source_says_once_to_fill_in_project_toml(project_export):
+    notices = project_export["done"].notices  # the fixture's project names no source
+    about_data = [n for n in notices if "source and licence" in n or "data comes from" in n]
+    assert about_data == [
+        "project.toml: fill in [data] source and licence (the README says TODO), then export "
+        "again with --force."
+    ]
+
+
+def test_the_project_readme_names_itself_as_the_export(project_export):
+    readme = (project_export["done"].folder / "README.md").read_text()
+    assert "| export | yes | this folder (`tinkerlab export`) |" in readme
+    assert "1 run, 1 experiment" in readme

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shlex
+import sys
+from itertools import pairwise
 
 import pytest
 
@@ -53,9 +55,9 @@ def test_every_command_names_a_real_tinkerlab_command():
     commands = set(root.list_commands(None))  # type: ignore[attr-defined]
     for lab in labs():
         for command in lab.cli:
-            words = shlex.split(command.split(";")[0].split("&&")[0])
-            if words[0] != "tinkerlab":
+            if not command.startswith("tinkerlab "):  # python -c "...", cd FOLDER && ...
                 continue
+            words = shlex.split(command.split(";")[0].split("&&")[0])
             assert words[1] in commands, (lab.id, command)
             sub = root.get_command(None, words[1])  # type: ignore[attr-defined]
             if hasattr(sub, "list_commands") and len(words) > 2 and not words[2].startswith("-"):
@@ -116,3 +118,85 @@ def test_every_option_a_lab_shows_exists_on_its_command():
             for word in words:
                 if word.startswith("--"):
                     assert word.split("=")[0] in accepted, (lab.id, found, word)
+
+
+# --- what a newcomer pastes and reads ---------------------------------------------------------
+
+
+def test_days_read_as_days_and_no_two_labs_share_one():
+    from tinkerlab.path._labs import day_range
+
+    assert day_range(3, 3) == "day 3"
+    assert day_range(4, 5) == "days 4–5"
+    found = labs()
+    for before, after in pairwise(found):
+        assert after.days[0] > before.days[1], (before.id, before.days, after.id, after.days)
+
+
+def test_every_predict_best_of_a_features_sweep_names_a_column_of_its_dataset():
+    from tinkerlab.data import load
+
+    texts = [text for lab in labs() for text in (*lab.cli, *lab.hints, lab.solution)]
+    named = [
+        (m[1], m[2])
+        for text in texts
+        for m in re.finditer(r"tinkerlab tinker (\w+) .*--predict-best \"without (\w+)\"", text)
+    ]
+    assert named  # lab 2.3 shows one
+    for dataset, column in named:
+        assert column in load(dataset).features(), (dataset, column)
+
+
+def test_a_hint_on_predict_score_says_it_is_the_best_score():
+    # --predict-score is "the best score you expect", not the score at the end of the curve
+    for lab in labs():
+        for text in (*lab.hints, lab.solution):
+            if "--predict-score" in text:
+                assert "best score" in text, (lab.id, text)
+
+
+def test_the_math_labs_hint_names_what_really_unlocks_each_topic():
+    from tinkerlab.insight import MATH_TIMELINE, theory
+
+    hints = " ".join(get_lab("3.3").hints)
+    for card, _ in MATH_TIMELINE:
+        triggers = set(theory(card).unlocked_by)
+        named = {t for t in triggers if t.replace("_", " ") in hints or t in hints}
+        assert named, (card, sorted(triggers))
+    assert "sweep of C" not in hints  # C unlocks no math topic
+
+
+@pytest.mark.slow
+def test_the_math_labs_quick_commands_pass_its_check(tmp_path, monkeypatch):
+    import subprocess
+
+    import tinkerlab as tl
+
+    monkeypatch.setenv("TINKERLAB_HOME", str(tmp_path))
+    hint = get_lab("3.3").hints[-1]
+    commands = re.findall(r"tinkerlab (?:run|tinker|theory) [^;()]+?(?= \(|;|$)", hint)
+    assert len(commands) == 4, commands
+    for command in commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "tinkerlab", *shlex.split(command)[1:]],
+            capture_output=True, text=True, cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 0, (command, done.stderr[-2000:])
+    assert tl.path.check("3.3").passed
+
+
+@pytest.mark.slow
+def test_lab_1_2s_failing_check_suggests_a_command_that_passes_it(tmp_path, monkeypatch):
+    import subprocess
+
+    import tinkerlab as tl
+
+    monkeypatch.setenv("TINKERLAB_HOME", str(tmp_path))
+    failed = tl.path.check("1.2")
+    assert not failed.passed
+    command = failed.next_command.replace("python -c", f"{sys.executable} -c").replace(
+        "&& tinkerlab ", f"&& {sys.executable} -m tinkerlab "
+    )
+    done = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert tl.path.check("1.2").passed

@@ -69,3 +69,50 @@ def test_the_checklist_is_met_only_with_evidence(worked_copy, noisy_csv):
     with Journal(url) as journal:
         journal.record_card_read("overfitting")
     assert {i.statement: i for i in tl.path.checklist(db=url)}[overfit].met
+
+
+def test_an_overfitting_run_counts_like_lab_3_1_does(tmp_path, noisy_csv):
+    # lab 3.1 passes on a run that overfits: the checklist must accept the same evidence
+    url = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    run = tl.run(noisy_csv, target="label", model="decision_tree", db=url)
+    assert "overfitting" in {f.id for f in run.phenomena}
+    with Journal(url) as journal:
+        journal.record_card_read("overfitting")
+    item = {i.statement: i for i in tl.path.checklist(db=url)}[
+        "I can recognise overfitting in my own results"
+    ]
+    assert item.met
+    assert item.evidence == f"overfitting in run #{run.id}, card overfitting read"
+
+
+def test_a_run_export_is_not_a_project_taken_to_a_portfolio(worked_copy, tmp_path):
+    url = worked_copy["url"]
+    statement = "I can take a project from problem to portfolio"
+    tl.path.export(worked_copy["run"], tmp_path / "run-portfolio", db=url)
+    assert not {i.statement: i for i in tl.path.checklist(db=url)}[statement].met
+    with Journal(url) as journal:
+        journal.record_analysis(
+            "export", "data/noisy.csv", {"project": "churn", "out": "/p/churn-portfolio"}
+        )
+    item = {i.statement: i for i in tl.path.checklist(db=url)}[statement]
+    assert item.met
+    assert item.evidence == "project churn exported to /p/churn-portfolio"
+
+
+def test_a_pass_points_at_the_first_lab_not_done_yet(worked_copy):
+    url = worked_copy["url"]
+    with Journal(url) as journal:
+        journal.record_lab_done("1.2", ["by hand, for the test"])
+        journal.record_lab_done("1.3", ["by hand, for the test"])
+    result = tl.path.check("1.1", db=url)  # the worked journal has a built-in run
+    assert result.passed
+    # 1.1 opens 1.2, done already; the journal's predicted max_depth sweep proves 2.1
+    assert result.next_command == "tinkerlab path show 2.2"
+
+
+def test_a_pass_skips_the_labs_the_journal_already_proves(worked_copy, noisy_csv):
+    url = worked_copy["url"]
+    tl.run(noisy_csv, target="label", model="naive_bayes", db=url)  # proves lab 1.2 too
+    result = tl.path.check("1.1", db=url)
+    assert result.passed
+    assert result.next_command == "tinkerlab path show 1.3"  # not 1.2, which 1.1 opens

@@ -113,3 +113,35 @@ def test_a_note_on_an_experiment_on_the_projects_data_is_evaluation(project, tmp
     status = steps(project, url)["evaluate"]
     assert status.done
     assert status.evidence == f"your note on experiment #{mine.id}"
+
+
+def test_clean_py_reads_the_data_as_tinkerlab_did(tmp_path):
+    # a European CSV: ';' between fields, ',' in numbers; pandas' defaults read one column
+    raw = tmp_path / "plants.csv"
+    raw.write_text(
+        "soil;water;healthy\n" + "".join(f"{i % 7};{i * 3};{'yes' if i % 2 else 'no'}\n"
+                                          for i in range(60)),
+    )  # fmt: skip
+    project = tl.path.new_project("plants", raw, "healthy", where=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "clean.py"], cwd=project.folder, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    clean = tl.load(project.folder / "data/clean.csv", target="healthy")
+    assert list(clean.frame.columns) == list(tl.load(raw, target="healthy").frame.columns)
+    assert len(clean.frame) == 60
+
+
+def test_after_cleaning_the_next_step_is_the_eda_of_the_clean_file(project, tmp_path):
+    url = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    folder = project.folder
+    done = subprocess.run([sys.executable, "clean.py"], cwd=folder, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    status = steps(project, url)
+    assert status["cleaning"].done
+    assert status["eda"].command == "tinkerlab look data/clean.csv --target label"
+    assert status["export"].command == "tinkerlab export --out ../churn-study-portfolio --git"
+    # the monitor step sends rows before it asks for the report (with none it is not done)
+    monitor = status["monitor"].command
+    assert "tinkerlab predict http://127.0.0.1:8000 --file data/clean.csv && " in monitor
+    assert monitor.index("tinkerlab predict") < monitor.index("tinkerlab monitor")

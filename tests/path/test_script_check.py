@@ -61,6 +61,8 @@ def test_a_change_that_does_not_beat_the_run_fails_with_both_numbers(titanic, tm
     run_score = titanic["run"].metrics["accuracy"]["cv_mean"]
     assert f"run #{titanic['run'].id}'s {run_score:.4f}" in result.missing
     assert "your script gets 0.7" in result.missing
+    # after another edit, the check runs the script again: python train.py alone records nothing
+    assert result.next_command == f"tinkerlab path check 1.3 --script {tmp_path / 'train.py'}"
 
 
 @pytest.mark.slow
@@ -70,7 +72,7 @@ def test_a_change_that_beats_the_run_passes_and_is_recorded(titanic, tmp_path):
     assert result.passed, result.missing
     assert result.details["script"] > result.details["run"] > result.details["baseline"]
     assert "differs from run" in result.found[0]
-    assert "in 2 line(s)" in result.found[0]
+    assert "in 1 line(s)" in result.found[0]  # C=1.0 -> C=0.1 is one line
     with tl.open_journal(titanic["url"]) as journal:
         assert "1.3" in {e.lab_id for e in journal.labs_done()}
 
@@ -101,4 +103,10 @@ def test_the_scores_a_script_prints_are_read_back():
 
 def test_changed_lines_ignores_spacing_and_blank_lines():
     assert changed_lines("a = 1\n\nb = 2\n", "a = 1\nb =  2 \n") == 0
-    assert changed_lines("a = 1\nb = 2\n", "a = 1\nb = 3\n") == 2  # one removed, one added
+    assert changed_lines("a = 1\nb = 2\n", "a = 1\nb = 3\n") == 1  # edited in place: one
+
+
+def test_changed_lines_counts_an_edit_once_and_each_added_or_removed_line():
+    assert changed_lines("a\nb\nc\n", "a\nB\nc\nd\n") == 2  # b edited, d added
+    assert changed_lines("a\nb\nc\n", "a\nc\n") == 1  # b removed
+    assert changed_lines("a\nb\n", "x\ny\nz\n") == 3  # two lines replaced by three

@@ -77,12 +77,31 @@ def test_a_running_service_passes_5_1_and_5_2_once_it_has_seen_rows(tmp_path):
         few = tl.path.check("5.2", url=served.url, db="sqlite://")
         assert not few.passed
         assert "needs at least 20" in few.missing
-        frame = tl.load("iris").frame.drop(columns="species").head(30)
-        rows = rows_from_frame(frame, list(frame.columns))
-        reply = httpx.post(f"{served.url}/predict", json=rows, timeout=30)
-        assert reply.status_code == 200, reply.text
+        # the failed check's next command, pasted as it is, sends the rows it needs
+        command = few.next_command.replace("python -c", f"{sys.executable} -c").replace(
+            "&& tinkerlab ", f"&& {sys.executable} -m tinkerlab "
+        )
+        sent = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True)
+        assert sent.returncode == 0, (command, sent.stderr[-2000:])
         seen = tl.path.check("5.2", url=served.url, db="sqlite://")
         assert seen.passed, seen.missing
         assert seen.details["rows"] >= 20
+    finally:
+        served.stop()
+
+
+@pytest.mark.slow
+def test_the_drift_check_sends_a_user_files_own_rows(tmp_path, noisy_csv):
+    run = tl.run(noisy_csv, target="label", model="knn", record=False)
+    save_artifact(run, tmp_path / "model")
+    served = Served(tmp_path / "model", "--monitor-dir", str(tmp_path / "monitor"))
+    try:
+        few = tl.path.check("5.2", url=served.url, db="sqlite://")
+        assert few.next_command == f"tinkerlab predict {served.url} --file {noisy_csv}"
+        frame = tl.load(noisy_csv, target="label").frame.drop(columns="label").head(30)
+        rows = rows_from_frame(frame, list(frame.columns))
+        reply = httpx.post(f"{served.url}/predict", json=rows, timeout=30)
+        assert reply.status_code == 200, reply.text
+        assert tl.path.check("5.2", url=served.url, db="sqlite://").passed
     finally:
         served.stop()

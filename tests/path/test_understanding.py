@@ -84,3 +84,31 @@ def test_a_choice_out_of_range_is_refused(worked_copy):
 
 def test_without_findings_there_is_nothing_to_explain():
     assert tl.path.draw_explanation(db="sqlite://") is None
+
+
+def test_the_explanation_quotes_the_tables_numbers_with_added_repeats():
+    # adaptive repeats add folds after a point was recorded: the summary's extra_folds
+    from types import SimpleNamespace
+
+    from tinkerlab.path._understanding import _numbers
+
+    first = SimpleNamespace(
+        position=0, label="1", test={"accuracy": [0.6, 0.6]}, train={"accuracy": [0.7, 0.7]}
+    )
+    last = SimpleNamespace(
+        position=1, label="16", test={"accuracy": [0.5, 0.5]}, train={"accuracy": [1.0, 1.0]}
+    )
+    entry = SimpleNamespace(
+        knob="max_depth",
+        spec={"metric": "accuracy"},
+        summary={
+            "best": 0,
+            "best_label": "1",
+            "extra_folds": {"0": {"test": [0.9, 0.9], "train": [0.9, 0.9]}},
+        },
+        points=[first, last],
+    )
+    text = _numbers(entry)
+    assert "at max_depth = 1: training 0.800, validation 0.750" in text  # 4 folds, not 2
+    assert "at max_depth = 16: training 1.000, validation 0.500" in text
+    assert "best value 1 (accuracy)" in text

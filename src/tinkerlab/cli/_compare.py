@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from tinkerlab.cli._declared import command
 from tinkerlab.cli._output import console, errors, print_json, term_as_interrupt
+from tinkerlab.data import data_words
 
 if TYPE_CHECKING:
     from tinkerlab.experiment._compare import Comparison
@@ -107,7 +108,8 @@ def _show(result: Comparison) -> None:
         console.print(f"  plot: {escape(str(path))}")
     if result.best is not None:
         console.print(
-            f"Next: tune the winner with  tinkerlab tinker {escape(result.dataset)} "
+            "Next: tune the winner with  tinkerlab tinker "
+            f"{escape(data_words(result.dataset, result.target))} "
             f"--model {escape(result.best)} --knob ..."
         )
 

@@ -41,6 +41,7 @@ def where_am_i(ctx: typer.Context, db: Db = None, json_out: Json = False) -> Non
         return
     from tinkerlab import _api
     from tinkerlab import path as lab_path
+    from tinkerlab.path._labs import day_range
 
     with _api.open_journal(db) as journal:
         now = lab_path.status(journal=journal)
@@ -53,9 +54,8 @@ def where_am_i(ctx: typer.Context, db: Db = None, json_out: Json = False) -> Non
         + (f" · test {test['right']}/{test['scored']} right" if test["scored"] else "")
     )
     for phase in now.phases():
-        first, last = phase["days"]
         bar = "■" * phase["done"] + "□" * (phase["labs"] - phase["done"])
-        days = f"days {first}–{last}"
+        days = day_range(*phase["days"])
         console.print(
             f" {phase['phase']}. {phase['name']:<11} {days:<11} {bar:<8} "
             f"[dim]{escape(phase['about'])}[/]"
@@ -81,7 +81,7 @@ def where_am_i(ctx: typer.Context, db: Db = None, json_out: Json = False) -> Non
 def _show_lab(lab: Lab, solution: bool) -> None:
     console.print(
         f"[bold]Lab {lab.id}: {escape(lab.title)}[/]  "
-        f"[dim]phase {lab.phase} ({lab.phase_name}), days {lab.days[0]}–{lab.days[1]}[/]"
+        f"[dim]phase {lab.phase} ({lab.phase_name}), {lab.days_text}[/]"
     )
     console.print(f"\n[bold]Goal[/]  {escape(lab.goal)}\n[bold]Why[/]   {escape(lab.why)}\n")
     console.print("[bold]Command line[/]")

@@ -82,14 +82,18 @@ def status(
 
 
 def export(
-    subject: Annotated[
-        str,
-        typer.Argument(
-            metavar="ID",
-            help="A run (12, run:12), an experiment (experiment:3, e3) or a project's folder.",
-        ),
-    ],
     out: Annotated[Path, typer.Option(help="The folder to write (new or empty).")],
+    subject: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help=(
+                "A run (12, run:12), an experiment (experiment:3, e3) or a project's folder; "
+                "left out inside a project's folder, that project."
+            ),
+            show_default=False,
+        ),
+    ] = None,
     project_dir: Annotated[
         Path | None,
         typer.Option(
@@ -119,6 +123,8 @@ def export(
       tinkerlab export experiment:3 --out ~/portfolio/titanic-depth
 
       tinkerlab export ./churn-study --out ../churn-portfolio --git
+
+      cd churn-study && tinkerlab export --out ../churn-portfolio --git
 
       tinkerlab export 12 --out ../churn-portfolio --project . --git
     """

@@ -163,10 +163,11 @@ def _render_outputs(outputs: dict[str, Any]) -> None:
 def render_next_steps(run: Run) -> None:
     """What to try next, after ``run`` and ``quickstart``: own the code, tinker with one
     thing, ask why (theory answers the questions the results raise), note it down."""
+    from tinkerlab.data import data_words
     from tinkerlab.recipe import MODELS
 
     ref = run.id if run.id is not None else "ID"
-    data, model = _shell(run.dataset_name), run.model
+    data, model = data_words(run.dataset_name, run.recipe.target), run.model
     knobs = MODELS[model].knobs_for(run.task) if model in MODELS else ()  # type: ignore[arg-type]
     names = [k.name for k in knobs]
     knob = next((k for k in _FIRST_KNOBS if k in names), names[0] if names else "train_size")
@@ -212,10 +213,3 @@ _QUESTIONS = {
 def escape_lines(lines: list[str]) -> str:
     """Lines joined for rich: markup kept in the headings, brackets in commands escaped."""
     return "\n".join(line if line.startswith("[bold]") else escape(line) for line in lines)
-
-
-def _shell(text: str) -> str:
-    """*text* as a shell word (quoted when it has spaces or quotes)."""
-    import shlex
-
-    return shlex.quote(text)

@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from tinkerlab.cli._declared import command
 from tinkerlab.cli._output import console, errors, print_json, term_as_interrupt
+from tinkerlab.data import data_words
 
 if TYPE_CHECKING:
     from tinkerlab.experiment import Search
@@ -112,8 +113,9 @@ def _show(found: Search, written: list[Path]) -> None:
         console.print(f"  wrote: {escape(str(path))}")
     if found.best is not None:
         sets = " ".join(f"--set {k}={_word(v)}" for k, v in found.best_params.items())
+        data = data_words(found.dataset, found.target)
         console.print(
-            f"Next: run it  tinkerlab run {escape(found.dataset)} --model "
+            f"Next: run it  tinkerlab run {escape(data)} --model "
             f"{escape(found.model)} {escape(sets)}"
         )
 

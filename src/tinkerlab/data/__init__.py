@@ -39,7 +39,14 @@ reads a small JSON manifest only.
 from __future__ import annotations
 
 from tinkerlab.data._budget import parse_size
-from tinkerlab.data._catalog import DatasetInfo, Provenance, dataset_info, list_datasets
+from tinkerlab.data._catalog import (
+    DatasetInfo,
+    Provenance,
+    data_words,
+    dataset_info,
+    is_builtin,
+    list_datasets,
+)
 from tinkerlab.data._dataset import FEATURE_ROLES, ColumnInfo, Dataset, Format, Role, Source, Task
 from tinkerlab.data._fingerprint import data_change, file_sha256
 from tinkerlab.data._load import load, prepare_code, read_table
@@ -58,10 +65,12 @@ __all__ = [
     "Source",
     "Task",
     "data_change",
+    "data_words",
     "dataset_info",
     "file_sha256",
     "infer_schema",
     "infer_task",
+    "is_builtin",
     "list_datasets",
     "load",
     "parse_size",

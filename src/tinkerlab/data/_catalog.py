@@ -175,3 +175,21 @@ def dataset_info(name: str) -> DatasetInfo:
 def is_builtin(name: str) -> bool:
     """Return whether *name* is a built-in dataset's name."""
     return name in _read_manifest()
+
+
+def data_words(dataset: str, target: str | None) -> str:
+    """How a ``tinkerlab`` command names this data, ready to paste into a shell.
+
+    A built-in dataset knows its target, so its name is enough; a file of the learner's own
+    needs the column to predict too, or the suggested command fails on paste.
+
+    >>> data_words("titanic", "survived")
+    'titanic'
+    >>> data_words("/tmp/my plants.csv", "healthy")
+    "'/tmp/my plants.csv' --target healthy"
+    """
+    import shlex
+
+    if is_builtin(dataset) or not target:
+        return shlex.quote(dataset)
+    return f"{shlex.quote(dataset)} --target {shlex.quote(target)}"

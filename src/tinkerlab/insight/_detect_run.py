@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from tinkerlab.data import data_words
 from tinkerlab.experiment import ALPHA, corrected_resampled_ttest, flat_tolerance
 from tinkerlab.insight._detect_curves import MOVE
 from tinkerlab.insight._detect_data import IMBALANCED, PARADOX_SHARE
@@ -67,7 +68,8 @@ def _gap(run: Any, name: str, scores: dict[str, float]) -> Finding | None:
     on_test = f" (and {held:.2f} on the held-out test split)" if held is not None else ""
     knob = _capacity_knob(run)
     sweep = (
-        f"tinkerlab tinker {run.dataset_name} --model {run.model} --knob {knob}"
+        f"tinkerlab tinker {data_words(run.dataset_name, run.recipe.target)} "
+        f"--model {run.model} --knob {knob}"
         if knob
         else f"tinkerlab models {run.model}"
     )

@@ -81,11 +81,17 @@ def _knob(*kinds: str) -> Callable[[_Records], str | None]:
 
 
 def _finding(phenomenon: str, card: str) -> Callable[[_Records], str | None]:
+    """The phenomenon detected in an experiment or a run of the learner's (lab 3.1 accepts
+    either), and its card read."""
+
     def found(r: _Records) -> str | None:
-        for e in r.experiments:
-            ids = {f.get("id") for f in e.summary.get("phenomena", [])}
-            if phenomenon in ids and card in r.cards_read:
-                return f"{phenomenon} in experiment #{e.id}, card {card} read"
+        if card not in r.cards_read:
+            return None
+        records = [("experiment", e) for e in r.experiments] + [("run", e) for e in r.runs]
+        for kind, entry in records:
+            ids = {f.get("id") for f in entry.summary.get("phenomena", [])}
+            if phenomenon in ids:
+                return f"{phenomenon} in {kind} #{entry.id}, card {card} read"
         return None
 
     return found
@@ -97,7 +103,12 @@ def _explained(r: _Records) -> str | None:
 
 
 def _exported(r: _Records) -> str | None:
-    return f"run #{r.exports[0].summary.get('run')} exported" if r.exports else None
+    """A project exported: a run's or an experiment's export alone is not a project."""
+    projects = [a for a in r.exports if a.summary.get("project")]
+    if not projects:
+        return None
+    summary = projects[0].summary
+    return f"project {summary['project']} exported to {summary.get('out')}"
 
 
 #: The checklist: (statement, evidence function, command that shows it).

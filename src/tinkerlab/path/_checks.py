@@ -84,9 +84,17 @@ def next_command(lab: Lab) -> str:
 # --- runs ------------------------------------------------------------------------------------
 
 
+def primary_metric(entry: RunEntry) -> str:
+    """The score a run shows first: accuracy for classification, RMSE for regression."""
+    if entry.task == "regression" and "rmse" in entry.metrics:
+        return "rmse"
+    return next(iter(entry.metrics), "")
+
+
 def describe_run(entry: RunEntry) -> str:
-    """``run #4: knn on mine.csv (accuracy 0.83)``."""
-    name, scores = next(iter(entry.metrics.items()), ("", {}))
+    """``run #4: knn on mine.csv (accuracy 0.83)``, with the run's primary score."""
+    name = primary_metric(entry)
+    scores = entry.metrics.get(name)
     score = scores.get("cv_mean") if scores else None
     shown = f" ({name} {score:.3f})" if isinstance(score, float) else ""
     return f"run #{entry.id}: {entry.model} on {entry.dataset}{shown}"
@@ -127,7 +135,8 @@ def check_run(journal: Journal, lab: Lab, where: Where) -> CheckResult:
     if hits:
         return passed(lab, [describe_run(hits[-1])], run=hits[-1].id)
     seen = sorted({entry.dataset for entry in runs})
-    have = f" Your {len(runs)} runs so far are on: {', '.join(seen)}." if runs else ""
+    counted = "Your one run so far is" if len(runs) == 1 else f"Your {len(runs)} runs so far are"
+    have = f" {counted} on: {', '.join(seen)}." if runs else ""
     return failed(
         lab, f"No {words.removeprefix('a ')} in your journal yet.{have}", next_command(lab)
     )

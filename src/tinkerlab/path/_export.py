@@ -124,10 +124,11 @@ def export_run(
     (folder / "test_reproduce.py").write_text(_SMOKE_TEST, encoding="utf-8")
     plots = _copy_plots(entry, folder)
     _model_card(journal, entry, folder, notices)
-    uses_tinkerlab = "from tinkerlab" in run.script()
+    script = run.script()
+    uses_tinkerlab = "from tinkerlab" in script or "import tinkerlab" in script
     (folder / "requirements.txt").write_text(_requirements(entry, uses_tinkerlab))
     who = write_licence(folder, author)
-    readme = write_readme(journal, entry, proj, data_name, plots, notices)
+    readme = write_readme(journal, entry, proj, data_name, plots, notices, uses_tinkerlab)
     (folder / "README.md").write_text(readme, encoding="utf-8")
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     result = Exported(folder, entry.id, files, notices)
@@ -235,6 +236,12 @@ def pin(name: str) -> str | None:
         return None
 
 
+def smoke_test_needs() -> list[str]:
+    """The requirement lines of the smoke test: pytest, pinned when it is installed here,
+    listed all the same where it is not (the exported test cannot run without it)."""
+    return ["# The smoke test (python -m pytest):", pin("pytest") or "pytest"]
+
+
 def _requirements(entry: RunEntry, uses_tinkerlab: bool) -> str:
     """Pinned versions of what the script (and the smoke test) import, as installed now."""
     names = ["numpy", "pandas", "scikit-learn", "scipy"]
@@ -243,11 +250,8 @@ def _requirements(entry: RunEntry, uses_tinkerlab: bool) -> str:
     if uses_tinkerlab:
         names.append("tinkerlab")
     pins = [p for p in map(pin, names) if p]
-    test = pin("pytest")
     lines = ["# What train.py needs, pinned to the versions that produced the numbers.", *pins]
-    if test:
-        lines += ["# The smoke test (python -m pytest):", test]
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *smoke_test_needs()]) + "\n"
 
 
 def write_licence(folder: Path, author: str | None) -> str:

@@ -19,9 +19,11 @@ Each part is a folder of its own that reproduces its numbers from inside itself.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tinkerlab.path._checks import primary_metric
 from tinkerlab.path._export import (
     Exported,
     export_run,
@@ -29,8 +31,10 @@ from tinkerlab.path._export import (
     prepare_folder,
     write_licence,
 )
-from tinkerlab.path._export_sweep import export_experiment, kind_of
+from tinkerlab.path._export_sweep import best_label, export_experiment, kind_of
 from tinkerlab.path._project import CLEAN_FILE, gather, open_project, project_status
+from tinkerlab.path._readme import reproduce_section
+from tinkerlab.path._readme_sweep import what_changed
 
 if TYPE_CHECKING:
     from tinkerlab.journal import Journal
@@ -94,9 +98,11 @@ def export_project(
     ]
     steps = project_status(journal, proj.folder)
     (folder / "pytest.ini").write_text(_PYTEST_INI)
-    (folder / "requirements.txt").write_text(_requirements(folder))
     who = write_licence(folder, author)
-    readme = _readme(proj, steps, evidence, runs, experiments)
+    requirements = _requirements(folder)
+    (folder / "requirements.txt").write_text(requirements)
+    needs_tinkerlab = any(line.startswith("tinkerlab") for line in requirements.splitlines())
+    readme = _readme(proj, steps, evidence, runs, experiments, needs_tinkerlab)
     (folder / "README.md").write_text(readme, encoding="utf-8")
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     parts = [*runs, *experiments]
@@ -136,7 +142,10 @@ def _part(
         done = export_run(journal, number, folder / where, project=proj.folder)
     else:
         done = export_experiment(journal, number, folder / where, project=proj.folder)
-    notices.extend(f"{where}: {n}" for n in done.notices if f"{where}: {n}" not in notices)
+    for notice in done.notices:  # the project's own (project.toml) once, a part's with its folder
+        text = notice if notice.startswith("project.toml") else f"{where}: {notice}"
+        if text not in notices:
+            notices.append(text)
     return where
 
 
@@ -151,7 +160,12 @@ def _requirements(folder: Path) -> str:
 
 
 def _readme(
-    proj: Project, steps: list[StepStatus], evidence: Any, runs: list[str], experiments: list[str]
+    proj: Project,
+    steps: list[StepStatus],
+    evidence: Any,
+    runs: list[str],
+    experiments: list[str],
+    needs_tinkerlab: bool,
 ) -> str:
     links = {f"run #{r.id}": f"runs/run-{r.id}" for r in evidence.runs}
     links |= {f"experiment #{e.id}": f"experiments/experiment-{e.id}" for e in evidence.experiments}
@@ -180,9 +194,12 @@ def _readme(
         "## Experiments\n",
         _experiments(evidence.experiments),
         "## Reproduce\n",
-        "```\npython -m venv .venv && . .venv/bin/activate\npip install -r requirements.txt\n"
-        "python -m pytest          # every part's script against its recorded numbers\n```\n",
-        f"\n*Exported by tinkerlab: {len(runs)} runs, {len(experiments)} experiments.*\n",
+        reproduce_section(
+            "python -m pytest          # every part's script against its recorded numbers\n",
+            needs_tinkerlab,
+        ),
+        f"\n*Exported by tinkerlab: {_count(len(runs), 'run')}, "
+        f"{_count(len(experiments), 'experiment')}.*\n",
     ]
     return "\n".join(parts)
 
@@ -191,6 +208,9 @@ def _steps(steps: list[StepStatus], links: dict[str, str]) -> str:
     lines = ["| # | step | done | evidence |", "|---|---|---|---|"]
     for number, step in enumerate(steps, 1):
         evidence = step.evidence if step.done else f"not yet: `{step.command}`"
+        if step.name == "export":  # this folder: not a path on the machine that wrote it
+            step = replace(step, done=True)
+            evidence = "this folder (`tinkerlab export`)"
         for text, link in links.items():
             if step.done and text in evidence:
                 evidence = evidence.replace(text, f"[{text}]({link})")
@@ -203,7 +223,8 @@ def _runs(runs: list[Any]) -> str:
         return "None.\n"
     lines = ["| run | model | cross-validated score (mean ± std) | test |", "|---|---|---|---|"]
     for r in runs:
-        name, s = next(iter(r.metrics.items()))
+        name = primary_metric(r)  # rmse for regression, as tinkerlab run shows it first
+        s = r.metrics[name]
         lines.append(
             f"| [#{r.id}](runs/run-{r.id}) | {r.model} | {name} {s.get('cv_mean', 0):.4f} ± "
             f"{s.get('cv_std', 0):.4f} | {_num(s.get('test'))} |"
@@ -218,12 +239,17 @@ def _experiments(experiments: list[Any]) -> str:
     for e in experiments:
         p = e.prediction
         said = "none" if p is None else f"{p.shape or p.best_value} ({_outcome(p.shape_hit)})"
-        best = e.summary.get("best_label") or e.summary.get("best") or "n/a"
+        best = best_label(e)
         lines.append(
-            f"| [#{e.id}](experiments/experiment-{e.id}) | {kind_of(e)} {e.knob} "
-            f"({e.model}) | {best} | {said} |"
+            f"| [#{e.id}](experiments/experiment-{e.id}) | {kind_of(e)}: "
+            f"{what_changed(e, kind_of(e))} | {best} | {said} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 run``, ``3 runs``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _outcome(hit: bool | None) -> str:

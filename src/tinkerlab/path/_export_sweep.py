@@ -33,6 +33,7 @@ from tinkerlab.path._export import (
     git_commit,
     pin,
     prepare_folder,
+    smoke_test_needs,
     write_licence,
 )
 from tinkerlab.path._project import open_project
@@ -117,28 +118,46 @@ def kind_of(entry: ExperimentEntry) -> str:
     return str(entry.spec.get("kind") or "tinker")
 
 
+def best_label(entry: ExperimentEntry) -> str:
+    """The best value's label as the experiment's table names it ("8", "random_forest"),
+    or "n/a" when nothing could be fitted.
+
+    A sweep's and a search's summary keep it as ``best_label``; a comparison's keeps only
+    the best model's position among the values (``best``, which may be 0).
+    """
+    summary = entry.summary
+    if summary.get("best_label") is not None:
+        return str(summary["best_label"])
+    best = summary.get("best")
+    if best is None:
+        return "n/a"
+    labels = [str(label) for label in entry.spec.get("labels") or []]
+    return labels[best] if isinstance(best, int) and 0 <= best < len(labels) else str(best)
+
+
 def expected_points(entry: ExperimentEntry) -> dict[str, Any]:
-    """The validation scores of every finished value, as the journal recorded them."""
+    """The validation scores of every finished value, as the experiment's table showed them."""
     metric = str(entry.spec.get("metric") or entry.summary.get("metric"))
     points = {}
     for point in entry.points:
-        scores = _scores(point, metric)
+        scores = every_fold(entry, point, "test", metric)
         if scores:
             points[point.label] = {
                 "mean": sum(scores) / len(scores),
                 "std": _std(scores),
                 "folds": len(scores),
-                "train_mean": _mean(_train(point, metric)),
+                "train_mean": _mean(every_fold(entry, point, "train", metric)),
             }
     return {"metric": metric, "points": points}
 
 
-def _scores(point: PointEntry, metric: str) -> list[float]:
-    return [float(v) for v in point.test.get(metric, []) if v is not None]
-
-
-def _train(point: PointEntry, metric: str) -> list[float]:
-    return [float(v) for v in point.train.get(metric, []) if v is not None]
+def every_fold(entry: ExperimentEntry, point: PointEntry, side: str, metric: str) -> list[float]:
+    """*point*'s scores on every fold (*side* "train" or "test"), as the experiment's table
+    counts them: the folds recorded with the point, then those adaptive repeats added after
+    it was recorded (the summary's ``extra_folds``). Failed folds (None) are left out."""
+    recorded = getattr(point, side).get(metric, [])
+    extra = (entry.summary.get("extra_folds") or {}).get(str(point.position)) or {}
+    return [float(v) for v in [*recorded, *(extra.get(side) or [])] if v is not None]
 
 
 def _mean(values: list[float]) -> float | None:
@@ -156,10 +175,7 @@ def _requirements(fmt: Any) -> str:
     names += {"parquet": ["pyarrow"], "excel": ["openpyxl"]}.get(str(fmt), [])
     pins = [p for p in map(pin, names) if p]
     lines = ["# What sweep.py needs, pinned to the versions that produced the numbers.", *pins]
-    test = pin("pytest")
-    if test:
-        lines += ["# The smoke test (python -m pytest):", test]
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *smoke_test_needs()]) + "\n"
 
 
 # --- the script ---------------------------------------------------------------------------
@@ -209,7 +225,8 @@ def replay_call(entry: ExperimentEntry) -> tuple[str, dict[str, Any]]:
             options["params"] = params
     options.update(
         metric=spec.get("metric"),
-        repeats=spec.get("repeats", 1),
+        # the repeats it ended with: adaptive repeats may have added some after the first look
+        repeats=entry.summary.get("repeats") or spec.get("repeats", 1),
         cv=recipe.get("cv_folds"),
         test_size=recipe.get("test_size"),
         seed=recipe.get("seed"),

@@ -42,6 +42,15 @@ _REQUIRED = (
 )
 
 
+def day_range(first: int, last: int) -> str:
+    """Days of the path in words: "day 3", or "days 4–5".
+
+    >>> day_range(3, 3), day_range(4, 5)
+    ('day 3', 'days 4–5')
+    """
+    return f"day {first}" if first == last else f"days {first}–{last}"
+
+
 @dataclass(frozen=True)
 class Lab:
     """One step of the learning path, read from ``labs/<id>_<name>.toml``."""
@@ -64,6 +73,11 @@ class Lab:
     def phase_name(self) -> str:
         """The phase's name: Run, Tinker, Understand, Build, Ship, Scratch, Project."""
         return PHASES[self.phase][0]
+
+    @property
+    def days_text(self) -> str:
+        """The days it is meant for, in words: "day 3", "days 4–5"."""
+        return day_range(*self.days)
 
     @property
     def key(self) -> tuple[int, ...]:

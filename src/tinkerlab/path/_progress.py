@@ -8,7 +8,7 @@ service or read a project folder run only when asked (``tinkerlab path check ID`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -35,12 +35,31 @@ JOURNAL_ONLY = (
 def check_lab(
     journal: Journal, lab_id: str, where: Where | None = None, *, record: bool = True
 ) -> CheckResult:
-    """Run lab *lab_id*'s check on the learner's work; record it in *journal* if it passed."""
-    lab = get_lab(lab_id)
-    result = CHECKS[lab.check["kind"]].run(journal, lab, where or Where())
+    """Run lab *lab_id*'s check on the learner's work; record it in *journal* if it passed,
+    and point the pass at the next lab to do."""
+    result = _check(journal, get_lab(lab_id), where or Where(), record)
+    if result.passed and record:
+        refresh(journal)  # the labs your journal already proves are not "next"
+        result = replace(result, next_command=_after_pass(journal))
+    return result
+
+
+def _check(journal: Journal, lab: Lab, where: Where, record: bool) -> CheckResult:
+    """Run *lab*'s check; record a pass when *record*."""
+    result = CHECKS[lab.check["kind"]].run(journal, lab, where)
     if result.passed and record:
         journal.record_lab_done(lab.id, result.found)
     return result
+
+
+def _after_pass(journal: Journal) -> str:
+    """Where to go after a pass: the first lab not done yet, in path order (the lab a pass
+    opens may be done already), or the checklist once every lab is."""
+    done = {entry.lab_id for entry in journal.labs_done()}
+    upcoming = next((lab for lab in labs() if lab.id not in done), None)
+    if upcoming is None:
+        return "tinkerlab path checklist"
+    return f"tinkerlab path show {upcoming.id}"
 
 
 def refresh(journal: Journal) -> list[str]:
@@ -50,7 +69,7 @@ def refresh(journal: Journal) -> list[str]:
     for lab in labs():
         if lab.id in done or lab.check["kind"] not in JOURNAL_ONLY:
             continue
-        if check_lab(journal, lab.id).passed:
+        if _check(journal, lab, Where(), record=True).passed:
             fresh.append(lab.id)
     return fresh
 

@@ -22,7 +22,7 @@ import json
 import shutil
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ from tinkerlab.exceptions import InputError, NotFoundError
 from tinkerlab.path._checks import CheckResult, Where, failed, passed
 
 if TYPE_CHECKING:
+    from tinkerlab.data import Source
     from tinkerlab.journal import Journal
     from tinkerlab.path._labs import Lab
 
@@ -147,7 +148,7 @@ def new_project(
     )
     (folder / PROJECT_FILE).write_text(_project_toml(project), encoding="utf-8")
     (folder / "problem.md").write_text(_problem_md(project, dataset.task or ""), encoding="utf-8")
-    (folder / "clean.py").write_text(_clean_py(project), encoding="utf-8")
+    (folder / "clean.py").write_text(_clean_py(project, dataset.source), encoding="utf-8")
     (folder / ".gitignore").write_text("models/\n__pycache__/\n.ipynb_checkpoints/\n")
     return project
 
@@ -190,9 +191,13 @@ Replace each TODO line with your answer; `tinkerlab project status` counts them.
 """
 
 
-def _clean_py(project: Project) -> str:
+def _clean_py(project: Project, source: Source) -> str:
+    """The cleaning script: it reads the data exactly as tinkerlab read it (the same reader
+    and options: separator, encoding, sheet), so its numbers and tinkerlab's agree."""
+    from tinkerlab.data import reading_code
+
     name = Path(project.data).name
-    path = project.data
+    reading = reading_code(replace(source, path=project.data), var="frame")
     return f'''"""Clean the raw data of {project.name}: edit it, then run it (python clean.py).
 
 It reads {name}, applies the steps below and writes {CLEAN_FILE}; the next steps of the
@@ -201,8 +206,8 @@ workflow use the clean file. Keep each step one line with a comment that says wh
 
 import pandas as pd
 
-frame = pd.read_csv({path!r}) if {path!r}.endswith(".csv") else pd.read_parquet({path!r})
-print(f"read {{len(frame)}} rows, {{frame.shape[1]}} columns")
+# read as tinkerlab read it (tinkerlab run prints the same rows and columns)
+{reading}print(f"read {{len(frame)}} rows, {{frame.shape[1]}} columns")
 
 # 1. Exact duplicate rows say the same thing twice: keep one.
 frame = frame.drop_duplicates()
@@ -356,7 +361,10 @@ def _monitor(p: Project, ev: _Evidence) -> str | None:
 
 
 def _export(p: Project, ev: _Evidence) -> str | None:
-    return f"exported to {ev.exports[0].summary.get('out')}" if ev.exports else None
+    """The project's own export first: its parts' exports are recorded too, inside it."""
+    whole = [a for a in ev.exports if a.summary.get("project") == p.name]
+    found = (whole or ev.exports)[:1]
+    return f"exported to {found[0].summary.get('out')}" if found else None
 
 
 #: Seed 001's workflow, then the portfolio: (step, what proves it, the command that does it).
@@ -383,10 +391,12 @@ STEPS: tuple[tuple[str, Callable[[Project, _Evidence], str | None], str], ...] =
     (
         "monitor",
         _monitor,
-        "tinkerlab serve models/{name}; "
+        # serve runs until stopped: the other two go in a second terminal, rows before the report
+        "tinkerlab serve models/{name} (leave it running), then in another terminal: "
+        "tinkerlab predict http://127.0.0.1:8000 --file {use} && "
         "tinkerlab monitor http://127.0.0.1:8000 --json > monitoring/drift.json",
     ),
-    ("export", _export, "tinkerlab export {run} --out ../{name}-portfolio --git"),
+    ("export", _export, "tinkerlab export --out ../{name}-portfolio --git"),
 )
 
 

@@ -25,8 +25,10 @@ def write_readme(
     data_name: str,
     plots: list[str],
     notices: list[str],
+    needs_tinkerlab: bool = False,
 ) -> str:
-    """The README's markdown; what must be completed by hand is appended to *notices*."""
+    """The README's markdown; what must be completed by hand is appended to *notices*.
+    *needs_tinkerlab*: the script imports tinkerlab, so the README says how to install it."""
     recipe = entry.recipe
     title = project.name if project else f"{entry.model} on {Path(entry.dataset).name}"
     parts = [
@@ -49,13 +51,40 @@ def write_readme(
     parts += ["## What I noticed\n", _notes(journal, entry)]
     parts += [
         "## Reproduce\n",
-        "```\npython -m venv .venv && . .venv/bin/activate\npip install -r requirements.txt\n"
-        "python train.py          # prints the scores above\npython -m pytest          "
-        "# checks them against expected.json\n```\n\n`train.ipynb` is the same code as a "
-        "notebook; `MODEL_CARD.md` describes the saved model in `model/`.\n",
+        reproduce_section(
+            "python train.py          # prints the scores above\n"
+            "python -m pytest          # checks them against expected.json\n",
+            needs_tinkerlab,
+        )
+        + "\n`train.ipynb` is the same code as a notebook; `MODEL_CARD.md` describes the saved "
+        "model in `model/`.\n",
         f"\n*Exported by tinkerlab from journal run #{entry.id}.*\n",
     ]
     return "\n".join(parts)
+
+
+def reproduce_section(commands: str, needs_tinkerlab: bool) -> str:
+    """The README's "Reproduce" block: a fresh virtual environment, tinkerlab from its
+    source when the scripts import it (it is not on PyPI), the pinned requirements (pytest
+    among them, for the smoke test), then *commands* (lines ending in a newline)."""
+    from tinkerlab._version import __version__
+
+    source = "pip install /path/to/tinkerlab   # its source folder: see below\n"
+    block = (
+        "```\npython -m venv .venv && . .venv/bin/activate\n"
+        + (source if needs_tinkerlab else "")
+        + "pip install -r requirements.txt\n"
+        + commands
+        + "```\n"
+    )
+    if not needs_tinkerlab:
+        return block
+    return block + (
+        f"\nThe scripts import tinkerlab {__version__}, which is not on PyPI: install it from "
+        "its source first, a checkout of the tinkerlab repository (the folder that holds its "
+        "`pyproject.toml`), with `pip install /path/to/tinkerlab`. `requirements.txt` then "
+        "pins the rest.\n"
+    )
 
 
 def _problem(project: Project | None, notices: list[str]) -> str:
@@ -101,14 +130,20 @@ def data_lines(
     else:
         where = project.source if project else _TODO
         licence = project.licence if project else _TODO
-        if (_TODO in where or _TODO in licence) and _DATA_TODO not in notices:
-            notices.append(_DATA_TODO)
+        todo = _PROJECT_DATA_TODO if project else _DATA_TODO
+        if (_TODO in where or _TODO in licence) and todo not in notices:
+            notices.append(todo)
         lines.append(f"- Source: {where}")
         lines.append(f"- Licence: {licence}")
     return "\n".join(lines) + "\n"
 
 
 _DATA_TODO = "README.md: say where the data comes from and its licence."
+#: With a project, the fix is in its project.toml: every README written from it says TODO.
+_PROJECT_DATA_TODO = (
+    "project.toml: fill in [data] source and licence (the README says TODO), then export "
+    "again with --force."
+)
 
 
 def _approach(recipe: dict[str, Any]) -> str:

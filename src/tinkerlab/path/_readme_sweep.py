@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tinkerlab.path._readme import data_lines
+from tinkerlab.path._readme import data_lines, reproduce_section
 
 if TYPE_CHECKING:
     from tinkerlab.journal import ExperimentEntry, Journal
@@ -38,7 +38,7 @@ def write_sweep_readme(
     parts = [
         f"# {title}\n",
         f"An experiment (`tinkerlab {kind}`): predict `{recipe.get('target')}` "
-        f"({entry.task}) and change {_what(entry, kind)}, every value on the same "
+        f"({entry.task}) and change {what_changed(entry, kind)}, every value on the same "
         f"{recipe.get('cv_folds')}-fold cross-validation folds (repeated "
         f"{entry.spec.get('repeats', 1)}×, seed {recipe.get('seed')}). Every number below "
         "is reproduced by `python sweep.py` from this folder (`python -m pytest` checks it).\n",
@@ -56,15 +56,18 @@ def write_sweep_readme(
     parts += ["## What I noticed\n", _noticed(journal, entry)]
     parts += [
         "## Reproduce\n",
-        "```\npython -m venv .venv && . .venv/bin/activate\npip install -r requirements.txt\n"
-        "python sweep.py          # prints the table above\npython -m pytest          "
-        "# checks it against expected.json\n```\n",
+        reproduce_section(
+            "python sweep.py          # prints the table above\n"
+            "python -m pytest          # checks it against expected.json\n",
+            needs_tinkerlab=True,
+        ),
         f"\n*Exported by tinkerlab from journal experiment #{entry.id}.*\n",
     ]
     return "\n".join(parts)
 
 
-def _what(entry: ExperimentEntry, kind: str) -> str:
+def what_changed(entry: ExperimentEntry, kind: str) -> str:
+    """What the experiment changed, in words: "the model (knn, svm)", "`max_depth` of a ..."."""
     labels = [str(v) for v in entry.spec.get("labels", [])]
     shown = ", ".join(labels[:12]) + (", …" if len(labels) > 12 else "")
     if kind == "compare":
@@ -75,8 +78,10 @@ def _what(entry: ExperimentEntry, kind: str) -> str:
 
 
 def _table(entry: ExperimentEntry, expected: dict[str, Any]) -> str:
+    from tinkerlab.path._export_sweep import best_label
+
     metric = expected["metric"]
-    best = str(entry.summary.get("best_label") or entry.summary.get("best") or "")
+    best = best_label(entry)
     lines = [
         f"| value | validation {metric} (mean ± std) | folds | training {metric} |",
         "|---|---|---|---|",

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tinkerlab.path._checks import CheckResult, Where, failed, passed
+from tinkerlab.path._checks import CheckResult, Where, failed, passed, primary_metric
 
 if TYPE_CHECKING:
     from tinkerlab.journal import Journal, RunEntry
@@ -89,19 +89,19 @@ def origin_run(journal: Journal, text: str) -> RunEntry | None:
     return runs[0] if runs else None
 
 
-def primary_metric(entry: RunEntry) -> str:
-    """The score a run shows first: accuracy for classification, RMSE for regression."""
-    if entry.task == "regression" and "rmse" in entry.metrics:
-        return "rmse"
-    return next(iter(entry.metrics))
-
-
 def changed_lines(original: str, edited: str) -> int:
-    """How many lines differ between two scripts (blank lines and spacing ignored)."""
+    """How many lines were changed, added or removed (blank lines and spacing ignored).
+
+    A line edited in place counts once, not as one line removed and one added.
+
+    >>> changed_lines("a = 1\nb = 2\n", "a = 1\nb = 3\n")
+    1
+    """
     strip = [" ".join(line.split()) for line in original.splitlines() if line.strip()]
     mine = [" ".join(line.split()) for line in edited.splitlines() if line.strip()]
-    diff = difflib.unified_diff(strip, mine, lineterm="", n=0)
-    return sum(1 for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---"))
+    blocks = difflib.SequenceMatcher(a=strip, b=mine, autojunk=False).get_opcodes()
+    # a replaced block of 2 lines by 3 is 3 lines changed: the longer side of each block
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in blocks if tag != "equal")
 
 
 def check_script(journal: Journal, lab: Lab, where: Where) -> CheckResult:
@@ -173,7 +173,7 @@ def _compare(lab: Lab, path: Path, entry: RunEntry, edits: int, timeout: float) 
         lab,
         f"The cross-validated {metric} must be {better} than run #{entry.id}'s {theirs:.4f}"
         f"{'' if beats_base else ' and the baseline'}; your script gets {ours:.4f}. "
-        "Try another line: a parameter (C, max_depth) or another model.",
-        f"python {path}",
+        "Try another line: a parameter (C, max_depth) or another model, then check again.",
+        f"tinkerlab path check 1.3 --script {path}",  # it runs the script itself
         found,
     )

@@ -7,6 +7,7 @@ asks ``/drift`` and needs at least ``rows`` rows seen since the service started.
 
 from __future__ import annotations
 
+import shlex
 from typing import TYPE_CHECKING, Any
 
 from tinkerlab.path._checks import CheckResult, Where, failed, passed
@@ -30,7 +31,9 @@ def check_served(journal: Journal, lab: Lab, where: Where) -> CheckResult:
         with Client(url, token=where.token, timeout=10.0) as client:
             health = client.health()
             if lab.check.get("endpoint", "predict") == "drift":
-                return _drift(lab, url, client.drift(), int(lab.check.get("rows", 20)))
+                rows = int(lab.check.get("rows", 20))
+                send = _send_rows(url, str(client.metadata().get("dataset", "")), rows)
+                return _drift(lab, url, client.drift(), rows, send)
             meta = client.metadata()
             example = meta.get("example")
             if not isinstance(example, dict):
@@ -53,14 +56,26 @@ def check_served(journal: Journal, lab: Lab, where: Where) -> CheckResult:
     return passed(lab, found, model=health.get("model_id"))
 
 
-def _drift(lab: Lab, url: str, report: dict[str, Any], rows: int) -> CheckResult:
+def _send_rows(url: str, dataset: str, rows: int) -> str:
+    """A command that sends *rows* rows of the model's own data: a user file's path as
+    recorded, or a built-in written to rows.csv first (a pasted command must work)."""
+    from tinkerlab.data import is_builtin
+
+    if dataset and not is_builtin(dataset):
+        return f"tinkerlab predict {url} --file {shlex.quote(dataset)}"
+    name = dataset or "titanic"
+    write = f"tl.load('{name}').frame.head({rows * 2}).to_csv('rows.csv', index=False)"
+    return f'python -c "import tinkerlab as tl; {write}" && tinkerlab predict {url} --file rows.csv'
+
+
+def _drift(lab: Lab, url: str, report: dict[str, Any], rows: int, send: str) -> CheckResult:
     seen = int(report.get("rows", 0))
     found = [f"{url}/drift: {seen} rows seen, alarm {'on' if report.get('alarm') else 'off'}"]
     if seen < rows:
         return failed(
             lab,
             f"The service has seen {seen} rows; the drift report needs at least {rows}.",
-            f"tinkerlab predict {url} --file rows.csv",
+            send,
             found,
         )
     drifted = report.get("drifted") or []

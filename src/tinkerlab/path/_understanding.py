@@ -147,19 +147,21 @@ def answer_prediction(journal: Journal, question: PredictQuestion, shape: str) -
 
 
 def _numbers(entry: ExperimentEntry) -> str:
-    """The first and last values' mean training and validation scores, in words."""
+    """The first and last values' mean training and validation scores, in words: the same
+    numbers as the experiment's table (adaptive repeats' folds included)."""
+    from tinkerlab.path._export_sweep import best_label, every_fold
+
     metric = str(entry.spec.get("metric", "")) or next(iter(entry.points[0].test), "")
     said = []
     for point in (entry.points[0], entry.points[-1]) if entry.points else ():
-        train = [s for s in point.train.get(metric, []) if s is not None]
-        test = [s for s in point.test.get(metric, []) if s is not None]
+        train = every_fold(entry, point, "train", metric)
+        test = every_fold(entry, point, "test", metric)
         if test:
             fit = f"training {sum(train) / len(train):.3f}, " if train else ""
             said.append(
                 f"at {entry.knob} = {point.label}: {fit}validation {sum(test) / len(test):.3f}"
             )
-    best = entry.summary.get("best_label", entry.summary.get("best"))
-    return f"{'; '.join(said)}; best value {best} ({metric})"
+    return f"{'; '.join(said)}; best value {best_label(entry)} ({metric})"
 
 
 def draw_explanation(journal: Journal) -> ExplainQuestion | None:

@@ -152,7 +152,7 @@ def project_status(
 
 
 def export(
-    subject: int | str | Path,
+    subject: int | str | Path | None,
     out: str | Path,
     *,
     project: str | Path | None = None,
@@ -165,7 +165,8 @@ def export(
     """Write a run, an experiment or a project as a GitHub-ready portfolio folder at *out*.
 
     *subject* is a run's number (``12`` or ``"run:12"``), an experiment's
-    (``"experiment:3"``, short ``"e3"``) or a project's folder (``"./churn-study"``). The
+    (``"experiment:3"``, short ``"e3"``) or a project's folder (``"./churn-study"``); None
+    means the project in the current folder (one with a ``project.toml``). The
     folder reproduces its own numbers: see ``docs/path.md``. *project* (for a run or an
     experiment) adds a project's problem, data source and licence to the README.
 
@@ -191,12 +192,22 @@ def export(
     return _with(journal, db, write)
 
 
-def parse_subject(subject: int | str | Path) -> tuple[str, int, Path]:
+def parse_subject(subject: int | str | Path | None) -> tuple[str, int, Path]:
     """What *subject* names: ``("run", 12, _)``, ``("experiment", 3, _)`` or
-    ``("project", 0, folder)``."""
+    ``("project", 0, folder)``; None names the project in the current folder."""
     from tinkerlab.exceptions import InputError
     from tinkerlab.journal import parse_record
 
+    if subject is None:
+        if (Path.cwd() / "project.toml").is_file():
+            return "project", 0, Path.cwd()
+        raise InputError(
+            f"Name what to export: {Path.cwd()} is not a project's folder (it has no "
+            "project.toml). Fix: cd into your project's folder and run tinkerlab export "
+            "--out ../my-portfolio, or name it: tinkerlab export ./my-project --out "
+            "../my-portfolio, tinkerlab export 12 --out ... (run 12), tinkerlab export e3 "
+            "--out ... (experiment 3); tinkerlab journal lists runs and experiments."
+        )
     text = str(subject).strip()
     record = parse_record(subject if isinstance(subject, int) else text)
     if record is not None and not (Path(text) / "project.toml").is_file():
@@ -208,5 +219,6 @@ def parse_subject(subject: int | str | Path) -> tuple[str, int, Path]:
         f"Cannot tell what to export from {text!r}: it is not a run's number, an "
         "experiment's or a project's folder (one with a project.toml). Fix: tinkerlab export "
         "12 (run 12), tinkerlab export experiment:3, or tinkerlab export ./my-project "
-        "(tinkerlab journal lists runs and experiments)."
+        "(inside a project's folder, tinkerlab export --out DIR exports it; tinkerlab "
+        "journal lists runs and experiments)."
     )
