@@ -9,6 +9,7 @@ from tinkerlab.experiment._sweep import (
     DEFAULT_REPEATS,
     SLOW_MODELS,
     SLOW_ROWS,
+    _insert_repeats_line,
     _one_repeat_why,
     _repeats,
 )
@@ -43,3 +44,13 @@ def test_a_small_table_or_fixed_repeats_need_no_reason(reviews_recipe):
     assert small == DEFAULT_REPEATS
     assert _one_repeat_why(reviews_recipe, SLOW_ROWS, None, small, adaptive=True) is None
     assert _one_repeat_why(reviews_recipe, 4_000, 1, 1, adaptive=False) is None
+
+
+def test_the_repeats_line_follows_the_reason_for_one_repeat(reviews_recipe):
+    why = _one_repeat_why(reviews_recipe, 4_000, None, 1, adaptive=True)
+    notices = ["Fast exact path: ...", why]
+    _insert_repeats_line(notices, "Repeats: 3 (decided).")
+    assert notices == ["Fast exact path: ...", why, "Repeats: 3 (decided)."]
+    alone = ["Fast exact path: ..."]
+    _insert_repeats_line(alone, "Repeats: 2 (decided).")
+    assert alone == ["Repeats: 2 (decided).", "Fast exact path: ..."]

@@ -166,13 +166,8 @@ def run_sweep(
     experiment.engine = runner.name
     experiment.sequential = sequential
     if sequential is not None:  # shown with the notices: how the repeats were chosen
-        notices = experiment.notices
-        # After the line that says why the sweep started with one repeat: cause, then effect.
-        at = next((i + 1 for i, n in enumerate(notices) if n.startswith(ONE_REPEAT)), 0)
-        notices.insert(
-            at,
-            f"Repeats: {sequential['text']} ({SEQUENTIAL_METHOD}, alpha {experiment.alpha:.3g}).",
-        )
+        line = f"Repeats: {sequential['text']} ({SEQUENTIAL_METHOD}, alpha {experiment.alpha:.3g})."
+        _insert_repeats_line(experiment.notices, line)
     return _finish(plan, experiment, detect, store, experiment_id)
 
 
@@ -459,6 +454,13 @@ def _one_repeat_why(
         why = f"{recipe.model} is slow to fit and {rows:,} training rows are over {SLOW_ROWS:,}"
     more = "more are added while the curve is too noisy to tell; " if adaptive else ""
     return f"{ONE_REPEAT}, not {DEFAULT_REPEATS}: {why} ({more}--repeats N fixes it)."
+
+
+def _insert_repeats_line(notices: list[str], line: str) -> None:
+    """Put *line* (how many repeats the sweep ran, and why) first among *notices*, or
+    right after the line that says why it started with one repeat: cause, then effect."""
+    at = next((i + 1 for i, n in enumerate(notices) if n.startswith(ONE_REPEAT)), 0)
+    notices.insert(at, line)
 
 
 def _metric(
