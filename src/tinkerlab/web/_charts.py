@@ -374,8 +374,14 @@ def leaderboard_chart(
     spec["usermeta"] = {"higher": higher_is_better}  # the page ranks new models the same way
     spec["datasets"] = {"models": list(rows)}
     spec["data"] = {"name": "models"}
+    # "order": the row's place (finished models first, as the library ranks them);
     # "min": the layers' domains are unioned, and a union keeps only min/max/count sorts.
-    y = {"field": "model", "type": "nominal", "sort": {"field": "rank", "op": "min"}, "title": None}
+    y = {
+        "field": "model",
+        "type": "nominal",
+        "sort": {"field": "order", "op": "min"},
+        "title": None,
+    }
     spec["encoding"] = {"y": y}
     spec["layer"] = [
         {

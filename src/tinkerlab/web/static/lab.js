@@ -125,9 +125,18 @@
         models.push({ model: point.label, mean: r.mean, low: r.low, high: r.high,
                       folds: point.folds, status: point.status });
       });
+      /* ranked as leaderboard_rows (and the library) rank them: the models that raced to
+         the end by their mean, then the dropped ones (most folds first): a mean over fewer
+         folds is no rank */
       var higher = spec.usermeta ? spec.usermeta.higher !== false : true;
-      models.sort(function (a, b) { return higher ? b.mean - a.mean : a.mean - b.mean; });
-      models.forEach(function (m, i) { m.rank = i + 1; });
+      var finished = function (m) { return m.status !== "dropped early"; };
+      models.sort(function (a, b) {
+        if (finished(a) !== finished(b)) { return finished(a) ? -1 : 1; }
+        if (!finished(a) && a.folds !== b.folds) { return b.folds - a.folds; }
+        return higher ? b.mean - a.mean : a.mean - b.mean;
+      });
+      var rank = 0;
+      models.forEach(function (m, i) { m.order = i + 1; m.rank = finished(m) ? ++rank : null; });
     } else {
       spec.datasets.points = spec.datasets.points.concat(point.rows);
     }
