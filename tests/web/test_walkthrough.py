@@ -107,3 +107,26 @@ def test_a_running_comparison_ranks_finished_models_first(client: Any, app: Any)
     assert [rank for rank, _ in table] == ["1", "2", "–", "–"]
     assert {model for _, model in table[:2]} == {"naive_bayes", "logistic_regression"}  # tied
     assert [model for _, model in table[2:]] == ["knn", "random_forest"]  # most folds first
+
+
+def test_comparing_runs_with_one_picked_says_what_to_pick(client: Any, app: Any) -> None:
+    """With one run, the journal's "Compare A and B" (B ticked, A not) answered a bare
+    "The request could not be read: a: Field required." Now the button waits for a second
+    run, and a link with one run picked says what to pick and how."""
+    from tinkerlab import _api
+
+    _api.run("iris", model="knn", db=app.state.config.journal)
+    journal_page = client.get("/journal").text
+    assert "Compare A and B" not in journal_page
+    assert "Make a second run" in journal_page
+    answer = client.get("/journal/compare?b=1")
+    assert answer.status_code == 400
+    assert "Field required" not in answer.text
+    assert "you picked only B" in answer.text
+    assert "make a second one on the Run page" in answer.text
+    _api.run("iris", model="decision_tree", db=app.state.config.journal)
+    journal_page = client.get("/journal").text
+    assert "Compare A and B" in journal_page
+    assert journal_page.count('type="radio" name="a"') == 2
+    assert journal_page.count(" required") >= 4  # the browser asks for A and for B
+    assert client.get("/journal/compare?a=1&b=2").status_code == 200
