@@ -52,7 +52,14 @@
     var field = box.parentElement;
     field.querySelectorAll("input[data-special]").forEach(function (box2) {
       var sync = function () { number.disabled = box2.checked; range.disabled = box2.checked; };
-      box2.addEventListener("change", sync);
+      box2.addEventListener("change", function () {
+        sync();
+        /* unticking "none" asks for a number: show the slider's, so what is sent is seen
+           (an empty box would send nothing, and the run would quietly keep the default) */
+        if (!box2.checked && number.value === "") {
+          number.value = toValue(parseFloat(range.value), low, high, scale, kind);
+        }
+      });
       sync();
     });
   }

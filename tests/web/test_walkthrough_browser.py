@@ -1,0 +1,39 @@
+"""Defects found by walking the lab in Chromium as a newcomer would (2026-12-06), where what
+the browser does matters; each pinned by a test that failed before its fix."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_unticking_none_shows_the_number_that_will_be_sent(page: Any, lab_url: str) -> None:
+    """max_depth's "none" unticked left its number box empty: the slider was live but the
+    run quietly kept the default (``model settings: defaults``), whatever the learner meant.
+    Now the box shows the slider's number, and the run uses it. The box no longer holds
+    "none" either (Chromium warned: 'The specified value "none" cannot be parsed')."""
+    tab = page.page
+    warnings: list[str] = []
+    tab.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    page.goto("/run?dataset=iris&model=random_forest")
+    number = tab.locator("#in-knob-max_depth")
+    assert number.is_disabled()
+    assert not [w for w in warnings if "cannot be parsed" in w], warnings
+    tab.uncheck("input[name='knob.max_depth'][data-special]")
+    assert number.is_enabled()
+    shown = number.input_value()
+    assert shown != ""
+    assert shown == "1"  # the slider's left end: the knob's low
+    number.fill("3")
+    tab.click("form button:has-text('Run')")
+    tab.wait_for_url(re.compile(r"/journal/runs/\d+"), timeout=180_000)
+    run_id = int(tab.url.rsplit("/", 1)[1])
+    import httpx
+
+    script = httpx.get(f"{lab_url}/journal/runs/{run_id}/script.py").text
+    assert re.search(r"max_depth\W+3\b", script), script  # the script that reproduces it
+    page.assert_clean()
