@@ -37,3 +37,24 @@ def test_unticking_none_shows_the_number_that_will_be_sent(page: Any, lab_url: s
     script = httpx.get(f"{lab_url}/journal/runs/{run_id}/script.py").text
     assert re.search(r"max_depth\W+3\b", script), script  # the script that reproduces it
     page.assert_clean()
+
+
+def test_the_playgrounds_knobs_stay_inside_their_form_at_800_px(page: Any) -> None:
+    """At 800 px the Model box is about 15rem wide, but each knob's column asked for 17rem:
+    n_neighbors' number box and the weights menu stuck out past the box's border."""
+    tab = page.page
+    tab.set_viewport_size({"width": 800, "height": 800})
+    page.goto("/playground")
+    tab.wait_for_selector("#pg-knobs .field-knob")
+    overflow = tab.evaluate(
+        """() => {
+          const form = document.querySelector('#pg-knobs').closest('fieldset');
+          const box = form.getBoundingClientRect();
+          const right = (el) => el.getBoundingClientRect().right;
+          return [...document.querySelectorAll('#pg-knobs input, #pg-knobs select')]
+            .filter(el => el.type !== 'checkbox' && right(el) > box.right - 1)
+            .map(el => el.name + ' ' + right(el) + ' > ' + box.right);
+        }"""
+    )
+    assert overflow == []
+    page.assert_clean()
