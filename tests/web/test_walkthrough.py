@@ -130,3 +130,17 @@ def test_comparing_runs_with_one_picked_says_what_to_pick(client: Any, app: Any)
     assert journal_page.count('type="radio" name="a"') == 2
     assert journal_page.count(" required") >= 4  # the browser asks for A and for B
     assert client.get("/journal/compare?a=1&b=2").status_code == 200
+
+
+def test_home_gives_every_command_of_the_next_lab(client: Any, app: Any) -> None:
+    """Lab 1.1's home card said "In a terminal: tinkerlab datasets · then tinkerlab path
+    check 1.1": the first command only, which runs no model, so the check that followed
+    failed. Every command of the lab is shown, and the check once."""
+    from tinkerlab import path
+
+    lab = next(lab for lab in path.labs() if lab.id == "1.1")
+    home = client.get("/").text
+    assert "Next: lab 1.1" in home
+    for command in lab.cli:
+        assert f"<code>{command}</code>" in home
+    assert home.count("tinkerlab path check 1.1") == 1
