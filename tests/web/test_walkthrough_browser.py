@@ -58,3 +58,15 @@ def test_the_playgrounds_knobs_stay_inside_their_form_at_800_px(page: Any) -> No
     )
     assert overflow == []
     page.assert_clean()
+
+
+def test_the_theory_question_box_shows_a_whole_question(page: Any) -> None:
+    """The Theory page's "Ask why" box shrank to its label's width (about 13 characters):
+    its own example, "why does my tree score 1.0 on train but 0.7 on test?", was cut off
+    after "why does my tree scor", and so was anything the learner typed."""
+    tab = page.page
+    page.goto("/theory")
+    box = tab.locator("#why")
+    box.fill(box.get_attribute("placeholder") or "")
+    assert box.evaluate("el => el.scrollWidth <= el.clientWidth")
+    page.assert_clean()
