@@ -144,3 +144,39 @@ def test_home_gives_every_command_of_the_next_lab(client: Any, app: Any) -> None
     for command in lab.cli:
         assert f"<code>{command}</code>" in home
     assert home.count("tinkerlab path check 1.1") == 1
+
+
+def test_a_card_opened_from_the_card_list_shows_the_learners_own_numbers(
+    client: Any, app: Any
+) -> None:
+    """The Theory page said "underfitting — unlocked by experiment #1", but its link opened
+    the card with the book's example ("A typical case: at max_depth=1…"): the learner's
+    numbers showed only when the card was opened from the experiment's own page. Now any
+    link shows them, and the card names (and links) the work that unlocked it."""
+    from tinkerlab.journal import Journal
+
+    with Journal(app.state.config.journal) as store:
+        experiment_id = store.start_experiment(
+            {
+                "dataset": "iris",
+                "task": "classification",
+                "model": "knn",
+                "knob": "n_neighbors",
+                "knob_kind": "param",
+                "spec": {"kind": "sweep", "metric": "accuracy", "values": [1, 60]},
+                "notices": [],
+            }
+        )
+        evidence = "at n_neighbors=60 the model scores only 0.85 on its own training rows"
+        finding = {"name": "underfitting", "card": "underfitting", "evidence": evidence}
+        store.finish_experiment(experiment_id, {"phenomena": [finding]}, {})
+        store.record_unlocks([("underfitting", "underfitting", f"experiment #{experiment_id}")])
+    listed = client.get("/theory").text
+    assert f"unlocked by experiment #{experiment_id}" in listed
+    card = client.get("/theory/underfitting").text
+    assert "In your results:" in card
+    assert "n_neighbors=60" in card
+    assert f'href="/experiments/{experiment_id}"' in card
+    assert "A typical case" not in card
+    other = client.get("/theory/overfitting").text  # not unlocked: the card as written
+    assert "In your results:" not in other
