@@ -7,6 +7,8 @@ import json
 import re
 from typing import Any
 
+import pytest
+
 #: A race on iris as the lab recorded it: random_forest led the first fold with 0.9583, but
 #: four models beat it on that fold, so the race dropped it; naive_bayes and
 #: logistic_regression ran every fold (0.95 each).
@@ -180,3 +182,29 @@ def test_a_card_opened_from_the_card_list_shows_the_learners_own_numbers(
     assert "A typical case" not in card
     other = client.get("/theory/overfitting").text  # not unlocked: the card as written
     assert "In your results:" not in other
+
+
+def test_a_regressions_scores_are_each_on_their_own_scale() -> None:
+    """A regression run's chart put mae and rmse (about 50, in the target's units) on the
+    same axis as r2 (0.5): r2's bars were a sliver at zero, and nothing said the errors
+    are better when smaller. Each metric now has its own panel and scale."""
+    pytest.importorskip("altair")
+    from tinkerlab.web import _charts
+
+    metrics = {
+        "mae": {"cv_mean": 43.9, "cv_std": 1.7, "test": 46.1},
+        "rmse": {"cv_mean": 53.8, "cv_std": 1.9, "test": 58.6},
+        "r2": {"cv_mean": 0.51, "cv_std": 0.10, "test": 0.33},
+    }
+    baseline = {
+        "mae": {"cv_mean": 64.0, "cv_std": 2.0, "test": 59.2},
+        "rmse": {"cv_mean": 77.0, "cv_std": 2.0, "test": 71.7},
+        "r2": {"cv_mean": -0.02, "cv_std": 0.02, "test": -0.0},
+    }
+    spec = _charts.metrics_chart(metrics, baseline)
+    assert spec["facet"]["row"]["field"] == "metric"
+    assert spec["resolve"]["scale"]["x"] == "independent"
+    panels = spec["facet"]["row"]["sort"]
+    assert panels == ["mae (lower is better)", "rmse (lower is better)", "r2"]
+    chart = _charts.to_altair(spec, validate=True)  # valid Vega-Lite, as a notebook shows it
+    assert chart.to_dict(validate=False)["$schema"].endswith("v6.json")
