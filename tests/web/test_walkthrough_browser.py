@@ -70,3 +70,42 @@ def test_the_theory_question_box_shows_a_whole_question(page: Any) -> None:
     box.fill(box.get_attribute("placeholder") or "")
     assert box.evaluate("el => el.scrollWidth <= el.clientWidth")
     page.assert_clean()
+
+
+#: The pages a newcomer walks through (and a twin's page, whose code is wide).
+WALK = [
+    "/",
+    "/data",
+    "/data/iris",
+    "/run?dataset=iris",
+    "/tinker?dataset=iris&model=knn&knob=n_neighbors",
+    "/compare?dataset=iris",
+    "/search?dataset=iris&model=svm",
+    "/playground",
+    "/theory",
+    "/theory/overfitting",
+    "/scratch",
+    "/scratch/logistic_regression",
+    "/journal",
+    "/ship",
+    "/feedback",
+]
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_no_page_is_wider_than_the_window(page: Any, width: int) -> None:
+    """At 1280 px the twin page of logistic_regression was 2875 px wide: scikit-learn's
+    repr, one long line, stretched its half of the side-by-side grid, and the whole page
+    scrolled sideways. Wide content scrolls inside its own box; no page is wider than a
+    laptop's window or a narrow one."""
+    tab = page.page
+    tab.set_viewport_size({"width": width, "height": 800})
+    wide = []
+    for path in WALK:
+        page.goto(path)
+        tab.wait_for_load_state("networkidle")
+        scroll = tab.evaluate("document.documentElement.scrollWidth")
+        if scroll > width:
+            wide.append(f"{path}: {scroll} px")
+    assert wide == []
+    page.assert_clean()
