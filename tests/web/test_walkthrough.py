@@ -208,3 +208,11 @@ def test_a_regressions_scores_are_each_on_their_own_scale() -> None:
     assert panels == ["mae (lower is better)", "rmse (lower is better)", "r2"]
     chart = _charts.to_altair(spec, validate=True)  # valid Vega-Lite, as a notebook shows it
     assert chart.to_dict(validate=False)["$schema"].endswith("v6.json")
+
+
+def test_the_why_box_asks_about_this_experiment(client: Any, app: Any) -> None:
+    """Every experiment's "Ask why" box suggested "Why does the validation score fall past
+    depth 5?", on a comparison of models and on a sweep of n_neighbors alike."""
+    page = client.get(f"/experiments/{_comparison(app, finished=True)}").text
+    assert "past depth 5" not in page
+    assert 'placeholder="Why is the best model better than the others?"' in page
