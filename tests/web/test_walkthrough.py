@@ -216,3 +216,16 @@ def test_the_why_box_asks_about_this_experiment(client: Any, app: Any) -> None:
     page = client.get(f"/experiments/{_comparison(app, finished=True)}").text
     assert "past depth 5" not in page
     assert 'placeholder="Why is the best model better than the others?"' in page
+
+
+def test_two_runs_with_no_score_in_common_say_so(client: Any, app: Any) -> None:
+    """A classification run beside a regression run showed a Scores table with its header
+    and no row, and nothing said why."""
+    from tinkerlab import _api
+
+    first = _api.run("iris", model="knn", db=app.state.config.journal)
+    second = _api.run("diabetes", model="ridge", db=app.state.config.journal)
+    page = client.get(f"/journal/compare?a={first.id}&b={second.id}").text
+    assert "No score in common" in page
+    assert "accuracy" in page.split("No score in common", 1)[1].split("</p>", 1)[0]
+    assert "B − A (CV mean)" not in page  # no empty table
