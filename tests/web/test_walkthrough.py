@@ -229,3 +229,60 @@ def test_two_runs_with_no_score_in_common_say_so(client: Any, app: Any) -> None:
     assert "No score in common" in page
     assert "accuracy" in page.split("No score in common", 1)[1].split("</p>", 1)[0]
     assert "B − A (CV mean)" not in page  # no empty table
+
+
+def test_a_searchs_best_row_shows_the_scores_of_its_verdict(app: Any) -> None:
+    """A search's verdict said "Best: C=3980, gamma=0.001 (accuracy 0.9500 ± 0.0408 over 5
+    full folds)" while its table's first row said 0.9556 ± 0.0416 on 72 rows per fold: the
+    race's last rung, not the full folds the best and the runner-up were scored again on."""
+    from tinkerlab.journal import Journal
+    from tinkerlab.web._experiments import search_rows
+
+    race = {
+        0: ("C=3980, gamma=0.001", [1.0, 0.8889, 0.9444, 0.9444, 1.0], 72),
+        1: ("C=1e+06, gamma=0.001", [1.0, 0.8889, 0.9444, 0.9444, 1.0], 72),
+        2: ("C=15.8, gamma=1", [0.9, 0.85, 0.95, 0.9, 0.9], 72),
+        3: ("C=1e-06, gamma=1", [0.4, 0.35, 0.3, 0.45, 0.5], 24),
+    }
+    best = [0.9583, 0.875, 0.9583, 0.9583, 1.0]
+    runner_up = [1.0, 0.875, 0.9583, 0.9167, 1.0]
+    with Journal(app.state.config.journal) as store:
+        experiment_id = store.start_experiment(
+            {
+                "dataset": "iris",
+                "task": "classification",
+                "model": "svm",
+                "knob": "C, gamma",
+                "knob_kind": "search",
+                "spec": {"kind": "search", "metric": "accuracy"},
+                "notices": [],
+            }
+        )
+        for position, (label, scores, rows) in race.items():
+            store.record_point(
+                experiment_id,
+                {
+                    "position": position,
+                    "value": label,
+                    "label": label,
+                    "train": {},
+                    "test": {"accuracy": scores},
+                    "fit_time": 0.01,
+                    "n_train": rows,
+                    "n_test": 24,
+                    "notices": [],
+                },
+            )
+        summary = {"kind": "search", "metric": "accuracy", "higher_is_better": True}
+        summary |= {"best_position": 0, "best_scores": best}
+        summary |= {"runner_up_position": 1, "runner_up_scores": runner_up}
+        store.finish_experiment(experiment_id, summary, {})
+        entry = store.get_experiment(experiment_id)
+    rows = search_rows(entry)
+    assert [r["label"] for r in rows] == [race[p][0] for p in (0, 1, 2, 3)]
+    assert rows[0]["mean"] == pytest.approx(0.95, abs=1e-4)  # the verdict's, over full folds
+    assert rows[0]["std"] == pytest.approx(0.0408, abs=1e-4)
+    assert rows[0]["rows_text"] == "every row"
+    assert rows[1]["mean"] == pytest.approx(0.95, abs=1e-4)
+    assert rows[2]["rows_text"] == "72"  # the others: as far as the race let them go
+    assert rows[2]["mean"] == pytest.approx(0.9)

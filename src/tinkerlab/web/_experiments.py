@@ -243,15 +243,23 @@ def search_rows(entry: ExperimentEntry) -> list[dict[str, Any]]:
     metric = entry.spec.get("metric", "")
     sign = 1.0 if entry.summary.get("higher_is_better", True) else -1.0
     top = [entry.summary.get("best_position"), entry.summary.get("runner_up_position")]
+    # The best and the runner-up were scored again on every full fold: those scores (the
+    # verdict's) replace the race's, which stopped on a share of each fold's rows.
+    again = [entry.summary.get("best_scores"), entry.summary.get("runner_up_scores")]
+    rescored = dict(zip(top, again, strict=True))
     rows: list[dict[str, Any]] = []
     for point in entry.points:
         scores = [s for s in point.test.get(metric, []) if s is not None]
+        full = rescored.get(point.position)
+        if full:
+            scores = [float(s) for s in full if s is not None]
         if not scores:
             continue
         mean = sum(scores) / len(scores)
         std = (sum((s - mean) ** 2 for s in scores) / len(scores)) ** 0.5
         rows.append({"position": point.position, "label": point.label, "mean": mean, "std": std,
-                     "folds": len(scores), "rows": int(point.n_train)})  # fmt: skip
+                     "folds": len(scores), "rows": int(point.n_train),
+                     "rows_text": "every row" if full else str(int(point.n_train))})  # fmt: skip
 
     def rank(row: dict[str, Any]) -> tuple[int, float, float]:
         lead = top.index(row["position"]) if row["position"] in top else len(top)
