@@ -286,3 +286,29 @@ def test_a_searchs_best_row_shows_the_scores_of_its_verdict(app: Any) -> None:
     assert rows[1]["mean"] == pytest.approx(0.95, abs=1e-4)
     assert rows[2]["rows_text"] == "72"  # the others: as far as the race let them go
     assert rows[2]["mean"] == pytest.approx(0.9)
+
+
+def test_do_it_here_opens_the_next_labs_form_filled_in(client: Any, app: Any) -> None:
+    """ "Do it here" opened an empty form (lab 2.1: a blank Tinker page) although the lab
+    names the dataset, the model and the knob; the learner had to copy them over from the
+    terminal command. It opens the form filled as that command fills it, less the
+    prediction, which stays the learner's own."""
+    from tinkerlab.journal import Journal
+
+    home = client.get("/").text
+    assert '<a class="button" href="/run?dataset=titanic">Do it here</a>' in home
+    with Journal(app.state.config.journal) as store:
+        for lab in ("1.1", "1.2", "1.3"):
+            store.record_lab_done(lab)
+    home = client.get("/").text
+    assert "Next: lab 2.1" in home
+    found = re.search(r'<a class="button" href="([^"]+)">Do it here</a>', home)
+    assert found
+    link = found.group(1).replace("&amp;", "&")
+    assert link.startswith("/tinker?dataset=titanic&model=decision_tree&knob=max_depth")
+    assert "predict" not in link
+    form = client.get(link)
+    assert form.status_code == 200
+    assert '<option value="max_depth" selected>' in form.text
+    assert 'name="predict" value="peak" required checked' not in form.text
+    assert " checked" not in form.text.split('name="predict"', 1)[1].split("</fieldset>", 1)[0]
