@@ -137,6 +137,12 @@ def point_payload(entry: ExperimentEntry, point: PointEntry) -> dict[str, Any]:
     """One finished point as the live view draws it: chart rows and table cells."""
     metric = entry.spec.get("metric") or next(iter(point.test), "")
     train, test = point.train.get(metric, []), point.test.get(metric, [])
+    # Folds that adaptive repeats added after the point was recorded travel in the summary
+    # (as ``SweepResults.from_entry`` reads them): with them, the table and the curve show
+    # the numbers the verdict quotes.
+    more = (entry.summary.get("extra_folds") or {}).get(str(point.position)) or {}
+    train = [*train, *(more.get("train") or [])]
+    test = [*test, *(more.get("test") or [])]
     rows = _charts.sweep_rows(point.position, point.value, point.label, train, test)
     by_split = {r["split"]: r for r in rows}
 
