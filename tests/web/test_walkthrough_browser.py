@@ -109,3 +109,20 @@ def test_no_page_is_wider_than_the_window(page: Any, width: int) -> None:
             wide.append(f"{path}: {scroll} px")
     assert wide == []
     page.assert_clean()
+
+
+def test_the_data_reports_charts_are_not_cut_off_at_800_px(page: Any) -> None:
+    """At 800 px iris's "How much each feature tells about species" chart (415 px) sat in
+    a 378 px column: its title and its axis were cut off, behind a sideways scroll."""
+    tab = page.page
+    tab.set_viewport_size({"width": 800, "height": 800})
+    page.goto("/data/iris")
+    tab.wait_for_selector("#look-dependence svg")
+    tab.wait_for_timeout(500)  # vega sizes the SVG after it is inserted
+    cut = tab.evaluate(
+        """() => [...document.querySelectorAll('figure.chart')]
+          .filter(f => f.scrollWidth > f.clientWidth + 1)
+          .map(f => f.querySelector('.vl').id + ': ' + f.scrollWidth + ' > ' + f.clientWidth)"""
+    )
+    assert cut == []
+    page.assert_clean()
