@@ -6,7 +6,7 @@ vega-embed (``tinkerlab.charts``' files), and a notebook renders the very same s
 
 >>> spec = metrics_chart({"accuracy": {"cv_mean": .8, "cv_std": .02, "test": .81}},
 ...                      {"accuracy": {"cv_mean": .6, "cv_std": .01, "test": .62}})
->>> spec["mark"] if "mark" in spec else spec["layer"][0]["mark"]["type"]
+>>> spec["spec"]["layer"][0]["mark"]["type"]  # one panel per metric
 'bar'
 """
 
@@ -39,20 +39,29 @@ def _base(title: str, width: Any = "container", height: Any = 220) -> dict[str, 
     }
 
 
+#: Metrics where a smaller number is better (errors in the target's units, as the library's
+#: ``recipe.metrics`` declares them); their panels say so.
+LOWER_IS_BETTER = ("mae", "rmse")
+
+
 def metrics_chart(
     metrics: Mapping[str, Mapping[str, Any]], baseline: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, Any]:
     """Each metric's cross-validated mean ± std for the model and the baseline, test as a
-    dot: is the model better than guessing, and by more than the noise?"""
+    dot: is the model better than guessing, and by more than the noise?
+
+    One panel per metric, each on its own scale: a regression's errors are in the target's
+    units (tens, thousands) while r2 is at most 1, and on one shared axis r2 was a sliver."""
     rows = []
     for name, scores in metrics.items():
+        label = f"{name} (lower is better)" if name in LOWER_IS_BETTER else name
         for who, table in (("model", scores), ("baseline", baseline.get(name, {}))):
             mean, std = _finite(table.get("cv_mean")), _finite(table.get("cv_std")) or 0.0
             if mean is None:
                 continue
             rows.append(
                 {
-                    "metric": name,
+                    "metric": label,
                     "who": who,
                     "mean": mean,
                     "low": mean - std,
@@ -66,34 +75,53 @@ def metrics_chart(
         "title": None,
         "scale": {"domain": ["model", "baseline"], "range": [BLUE, GREY]},
     }
-    y = {"field": "metric", "type": "nominal", "title": None, "sort": None}
-    offset = {"field": "who", "sort": ["model", "baseline"]}
-    spec = _base("Scores beside the baseline (CV mean ± std; dot: test)", height={"step": 14})
+    y = {"field": "who", "type": "nominal", "title": None, "sort": ["model", "baseline"]}
+    spec = _base("Scores beside the baseline (CV mean ± std; dot: test)")
+    del spec["width"], spec["height"]  # a facet's panels are sized one by one
     spec["data"] = {"values": rows}
-    spec["encoding"] = {"y": y, "yOffset": offset}
-    spec["layer"] = [
-        {
-            "mark": {"type": "bar", "opacity": 0.85},
-            "encoding": {
-                "color": colour,  # here only: the spread and the test dot stay dark
-                "x": {"field": "mean", "type": "quantitative", "title": "score"},
-                "tooltip": [
-                    {"field": "metric"},
-                    {"field": "who"},
-                    {"field": "mean", "format": ".4f", "title": "CV mean"},
-                    {"field": "test", "format": ".4f"},
-                ],
+    order = list(dict.fromkeys(row["metric"] for row in rows))
+    header = {"labelAngle": 0, "labelAlign": "left", "labelFontWeight": "bold", "labelLimit": 220}
+    spec["facet"] = {
+        "row": {
+            "field": "metric",
+            "type": "nominal",
+            "title": None,
+            "sort": order,
+            "header": header,
+        }
+    }
+    spec["resolve"] = {"scale": {"x": "independent"}}
+    spec["spec"] = {
+        "width": 460,
+        "height": {"step": 14},
+        "encoding": {"y": y},
+        "layer": [
+            {
+                "mark": {"type": "bar", "opacity": 0.85},
+                "encoding": {
+                    "color": colour,  # here only: the spread and the test dot stay dark
+                    "x": {"field": "mean", "type": "quantitative", "title": None},
+                    "tooltip": [
+                        {"field": "metric"},
+                        {"field": "who"},
+                        {"field": "mean", "format": ".4f", "title": "CV mean"},
+                        {"field": "test", "format": ".4f"},
+                    ],
+                },
             },
-        },
-        {
-            "mark": {"type": "rule", "color": "#1f2328"},
-            "encoding": {"x": {"field": "low", "type": "quantitative"}, "x2": {"field": "high"}},
-        },
-        {
-            "mark": {"type": "point", "filled": True, "color": "#1f2328", "size": 30},
-            "encoding": {"x": {"field": "test", "type": "quantitative"}},
-        },
-    ]
+            {
+                "mark": {"type": "rule", "color": "#1f2328"},
+                "encoding": {
+                    "x": {"field": "low", "type": "quantitative"},
+                    "x2": {"field": "high"},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "color": "#1f2328", "size": 30},
+                "encoding": {"x": {"field": "test", "type": "quantitative"}},
+            },
+        ],
+    }
     return spec
 
 
@@ -374,8 +402,14 @@ def leaderboard_chart(
     spec["usermeta"] = {"higher": higher_is_better}  # the page ranks new models the same way
     spec["datasets"] = {"models": list(rows)}
     spec["data"] = {"name": "models"}
+    # "order": the row's place (finished models first, as the library ranks them);
     # "min": the layers' domains are unioned, and a union keeps only min/max/count sorts.
-    y = {"field": "model", "type": "nominal", "sort": {"field": "rank", "op": "min"}, "title": None}
+    y = {
+        "field": "model",
+        "type": "nominal",
+        "sort": {"field": "order", "op": "min"},
+        "title": None,
+    }
     spec["encoding"] = {"y": y}
     spec["layer"] = [
         {
@@ -449,5 +483,5 @@ def to_altair(spec: Mapping[str, Any], *, validate: bool = False) -> Any:
     *validate* checks the spec against Altair's Vega-Lite schema."""
     import altair as alt
 
-    kind = alt.LayerChart if "layer" in spec else alt.Chart
+    kind = alt.FacetChart if "facet" in spec else alt.LayerChart if "layer" in spec else alt.Chart
     return kind.from_dict(dict(spec), validate=validate)

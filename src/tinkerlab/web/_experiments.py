@@ -137,6 +137,12 @@ def point_payload(entry: ExperimentEntry, point: PointEntry) -> dict[str, Any]:
     """One finished point as the live view draws it: chart rows and table cells."""
     metric = entry.spec.get("metric") or next(iter(point.test), "")
     train, test = point.train.get(metric, []), point.test.get(metric, [])
+    # Folds that adaptive repeats added after the point was recorded travel in the summary
+    # (as ``SweepResults.from_entry`` reads them): with them, the table and the curve show
+    # the numbers the verdict quotes.
+    more = (entry.summary.get("extra_folds") or {}).get(str(point.position)) or {}
+    train = [*train, *(more.get("train") or [])]
+    test = [*test, *(more.get("test") or [])]
     rows = _charts.sweep_rows(point.position, point.value, point.label, train, test)
     by_split = {r["split"]: r for r in rows}
 
@@ -175,9 +181,18 @@ def curve_spec(entry: ExperimentEntry, payloads: list[dict[str, Any]]) -> dict[s
 
 
 def leaderboard_rows(entry: ExperimentEntry) -> list[dict[str, Any]]:
-    """A comparison's models so far, best first, for its table and chart."""
+    """A comparison's models so far, best first, for its table and chart.
+
+    Ranked as the library ranks them (``experiment.rank_results``), so the page and
+    ``tinkerlab compare`` name the same winner: the models that raced to the end by their
+    mean, then the ones the race dropped (most folds first; their mean rests on fewer folds,
+    so it is no rank), then the ones never scored. A finished comparison takes its order
+    from the leaderboard it recorded. ``rank`` is the place among the finished models
+    (None for the others); ``order`` is the row's place on the page (the chart sorts by it).
+    """
     metric = entry.spec.get("metric", "")
     higher = entry.summary.get("higher_is_better", metric not in ("mae", "rmse"))
+    sign = 1.0 if higher else -1.0
     rows: list[dict[str, Any]] = []
     for point in entry.points:
         scores = [s for s in point.test.get(metric, []) if s is not None]
@@ -199,14 +214,33 @@ def leaderboard_rows(entry: ExperimentEntry) -> list[dict[str, Any]]:
                 "status": _charts.race_status(point.notices),
             }
         )
-    done = sorted(
-        (r for r in rows if r["mean"] is not None),
-        key=lambda r: r["mean"],
-        reverse=bool(higher),
-    )
-    for rank, row in enumerate(done, start=1):
-        row["rank"] = rank
-    return done + [r for r in rows if r["mean"] is None]
+    recorded = [str(r.get("model")) for r in entry.summary.get("leaderboard", [])]
+
+    def place(row: dict[str, Any]) -> tuple[Any, ...]:
+        if row["model"] in recorded:  # the library's own order, once it has one
+            return (0, recorded.index(row["model"]))
+        if row["mean"] is None:
+            return (3, 0)
+        return (1 if _finished(row) else 2, -row["folds"], -sign * row["mean"])
+
+    rows.sort(key=place)
+    finished = 0
+    for order, row in enumerate(rows, start=1):
+        row["order"] = order
+        finished += _finished(row)
+        row["rank"] = finished if _finished(row) else None
+    return rows
+
+
+#: How a compared model's notice starts when it did not finish (``_compare_record``).
+UNFINISHED = ("dropped:", "timed out:", "failed:", "skipped:")
+
+
+def _finished(row: dict[str, Any]) -> bool:
+    """Whether a compared model was scored on every fold (the race neither dropped nor
+    stopped it): only those are ranked, as ``experiment.rank_results`` ranks them."""
+    notices = [str(n) for n in row.get("notices", [])]
+    return row["mean"] is not None and not any(n.startswith(UNFINISHED) for n in notices)
 
 
 def search_rows(entry: ExperimentEntry) -> list[dict[str, Any]]:
@@ -215,15 +249,23 @@ def search_rows(entry: ExperimentEntry) -> list[dict[str, Any]]:
     metric = entry.spec.get("metric", "")
     sign = 1.0 if entry.summary.get("higher_is_better", True) else -1.0
     top = [entry.summary.get("best_position"), entry.summary.get("runner_up_position")]
+    # The best and the runner-up were scored again on every full fold: those scores (the
+    # verdict's) replace the race's, which stopped on a share of each fold's rows.
+    again = [entry.summary.get("best_scores"), entry.summary.get("runner_up_scores")]
+    rescored = dict(zip(top, again, strict=True))
     rows: list[dict[str, Any]] = []
     for point in entry.points:
         scores = [s for s in point.test.get(metric, []) if s is not None]
+        full = rescored.get(point.position)
+        if full:
+            scores = [float(s) for s in full if s is not None]
         if not scores:
             continue
         mean = sum(scores) / len(scores)
         std = (sum((s - mean) ** 2 for s in scores) / len(scores)) ** 0.5
         rows.append({"position": point.position, "label": point.label, "mean": mean, "std": std,
-                     "folds": len(scores), "rows": int(point.n_train)})  # fmt: skip
+                     "folds": len(scores), "rows": int(point.n_train),
+                     "rows_text": "every row" if full else str(int(point.n_train))})  # fmt: skip
 
     def rank(row: dict[str, Any]) -> tuple[int, float, float]:
         lead = top.index(row["position"]) if row["position"] in top else len(top)

@@ -29,6 +29,7 @@ def home(request: Request) -> Response:
     step = path.next_step(store)  # the same next lab as `tinkerlab path`
     context: dict[str, Any] = {
         "step": step,
+        "do_it": do_it_here(step.get("next")),
         "runs": runs,
         "experiments": experiments,
         "record": record,
@@ -37,3 +38,24 @@ def home(request: Request) -> Response:
         "jobs": request.app.state.jobs.recent(5),
     }
     return render(request, "home.html", **context)
+
+
+def do_it_here(lab: dict[str, Any] | None) -> str:
+    """Where the next lab's "Do it here" goes: its page, with the form filled as the lab's
+    own command fills it (dataset, model, knob, values), so the learner is not left at
+    an empty form guessing what the lab asks. The prediction is left out: the learner
+    makes their own, before it runs."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    from tinkerlab.web._try import form_link
+
+    if lab is None:
+        return "/run"
+    page = str(lab.get("commands", {}).get("web") or "/run")
+    for command in lab.get("commands", {}).get("cli", []):
+        link = form_link(command)
+        if link is None or urlsplit(link).path != page:
+            continue
+        query = [(k, v) for k, v in parse_qsl(urlsplit(link).query) if k != "predict"]
+        return f"{page}?{urlencode(query)}" if query else page
+    return page

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 
-from tinkerlab.exceptions import NotFoundError
+from tinkerlab.exceptions import NotFoundError, UsageError
 from tinkerlab.journal import as_run
 from tinkerlab.web import _charts
 from tinkerlab.web._app import journal
@@ -159,9 +159,20 @@ def add_question(request: Request, run_id: int, text: Annotated[str, Form()] = "
 
 
 @router.get("/journal/compare")
-def compare_runs(request: Request, a: int, b: int) -> Response:
+def compare_runs(request: Request, a: int | None = None, b: int | None = None) -> Response:
     """Two runs side by side: what differs in their recipes, and their scores."""
     store = journal(request)
+    if a is None or b is None:
+        picked = "none" if a is None and b is None else f"only {'A' if b is None else 'B'}"
+        raise UsageError(
+            f"Pick two runs to compare, one as A and one as B: you picked {picked}. Fix: tick "
+            "a run in column A and another in column B of the journal's runs"
+            + (
+                " (you have one run so far: make a second one on the Run page)."
+                if store.count_runs() < 2
+                else "."
+            )
+        )
     left, right = store.get_run(a), store.get_run(b)
     recipe_rows = _diff(_flat(left.recipe), _flat(right.recipe))
     names = [n for n in left.metrics if n in right.metrics]

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from tinkerlab.exceptions import NotFoundError
 from tinkerlab.web._app import journal
 from tinkerlab.web._render import render, trusted_html
 from tinkerlab.web._try import form_link
@@ -41,7 +42,23 @@ def card_page(
 
     store = journal(request)
     card = theory(card_id)
-    evidence = _evidence(request, card_id, experiment, run)
+    unlock = next((u for u in store.unlocks() if u.card_id == card_id), None)
+    source = _source(unlock.source) if unlock is not None else None
+    if experiment is None and run is None and source is not None:
+        # Opened from the card list (or another card): the work that unlocked it has the
+        # learner's own numbers, as a link from that work's page would show them.
+        kind, number = source
+        try:
+            evidence = _evidence(
+                request,
+                card_id,
+                number if kind == "experiment" else None,
+                number if kind == "run" else None,
+            )
+        except NotFoundError:  # that record is gone: the card as written
+            evidence = None
+    else:
+        evidence = _evidence(request, card_id, experiment, run)
     shown = card.with_evidence(evidence) if evidence else card
     store.record_card_read(card.id)
     context: dict[str, Any] = {
@@ -50,8 +67,23 @@ def card_page(
         "html": trusted_html(shown.to_html().replace('href="#tl-card-', 'href="/theory/')),
         "try_link": form_link(card.try_this),
         "evidence": evidence,
+        "unlocked_by": None if unlock is None else unlock.source,
+        "unlocked_url": None if source is None else _source_url(source),
     }
     return render(request, "card.html", **context)
+
+
+def _source(text: str) -> tuple[str, int] | None:
+    """Where an unlock came from, ``"experiment #3"`` → ``("experiment", 3)``."""
+    kind, _, number = text.partition(" #")
+    if kind in ("experiment", "run") and number.isdigit():
+        return kind, int(number)
+    return None
+
+
+def _source_url(source: tuple[str, int]) -> str:
+    kind, number = source
+    return f"/experiments/{number}" if kind == "experiment" else f"/journal/runs/{number}"
 
 
 def _evidence(

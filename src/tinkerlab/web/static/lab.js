@@ -52,7 +52,14 @@
     var field = box.parentElement;
     field.querySelectorAll("input[data-special]").forEach(function (box2) {
       var sync = function () { number.disabled = box2.checked; range.disabled = box2.checked; };
-      box2.addEventListener("change", sync);
+      box2.addEventListener("change", function () {
+        sync();
+        /* unticking "none" asks for a number: show the slider's, so what is sent is seen
+           (an empty box would send nothing, and the run would quietly keep the default) */
+        if (!box2.checked && number.value === "") {
+          number.value = toValue(parseFloat(range.value), low, high, scale, kind);
+        }
+      });
       sync();
     });
   }
@@ -125,9 +132,18 @@
         models.push({ model: point.label, mean: r.mean, low: r.low, high: r.high,
                       folds: point.folds, status: point.status });
       });
+      /* ranked as leaderboard_rows (and the library) rank them: the models that raced to
+         the end by their mean, then the dropped ones (most folds first): a mean over fewer
+         folds is no rank */
       var higher = spec.usermeta ? spec.usermeta.higher !== false : true;
-      models.sort(function (a, b) { return higher ? b.mean - a.mean : a.mean - b.mean; });
-      models.forEach(function (m, i) { m.rank = i + 1; });
+      var finished = function (m) { return m.status !== "dropped early"; };
+      models.sort(function (a, b) {
+        if (finished(a) !== finished(b)) { return finished(a) ? -1 : 1; }
+        if (!finished(a) && a.folds !== b.folds) { return b.folds - a.folds; }
+        return higher ? b.mean - a.mean : a.mean - b.mean;
+      });
+      var rank = 0;
+      models.forEach(function (m, i) { m.order = i + 1; m.rank = finished(m) ? ++rank : null; });
     } else {
       spec.datasets.points = spec.datasets.points.concat(point.rows);
     }
