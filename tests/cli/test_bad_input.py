@@ -332,6 +332,20 @@ def test_a_bad_sweep_value_is_fixed_with_values_not_set(bad):
     assert "--set" not in message  # tinker's values are not --set
 
 
+@pytest.mark.parametrize(
+    ("given", "fix"),
+    [
+        (["--values", "0,5"], "Fix: --values 1,5"),  # moved to the nearest allowed, not 5,5
+        (["--range", "0:500"], "Fix: --range 1:96"),  # a range is fixed with a range ...
+        (["--range", "2:500"], "Fix: --range 2:96"),  # ... capped by a training fold's rows
+    ],
+)
+def test_an_out_of_range_sweep_is_fixed_with_the_nearest_allowed_values(bad, given, fix):
+    message = bad("tinker", "iris", "--model", "knn", "--knob", "n_neighbors", *given)
+    assert message.endswith(fix)
+    assert "--set" not in message
+
+
 def test_a_word_for_a_number_knob_suggests_a_number(bad):
     message = bad("run", "iris", "--set", "max_depth=eight")
     assert message.endswith("Fix: --set max_depth=8")

@@ -241,6 +241,19 @@ def test_n_neighbors_cannot_exceed_a_training_fold(knn):
         plan_sweep(knn, "n_neighbors", [5, 200], fold_rows=96)
 
 
+@pytest.mark.parametrize(
+    ("kind", "low", "high", "value", "nearest"),
+    [("int", 1, 100, 0, 1), ("int", 1, 100, 500, 100), ("int", 1, 100, 2.6, 3),
+     ("float", 1e-6, 1e6, -1.0, 1e-6), ("float", 0.0, 1.0, 2.0, 1.0)],
+)  # fmt: skip
+def test_a_knobs_nearest_allowed_value(kind, low, high, value, nearest):
+    from tinkerlab.recipe.models import Knob
+
+    knob = Knob("k", kind, 5 if kind == "int" else 0.5, "help", low=low, high=high)
+    assert knob.nearest(value) == nearest
+    assert knob.nearest("abc") == knob.sample
+
+
 def test_fold_warnings_are_counted_once_per_value():
     """A solver warning raised on every fold reads as one line per value, with a count."""
     from tinkerlab.experiment import tinker

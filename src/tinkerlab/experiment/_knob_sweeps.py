@@ -69,7 +69,9 @@ def param_sweep(
                 f"Fix: {spell('values', [value_text(v) for v in _choices(knob)])}"
             )
         low, high = parse_span(span, name)
-        checked = [knob.check(as_number(v, knob.kind), spec.title) for v in (low, high)]
+        ends = [as_number(v, knob.kind) for v in (low, high)]
+        fix = spell("span", _span_repaired(knob, ends, name, fold_rows))
+        checked = [knob.check(v, spec.title, fix) for v in ends]
         raw = spaced(
             checked[0],
             checked[1],
@@ -89,10 +91,11 @@ def param_sweep(
     if name == "n_neighbors" and fold_rows is not None:
         too_many = [v for v in picked if isinstance(v, int) and v > fold_rows]
         if too_many:
+            low = min(min(v for v in picked if isinstance(v, int)), fold_rows)
             raise RecipeError(
                 f"The 'n_neighbors' parameter of {spec.title} must be at most the {fold_rows} "
                 f"rows of a training fold here; got {', '.join(map(str, too_many[:5]))}. "
-                f"Fix: {spell('span', (1, fold_rows))}"
+                f"Fix: {spell('span', (low, fold_rows))}"
             )
     ordered = numeric and all(is_number(v) for v in picked)
     picked = unique(picked, notices)
@@ -135,10 +138,33 @@ def _param_values(knob: Knob, values: list[Any], model: str) -> list[Any]:
             checked.append(_param_value(knob, value, model))
         except RecipeError:
             bad.append(value)
-            checked.append(knob.sample)
+            checked.append(knob.nearest(_number_or_text(value)))
     if bad:
-        raise RecipeError(knob.complaint(bad[0], model, spell("values", checked)))
+        repaired = list(dict.fromkeys(checked))  # 0,5 → 1,5 (not 5,5)
+        raise RecipeError(knob.complaint(bad[0], model, spell("values", repaired)))
     return checked
+
+
+def _number_or_text(value: Any) -> Any:
+    """*value* as a number when it reads as one ("0" → 0), so a repair can move it."""
+    if not isinstance(value, str):
+        return value
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() else number
+
+
+def _span_repaired(
+    knob: Knob, ends: list[Any], name: str, fold_rows: int | None
+) -> tuple[Any, Any]:
+    """The range a bad ``--range`` meant, moved inside what the knob allows
+    (``n_neighbors`` 0:500 on 96-row folds → 1:96)."""
+    low, high = (knob.nearest(v) for v in ends)
+    if name == "n_neighbors" and fold_rows is not None:
+        high = min(high, fold_rows)
+    return (low, high)
 
 
 def _param_value(knob: Knob, value: Any, model: str) -> Any:

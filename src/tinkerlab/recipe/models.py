@@ -122,6 +122,18 @@ class Knob:
             f"Got {value!r} instead. Fix: {remedy}"
         )
 
+    def nearest(self, value: Any) -> Any:
+        """The allowed value closest to *value*: a number out of range is moved to the
+        nearer end (``n_neighbors=0`` → ``1``); anything else becomes :attr:`sample`."""
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or self.kind not in ("int", "float") or not math.isfinite(value):
+            return self.sample
+        assert self.low is not None
+        assert self.high is not None
+        if self.kind == "int":
+            return min(max(round(value), math.ceil(self.low)), math.floor(self.high))
+        return float(min(max(value, self.low), self.high))
+
     @property
     def sample(self) -> Any:
         """A value that works, for fixes: the default when it is a value of the knob's own
