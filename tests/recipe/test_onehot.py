@@ -57,6 +57,19 @@ def test_the_block_encodes_as_scikit_learns_pair(strategy, max_categories, spars
         assert mine.tolist() == sklearns.tolist()
 
 
+def test_many_distinct_texts_are_counted_by_sorting_to_the_same_result(monkeypatch):
+    """Past ``COUNTED_PAIRS`` possible (column, text) pairs the block sorts instead of
+    counting in an array; same categories, same matrix."""
+    train, test = _texts(200, 45, seed=4), _texts(50, 45, seed=5)
+    counted = CategoryBlock(max_categories=6).fit(train)
+    monkeypatch.setattr("tinkerlab.recipe._onehot.COUNTED_PAIRS", 0)
+    sorted_ = CategoryBlock(max_categories=6).fit(train)
+    np.testing.assert_array_equal(sorted_.keys_, counted.keys_)
+    np.testing.assert_array_equal(
+        sorted_.transform(test).toarray(), counted.plain().fit(train).transform(test).toarray()
+    )
+
+
 @pytest.mark.parametrize(
     "odd",
     [

@@ -4,11 +4,11 @@ column.
 
 scikit-learn 1.9's ``OneHotEncoder`` validates, indexes and counts every column on its
 own, with a Python ``Counter`` over object arrays; ``SimpleImputer`` converts the table
-again. On a table of 3,000 categorical columns that is about 7 s per fit and per
-transform, most of a wide run. :class:`CategoryBlock` does the same work once for the
-whole block: every text is given its rank among all the texts of the block
-(``pd.factorize``, then one sort), and the pairs *(column, rank)* are counted with one
-``np.unique``. A category of a column is a pair seen in training; its output column is
+again. On 400 rows × 3,000 categorical columns a fit and a transform took 4.2 s of CPU
+here, and a run does it six times; as one block, 0.3 s. :class:`CategoryBlock` does the
+same work once for the whole block: every text is given its rank among all the texts of the block
+(``pd.factorize``, then one sort), and the pairs *(column, rank)* are counted at once
+(``np.bincount``). A category of a column is a pair seen in training; its output column is
 found by a binary search over the pairs.
 
 It fills empty cells as ``SimpleImputer(strategy="most_frequent" | "constant")`` does
@@ -116,7 +116,7 @@ class CategoryBlock(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
         # Fill: the commonest text of the column, the smallest of those tied.
         n_texts = len(self.vocabulary_)
-        keys, counts = np.unique(column[~missing] * n_texts + ranks[~missing], return_counts=True)
+        keys, counts = _count(column[~missing] * n_texts + ranks[~missing], n_columns * n_texts)
         key_column, key_rank = keys // n_texts, keys % n_texts  # (n_pairs,) each
         best = np.lexsort((key_rank, -counts, key_column))  # each column's commonest first
         first = np.r_[True, key_column[best][1:] != key_column[best][:-1]]
@@ -127,7 +127,7 @@ class CategoryBlock(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         ranks[missing] = fill_rank[column[missing]]
 
         # Categories: the (column, rank) pairs after filling, sorted by column then text.
-        keys, counts = np.unique(column * n_texts + ranks, return_counts=True)  # (n_pairs,)
+        keys, counts = _count((column * n_texts + ranks).ravel(), n_columns * n_texts)  # (n_pairs,)
         starts = np.searchsorted(keys // n_texts, np.arange(n_columns + 1))  # (n_columns + 1,)
         self.keys_ = keys
         self.outputs_ = np.empty(len(keys), dtype=np.int64)  # (n_pairs,) output column
@@ -244,6 +244,20 @@ def _nan(values: np.ndarray) -> np.ndarray:
     if empty.any():
         empty[empty] = [isinstance(v, float) for v in values[empty]]
     return empty
+
+
+#: Up to this many possible (column, text) pairs, they are counted in an array, not sorted.
+COUNTED_PAIRS = 10_000_000
+
+
+def _count(keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct *keys*, sorted, and how often each occurs: ``np.unique(keys,
+    return_counts=True)``, by counting when the possible keys are few enough."""
+    if n_keys > COUNTED_PAIRS:
+        return np.unique(keys, return_counts=True)
+    counts = np.bincount(keys, minlength=n_keys)  # (n_keys,)
+    seen = np.flatnonzero(counts)
+    return seen, counts[seen]
 
 
 def _factorize(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
