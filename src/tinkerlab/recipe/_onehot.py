@@ -9,7 +9,8 @@ here, and a run does it six times; as one block, 0.3 s. :class:`CategoryBlock` d
 same work once for the whole block: every text is given its rank among all the texts of the block
 (``pd.factorize``, then one sort), and the pairs *(column, rank)* are counted at once
 (``np.bincount``). A category of a column is a pair seen in training; its output column is
-found by a binary search over the pairs.
+looked up in a table of every possible pair (or found by a binary search, when there are
+too many possible pairs for a table).
 
 It fills empty cells as ``SimpleImputer(strategy="most_frequent" | "constant")`` does
 (ties: the smallest text), sorts each column's categories as ``OneHotEncoder`` does, and
@@ -190,17 +191,26 @@ class CategoryBlock(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
         ranks = pd.Index(self.vocabulary_, dtype=object).get_indexer(values.ravel())  # row-major
         column = np.tile(np.arange(n_columns), n_rows)  # (n_rows * n_columns,)
-        keys = column * len(self.vocabulary_) + ranks
-        at = np.minimum(np.searchsorted(self.keys_, keys), len(self.keys_) - 1)
-        known = (ranks >= 0) & (self.keys_[at] == keys)
-        outputs = np.where(known, self.outputs_[at], self.infrequent_output_[column])
+        keys = column * len(self.vocabulary_) + ranks  # (n_rows * n_columns,)
+        n_keys = n_columns * len(self.vocabulary_)
+        if n_keys <= COUNTED_PAIRS:  # a table of every possible pair: one lookup each
+            table = np.full(n_keys, -2, dtype=np.int64)  # -2: not a category of the column
+            table[self.keys_] = self.outputs_
+            outputs = np.where(ranks >= 0, table[np.where(ranks >= 0, keys, 0)], -2)
+        else:  # a binary search over the pairs seen
+            at = np.minimum(np.searchsorted(self.keys_, keys), len(self.keys_) - 1)
+            outputs = np.where((ranks >= 0) & (self.keys_[at] == keys), self.outputs_[at], -2)
+        unknown = outputs == -2
+        outputs[unknown] = self.infrequent_output_[column[unknown]]
         kept = outputs >= 0  # an unseen text of a column without rare ones: all zeros
         rows = np.repeat(np.arange(n_rows), n_columns)[kept]
+        if not self.sparse_output:
+            dense = np.zeros((n_rows, self.n_outputs_))  # (n_rows, n_outputs)
+            dense[rows, outputs[kept]] = 1.0
+            return dense
         indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n_rows))]  # (n_rows + 1,)
-        encoded = sparse.csr_matrix(
-            (np.ones(len(rows)), outputs[kept], indptr), shape=(n_rows, self.n_outputs_)
-        )
-        return encoded if self.sparse_output else encoded.toarray()
+        ones = np.ones(len(rows))
+        return sparse.csr_matrix((ones, outputs[kept], indptr), shape=(n_rows, self.n_outputs_))
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """``<column>_<category>`` and ``<column>_infrequent_sklearn``, as scikit-learn's."""
