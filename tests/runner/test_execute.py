@@ -236,4 +236,6 @@ def test_text_columns_become_one_object_block_with_the_same_values():
         blocked.fillna("-").to_numpy().tolist()
         == pd.DataFrame(expected).fillna("-").to_numpy().tolist()
     )
-    assert as_object_strings(X, ["n"]) is X  # nothing to convert
+    assert blocked.columns.dtype == object  # names scikit-learn reads quickly
+    plain = pd.DataFrame({"n": [1.0]}).set_axis(pd.Index(["n"], dtype=object), axis=1)
+    assert as_object_strings(plain, ["n"]) is plain  # nothing to convert
