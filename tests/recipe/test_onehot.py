@@ -49,6 +49,9 @@ def test_the_block_encodes_as_scikit_learns_pair(strategy, max_categories, spars
     assert sparse.issparse(ours) == sparse.issparse(theirs) == sparse_output
     np.testing.assert_array_equal(_dense(ours), _dense(theirs))
     np.testing.assert_array_equal(_dense(block.transform(test)), _dense(plain.transform(test)))
+    # fit_transform encodes the fit's own ranks: the very matrix fit().transform() gives
+    # (the fold reuse in runner/_folds.py relies on it)
+    np.testing.assert_array_equal(_dense(block.transform(train)), _dense(ours))
     assert block.get_feature_names_out().tolist() == plain.get_feature_names_out().tolist()
     imputer = plain.named_steps["impute"]
     assert block.statistics_.tolist() == imputer.statistics_.tolist()
@@ -102,6 +105,9 @@ def test_a_wide_recipe_encodes_its_categories_as_one_block(monkeypatch):
     assert len(recipe.categorical) == 30
     blocks = {name: step for name, step, _ in build_pipeline(recipe)[0].transformers}
     assert isinstance(blocks["categorical"], CategoryBlock)
+    from tinkerlab.runner._folds import reuses_fit_output
+
+    assert reuses_fit_output(build_pipeline(recipe))  # the folds still reuse fit_transform
 
 
 @pytest.mark.parametrize("model", ["random_forest", "logistic_regression"])

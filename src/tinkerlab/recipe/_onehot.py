@@ -10,7 +10,9 @@ same work once for the whole block: every text is given its rank among all the t
 (``pd.factorize``, then one sort), and the pairs *(column, rank)* are counted at once
 (``np.bincount``). A category of a column is a pair seen in training; its output column is
 looked up in a table of every possible pair (or found by a binary search, when there are
-too many possible pairs for a table).
+too many possible pairs for a table). ``fit_transform`` encodes the ranks its fit found,
+the matrix ``fit().transform()`` gives, so cross-validation still reuses it
+(``runner/_folds.py``).
 
 It fills empty cells as ``SimpleImputer(strategy="most_frequent" | "constant")`` does
 (ties: the smallest text), sorts each column's categories as ``OneHotEncoder`` does, and
@@ -85,12 +87,26 @@ class CategoryBlock(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def fit(self, X: Any, y: Any = None) -> CategoryBlock:
         """Learn each column's fill value, categories and rare categories."""
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X: Any, y: Any = None) -> Any:
+        """``fit(X).transform(X)``: the same matrix, encoded from the ranks the fit found
+        instead of looking every text up again."""
+        ranks = self._fit(X)  # (n_rows, n_columns)
+        if ranks is None:
+            return self.plain_.transform(X)
+        return self._encode(ranks.ravel())
+
+    def _fit(self, X: Any) -> np.ndarray | None:
+        """Fit; return every cell's rank in the vocabulary after filling, ``(n_rows,
+        n_columns)``, or None when the plain pipeline was fitted instead."""
         self.feature_names_in_ = np.asarray(getattr(X, "columns", []), dtype=object)
         if not len(self.feature_names_in_):
             del self.feature_names_in_
         values = _objects(X)  # (n_rows, n_columns)
         self.n_features_in_ = values.shape[1]
-        self.plain_ = None
+        self.plain_: Any = None  # the fitted scikit-learn pair, when the block hands over
         missing = _missing(values)  # (n_rows, n_columns) or None when not plain texts
         if self.strategy == "constant" and missing is not None:
             values = values.copy()
@@ -103,7 +119,7 @@ class CategoryBlock(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             or missing.all(axis=0).any()  # the imputer would drop that column
         ):
             self.plain_ = self.plain().fit(X)
-            return self
+            return None
 
         n_rows, n_columns = values.shape
         texts = values[~missing]  # (n_present,) row-major
@@ -156,7 +172,7 @@ class CategoryBlock(TransformerMixin, BaseEstimator):  # type: ignore[misc]
             offset += len(common) + 1
         self.output_names_ = names  # (column, category) of each output
         self.n_outputs_ = offset
-        return self
+        return ranks
 
     def _infrequent(self, counts: np.ndarray) -> np.ndarray | None:
         """``OneHotEncoder._identify_infrequent`` with ``min_frequency=None``: which
@@ -170,14 +186,13 @@ class CategoryBlock(TransformerMixin, BaseEstimator):  # type: ignore[misc]
 
     def transform(self, X: Any) -> Any:
         """One-hot encode the rows: a CSR matrix, or an array with ``sparse_output=False``."""
-        from scipy import sparse
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self, "plain_")
         if self.plain_ is not None:
             return self.plain_.transform(X)
         values = _objects(X)  # (n_rows, n_columns)
-        n_rows, n_columns = values.shape
+        n_columns = values.shape[1]
         if n_columns != self.n_features_in_:
             raise ValueError(
                 f"X has {n_columns} features, but CategoryBlock is expecting "
@@ -190,6 +205,15 @@ class CategoryBlock(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         import pandas as pd
 
         ranks = pd.Index(self.vocabulary_, dtype=object).get_indexer(values.ravel())  # row-major
+        return self._encode(ranks)
+
+    def _encode(self, ranks: np.ndarray) -> Any:
+        """The one-hot matrix of the cells' ranks in the vocabulary (-1: not in it),
+        ``(n_rows * n_columns,)`` row by row."""
+        from scipy import sparse
+
+        n_columns = self.n_features_in_
+        n_rows = len(ranks) // max(n_columns, 1)
         column = np.tile(np.arange(n_columns), n_rows)  # (n_rows * n_columns,)
         keys = column * len(self.vocabulary_) + ranks  # (n_rows * n_columns,)
         n_keys = n_columns * len(self.vocabulary_)
