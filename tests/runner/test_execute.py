@@ -214,3 +214,28 @@ def test_one_pass_scores_equal_scikit_learns_metric_by_metric():
     X, y = ds.frame[recipe.features], ds.frame[recipe.target]
     expected = {m.name: get_scorer(m.scorer)(pipeline, X, y) for m in metrics}
     assert score_all(metrics)(pipeline, X, y) == expected
+
+
+def test_text_columns_become_one_object_block_with_the_same_values():
+    """``as_object_strings``: pandas keeps each ``str`` column apart; the run hands
+    scikit-learn one object block (a fold's rows are then one take, not thousands)."""
+    import numpy as np
+    import pandas as pd
+
+    from tinkerlab.runner._execute import as_object_strings
+
+    X = pd.DataFrame({"a": ["x", None, "y"], "n": [1.0, 2.0, 3.0], "b": ["p", "q", None]})
+    X = X.astype({"a": "str", "b": "str"})
+    blocked = as_object_strings(X, ["a", "b"])
+    assert list(blocked.columns) == ["a", "n", "b"]
+    assert blocked.dtypes.astype(str).tolist() == ["object", "float64", "object"]
+    assert len(blocked._mgr.blocks) == 2  # one object block, one float block
+    expected = np.array([["x", 1.0, "p"], [np.nan, 2.0, "q"], ["y", 3.0, np.nan]], dtype=object)
+    assert pd.isna(blocked.to_numpy()).tolist() == pd.isna(expected).tolist()
+    assert (
+        blocked.fillna("-").to_numpy().tolist()
+        == pd.DataFrame(expected).fillna("-").to_numpy().tolist()
+    )
+    assert blocked.columns.dtype == object  # names scikit-learn reads quickly
+    plain = pd.DataFrame({"n": [1.0]}).set_axis(pd.Index(["n"], dtype=object), axis=1)
+    assert as_object_strings(plain, ["n"]) is plain  # nothing to convert

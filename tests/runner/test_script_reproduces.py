@@ -267,3 +267,23 @@ def test_date_parts_and_text_length_script_reproduces_the_run(tmp_path):
     assert 'DATES = ["sold on"]' in script
     assert "from tinkerlab.recipe import DateParts, TextLength" in script
     assert_same_numbers(run, script_output(run, tmp_path))
+
+
+def test_a_wide_table_script_reproduces_the_run(monkeypatch, tmp_path):
+    """The run encodes the categories as one block (``recipe/_onehot.py``); the script
+    keeps scikit-learn's SimpleImputer + OneHotEncoder and prints the same numbers."""
+    monkeypatch.setattr("tinkerlab.recipe._onehot.WIDE_CATEGORICAL", 20)
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {f"c{j}": rng.choice(["a", "b", "c", None], size=150) for j in range(25)}
+        | {f"x{j}": rng.normal(size=150).round(3) for j in range(5)}
+    )
+    frame["y"] = np.where((frame["c0"] == "a") | (frame["x0"] > 0.5), "yes", "no")
+    path = tmp_path / "wide.csv"
+    frame.to_csv(path, index=False)
+    run = tl.run(
+        str(path), target="y", model="random_forest", params={"n_estimators": 30}, record=False
+    )
+    assert type(run.pipeline[0].named_transformers_["categorical"]).__name__ == "CategoryBlock"
+    assert "OneHotEncoder(" in run.script()
+    assert_same_numbers(run, script_output(run, tmp_path))

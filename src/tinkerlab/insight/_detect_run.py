@@ -204,7 +204,8 @@ def _quiet_numeric(frame: Any, features: Sequence[str]) -> set[str]:
     """
     import pandas as pd
 
-    numeric = [c for c in features if pd.api.types.is_numeric_dtype(frame[c])]
+    dtypes = frame.dtypes  # once: frame[c] builds a Series per column (8,000: 0.3 s)
+    numeric = [c for c in features if pd.api.types.is_numeric_dtype(dtypes[c])]
     if not numeric or len(frame) == 0:
         return set()
     try:

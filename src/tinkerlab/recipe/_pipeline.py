@@ -6,7 +6,8 @@ that description is both built (for the run) and written out (for the script):
 * numeric columns: fill empty cells with the median, then standardise when the model
   works with distances or gradients (kNN, SVM, linear models);
 * categorical columns: fill with the most frequent value, then one-hot encode, pooling
-  rare categories so a column with 500 values does not become 500 features;
+  rare categories so a column with 500 values does not become 500 features (a run on a
+  table with hundreds of them does both as one block, :mod:`._onehot`: the same numbers);
 * text columns: TF-IDF, one vocabulary per column (empty text is filled with "" before);
   or, with ``text_features``, a pre-trained featuriser from :mod:`tinkerlab.pretrained`:
   MiniLM sentence embeddings (384 numbers per text, cached on disk) or VADER's four
@@ -197,7 +198,33 @@ def build_pipeline(recipe: Recipe) -> Any:
 
         require(recipe.preprocessing.text_features)  # before any fitting starts
     env = {"NUMERIC": list(recipe.numeric), "CATEGORICAL": list(recipe.categorical)}
-    return build_program(recipe).build(env)
+    pipeline = build_program(recipe).build(env)
+    from tinkerlab.recipe._onehot import WIDE_CATEGORICAL
+
+    if len(recipe.categorical) >= WIDE_CATEGORICAL:
+        _encode_as_one_block(pipeline)
+    return pipeline
+
+
+def _encode_as_one_block(pipeline: Any) -> None:
+    """Swap the ``categorical`` block's ``SimpleImputer`` + ``OneHotEncoder`` for a
+    :class:`~tinkerlab.recipe._onehot.CategoryBlock` with their settings: the same
+    numbers, without scikit-learn's column-by-column work (the script keeps the pair)."""
+    from tinkerlab.recipe._onehot import CategoryBlock
+
+    preprocess = pipeline.named_steps["preprocess"]
+    blocks = []
+    for name, step, columns in preprocess.transformers:
+        if name == "categorical":
+            impute, encode = step.named_steps["impute"], step.named_steps["encode"]
+            step = CategoryBlock(
+                strategy=impute.strategy,
+                fill_value=impute.fill_value,
+                max_categories=encode.max_categories,
+                sparse_output=encode.sparse_output,
+            )
+        blocks.append((name, step, columns))
+    preprocess.set_params(transformers=blocks)
 
 
 def warm_text_features(recipe: Recipe, X: Any) -> None:

@@ -69,7 +69,29 @@ def prepare_frame(
         frame[list(recipe.text)] = frame[list(recipe.text)].fillna("")
     check_step_values(recipe, frame)
     columns = list(dict.fromkeys([*recipe.inputs, *extra]))
-    return frame[columns], frame[recipe.target]
+    return as_object_strings(frame[columns], recipe.categorical), frame[recipe.target]
+
+
+def as_object_strings(X: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """*X* with the text-typed ones of *columns* as one NumPy object block, and its column
+    names as Python strings: the same values, the same names.
+
+    pandas keeps every ``str`` column in its own Arrow array, so each row selection (a
+    fold) and each conversion for scikit-learn (its imputer and encoder want object
+    arrays) visits thousands of columns one by one on a wide table; one object block is
+    taken and converted at once.
+    """
+    strings = [c for c in columns if pd.api.types.is_string_dtype(X[c].dtype)]
+    strings = [c for c in strings if X[c].dtype != object]
+    if strings:
+        objects = X[strings].to_numpy(dtype=object)  # (n_rows, n_strings)
+        block = pd.DataFrame(objects, index=X.index, columns=strings, dtype=object)
+        X = pd.concat([X.drop(columns=strings), block], axis=1)[list(X.columns)]
+    if X.columns.dtype != object:
+        # The column names too: scikit-learn checks them on every call, and walks an Arrow
+        # array of 8,000 names element by element (5 ms a check; 0.6 ms as objects).
+        X = X.set_axis(pd.Index(X.columns, dtype=object), axis=1)
+    return X
 
 
 def split(recipe: Recipe, X: pd.DataFrame, y: pd.Series[Any]) -> tuple[Any, Any, Any, Any]:

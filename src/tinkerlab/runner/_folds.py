@@ -44,6 +44,8 @@ def _consistent(step: Any) -> bool:
     from sklearn.compose import ColumnTransformer
     from sklearn.pipeline import Pipeline
 
+    from tinkerlab.recipe._onehot import CategoryBlock
+
     if step is None or step in ("drop", "passthrough"):
         return True
     if isinstance(step, Pipeline):
@@ -51,6 +53,8 @@ def _consistent(step: Any) -> bool:
     if isinstance(step, ColumnTransformer):
         blocks = [inner for _, inner, _ in step.transformers]
         return all(_consistent(inner) for inner in [*blocks, step.remainder])
+    if isinstance(step, CategoryBlock):  # its own fit_transform: fit().transform(), tested
+        return True
     return type(step).fit_transform is TransformerMixin.fit_transform
 
 

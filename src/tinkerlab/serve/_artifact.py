@@ -90,14 +90,17 @@ class ArtifactVersionWarning(UserWarning):
 
 
 def default_trusted() -> dict[str, str]:
-    """:data:`DEFAULT_TRUSTED` plus every class of ``tinkerlab.scratch`` and the recipe's
-    new-feature transformers (our own code)."""
+    """:data:`DEFAULT_TRUSTED` plus every class of ``tinkerlab.scratch``, the recipe's
+    new-feature transformers and its categorical block (our own code)."""
     import tinkerlab.scratch as scratch
     from tinkerlab.recipe import DateParts, TextLength
+    from tinkerlab.recipe._onehot import CategoryBlock
 
     trusted = dict(DEFAULT_TRUSTED)
     for step in (DateParts, TextLength):
         trusted[f"{step.__module__}.{step.__qualname__}"] = "tinkerlab's new-feature step"
+    block = f"{CategoryBlock.__module__}.{CategoryBlock.__qualname__}"
+    trusted[block] = "tinkerlab's one-hot encoding of a wide table's categories"
     for name in scratch.__all__:
         obj = getattr(scratch, name)
         if isinstance(obj, type):
