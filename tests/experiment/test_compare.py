@@ -396,6 +396,12 @@ def test_a_point_lands_as_soon_as_its_model_ends_while_another_still_fits(tmp_pa
     class Pool(WorkerPool):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
+            # Both workers up before the race: on a loaded machine the second one finished
+            # starting after the dummy's three folds, so svm had not started yet.
+            for _ in range(600):
+                if all(w.ready for w in self.workers):
+                    break
+                self.wait(0.1)
             pools.append(self)
 
     class Spy(Journal):

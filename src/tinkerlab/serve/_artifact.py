@@ -97,10 +97,8 @@ def default_trusted() -> dict[str, str]:
     from tinkerlab.recipe._onehot import CategoryBlock
 
     trusted = dict(DEFAULT_TRUSTED)
-    for step in (DateParts, TextLength):
-        trusted[f"{step.__module__}.{step.__qualname__}"] = "tinkerlab's new-feature step"
-    block = f"{CategoryBlock.__module__}.{CategoryBlock.__qualname__}"
-    trusted[block] = "tinkerlab's one-hot encoding of a wide table's categories"
+    for step in (DateParts, TextLength, CategoryBlock):
+        trusted[f"{step.__module__}.{step.__qualname__}"] = "tinkerlab's own preprocessing step"
     for name in scratch.__all__:
         obj = getattr(scratch, name)
         if isinstance(obj, type):
