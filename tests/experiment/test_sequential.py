@@ -113,3 +113,22 @@ def test_added_folds_are_recorded_and_read_back_by_explain(tmp_path):
     assert r.test.shape == (2, 20)
     assert r.test[0] == pytest.approx(ex.points[0].test["accuracy"])
     assert r.alpha == pytest.approx(ex.summary.alpha)
+
+
+def test_a_sweep_stopped_by_the_budget_says_so(monkeypatch):
+    """An undecided sweep whose next repeat would overrun the budget says that the budget
+    stopped it (a text_rnn sweep said '1 repeats' and nothing of why none were added)."""
+    from tinkerlab.experiment import _adaptive
+
+    decide = _adaptive.decide
+
+    def no_budget(plan, engine, experiment, first_seconds, budget, progress):
+        return decide(plan, engine, experiment, first_seconds, 1e-9, progress)
+
+    monkeypatch.setattr(_adaptive, "decide", no_budget)
+    ex = tinker(moons(300, 0), "n_neighbors", [3, 9], model="knn", target="y", n_jobs=1)
+    assert not ex.sequential["decided"]
+    assert ex.repeats == 2  # the first look's, nothing added
+    text = ex.sequential["text"]
+    assert text.startswith("still too noisy after 2 repeats (the budget stopped it: 1 repeat more")
+    assert "past the 1e-09 s a sweep may spend adding repeats)" in text

@@ -53,16 +53,27 @@ def decide(
     design = plan_design(repeats, min(MOST_REPEATS, affordable), recipe.cv_folds, _ratio(plan))
     experiment = _build(plan, experiment.points, experiment.id, design.alphas[0])
     spent = 0.0
+    left_out = 0  # repeats of the next look, when the budget left it out
     while experiment.summary.shape.shape == NOISY and len(experiment.points) > 1:
         nxt = design.next_look(repeats)
-        if nxt is None or spent + per_repeat * (nxt - repeats) > budget:
+        if nxt is None:  # the plan's last look, or none planned: the budget affords none
+            left_out = 1 if affordable < MOST_REPEATS else 0
+            break
+        if spent + per_repeat * (nxt - repeats) > budget:
+            left_out = nxt - repeats
             break
         tick = time.perf_counter()
         points = _extend(plan, engine, experiment.points, nxt, progress)
         spent += time.perf_counter() - tick
         repeats = nxt
         experiment = _build(plan, points, experiment.id, design.alpha_at(repeats))
-    return experiment, _sequential_record(plan, design, experiment, repeats)
+    why_stopped = (
+        f" (the budget stopped it: {_repeats(left_out)} more would take about "
+        f"{per_repeat * left_out:.0f} s, past the {budget:g} s a sweep may spend adding repeats)"
+        if left_out
+        else ""
+    )
+    return experiment, _sequential_record(plan, design, experiment, repeats, why_stopped)
 
 
 def _ratio(plan: _Plan) -> float:
@@ -77,9 +88,10 @@ def _ratio(plan: _Plan) -> float:
 
 
 def _sequential_record(
-    plan: _Plan, design: Design, experiment: Experiment, repeats: int
+    plan: _Plan, design: Design, experiment: Experiment, repeats: int, why_stopped: str = ""
 ) -> dict[str, Any]:
-    """How the adaptive repeats went: the plan, where it stopped, what more would take."""
+    """How the adaptive repeats went: the plan, where it stopped (*why_stopped*: the
+    budget, in words, when that stopped it), what more would take."""
     shape = experiment.summary.shape
     decided = shape.shape != NOISY
     record: dict[str, Any] = {
@@ -101,16 +113,20 @@ def _sequential_record(
     record["needed"] = needed
     if needed is None:
         record["text"] = (
-            f"still too noisy after {repeats} repeats, and no number of repeats would decide "
-            f"it: the folds share rows (n_test/n_train = {design.ratio:.2g}), so only more "
-            "rows would narrow the interval"
+            f"still too noisy after {_repeats(repeats)}{why_stopped}, and no number of "
+            f"repeats would decide it: the folds share rows (n_test/n_train = "
+            f"{design.ratio:.2g}), so only more rows would narrow the interval"
         )
     else:
         record["text"] = (
-            f"still too noisy after {repeats} repeats; about {needed} repeats would decide it "
-            f"(if the difference stays as measured): --repeats {needed}"
+            f"still too noisy after {_repeats(repeats)}{why_stopped}; about {needed} repeats "
+            f"would decide it (if the difference stays as measured): --repeats {needed}"
         )
     return record
+
+
+def _repeats(n: int) -> str:
+    return f"{n} repeat" if n == 1 else f"{n} repeats"
 
 
 def _needed(plan: _Plan, design: Design, experiment: Experiment) -> int | None:
