@@ -42,20 +42,7 @@ def _comparison(app: Any, *, finished: bool) -> int:
             }
         )
         for position, (label, scores, notices) in enumerate(POINTS):
-            store.record_point(
-                experiment_id,
-                {
-                    "position": position,
-                    "value": label,
-                    "label": label,
-                    "train": {},
-                    "test": {"accuracy": scores},
-                    "fit_time": 0.01,
-                    "n_train": 96,
-                    "n_test": 24,
-                    "notices": notices,
-                },
-            )
+            store.record_point(experiment_id, _point(position, label, scores, notices=notices))
         if finished:
             # the library's ranking (experiment.rank_results): finished models by mean (a
             # tie kept in the order it chose), then the dropped ones, most folds first
@@ -259,20 +246,7 @@ def test_a_searchs_best_row_shows_the_scores_of_its_verdict(app: Any) -> None:
             }
         )
         for position, (label, scores, rows) in race.items():
-            store.record_point(
-                experiment_id,
-                {
-                    "position": position,
-                    "value": label,
-                    "label": label,
-                    "train": {},
-                    "test": {"accuracy": scores},
-                    "fit_time": 0.01,
-                    "n_train": rows,
-                    "n_test": 24,
-                    "notices": [],
-                },
-            )
+            store.record_point(experiment_id, _point(position, label, scores, n_train=rows))
         summary = {"kind": "search", "metric": "accuracy", "higher_is_better": True}
         summary |= {"best_position": 0, "best_scores": best}
         summary |= {"runner_up_position": 1, "runner_up_scores": runner_up}
@@ -340,17 +314,7 @@ def test_a_sweeps_table_counts_the_folds_adaptive_repeats_added(client: Any, app
         for position, value in enumerate([1, 7]):
             store.record_point(
                 experiment_id,
-                {
-                    "position": position,
-                    "value": value,
-                    "label": str(value),
-                    "train": {"accuracy": [0.8] * 10},
-                    "test": {"accuracy": [0.70] * 10},
-                    "fit_time": 0.01,
-                    "n_train": 837,
-                    "n_test": 210,
-                    "notices": [],
-                },
+                _point(position, value, [0.70] * 10, train=[0.8] * 10, n_train=837, n_test=210),
             )
         extra = {
             str(p): {"train": [0.8] * 30, "test": [0.80] * 30 if p else [0.70] * 30} for p in (0, 1)
@@ -364,3 +328,18 @@ def test_a_sweeps_table_counts_the_folds_adaptive_repeats_added(client: Any, app
     row = re.search(r'<tr data-position="1"[^>]*>(.*?)</tr>', page, re.S)
     assert row
     assert "0.7750 ± 0.0433" in row.group(1)  # 10 folds at 0.70 and 30 at 0.80
+
+
+def _point(position, value, test, *, train=None, n_train=96, n_test=24, notices=()):
+    """A journal point as a sweep records it: accuracy per fold, validation and training."""
+    return {
+        "position": position,
+        "value": value,
+        "label": str(value),
+        "train": {} if train is None else {"accuracy": train},
+        "test": {"accuracy": test},
+        "fit_time": 0.01,
+        "n_train": n_train,
+        "n_test": n_test,
+        "notices": list(notices),
+    }
