@@ -26,3 +26,23 @@ def wait_job(app: Any, job_id: str, timeout: float = 180) -> Any:
         time.sleep(0.1)
     assert job.ended, f"job {job.title!r} still {job.status} after {timeout} s: {job.what}"
     return job
+
+
+#: The lab's main pages, one of each kind (and a twin's page, whose code is wide).
+MAIN_PAGES = [
+    "/",
+    "/data",
+    "/data/titanic",
+    "/run?dataset=titanic",
+    "/tinker?dataset=iris&model=knn&knob=n_neighbors",
+    "/compare?dataset=iris",
+    "/search?dataset=iris&model=svm",
+    "/playground",
+    "/theory",
+    "/theory/overfitting",
+    "/scratch",
+    "/scratch/logistic_regression",
+    "/journal",
+    "/ship",
+    "/feedback",
+]

@@ -13,26 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lab_helpers import MAIN_PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PAGES = [
-    "/",
-    "/data",
-    "/data/titanic",
-    "/run?dataset=titanic",
-    "/tinker?dataset=iris&model=knn&knob=n_neighbors",
-    "/compare?dataset=iris",
-    "/search?dataset=iris&model=svm",
-    "/playground",
-    "/theory",
-    "/theory/overfitting",
-    "/scratch",
-    "/scratch/logistic_regression",
-    "/journal",
-    "/ship",
-    "/feedback",
-]
 #: Where screenshots of the main pages go when asked (``TINKERLAB_SCREENSHOTS=docs/screenshots``);
 #: by default the tests leave the working tree alone.
 SCREENSHOTS = os.environ.get("TINKERLAB_SCREENSHOTS")
@@ -80,7 +64,7 @@ def _charts_drawn(tab: Any, *selectors: str, marks: str = "") -> None:
             assert found >= 1, f"no {marks} mark in {selector}"
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", MAIN_PAGES)
 def test_every_page_loads_cleanly(page: Any, path: str) -> None:
     answer = page.goto(path)
     assert answer.status == 200

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from lab_helpers import MAIN_PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -72,26 +73,6 @@ def test_the_theory_question_box_shows_a_whole_question(page: Any) -> None:
     page.assert_clean()
 
 
-#: The pages a newcomer walks through (and a twin's page, whose code is wide).
-WALK = [
-    "/",
-    "/data",
-    "/data/iris",
-    "/run?dataset=iris",
-    "/tinker?dataset=iris&model=knn&knob=n_neighbors",
-    "/compare?dataset=iris",
-    "/search?dataset=iris&model=svm",
-    "/playground",
-    "/theory",
-    "/theory/overfitting",
-    "/scratch",
-    "/scratch/logistic_regression",
-    "/journal",
-    "/ship",
-    "/feedback",
-]
-
-
 @pytest.mark.parametrize("width", [1280, 800])
 def test_no_page_is_wider_than_the_window(page: Any, width: int) -> None:
     """At 1280 px the twin page of logistic_regression was 2875 px wide: scikit-learn's
@@ -101,7 +82,7 @@ def test_no_page_is_wider_than_the_window(page: Any, width: int) -> None:
     tab = page.page
     tab.set_viewport_size({"width": width, "height": 800})
     wide = []
-    for path in WALK:
+    for path in MAIN_PAGES:
         page.goto(path)
         tab.wait_for_load_state("networkidle")
         scroll = tab.evaluate("document.documentElement.scrollWidth")
