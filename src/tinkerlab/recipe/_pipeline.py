@@ -203,7 +203,24 @@ def build_pipeline(recipe: Recipe) -> Any:
 
     if len(recipe.categorical) >= WIDE_CATEGORICAL:
         _encode_as_one_block(pipeline)
+    _long_lists_by_position(pipeline)
     return pipeline
+
+
+def _long_lists_by_position(pipeline: Any) -> None:
+    """Hand scikit-learn the blocks of :data:`~tinkerlab.recipe._columns.WIDE_COLUMNS`
+    names or more as :class:`~tinkerlab.recipe._columns.ColumnsNamed`: the same columns,
+    found by position instead of one ``list.index`` per name."""
+    from tinkerlab.recipe._columns import WIDE_COLUMNS, ColumnsNamed
+
+    preprocess = pipeline.named_steps["preprocess"]
+    blocks = [
+        (name, step, ColumnsNamed(columns))
+        if isinstance(columns, list) and len(columns) >= WIDE_COLUMNS
+        else (name, step, columns)
+        for name, step, columns in preprocess.transformers
+    ]
+    preprocess.set_params(transformers=blocks)
 
 
 def _encode_as_one_block(pipeline: Any) -> None:

@@ -90,14 +90,14 @@ class ArtifactVersionWarning(UserWarning):
 
 
 def default_trusted() -> dict[str, str]:
-    """:data:`DEFAULT_TRUSTED` plus every class of ``tinkerlab.scratch``, the recipe's
-    new-feature transformers and its categorical block (our own code)."""
+    """:data:`DEFAULT_TRUSTED` plus our own classes: scratch estimators and recipe steps."""
     import tinkerlab.scratch as scratch
     from tinkerlab.recipe import DateParts, TextLength
+    from tinkerlab.recipe._columns import ColumnsNamed
     from tinkerlab.recipe._onehot import CategoryBlock
 
     trusted = dict(DEFAULT_TRUSTED)
-    for step in (DateParts, TextLength, CategoryBlock):
+    for step in (DateParts, TextLength, CategoryBlock, ColumnsNamed):
         trusted[f"{step.__module__}.{step.__qualname__}"] = "tinkerlab's own preprocessing step"
     for name in scratch.__all__:
         obj = getattr(scratch, name)

@@ -309,15 +309,26 @@ def _same_kind(categories: tuple[Any, ...]) -> Any:
 
 
 def imputed_columns(pipeline: Any) -> set[str]:
-    """Columns the fitted pipeline fills in when empty (those behind a SimpleImputer)."""
+    """Columns the fitted pipeline fills in when empty: those behind a SimpleImputer, or
+    in the categorical block that fills them as one (``recipe/_onehot.py``)."""
     from sklearn.impute import SimpleImputer
+
+    from tinkerlab.recipe._onehot import CategoryBlock
 
     found: set[str] = set()
     preprocess = getattr(pipeline, "named_steps", {}).get("preprocess")
+    if preprocess is None:
+        return found
     for _name, transformer, columns in getattr(preprocess, "transformers_", []):
-        steps = getattr(transformer, "steps", [])
-        if any(isinstance(step, SimpleImputer) for _, step in steps) and isinstance(columns, list):
-            found.update(str(c) for c in columns)
+        steps = [step for _, step in getattr(transformer, "steps", [])] or [transformer]
+        if any(isinstance(step, SimpleImputer | CategoryBlock) for step in steps) and isinstance(
+            columns, list
+        ):
+            # wide blocks are held as positions (recipe/_columns.py): read back their names
+            found.update(
+                str(preprocess.feature_names_in_[c]) if isinstance(c, int) else str(c)
+                for c in columns
+            )
     return found
 
 
