@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from tinkerlab.data import Dataset, Source, prepare_code, reading_code
+from tinkerlab.options import speaking
 
 Replay = Callable[..., pd.DataFrame]
 Write = Callable[[str, str | bytes], Path]
@@ -24,6 +25,14 @@ def _replay(source: Source, dataset: Dataset | None = None, var: str = "frame") 
     exec(compile(code, "<generated>", "exec"), namespace)
     frame: pd.DataFrame = namespace[var]
     return frame
+
+
+@pytest.fixture
+def cli() -> Iterator[None]:
+    """Messages worded for ``tinkerlab run`` in a terminal (``--drop x``), not for Python
+    (``drop=['x']``), the library's own default."""
+    with speaking("cli", "run"):
+        yield
 
 
 @pytest.fixture

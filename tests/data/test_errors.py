@@ -1,7 +1,8 @@
 """Every way a file or table can be unusable: one paragraph that names the cause and the fix.
 
 Each test builds the smallest file that shows one problem, checks the error's type, and
-checks the message names the offending value and the remedy (usually a CLI flag).
+checks the message names the offending value and the remedy, as ``tinkerlab run`` words
+it (a command-line flag: the ``cli`` fixture; ``test_schema.py`` checks the other surfaces).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from tinkerlab.exceptions import DatasetError, SchemaError, UsageError
 
 Write = Callable[[str, str | bytes], Path]
 Replay = Callable[..., pd.DataFrame]
+
+pytestmark = pytest.mark.usefixtures("cli")
 
 
 def _csv(header: str, rows: list[str]) -> str:
@@ -78,7 +81,7 @@ def test_header_without_rows(write: Write) -> None:
 
 def test_unknown_delimiter_asks_for_sep(write: Write) -> None:
     path = write("colon.csv", _csv("a:b:label", [f"{i}:{i * 2}:{i % 2}" for i in range(10)]))
-    with pytest.raises(DatasetError, match=r"single column.*':'.*--sep ':'"):
+    with pytest.raises(DatasetError, match=r"single column.*':'.*--sep :;"):
         load(path, target="label")
     ds = load(path, target="label", sep=":")  # the fix works
     assert list(ds.frame.columns) == ["a", "b", "label"]
@@ -203,7 +206,7 @@ def test_regression_of_strings_suggests_classification(write: Write) -> None:
 
 
 def test_unknown_task(write: Write) -> None:
-    with pytest.raises(DatasetError, match=r"task='clustering'.*'classification', 'regression'"):
+    with pytest.raises(DatasetError, match=r"--task clustering is.*'classification', 'regression'"):
         load(write("t.csv", _csv("x,label", _numbers())), target="label", task="clustering")
 
 

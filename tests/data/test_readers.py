@@ -117,7 +117,7 @@ def test_cp1252_is_read_with_a_notice(write: Write, replay: Replay) -> None:
     assert ds.frame["city"].iloc[0] == "Zürich"
     assert ds.source.read_options["encoding"] == "cp1252"
     notice = next(n for n in ds.notices if "cp1252" in n)
-    assert "--encoding" in notice
+    assert "encoding='latin-1'" in notice  # the fix, worded for Python
     assert "0xfc" in notice
     pd.testing.assert_frame_equal(replay(ds.source), read_source(ds.source))
 
@@ -160,7 +160,7 @@ def test_excel_sheets(tmp_path: Path, people: pd.DataFrame, replay: Replay) -> N
         people.head(10).to_excel(writer, sheet_name="second", index=False)
     source, notices = inspect_file(path)
     assert source.read_options == {"sheet_name": "first"}
-    assert any("2 sheets" in n and "--sheet" in n for n in notices)
+    assert any("2 sheets" in n and "pass sheet to pick another" in n for n in notices)
     for sheet in ("second", 1, "1"):
         chosen, _ = inspect_file(path, sheet=sheet)
         assert chosen.read_options == {"sheet_name": "second"}
@@ -245,7 +245,7 @@ def test_parse_size() -> None:
 
 
 def test_non_positive_max_bytes_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(DatasetError, match="--max-bytes"):
+    with pytest.raises(DatasetError, match="max_bytes=0 must be a positive"):
         load(_big_csv(tmp_path), target="y", max_bytes=0)
 
 

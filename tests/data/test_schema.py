@@ -11,6 +11,7 @@ import pytest
 from tinkerlab.data import dataset_info, infer_schema, infer_task, load, read_source
 from tinkerlab.data._readers import builtin_source
 from tinkerlab.exceptions import SchemaError
+from tinkerlab.options import Surface, speaking
 
 N = 40
 
@@ -37,7 +38,7 @@ def test_numbers_categories_and_booleans() -> None:
         "grade": "categorical",
     }
     info = infer_schema(frame)
-    assert "--categorical rooms" in info["rooms"].reason
+    assert "categorical=['rooms']" in info["rooms"].reason
     assert info["color"].n_unique == 3
     assert info["height"].dtype == "float64"
 
@@ -137,7 +138,7 @@ def test_overrides_win() -> None:
     got = roles(frame, drop=["x"], numeric=["id"], categorical="code")
     assert got == {"id": "numeric", "code": "categorical", "x": "ignored"}
     info = infer_schema(frame, drop=["x"])
-    assert info["x"].reason == "dropped by you (--drop)"
+    assert info["x"].reason == "dropped by you (drop)"
 
 
 def test_catalog_roles_and_user_flags() -> None:
@@ -200,9 +201,9 @@ def test_task_inference(values: list[object], task: str) -> None:
 def test_task_asked_for_is_checked() -> None:
     assert infer_task(pd.Series([1, 2, 3, 4]), "classification")[0] == "classification"
     assert infer_task(pd.Series([1, 2, 1, 2]), "regression")[0] == "regression"
-    with pytest.raises(SchemaError, match="--task classification"):
+    with pytest.raises(SchemaError, match="task='classification'"):
         infer_task(pd.Series(["a", "b"], name="y"), "regression")
-    with pytest.raises(SchemaError, match="--task regression"):
+    with pytest.raises(SchemaError, match="task='regression'"):
         infer_task(pd.Series(np.linspace(0, 1, 50), name="y"), "classification")
 
 
@@ -241,7 +242,7 @@ def wide_frame(n_rows: int = 500, n_columns: int = 10_000) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def test_a_wide_table_gets_one_notice_per_kind(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_wide_table_gets_one_notice_per_kind(cli: None, monkeypatch: pytest.MonkeyPatch) -> None:
     from tinkerlab.data import _profile
 
     one_by_one: list[str] = []
@@ -276,7 +277,28 @@ def test_a_few_columns_of_a_kind_keep_their_own_notices() -> None:
     assert sum("looks like an id" in n for n in ds.notices) == 3
 
 
-def test_suggested_flags_quote_names_for_the_shell() -> None:
+@pytest.mark.parametrize(
+    ("surface", "fix"),
+    [
+        ("cli", "--drop 'Rating (1-5)'"),  # quoted for the shell, so that pasting it works
+        ("python", "drop=['Rating (1-5)']"),
+        ("web", "Drop: Rating (1-5)"),  # the form field's label
+    ],
+)
+def test_a_fix_is_written_the_way_the_learner_types_it(surface: Surface, fix: str) -> None:
     frame = pd.DataFrame({"Rating (1-5)": [1.0, np.inf, 2.0]})
-    with pytest.raises(SchemaError, match=r"--drop 'Rating \(1-5\)'"):
+    with speaking(surface, "run"), pytest.raises(SchemaError) as caught:
         infer_schema(frame)
+    assert fix in str(caught.value)
+    assert surface == "cli" or "--" not in str(caught.value)
+
+
+@pytest.mark.parametrize("surface", ["python", "web"])
+def test_notices_name_no_command_line_flag_off_the_command_line(surface: Surface) -> None:
+    """Every kind of column notice, on a table that has them all, spelled for Python and
+    for the web lab: none names a ``--flag`` the learner cannot type there."""
+    with speaking(surface, "run"):
+        notices = load(wide_frame(n_rows=40, n_columns=60), target="y").notices
+        notices += load(wide_frame(n_rows=40, n_columns=10), target="y").notices
+    assert len(notices) > 4
+    assert not [n for n in notices if "--" in n]

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from tinkerlab.data._dataset import Format
 from tinkerlab.exceptions import DatasetError
+from tinkerlab.options import spell
 
 #: Format -> rough bytes of memory per byte of file once read into pandas.
 #: Text shrinks little (numbers become 8 bytes, strings keep their length plus offsets);
@@ -153,7 +154,8 @@ def plan_sample(
     """
     if max_bytes <= 0:
         raise DatasetError(
-            f"max_bytes={max_bytes} (--max-bytes) must be a positive number of bytes, e.g. 2G."
+            f"{spell('max_bytes', max_bytes)} must be a positive number of bytes, e.g. "
+            f"{spell('max_bytes', '2G')}."
         )
     if max_rows is not None and max_rows <= 0:
         raise DatasetError(
@@ -171,7 +173,7 @@ def plan_sample(
             f"{name} is {human_size(size)} ({memory}, over the {human_size(max_bytes)} "
             f"limit), and {what} cannot be read in parts to keep a sample of its rows. "
             f"Fix: save it as CSV (or JSON lines) and load that — tinkerlab reads those in "
-            f"chunks — or raise the limit with --max-bytes {_ceil_size(estimate)} if the "
+            f"chunks — or raise the limit with {spell('max_bytes', _ceil_size(estimate))} if the "
             "machine has the memory."
         )
     fraction = _nice_fraction(min(by_memory, by_rows))

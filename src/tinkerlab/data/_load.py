@@ -23,6 +23,7 @@ from tinkerlab.data._schema import collect_overrides, infer_columns, no_features
 from tinkerlab.data._sniff import COMPRESSIONS
 from tinkerlab.data._task import check_target, check_task_name, infer_task
 from tinkerlab.exceptions import DatasetError, SchemaError
+from tinkerlab.options import name_of, spell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -159,14 +160,15 @@ def _pick_target(
     if target is None:
         if info is None:
             raise DatasetError(
-                f"Which column should be predicted? Pass target='name' (--target NAME). "
+                f"Which column should be predicted? Pass {spell('target', 'NAME')}. "
                 f"Columns of {src.name!r}: {quoted(names, limit=30)}."
             )
         target = info.target
     if target not in names:
         raise SchemaError(
             f"Column {target!r} not found in {src.name!r}. {did_you_mean(target, names)}"
-            f"Columns: {quoted(names, limit=30)}. Pass the exact name with --target."
+            f"Columns: {quoted(names, limit=30)}. Pass the exact name as the target "
+            f"({name_of('target')})."
         )
     return target
 
@@ -179,7 +181,7 @@ def _drop_missing_target(
     if missing.all():
         raise SchemaError(
             f"The target {target!r} is empty in all {len(frame)} rows of {src.name!r}, so there "
-            f"is nothing to learn from. Choose another target with --target (columns: "
+            f"is nothing to learn from. Choose another target ({name_of('target')}; columns: "
             f"{quoted(names, limit=30)})."
         )
     if missing.any():
@@ -205,7 +207,8 @@ def _decide_task(
     if from_catalog:
         task_reason = "the built-in catalog declares it"
     elif not asked:
-        notices.append(f"Task: {task}, because {task_reason} — pass --task to change it.")
+        change = f"pass {name_of('task')} to change it"
+        notices.append(f"Task: {task}, because {task_reason} — {change}.")
     return task, task_reason
 
 

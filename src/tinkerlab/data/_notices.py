@@ -14,16 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tinkerlab.data._dataset import Role
-from tinkerlab.data._names import shell_word
+from tinkerlab.options import name_of, spell
 
 #: More columns of one kind than this share one notice.
 GROUP_ABOVE = 3
 #: Names shown in a grouped notice before the count of the rest.
 NAMES_SHOWN = 3
 
-#: One sentence per kind: {count} columns, {names} the first few, {example} one name as a
-#: shell word for a flag. The kind is the role the columns got (categorical columns get a
-#: notice only for having very many values).
+#: One sentence per kind: {count} columns, {names} the first few; {numeric}, {drop}... an
+#: option as the learner's surface names it (``--drop``, ``drop``, ``Drop``), and
+#: {numeric_example}... that option set to the first column. The kind is the role the
+#: columns got (categorical columns get a notice only for having very many values).
 GROUPED: dict[Role, str] = {
     "constant": (
         "Dropped {count} constant columns: {names} — each holds a single value (or none), "
@@ -31,21 +32,21 @@ GROUPED: dict[Role, str] = {
     ),
     "id": (
         "Dropped {count} columns that look like ids (every value distinct: a row number, a "
-        "code or a name): {names} — pass --numeric or --categorical with a name (e.g. "
-        "--numeric {example}) to keep one."
+        "code or a name): {names} — pass {numeric} or {categorical} with a name (e.g. "
+        "{numeric_example}) to keep one."
     ),
     "datetime": (
-        "Kept {count} date columns out of the features for now: {names} — pass --categorical "
-        "with a name (e.g. --categorical {example}) to use its values as categories."
+        "Kept {count} date columns out of the features for now: {names} — pass {categorical} "
+        "with a name (e.g. {categorical_example}) to use its values as categories."
     ),
     "text": (
-        "Treating {count} columns as free text: {names} — pass --categorical with a name "
-        "(e.g. --categorical {example}) to treat its values as categories, or --drop."
+        "Treating {count} columns as free text: {names} — pass {categorical} with a name "
+        "(e.g. {categorical_example}) to treat its values as categories, or {drop}."
     ),
     "categorical": (
         "{count} categorical columns have very many distinct values (one-hot encoding makes "
-        "a column for each): {names} — pass --drop with a name (e.g. --drop {example}) if "
-        "one is an identifier, or --text if it is prose."
+        "a column for each): {names} — pass {drop} with a name (e.g. {drop_example}) if "
+        "one is an identifier, or {text} if it is prose."
     ),
     "ignored": (
         "Ignored {count} columns whose values a model cannot use (nested data or types "
@@ -80,12 +81,19 @@ def group_notices(notices: Iterable[tuple[Role, str, str]]) -> list[str]:
         columns = [column for column, _ in items]
         shown.append(
             GROUPED[role].format(
-                count=f"{len(columns):,}",
-                names=name_list(columns),
-                example=shell_word(columns[0]),
+                count=f"{len(columns):,}", names=name_list(columns), **_options(columns[0])
             )
         )
     return shown
+
+
+def _options(column: str) -> dict[str, str]:
+    """The role options as this surface names them, alone and set to *column*."""
+    roles = ("numeric", "categorical", "text", "drop")
+    return {
+        **{role: name_of(role) for role in roles},
+        **{f"{role}_example": spell(role, [column]) for role in roles},
+    }
 
 
 def name_list(columns: list[str], shown: int = NAMES_SHOWN) -> str:

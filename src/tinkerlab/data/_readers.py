@@ -21,6 +21,7 @@ from tinkerlab.data._dataset import Format, Source
 from tinkerlab.data._fingerprint import ReadProgress, scan_file
 from tinkerlab.data._names import closest, quoted, said
 from tinkerlab.exceptions import DatasetError
+from tinkerlab.options import name_of, spell
 
 if TYPE_CHECKING:
     from tinkerlab.data._catalog import DatasetInfo
@@ -214,17 +215,17 @@ def _check_options(
     """Refuse options that do not apply to *fmt*; return the delimiter, aliases resolved."""
     if sep is not None and fmt != "csv":
         raise DatasetError(
-            f"sep={sep!r} (--sep) only applies to CSV/TSV/TXT files, and {path.name!r} is "
+            f"{spell('sep', sep)} only applies to CSV/TSV/TXT files, and {path.name!r} is "
             f"{FORMAT_NAMES[fmt]}. Leave it out."
         )
     if sheet is not None and fmt != "excel":
         raise DatasetError(
-            f"sheet={sheet!r} (--sheet) only applies to Excel files, and {path.name!r} is "
+            f"{spell('sheet', sheet)} only applies to Excel files, and {path.name!r} is "
             f"{FORMAT_NAMES[fmt]}. Leave it out."
         )
     if encoding is not None and fmt not in _TEXT_FORMATS:
         raise DatasetError(
-            f"encoding={encoding!r} (--encoding) only applies to text files (CSV, JSON), and "
+            f"{spell('encoding', encoding)} only applies to text files (CSV, JSON), and "
             f"{path.name!r} is {FORMAT_NAMES[fmt]}, which records its own encoding. Leave it out."
         )
     if encoding is not None:
@@ -264,7 +265,7 @@ def _check_codec(encoding: str) -> None:
         codecs.lookup(encoding)
     except LookupError:
         raise DatasetError(
-            f"encoding={encoding!r} (--encoding) is not an encoding Python knows. Common ones: "
+            f"{spell('encoding', encoding)} is not an encoding Python knows. Common ones: "
             "utf-8, utf-8-sig, utf-16, cp1252, latin-1."
         ) from None
 
@@ -324,7 +325,7 @@ def _excel_options(path: Path, sheet: str | int | None, notices: list[str]) -> d
         if len(names) > 1:
             notices.append(
                 f"{path.name} has {len(names)} sheets ({quoted(names)}); read the first, "
-                f"{chosen!r} — pass sheet=/--sheet to pick another."
+                f"{chosen!r} — pass {name_of('sheet')} to pick another."
             )
     elif str(sheet) in names:
         chosen = str(sheet)
@@ -333,7 +334,8 @@ def _excel_options(path: Path, sheet: str | int | None, notices: list[str]) -> d
         if not 0 <= position < len(names):
             raise DatasetError(
                 f"{path.name!r} has no sheet number {position} (sheets are counted from 0 and "
-                f"there are {len(names)}: {quoted(names)}). Pass one of those names with --sheet."
+                f"there are {len(names)}: {quoted(names)}). Pass one of those names "
+                f"({name_of('sheet')})."
             )
         chosen = names[position]
     else:
@@ -341,7 +343,7 @@ def _excel_options(path: Path, sheet: str | int | None, notices: list[str]) -> d
         raise DatasetError(
             f"{path.name!r} has no sheet {sheet!r}."
             f"{' Did you mean ' + quoted(hint) + '?' if hint else ''} Sheets: {quoted(names)}. "
-            "Pass one of them with sheet=/--sheet."
+            f"Pass one of them ({name_of('sheet')})."
         )
     header = pd.read_excel(path, sheet_name=chosen, header=None, nrows=1)
     raw = ["" if pd.isna(v) else str(v) for v in header.iloc[0]] if len(header) else []

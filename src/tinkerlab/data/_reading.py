@@ -32,6 +32,7 @@ from tinkerlab.data._fingerprint import ReadProgress
 from tinkerlab.data._names import said
 from tinkerlab.data._readers import FORMAT_NAMES, READERS
 from tinkerlab.exceptions import DatasetError
+from tinkerlab.options import name_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -152,7 +153,8 @@ def _read_error(source: Source, error: Exception) -> DatasetError:
     """Turn a reader's exception into one paragraph: what failed, where, what to try."""
     text = said(error)
     fix = {
-        "csv": "Check the delimiter (pass --sep) and that fields containing it are quoted.",
+        "csv": f"Check the delimiter (pass {name_of('sep')}) and that fields containing it are "
+        "quoted.",
         "parquet": "Check that it is a complete Parquet file (not renamed or truncated).",
         "json": "Check that it is one JSON array of objects; one object per line needs .jsonl.",
         "jsonl": "Check that every line is one complete JSON object.",
@@ -160,7 +162,7 @@ def _read_error(source: Source, error: Exception) -> DatasetError:
         "frame": "",
     }[source.format]
     if isinstance(error, UnicodeDecodeError):
-        fix = "Pass the file's encoding with --encoding (e.g. cp1252, latin-1, utf-16)."
+        fix = f"Pass the file's encoding with {name_of('encoding')} (e.g. cp1252, latin-1, utf-16)."
     if isinstance(error, ImportError):
         fix = f"Install the missing package ({error.name or 'see above'}) or save the data as CSV."
     return DatasetError(

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tinkerlab.data._dataset import FEATURE_ROLES, ColumnInfo, Role
-from tinkerlab.data._names import did_you_mean, quoted, shell_word
+from tinkerlab.data._names import did_you_mean, quoted
 from tinkerlab.data._notices import group_notices
 from tinkerlab.data._profile import (
     SAMPLE,
@@ -44,6 +44,7 @@ from tinkerlab.data._profile import (
     profile_columns,
 )
 from tinkerlab.exceptions import SchemaError
+from tinkerlab.options import name_of, spell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,24 +121,25 @@ def collect_overrides(
         for name in names:
             if name not in columns:
                 raise SchemaError(
-                    f"--{flag} names column {name!r}, which is not in the table. "
+                    f"{name_of(flag)} names column {name!r}, which is not in the table. "
                     f"{did_you_mean(name, columns)}Columns: {quoted(columns, limit=30)}."
                 )
             if name == target:
                 raise SchemaError(
-                    f"{name!r} is the target, so it cannot also be passed to --{flag}. Remove "
-                    f"it from --{flag}, or choose another target with --target."
+                    f"{name!r} is the target, so it cannot also be passed to {name_of(flag)}. "
+                    f"Remove it from {name_of(flag)}, or choose another target "
+                    f"({name_of('target')})."
                 )
             if name in given and given[name] != flag:
                 raise SchemaError(
-                    f"Column {name!r} is passed to both --{given[name]} and --{flag}; a column "
-                    "has one role. Keep only one of them."
+                    f"Column {name!r} is passed to both {name_of(given[name])} and "
+                    f"{name_of(flag)}; a column has one role. Keep only one of them."
                 )
             given[name] = flag
             if flag == "drop":
-                decisions[name] = Decision(role, "dropped by you (--drop)")
+                decisions[name] = Decision(role, f"dropped by you ({name_of('drop')})")
             else:
-                decisions[name] = Decision(role, f"{role} because you said so (--{flag})")
+                decisions[name] = Decision(role, f"{role} because you said so ({name_of(flag)})")
     return decisions
 
 
@@ -232,14 +234,14 @@ def _constant_decision(name: str, profile: Profile) -> Decision:
 
 def _id_decision(name: str, profile: Profile, *, is_number: bool, is_int: bool) -> Decision | None:
     """Rule 3: distinct values named like an id, or distinct counting integers; else None."""
-    n, word = profile.n, shell_word(name)
+    n = profile.n
     if profile.all_distinct and _looks_like_id_name(name):
-        keep = "--numeric" if is_number else "--categorical"
+        keep = spell("numeric" if is_number else "categorical", [name])
         return Decision(
             "id",
             f"every value is distinct and the name {name!r} says it is an identifier",
             f"Dropped {name!r}: every value is distinct and its name says identifier — pass "
-            f"{keep} {word} to keep it.",
+            f"{keep} to keep it.",
         )
     if profile.all_distinct and is_int and n >= MIN_ROWS_FOR_ID:
         low, high = int(profile.low), int(profile.high)
@@ -249,21 +251,21 @@ def _id_decision(name: str, profile: Profile, *, is_number: bool, is_int: bool) 
                 "id",
                 f"every value is a distinct integer, {how}: a row number or id",
                 f"Dropped {name!r}: every value is a distinct integer ({how}), looks like an id "
-                f"— pass --numeric {word} to keep it.",
+                f"— pass {spell('numeric', [name])} to keep it.",
             )
     return None
 
 
 def _decide_numbers(name: str, profile: Profile, column: Column, *, is_int: bool) -> Decision:
     """Rule 6: numbers are numeric (refusing infinities), even integers with few values."""
-    n_unique, word = profile.n_unique, shell_word(name)
+    n_unique = profile.n_unique
     if profile.n_infinite:
         check_finite(column(), name)  # raises, naming the first row
     if is_int and n_unique <= 10:
         return Decision(
             "numeric",
             f"integers with {n_unique} distinct values ({quoted(profile.smallest, limit=5)}); "
-            f"kept as numbers — pass --categorical {word} to treat them as categories",
+            f"kept as numbers — pass {spell('categorical', [name])} to treat them as categories",
         )
     return Decision(
         "numeric",
@@ -272,18 +274,18 @@ def _decide_numbers(name: str, profile: Profile, column: Column, *, is_int: bool
 
 
 def _datetime_decision(name: str, reason: str) -> Decision:
-    word = shell_word(name)
     return Decision(
         "datetime",
         reason,
-        f"{name!r} holds dates; it is kept out of the features for now — pass --categorical "
-        f"{word} to use its values as categories, or --drop {word} to silence this.",
+        f"{name!r} holds dates; it is kept out of the features for now — pass "
+        f"{spell('categorical', [name])} to use its values as categories, or "
+        f"{spell('drop', [name])} to silence this.",
     )
 
 
 def _decide_strings(name: str, profile: Profile, column: Column) -> Decision:
     """Rules 3 (short distinct strings), 4 (date strings) and 7 for a column of strings."""
-    n, n_unique, word = profile.n, profile.n_unique, shell_word(name)
+    n, n_unique = profile.n, profile.n_unique
     if MIXED_SHARE * n <= profile.n_numbers < n:
         raise _mixed_types_error(column(), name)
 
@@ -298,14 +300,16 @@ def _decide_strings(name: str, profile: Profile, column: Column) -> Decision:
             "text",
             f"free text: {mean_words:.0f} words per value on average, {distinct:.0%} distinct",
             f"Treating {name!r} as free text ({mean_words:.0f} words per value on average) — "
-            f"pass --categorical {word} to treat its values as categories, or --drop {word}.",
+            f"pass {spell('categorical', [name])} to treat its values as categories, or "
+            f"{spell('drop', [name])}.",
         )
     if profile.all_distinct and n >= MIN_ROWS_FOR_ID:
         return Decision(
             "id",
             f"every value is a distinct short string, e.g. {first!r}: a code or a name",
             f"Dropped {name!r}: every value is a distinct short string (e.g. {first!r}), "
-            f"looks like an id or a name — pass --categorical {word} or --text {word} to keep it.",
+            f"looks like an id or a name — pass {spell('categorical', [name])} or "
+            f"{spell('text', [name])} to keep it.",
         )
     reason = f"{n_unique} distinct strings among {n} values, e.g. {quoted(profile.examples)}"
     if n_unique > MANY_CATEGORIES and distinct > 0.5:
@@ -313,8 +317,8 @@ def _decide_strings(name: str, profile: Profile, column: Column) -> Decision:
             "categorical",
             reason,
             f"{name!r} has {n_unique} distinct values among {n}; one-hot encoding makes a "
-            f"column for each — pass --drop {word} if it is an identifier, or --text {word} if "
-            "it is prose.",
+            f"column for each — pass {spell('drop', [name])} if it is an identifier, or "
+            f"{spell('text', [name])} if it is prose.",
         )
     return Decision("categorical", reason)
 
@@ -331,12 +335,11 @@ def _mixed_types_error(series: pd.Series[Any], name: str) -> SchemaError:
     hint = (
         f" If {quoted(markers)} means 'unknown', replace it with an empty cell." if markers else ""
     )
-    word = shell_word(name)
     return SchemaError(
         f"Column {name!r} is mostly numbers, but {len(bad)} of its {len(values)} values are not: "
         f"{example(bad, 5)} (first in row {bad.index[0]}). A column must hold one kind of "
-        f"value.{hint} Clean those cells, or pass --categorical {word} to treat every value "
-        f"as a category, or --drop {word}."
+        f"value.{hint} Clean those cells, or pass {spell('categorical', [name])} to treat "
+        f"every value as a category, or {spell('drop', [name])}."
     )
 
 
@@ -364,8 +367,8 @@ def check_finite(series: pd.Series[Any], name: str) -> None:
         raise SchemaError(
             f"Column {name!r} holds {int(infinite.sum())} infinite value(s) (inf or -inf), the "
             f"first in row {first} (counting data rows from 0). A model cannot learn from "
-            f"infinity. Replace them with a number or an empty cell, or pass --drop "
-            f"{shell_word(name)}."
+            f"infinity. Replace them with a number or an empty cell, or pass "
+            f"{spell('drop', [name])}."
         )
 
 
@@ -414,7 +417,6 @@ def _check_forced(series: pd.Series[Any], name: str, role: Role) -> None:
     """A forced role must fit the values: numbers for numeric, strings for text."""
     import pandas as pd
 
-    word = shell_word(name)
     if role == "numeric":
         if pd.api.types.is_bool_dtype(series.dtype):
             return
@@ -425,14 +427,15 @@ def _check_forced(series: pd.Series[Any], name: str, role: Role) -> None:
         bad = values[pd.to_numeric(values, errors="coerce").isna()]
         if len(bad):
             raise SchemaError(
-                f"--numeric {word} asks to treat {name!r} as numbers, but {len(bad)} of its "
-                f"{len(values)} values are not numbers: {example(bad, 5)}. Clean those cells, "
-                f"or use --categorical {word} instead."
+                f"{spell('numeric', [name])} asks to treat {name!r} as numbers, but {len(bad)} "
+                f"of its {len(values)} values are not numbers: {example(bad, 5)}. Clean those "
+                f"cells, or use {spell('categorical', [name])} instead."
             )
     if role == "text" and pd.api.types.is_numeric_dtype(series.dtype):
         raise SchemaError(
-            f"--text {word} asks to treat {name!r} as free text, but it holds numbers "
-            f"({series.dtype}). Use --numeric or --categorical {word} instead."
+            f"{spell('text', [name])} asks to treat {name!r} as free text, but it holds "
+            f"numbers ({series.dtype}). Use {spell('numeric', [name])} or "
+            f"{spell('categorical', [name])} instead."
         )
 
 
@@ -497,6 +500,7 @@ def no_features_error(columns: Mapping[str, ColumnInfo], target: str | None) -> 
     listing = "; ".join(fates) if fates else "the table has no other column"
     return SchemaError(
         f"No feature columns are left to learn from ({listing}). Keep one with "
-        f"--numeric, --categorical or --text NAME, or add columns to the file. Feature roles: "
+        f"{name_of('numeric')}, {name_of('categorical')} or {name_of('text')} and a column's "
+        "name, or add columns to the file. Feature roles: "
         f"{quoted(FEATURE_ROLES)}."
     )

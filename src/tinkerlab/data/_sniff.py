@@ -33,6 +33,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from tinkerlab.exceptions import DatasetError
+from tinkerlab.options import name_of, spell
+
+#: The delimiter of columns aligned with spaces: any run of whitespace (a regex).
+WHITESPACE = r"\s+"
 
 #: Delimiters we recognise on our own, most common first.
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
@@ -84,7 +88,7 @@ def sniff_encoding(path: Path) -> Encoding:
             f"{path.name!r} does not look like a text file: it contains NUL bytes (0x00), "
             "which CSV files never hold. If it is an Excel or Parquet file, give it the right "
             "extension (.xlsx, .parquet); if it is UTF-16 text without a byte-order mark, pass "
-            "encoding='utf-16' (--encoding utf-16)."
+            f"{spell('encoding', 'utf-16')}."
         )
     utf8_error = first_decode_error(path, "utf-8")
     if utf8_error is None:
@@ -95,14 +99,14 @@ def sniff_encoding(path: Path) -> Encoding:
             "cp1252",
             notice=(
                 f"{path.name!r} is not valid UTF-8 (byte 0x{byte:02x} at position {position}); "
-                "read it as cp1252 (Windows Western European) instead — pass encoding=/"
-                "--encoding to choose another (e.g. latin-1)."
+                "read it as cp1252 (Windows Western European) instead — pass "
+                f"{name_of('encoding')} to choose another (e.g. {spell('encoding', 'latin-1')})."
             ),
         )
     raise DatasetError(
         f"{path.name!r} cannot be read as text: byte 0x{byte:02x} at position {position} is "
         "valid in neither UTF-8 nor cp1252. Re-save the file as UTF-8 (in Excel: 'CSV UTF-8'), "
-        "or pass its encoding with encoding= (--encoding), e.g. --encoding latin-1."
+        f"or pass its encoding, e.g. {spell('encoding', 'latin-1')}."
     )
 
 
@@ -186,8 +190,8 @@ def sniff_delimiter(sample: str) -> str | None:
         raise DatasetError(
             "The file reads as a single column, but every line is split the same way by "
             f"{shown}, so it is probably delimited by it, which we do not guess. Pass the "
-            f"delimiter with sep={unusual!r} (--sep {unusual!r}); for columns aligned with "
-            "several spaces use sep=r'\\s+'."
+            f"delimiter with {spell('sep', unusual)}; for columns aligned with several spaces "
+            f"use {spell('sep', WHITESPACE)}."
         )
     return None
 

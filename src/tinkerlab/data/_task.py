@@ -13,6 +13,7 @@ from tinkerlab.data._dataset import Task
 from tinkerlab.data._names import quoted
 from tinkerlab.data._schema import check_finite, example
 from tinkerlab.exceptions import DatasetError, SchemaError
+from tinkerlab.options import name_of, spell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,7 +28,7 @@ def check_task_name(task: str | None) -> Task | None:
     if task is None or task in known:
         return task  # type: ignore[return-value]
     raise DatasetError(
-        f"task={task!r} (--task) is not a task tinkerlab knows. Use one of {quoted(known)}."
+        f"{spell('task', task)} is not a task tinkerlab knows. Use one of {quoted(known)}."
     )
 
 
@@ -74,8 +75,8 @@ def infer_task(y: pd.Series[Any], task: Task | None = None) -> tuple[Task, str]:
         if task == "regression":
             raise SchemaError(
                 f"Regression predicts numbers, but the target {name!r} holds {kind} such as "
-                f"{example(values)}. Pass --task classification, or choose a numeric target "
-                "with --target."
+                f"{example(values)}. Pass {spell('task', 'classification')}, or choose a "
+                f"numeric target ({name_of('target')})."
             )
         return "classification", f"the target holds {n_unique} distinct {kind}"
 
@@ -87,14 +88,14 @@ def infer_task(y: pd.Series[Any], task: Task | None = None) -> tuple[Task, str]:
             raise SchemaError(
                 f"Classification needs a few classes, but the target {name!r} holds "
                 f"{n_fractional} distinct non-integer numbers (e.g. {fractional[0]:g}). Pass "
-                "--task regression to predict the number itself."
+                f"{spell('task', 'regression')} to predict the number itself."
             )
         if pd.api.types.is_float_dtype(dtype) and n_unique > MAX_CLASSES:
             # Whole numbers stored as floats (57.0, 212.0...): a measurement, not labels.
             raise SchemaError(
                 f"Classification needs a few classes, but the float target {name!r} holds "
                 f"{n_unique} distinct values (e.g. {numbers[0]:g}) in {len(values)} rows. Pass "
-                "--task regression to predict the number itself."
+                f"{spell('task', 'regression')} to predict the number itself."
             )
         return "classification", f"you asked for it; the target holds {n_unique} distinct values"
     if task == "regression":
@@ -129,11 +130,11 @@ def check_target(y: pd.Series[Any], task: Task) -> list[str]:
             raise SchemaError(
                 f"The target {name!r} has a single class, {only}, in all {len(y)} rows; a "
                 "classifier needs at least two. Check the file holds every class, or choose "
-                "another target with --target."
+                f"another target ({name_of('target')})."
             )
         raise SchemaError(
             f"The target {name!r} is {only} in all {len(y)} rows, so there is nothing to "
-            "predict. Choose another target with --target."
+            f"predict. Choose another target ({name_of('target')})."
         )
     notices: list[str] = []
     if task == "classification":
@@ -147,6 +148,6 @@ def check_target(y: pd.Series[Any], task: Task) -> list[str]:
         if len(counts) > 50:
             notices.append(
                 f"The target {name!r} has {len(counts)} classes; is it really categorical? "
-                "Pass --task regression to predict a number."
+                f"Pass {spell('task', 'regression')} to predict a number."
             )
     return notices

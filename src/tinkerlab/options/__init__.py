@@ -44,6 +44,7 @@ from tinkerlab.options._declared import (
     Needs,
     Option,
     Requires,
+    Surface,
     Use,
     options_for,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "Settings",
     "Source",
     "Span",
+    "Surface",
     "Text",
     "Use",
     "Value",
