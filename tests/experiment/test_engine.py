@@ -76,3 +76,24 @@ def test_a_dask_cluster_gives_exactly_the_local_results():
     # seeded data changes are the same on the cluster too
     local_noise = tinker("iris", "label_noise", [0.0, 0.3], n_jobs=1, **noisy)
     assert [p.test for p in remote_noise.points] == [p.test for p in local_noise.points]
+
+
+def _surface_and_process(shared: object, job: int) -> tuple[str, str | None, int]:
+    import os
+
+    from tinkerlab.options import where
+
+    return where().kind, where().command, os.getpid()
+
+
+def test_worker_processes_word_their_fixes_for_the_learners_surface():
+    """A fit that fails in a worker says its fix the way the learner types it: the
+    surface travels with the job (a fresh process would speak Python)."""
+    import os
+
+    from tinkerlab.options import speaking
+
+    with speaking("cli", "tinker"):
+        answers = list(LocalEngine(n_jobs=2).map_unordered(_surface_and_process, None, range(4)))
+    assert {(kind, command) for kind, command, _ in answers} == {("cli", "tinker")}
+    assert any(pid != os.getpid() for _, _, pid in answers)  # it did cross a process

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from findings_suite import card_holders, leaky, outcome
 
@@ -18,6 +19,7 @@ from tinkerlab.insight import SweepResults, describe_trigger, detect, detect_run
 from tinkerlab.insight._detect import reconcile
 from tinkerlab.insight._detect_run import target_twins
 from tinkerlab.insight._findings import Finding
+from tinkerlab.options import Surface, speaking
 
 
 def ids(result: Any) -> set[str]:
@@ -236,7 +238,32 @@ def test_triggers_read_as_plain_words_not_jargon():
     for trigger in ("scaling", "feature_noise", "max_depth", "knn", "overfitting"):
         words = describe_trigger(trigger)
         assert not words.startswith("turning"), words
-    assert "--knob scaling" in describe_trigger("scaling")
+    assert "tl.tinker('DATA', knob='scaling')" in describe_trigger("scaling")
+    with speaking("cli", "theory"):
+        assert "tinkerlab tinker DATA --knob scaling" in describe_trigger("scaling")
+        assert "(--set max_depth=... or --knob max_depth)" in describe_trigger("max_depth")
+    with speaking("web"):
+        assert "(Model: knn)" in describe_trigger("knn")
+
+
+@pytest.mark.parametrize(
+    ("surface", "fix"),
+    [
+        ("cli", "Fix: --drop 'status code'"),
+        ("python", "Fix: drop=['status code']"),
+        ("web", "Fix: Drop: status code"),
+    ],
+)
+def test_a_leak_says_its_fix_in_the_words_of_the_learners_surface(surface: Surface, fix: str):
+    rng = np.random.default_rng(0)
+    y = rng.choice(["a", "b"], size=200)
+    frame = pd.DataFrame({"x": rng.normal(size=200), "status code": np.where(y == "a", 1, 2)})
+    frame["y"] = y
+    run = _run(train=0.99, cv=0.98, baseline=0.5, classes={"a": 100, "b": 100})
+    run.recipe.features = ["x", "status code"]
+    with speaking(surface, "run"):
+        leak = {f.id: f for f in detect_run(run, frame)}["leakage"]
+    assert leak.evidence.endswith(fix)
 
 
 # --- metrics and the forest's default -------------------------------------------------------

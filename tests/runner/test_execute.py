@@ -11,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 import tinkerlab as tl
 from tinkerlab.data import load
 from tinkerlab.exceptions import SchemaError
+from tinkerlab.options import speaking
 from tinkerlab.recipe import make_recipe
 from tinkerlab.runner import execute
 
@@ -116,7 +117,9 @@ def test_text_column_goes_through_tfidf():
 def test_too_rare_class_for_the_folds_is_a_schema_error():
     dataset = load("iris")
     recipe = make_recipe(dataset, model="knn", cv_folds=45)
-    with pytest.raises(SchemaError, match="--cv"):
+    with pytest.raises(SchemaError, match=r"fewer folds \(cv=3\)"):  # Python's words
+        execute(recipe, dataset)
+    with speaking("web", "run"), pytest.raises(SchemaError, match=r"fewer folds \(Folds: 3\)"):
         execute(recipe, dataset)
 
 

@@ -68,6 +68,15 @@ class LazyGroup(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         return self.commands.get(cmd_name)  # Mapping.get: None for an unknown name
 
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command with every library message worded for the command line
+        (``--drop x``, not Python's ``drop=['x']``); declared commands also name themselves
+        (:mod:`tinkerlab.cli._declared`)."""
+        from tinkerlab.options import speaking
+
+        with speaking("cli"):
+            return super().invoke(ctx)
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
         from tinkerlab.cli._help import width
 

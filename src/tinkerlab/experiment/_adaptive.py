@@ -35,6 +35,7 @@ from tinkerlab.experiment._shape import NOISY, flat_tolerance
 from tinkerlab.experiment._stats import design_rows
 from tinkerlab.experiment._summary import Curve
 from tinkerlab.experiment._sweep import _build, _fold_results, _Plan, _point_result
+from tinkerlab.options import spell
 
 
 def decide(
@@ -120,7 +121,7 @@ def _sequential_record(
     else:
         record["text"] = (
             f"still too noisy after {_repeats(repeats)}{why_stopped}; about {needed} repeats "
-            f"would decide it (if the difference stays as measured): --repeats {needed}"
+            f"would decide it (if the difference stays as measured): {spell('repeats', needed)}"
         )
     return record
 

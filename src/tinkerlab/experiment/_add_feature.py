@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from tinkerlab.exceptions import RecipeError
+from tinkerlab.options import name_of, spell
 
 if TYPE_CHECKING:
     from tinkerlab.experiment._knob_kinds import Sweep
@@ -35,9 +36,9 @@ def add_feature_sweep(recipe: Recipe, values: Iterable[Any] | None) -> Sweep:
 
     if values is None:
         raise RecipeError(
-            "The add_feature knob needs the features to try, e.g. --values "
-            "none,log:COLUMN,poly:2 (kinds: log, sqrt, bins, poly, inter, date, len; "
-            "see docs/look.md). tinkerlab look DATA suggests some."
+            "The add_feature knob needs the features to try, e.g. "
+            f"{spell('values', ['none', 'log:COLUMN', 'poly:2'])} (kinds: log, sqrt, bins, "
+            "poly, inter, date, len; see docs/look.md). tinkerlab look DATA suggests some."
         )
     notices: list[str] = []
     names = []
@@ -53,7 +54,7 @@ def add_feature_sweep(recipe: Recipe, values: Iterable[Any] | None) -> Sweep:
         if name in recipe.preprocessing.add:
             raise RecipeError(
                 f"The recipe already adds {name!r}; as a value it would change nothing. "
-                f"Fix: leave it out of --values (or out of --add)."
+                f"Fix: leave it out of {name_of('values')} (or out of {name_of('add')})."
             )
         steps = (*recipe.preprocessing.add, name)
         changed = recipe.with_changes(preprocessing=replace(recipe.preprocessing, add=steps))

@@ -17,10 +17,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tinkerlab.exceptions import UsageError
-from tinkerlab.options import spell
+from tinkerlab.options import Where, speaking, spell, where
 
 #: Environment variable naming a Dask scheduler, like ``--cluster``.
 DASK_VARIABLE = "TINKERLAB_DASK"
@@ -28,6 +29,20 @@ DASK_VARIABLE = "TINKERLAB_DASK"
 CONNECT_TIMEOUT_S = 3.0
 #: Local sweeps that would take less than this in one process stay in it (see LocalEngine).
 SEQUENTIAL_BELOW_S = 2.0
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """``fn(shared, job)`` run where the learner's surface is known: a worker process
+    starts with Python's, so a fix raised in a fit there (``Fix: --set depth=2``) would
+    otherwise be worded for Python whatever the learner typed (:mod:`tinkerlab.options`)."""
+
+    fn: Callable[[Any, Any], Any]
+    surface: Where
+
+    def __call__(self, shared: Any, job: Any) -> Any:
+        with speaking(self.surface.kind, self.surface.command):
+            return self.fn(shared, job)
 
 
 class Engine(Protocol):
@@ -91,7 +106,8 @@ class LocalEngine:
         from joblib import Parallel, delayed
 
         parallel = Parallel(n_jobs=min(n_jobs, len(jobs)), return_as="generator_unordered")
-        yield from parallel(delayed(fn)(shared, job) for job in jobs)
+        spoken = Spoken(fn, where())
+        yield from parallel(delayed(spoken)(shared, job) for job in jobs)
 
     def close(self) -> None:
         pass  # joblib reuses (and eventually stops) its worker processes itself
@@ -134,7 +150,7 @@ class DaskEngine:
         as_completed: Any = distributed.as_completed
         client = self._client
         [data] = client.scatter([shared], broadcast=True, hash=False)
-        futures = client.map(fn, [data] * len(jobs), list(jobs), pure=False)
+        futures = client.map(Spoken(fn, where()), [data] * len(jobs), list(jobs), pure=False)
         try:
             for _future, result in as_completed(futures, loop=client.loop, with_results=True):
                 yield result

@@ -204,7 +204,7 @@ def special_sweep(
                 f"The seed knob does not apply to {spec.title}: it has no randomness of its "
                 "own, so every seed gives the same model. The spread across folds already "
                 "shows the split's randomness. Fix: pick a model with randomness "
-                "(--model random_forest), or another knob."
+                f"({spell('model', 'random_forest')}), or another knob."
             )
     if name == "feature_noise" and not recipe.numeric:
         raise RecipeError(
@@ -420,7 +420,7 @@ def text_features_sweep(recipe: Recipe, values: Iterable[Any] | None) -> Sweep:
     if not recipe.text:
         raise RecipeError(
             f"The text_features knob does not apply to {recipe.dataset!r}: it has no free-text "
-            "column. Fix: name one with --text COLUMN (tinkerlab run), or try the reviews dataset."
+            f"column. Fix: name one ({spell('text', ['COLUMN'])}), or try the reviews dataset."
         )
     notices: list[str] = []
     if values is None:

@@ -37,6 +37,7 @@ from tinkerlab.experiment._compare_fit import (
     error_text,
     fit_and_score,
 )
+from tinkerlab.options import Where, speaking, where
 
 #: Modules each worker imports as it starts, while the parent prepares the folds.
 PRELOAD = (
@@ -163,7 +164,10 @@ class WorkerPool:
     def _start(self) -> Worker:
         parent, child = self.context.Pipe(duplex=True)
         process = self.context.Process(
-            target=work, args=(child, self.threads), name="tinkerlab-compare", daemon=True
+            target=work,
+            args=(child, self.threads, where()),  # fixes worded where the learner is
+            name="tinkerlab-compare",
+            daemon=True,
         )
         with main_module_untouched():
             process.start()
@@ -179,9 +183,9 @@ class WorkerPool:
         worker.task = None
 
 
-def work(conn: Any, threads: int) -> None:
+def work(conn: Any, threads: int, surface: Where) -> None:
     """A worker: cache the arrays it is sent, fit and score what it is asked, until told
-    to stop or its parent is gone."""
+    to stop or its parent is gone; its errors word their fixes for *surface*."""
     import importlib
     import signal
 
@@ -193,7 +197,7 @@ def work(conn: Any, threads: int) -> None:
         importlib.import_module(name)
     conn.send(("ready",))
     arrays: dict[tuple[str, int], FoldArrays] = {}
-    with threadpool_limits(limits=threads):
+    with threadpool_limits(limits=threads), speaking(surface.kind, surface.command):
         while True:
             try:
                 message = conn.recv()

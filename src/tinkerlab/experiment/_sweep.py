@@ -279,7 +279,8 @@ def _plan(
         said.append(why)
     if path is not None:
         said.append(
-            f"Fast exact path: {path.how}; the scores equal fitting each value (--no-fast)."
+            f"Fast exact path: {path.how}; the scores equal fitting each value "
+            f"({spell('fast', False)})."
         )
     _warm_text_features(sweep, X_used, len(folds), progress)
     shared = SharedData(

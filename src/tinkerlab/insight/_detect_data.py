@@ -17,6 +17,7 @@ from tinkerlab.insight._findings import (
     equivalence_p,
     rnd,
 )
+from tinkerlab.options import name_of, spell
 
 #: Accuracy paradox: the model removes less than this share of the errors that always
 #: guessing the commonest class makes.
@@ -106,7 +107,7 @@ def leakage(r: SweepResults) -> Finding | None:
         evidence = (
             f"the column {column!r} gives the target away: {why}{also}. It is probably "
             "computed from the target or recorded after it; a model that uses it will fail "
-            f"on new rows. Fix: --drop {column}"
+            f"on new rows. Fix: {spell('drop', [column])}"
         )
         numbers: dict[str, Any] = {
             "feature": column,
@@ -129,7 +130,7 @@ def leakage(r: SweepResults) -> Finding | None:
     evidence = (
         f"{r.values[i]} alone scores {v.show(i)} in CV (no features: {v.show(0)}): a single "
         "column that predicts the target this well is probably the answer in disguise, "
-        f"computed from the target or recorded after it. Fix: --drop {r.values[i]}"
+        f"computed from the target or recorded after it. Fix: {spell('drop', [r.values[i]])}"
     )
     numbers = {
         "feature": r.values[i],
@@ -155,7 +156,7 @@ def accuracy_paradox(r: SweepResults) -> Finding | None:
         f"the best accuracy, {acc:.3f} at {v.at(b)}, looks high, but always answering the "
         f"commonest class already scores {share:.3f}: the model fixes only "
         f"{max(fixed, 0.0):.0%} of that guess's errors. Look at recall, F1 or balanced "
-        "accuracy (--metric)"
+        f"accuracy ({name_of('metric')})"
     )
     confidence = 1.0 - max(fixed, 0.0) / PARADOX_SHARE
     return Finding(

@@ -17,6 +17,7 @@ from tinkerlab.experiment import ALPHA, corrected_resampled_ttest, flat_toleranc
 from tinkerlab.insight._detect_curves import MOVE
 from tinkerlab.insight._detect_data import IMBALANCED, PARADOX_SHARE
 from tinkerlab.insight._findings import Finding, rnd
+from tinkerlab.options import spell
 
 #: A column whose values determine the target this well is "the target in disguise".
 TWIN = 0.99
@@ -108,7 +109,7 @@ def _weak(run: Any, scores: dict[str, float], base: dict[str, float]) -> Finding
         f"baseline's {baseline:.2f}: it removes only {max(removed, 0.0):.0%} of the dummy's "
         "errors on rows it has seen: it has not captured a pattern. Either the model is too "
         "simple for the one there is, or the columns say little about the target; a flexible "
-        "model (--model random_forest) tells which"
+        f"model ({spell('model', 'random_forest')}) tells which"
     )
     numbers = {"train": rnd(train), "baseline": rnd(baseline), "errors_removed": rnd(removed)}
     return Finding("underfitting", 0.8, evidence, numbers)
@@ -144,7 +145,7 @@ def _twin_leak(run: Any, frame: Any) -> Finding | None:
     column, strength = twins[0]
     evidence = (
         f"the column {column!r} gives the target {recipe.target!r} away ({strength}): it is "
-        f"probably computed from the target or recorded after it. Fix: --drop {column}"
+        f"probably computed from the target or recorded after it. Fix: {spell('drop', [column])}"
     )
     numbers = {"feature": column, "columns": [c for c, _ in twins], "twins": twins}
     return Finding("leakage", 0.95, evidence, numbers)

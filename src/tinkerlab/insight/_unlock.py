@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from tinkerlab.insight._cards import EVENTS, Card, cards
 from tinkerlab.insight._phenomena import PHENOMENA, READ_NEXT, phenomenon_title
+from tinkerlab.options import spell, suggest
 
 
 class _RunLike(Protocol):
@@ -156,10 +157,11 @@ def _opens(trigger: str, card: str) -> bool:
 
 
 def describe_trigger(trigger: str, *, short: bool = False) -> str:
-    """A trigger in plain words, with the option that meets it (*short*: without it).
+    """A trigger in plain words, with the option that meets it (*short*: without it),
+    written for the surface in use (:func:`tinkerlab.options.speaking`).
 
     >>> describe_trigger("scaling")
-    'sweeping scaling on and off (tinkerlab tinker DATA --knob scaling)'
+    "sweeping scaling on and off (tl.tinker('DATA', knob='scaling'))"
     >>> describe_trigger("max_depth", short=True)
     'sweeping max_depth'
     """
@@ -176,13 +178,14 @@ def describe_trigger(trigger: str, *, short: bool = False) -> str:
     if trigger in MODELS:
         if short:
             return f"running {trigger}"
-        return f"running the {MODELS[trigger].title.lower()} model (--model {trigger})"
+        return f"running the {MODELS[trigger].title.lower()} model ({spell('model', trigger)})"
     if trigger in SPECIAL_KNOBS:
         what = _SPECIAL_WORDS.get(trigger, f"sweeping {trigger}")
-        return what if short else f"{what} (tinkerlab tinker DATA --knob {trigger})"
+        return what if short else f"{what} ({suggest('tinker', 'DATA', ('knob', trigger))})"
     if short:
         return f"sweeping {trigger}"
-    return f"setting or sweeping the {trigger} parameter (--set {trigger}=... or --knob {trigger})"
+    setting = spell("params", {trigger: "..."}).replace("'...'", "...")  # a value to choose
+    return f"setting or sweeping the {trigger} parameter ({setting} or {spell('knob', trigger)})"
 
 
 #: The special knobs in words, for "unlock it by ...".

@@ -44,6 +44,7 @@ from torch import nn
 from tinkerlab.exceptions import InputError
 from tinkerlab.nets._batches import length_batches
 from tinkerlab.nets._modules import MLP, ConvNet, TextGRU, TextTransformer
+from tinkerlab.options import spell
 
 #: Rows held out to watch the validation loss when ``early_stopping`` is on.
 VALIDATION_FRACTION = 0.1
@@ -371,13 +372,13 @@ class ConvNetClassifier(_NetClassifier):
             raise InputError(
                 f"A convolutional net reads square images, one pixel per column; {width} "
                 f"columns are not a square. Fix: use it on an image dataset (digits, faces) "
-                "with no other features, or pick --model mlp_torch."
+                f"with no other features, or pick {spell('model', 'mlp_torch')}."
             )
         if side >> self.depth < 1:
             deepest = max(1, int(math.log2(side)))
             raise InputError(
                 f"{self.depth} pooling blocks shrink a {side}x{side} image to nothing (each "
-                f"halves the side). Fix: --set depth={deepest}"
+                f"halves the side). Fix: {spell('params', {'depth': deepest})}"
             )
         return ConvNet, {
             "side": side,
@@ -487,7 +488,7 @@ class TransformerTextClassifier(_TextNet):
         if self.hidden_size % self.heads:
             raise InputError(
                 f"hidden_size ({self.hidden_size}) must split evenly over heads "
-                f"({self.heads}). Fix: --set hidden_size={self.heads * 16}"
+                f"({self.heads}). Fix: {spell('params', {'hidden_size': self.heads * 16})}"
             )
         return TextTransformer, {
             "vocab_size": self._vocabulary(X),

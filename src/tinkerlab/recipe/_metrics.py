@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from tinkerlab.exceptions import RecipeError
+from tinkerlab.options import spell
 
 Task = Literal["classification", "regression"]
 Average = Literal["macro", "weighted", "binary"]
@@ -205,6 +206,6 @@ def explain_metrics(metrics: tuple[Metric, ...] | list[Metric]) -> list[str]:
     if notes:
         notes.append(
             "Other averagings: weighted (by class share) or binary (the positive class "
-            "alone), e.g. tinkerlab tinker ... --metric f1_weighted."
+            f"alone), e.g. {spell('metric', 'f1_weighted')}."
         )
     return notes

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tinkerlab.exceptions import RecipeError
+from tinkerlab.options import name_of, spell
 from tinkerlab.recipe._calls import Call, Program, Var
 from tinkerlab.recipe._steps import numeric_steps, step_blocks
 from tinkerlab.recipe.models import get_model
@@ -61,7 +62,7 @@ def _check_inputs(recipe: Recipe) -> None:
         raise RecipeError(
             f"The model '{spec.name}' reads images: one numeric column per pixel and nothing "
             f"else. This recipe also has {_others(recipe)}. Fix: use an image dataset "
-            "(digits, faces), or --model mlp_torch for a table."
+            f"(digits, faces), or {spell('model', 'mlp_torch')} for a table."
         )
     if spec.inputs == "text" and (
         len(recipe.text) != 1 or recipe.numeric or recipe.categorical or recipe.preprocessing.add
@@ -69,8 +70,9 @@ def _check_inputs(recipe: Recipe) -> None:
         raise RecipeError(
             f"The model '{spec.name}' reads the words of exactly one text column and nothing "
             f"else. This recipe has {len(recipe.text)} text column(s) and {_others(recipe)}. "
-            "Fix: pick a text dataset (reviews) and keep one text column (--drop the others), "
-            "or use --model logistic_regression, which takes any mix through TF-IDF."
+            "Fix: pick a text dataset (reviews) and keep one text column (drop the others with "
+            f"{name_of('drop')}), or use {spell('model', 'logistic_regression')}, which takes "
+            "any mix through TF-IDF."
         )
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tinkerlab.data import Source
 from tinkerlab.exceptions import RecipeError
-from tinkerlab.options import check_option, spell
+from tinkerlab.options import check_option, name_of, spell
 from tinkerlab.recipe._steps import check_steps, parse_steps, step_inputs
 from tinkerlab.recipe.models import Impl, Task, default_model, get_model
 
@@ -135,7 +135,7 @@ class Recipe:
             raise RecipeError(
                 f"Text features ({self.preprocessing.text_features!r}) apply to free-text "
                 f"columns, and the recipe for {self.dataset!r} has none. Fix: name one with "
-                "--text COLUMN, or leave --text-features out."
+                f"{spell('text', ['COLUMN'])}, or leave {name_of('text_features')} out."
             )
         check_steps(self)
         if self.target in self.features:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tinkerlab.exceptions import RecipeError
+from tinkerlab.options import spell
 from tinkerlab.recipe._calls import Call, Ref
 
 if TYPE_CHECKING:
@@ -208,8 +209,9 @@ def _fix_for(step: FeatureStep, role: str) -> str:
     if role == "numeric":
         return f"log:{step.column}, sqrt:{step.column} or bins:{step.column}=5 suit numbers."
     if role in ("text", "categorical"):
-        return f"len:{step.column} suits texts (its length), or --numeric {step.column}."
-    return f"date:{step.column} suits dates; --numeric/--categorical {step.column} to use it."
+        return f"len:{step.column} suits texts (its length), or {spell('numeric', [step.column])}."
+    as_numbers, as_categories = spell("numeric", [step.column]), spell("categorical", [step.column])
+    return f"date:{step.column} suits dates; {as_numbers} or {as_categories} to use it."
 
 
 def _n_products(n: int, step: FeatureStep) -> int:

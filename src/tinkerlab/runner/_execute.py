@@ -31,6 +31,7 @@ import pandas as pd
 
 from tinkerlab._threads import idle_cores, limited_threads
 from tinkerlab.exceptions import SchemaError
+from tinkerlab.options import spell
 from tinkerlab.recipe import (
     Metric,
     build_pipeline,
@@ -104,7 +105,7 @@ def split(recipe: Recipe, X: pd.DataFrame, y: pd.Series[Any]) -> tuple[Any, Any,
     elif len(y) * (1 - recipe.test_size) < 2 * recipe.cv_folds:
         raise SchemaError(
             f"Only {len(y)} rows: too few for a {recipe.test_size:.0%} test split and "
-            f"{recipe.cv_folds}-fold cross-validation. Fix: use more rows, or --cv 2."
+            f"{recipe.cv_folds}-fold cross-validation. Fix: use more rows, or {spell('cv', 2)}."
         )
     X_train, X_test, y_train, y_test = train_test_split(
         X,
@@ -117,10 +118,11 @@ def split(recipe: Recipe, X: pd.DataFrame, y: pd.Series[Any]) -> tuple[Any, Any,
         # Per-class scores on the test split (ROC AUC over every class) need every class there.
         absent = sorted(set(y) - set(y_test), key=str)
         if absent:
+            larger = round(min(0.5, recipe.test_size + 0.1), 1)
             raise SchemaError(
                 f"The {recipe.test_size:.0%} test split has no row of class "
                 f"{', '.join(repr(str(c)) for c in absent[:5])}: too rare to be tested. "
-                f"Fix: a larger test split (--test-size {min(0.5, recipe.test_size + 0.1):.1f}), "
+                f"Fix: a larger test split ({spell('test_size', larger)}), "
                 "more rows, or drop or merge the rare classes."
             )
     return X_train, X_test, y_train, y_test
@@ -378,6 +380,7 @@ def _check_class_counts(recipe: Recipe, y: pd.Series[Any]) -> None:
             f"Class '{rarest}' of {recipe.target!r} has only {n} rows, about {in_train} after "
             f"holding out the test split, but {recipe.cv_folds}-fold stratified cross-validation "
             f"needs at least {recipe.cv_folds} rows of every class in the training split. "
-            f"Too rare: {few}. Fix: fewer folds (--cv {max(2, min(in_train, 3))}), more rows, "
+            f"Too rare: {few}. Fix: fewer folds ({spell('cv', max(2, min(in_train, 3)))}), "
+            "more rows, "
             "or drop or merge the rare classes."
         )
