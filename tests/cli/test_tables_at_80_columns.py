@@ -37,3 +37,16 @@ def test_a_table_fits_80_columns_without_splitting_words(narrow, args, whole):
     assert max(len(line) for line in result.out.splitlines()) <= 80
     words = _words(result.out)
     assert whole <= words, whole - words  # each name printed in one piece
+
+
+def test_the_journal_lists_whole_names_and_scores_at_80_columns(narrow, tmp_path):
+    db = f"sqlite:///{tmp_path / 'journal.db'}"
+    for model in ("logistic_regression", "knn"):
+        assert narrow("run", "iris", "--model", model, "--db", db).code == 0
+    result = narrow("journal", "--db", db)
+    assert result.code == 0, result.err
+    assert max(len(line) for line in result.out.splitlines()) <= 80
+    assert "…" not in result.out  # no cell cut short
+    assert {"logistic_regression", "knn", "iris", "accuracy"} <= _words(result.out)
+    assert re.search(r"│ 0\.\d{4} ± 0\.\d{4} │ 0\.\d{4} │", result.out)  # a score row, whole
+    assert "too narrow for: when (UTC), baseline; --json has them" in result.out

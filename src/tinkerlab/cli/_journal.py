@@ -88,34 +88,36 @@ def list_runs(
                 "The journal is empty. Record a first run with:  [bold]tinkerlab quickstart[/]"
             )
         return
-    from rich.table import Table
+    from tinkerlab.cli._tables import Column, fitted
 
-    table = Table(title=f"Journal: {len(entries)} of {total} runs, newest first")
-    for column in (
-        "id",
-        "when (UTC)",
-        "dataset",
-        "model",
-        "metric",
-        "cv mean ± std",
-        "test",
-        "baseline",
-    ):
-        table.add_column(column)
+    columns = [
+        Column("id", justify="right"),
+        Column("when (UTC)", priority=3),  # the first to go on a narrow terminal
+        Column("dataset"),
+        Column("model"),
+        Column("metric", priority=1),
+        Column("cv mean ± std", justify="right"),
+        Column("test", justify="right"),
+        Column("baseline", justify="right", priority=2),
+    ]
+    rows = []
     for e in entries:
         name = _primary(e)
         s, b = e.metrics.get(name, {}), e.baseline.get(name, {})
-        table.add_row(
-            str(e.id),
-            e.created_at.strftime("%Y-%m-%d %H:%M"),
-            escape(e.dataset),
-            escape(e.model),
-            name,
-            f"{_num(s.get('cv_mean'))} ± {_num(s.get('cv_std'))}",
-            _num(s.get("test")),
-            _num(b.get("test")),
+        rows.append(
+            [
+                str(e.id),
+                e.created_at.strftime("%Y-%m-%d %H:%M"),
+                escape(e.dataset),
+                escape(e.model),
+                name,
+                f"{_num(s.get('cv_mean'))} ± {_num(s.get('cv_std'))}",
+                _num(s.get("test")),
+                _num(b.get("test")),
+            ]
         )
-    console.print(table)
+    title = f"Journal: {len(entries)} of {total} runs, newest first"
+    console.print(fitted(columns, rows, width=console.width, title=title))
     console.print("One run in full:  [bold]tinkerlab journal show ID[/]")
 
 
