@@ -145,3 +145,20 @@ def test_after_cleaning_the_next_step_is_the_eda_of_the_clean_file(project, tmp_
     monitor = status["monitor"].command
     assert "tinkerlab predict http://127.0.0.1:8000 --file data/clean.csv && " in monitor
     assert monitor.index("tinkerlab predict") < monitor.index("tinkerlab monitor")
+
+
+def test_the_eda_step_counts_a_look_at_the_projects_data_not_at_a_namesake(project, tmp_path):
+    """A look at another file that happens to share the data's name proves nothing; a
+    look at the project's own bytes does (matched by fingerprint, as runs are)."""
+    url = f"sqlite:///{tmp_path / 'j.sqlite'}"
+    namesake = tmp_path / "elsewhere" / "noisy.csv"
+    namesake.parent.mkdir()
+    namesake.write_text("x,label\n" + "".join(f"{i * 7 % 13},{'ab'[i % 2]}\n" for i in range(40)))
+    tl.look(namesake, target="label", db=url)
+    assert not steps(project, url)["eda"].done
+
+    look = tl.look(project.folder / "data/noisy.csv", target="label", db=url)
+    assert look.sha256 == project.sha256
+    status = steps(project, url)["eda"]
+    assert status.done
+    assert status.evidence == f"look #{look.id}"

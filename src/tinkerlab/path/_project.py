@@ -21,7 +21,7 @@ import hashlib
 import json
 import shutil
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -277,7 +277,7 @@ def gather(journal: Journal, project: Project) -> _Evidence:
         if e.status == "finished"
         and e.spec.get("recipe", {}).get("source", {}).get("sha256") in shas
     ]
-    looks = [a for a in journal.analyses("look", limit=None) if Path(a.dataset).stem in stems]
+    looks = [a for a in journal.analyses("look", limit=None) if _looked_at(a, shas, stems)]
     notes: list[Any] = [n for r in runs for n in journal.notes(r.id)]
     notes += [n for e in experiments for n in journal.experiment_notes(e.id)]
     run_ids = {r.id for r in runs}
@@ -290,6 +290,14 @@ def gather(journal: Journal, project: Project) -> _Evidence:
         or a.summary.get("sha256") == project.sha256  # the project's own export
     ]
     return _Evidence(runs, experiments, looks, notes, exports)
+
+
+def _looked_at(look: Any, shas: Mapping[str, str], stems: set[str]) -> bool:
+    """Whether *look* read the project's data: by its fingerprint (an edited file with the
+    same name is other data), or by the file's name for a look recorded before looks kept
+    one."""
+    sha = look.summary.get("sha256")
+    return sha in shas if sha else Path(look.dataset).stem in stems
 
 
 def _problem(p: Project, ev: _Evidence) -> str | None:

@@ -76,6 +76,7 @@ class Look:
     alerts: list[Alert]
     sampling: Sampling | None  # None: every number counts every row
     notices: list[str] = field(default_factory=list)  # decisions the user should know about
+    sha256: str = ""  # the data's fingerprint, as every run stores it ("" for a DataFrame)
     timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
     id: int | None = None  # the journal's id, once recorded
     report_path: Path | None = None  # where the HTML report was written, if it was
@@ -116,6 +117,7 @@ class Look:
             "columns": len(self.columns),
             "memory_bytes": self.memory_bytes,
             "file_bytes": self.file_bytes,
+            "sha256": self.sha256,
             "duplicate_rows": self.duplicate_rows,
             "roles": self.roles,
             "profiles": [c.to_dict() for c in self.columns],

@@ -145,6 +145,7 @@ def profile_dataset(
         alerts=alerts,
         sampling=sampling,
         notices=list(dataset.notices),
+        sha256=dataset.source.sha256,
         timings=timings,
     )
 
