@@ -164,3 +164,14 @@ def test_read_table_reads_a_file_as_load_does_without_a_target(tmp_path: Path) -
     empty.write_text("a,b\n")
     with pytest.raises(DatasetError, match="no data rows"):
         read_table(empty)
+
+
+def test_a_fix_on_the_data_page_names_the_forms_field_not_a_flag(client: Any) -> None:
+    """The library's fix for a column it cannot use, worded for the web lab: the field to
+    set on the form, never a command-line flag (``Drop: rating``, not ``--drop rating``)."""
+    rows = "".join(f"{i % 7},{'inf' if i == 3 else i % 5},{'ab'[i % 2]}\n" for i in range(40))
+    answer = _upload(client, "inf.csv", ("size,rating,label\n" + rows).encode())
+    assert answer.status_code == 422
+    assert "holds 1 infinite value(s)" in answer.text
+    assert "Drop: rating" in answer.text
+    assert "--drop" not in answer.text
