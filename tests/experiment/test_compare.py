@@ -131,6 +131,34 @@ def test_each_preprocessing_is_fitted_once_per_fold():
     np.testing.assert_allclose(first.X_fit.mean(axis=0), 0.0, atol=1e-12)  # scaled
 
 
+def test_in_this_process_every_fit_runs_on_one_thread(monkeypatch):
+    """A small table's trees take a millisecond: a joblib thread pool per fit costs more
+    than a second core brings (see ``_compare._entrants``). The final fit too; after a
+    race in workers, which are idle by then, the final fit may use every core."""
+    from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
+
+    from tinkerlab.experiment._compare import _final_fit_threads
+
+    threads_seen = []
+    for forest in (RandomForestClassifier, ExtraTreesClassifier):
+        real_fit = forest.fit
+
+        def spy(self, X, y, sample_weight=None, real_fit=real_fit):
+            threads_seen.append(self.n_jobs)
+            return real_fit(self, X, y, sample_weight)
+
+        monkeypatch.setattr(forest, "fit", spy)
+    monkeypatch.setattr("tinkerlab.experiment._compare.cores", lambda: 4)  # a 4-core machine
+    c = compare("iris", budget=60, models=["random_forest", "extra_trees"], cv=3, repeats=1,
+                race=False)  # fmt: skip
+    assert c.in_process
+    assert c.best in ("random_forest", "extra_trees")
+    assert len(threads_seen) == 2 * 3 + 1  # every fold of both, and the final fit
+    assert set(threads_seen) <= {None, 1}
+    assert _final_fit_threads(in_process=True) == 1
+    assert _final_fit_threads(in_process=False) == 4
+
+
 def _slow_entrant(dataset_name="iris"):
     """An entrant whose every fit runs for minutes: a neural net told never to stop."""
     from sklearn.neural_network import MLPClassifier
