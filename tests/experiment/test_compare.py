@@ -159,6 +159,22 @@ def test_in_this_process_every_fit_runs_on_one_thread(monkeypatch):
     assert _final_fit_threads(in_process=False) == 4
 
 
+def test_the_folds_are_cut_from_one_block_per_dtype_with_the_same_values():
+    """breast_cancer is loaded with a block per column; the comparison consolidates it once
+    so that a fold's rows and scikit-learn's checks do not go column by column."""
+    from tinkerlab.experiment._compare import _plan
+    from tinkerlab.options import settle
+
+    dataset = load("breast_cancer")
+    assert dataset.frame._mgr.nblocks > 1  # pandas' block manager (no public accessor)
+    plan = _plan(settle("compare", {"dataset": dataset}), workers=1)
+    assert plan.X_train._mgr.nblocks == plan.X_train.dtypes.nunique() == 1
+    recipe = make_recipe(dataset)
+    X, y = prepare_frame(recipe, dataset.frame)
+    X_train, *_ = split(recipe, X, y)
+    assert plan.X_train.equals(X_train.reset_index(drop=True))
+
+
 def _slow_entrant(dataset_name="iris"):
     """An entrant whose every fit runs for minutes: a neural net told never to stop."""
     from sklearn.neural_network import MLPClassifier
