@@ -131,13 +131,13 @@ def test_each_preprocessing_is_fitted_once_per_fold():
     np.testing.assert_allclose(first.X_fit.mean(axis=0), 0.0, atol=1e-12)  # scaled
 
 
-def test_in_this_process_every_fit_runs_on_one_thread(monkeypatch):
+def test_a_small_table_grows_its_forests_on_one_thread_a_larger_on_every_core(monkeypatch):
     """A small table's trees take a millisecond: a joblib thread pool per fit costs more
-    than a second core brings (see ``_compare._entrants``). The final fit too; after a
-    race in workers, which are idle by then, the final fit may use every core."""
+    than a second core brings (``_compare._tree_threads``). The final fit too."""
+    import pandas as pd
     from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 
-    from tinkerlab.experiment._compare import _final_fit_threads
+    from tinkerlab.experiment._compare import IN_PROCESS_CELLS, _tree_threads
 
     threads_seen = []
     for forest in (RandomForestClassifier, ExtraTreesClassifier):
@@ -155,8 +155,8 @@ def test_in_this_process_every_fit_runs_on_one_thread(monkeypatch):
     assert c.best in ("random_forest", "extra_trees")
     assert len(threads_seen) == 2 * 3 + 1  # every fold of both, and the final fit
     assert set(threads_seen) <= {None, 1}
-    assert _final_fit_threads(in_process=True) == 1
-    assert _final_fit_threads(in_process=False) == 4
+    larger = pd.DataFrame(np.zeros((IN_PROCESS_CELLS // 10 + 1, 10)))
+    assert _tree_threads(larger) == 4
 
 
 def test_the_folds_are_cut_from_one_block_per_dtype_with_the_same_values():

@@ -64,12 +64,15 @@ def preprocessing_key(recipe: Recipe) -> str:
     return str(joblib_hash(build_pipeline(recipe).named_steps["preprocess"]))
 
 
-def model_step(recipe: Recipe) -> Any:
-    """The recipe's unfitted model, the last step of its pipeline (fitted on one thread:
-    see ``_compare._entrants`` for why)."""
+def model_step(recipe: Recipe, n_jobs: int | None = None) -> Any:
+    """The recipe's unfitted model; with *n_jobs*, estimators that can use threads do
+    (forests grow their trees on that many threads: the same trees, sooner)."""
     from tinkerlab.recipe import build_pipeline
 
-    return build_pipeline(recipe).named_steps["model"]
+    model = build_pipeline(recipe).named_steps["model"]
+    if n_jobs is not None and n_jobs > 1 and model.get_params().get("n_jobs", 0) is None:
+        model.set_params(n_jobs=n_jobs)
+    return model
 
 
 class FoldCache:
