@@ -131,6 +131,50 @@ def test_each_preprocessing_is_fitted_once_per_fold():
     np.testing.assert_allclose(first.X_fit.mean(axis=0), 0.0, atol=1e-12)  # scaled
 
 
+def test_a_small_table_grows_its_forests_on_one_thread_a_larger_on_every_core(monkeypatch):
+    """A small table's trees take a millisecond: a joblib thread pool per fit costs more
+    than a second core brings (``_compare._tree_threads``). The final fit too."""
+    import pandas as pd
+    from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
+
+    from tinkerlab.experiment._compare import IN_PROCESS_CELLS, _tree_threads
+
+    threads_seen = []
+    for forest in (RandomForestClassifier, ExtraTreesClassifier):
+        real_fit = forest.fit
+
+        def spy(self, X, y, sample_weight=None, real_fit=real_fit):
+            threads_seen.append(self.n_jobs)
+            return real_fit(self, X, y, sample_weight)
+
+        monkeypatch.setattr(forest, "fit", spy)
+    monkeypatch.setattr("tinkerlab.experiment._compare.cores", lambda: 4)  # a 4-core machine
+    c = compare("iris", budget=60, models=["random_forest", "extra_trees"], cv=3, repeats=1,
+                race=False)  # fmt: skip
+    assert c.in_process
+    assert c.best in ("random_forest", "extra_trees")
+    assert len(threads_seen) == 2 * 3 + 1  # every fold of both, and the final fit
+    assert set(threads_seen) <= {None, 1}
+    larger = pd.DataFrame(np.zeros((IN_PROCESS_CELLS // 10 + 1, 10)))
+    assert _tree_threads(larger) == 4
+
+
+def test_the_folds_are_cut_from_one_block_per_dtype_with_the_same_values():
+    """breast_cancer is loaded with a block per column; the comparison consolidates it once
+    so that a fold's rows and scikit-learn's checks do not go column by column."""
+    from tinkerlab.experiment._compare import _plan
+    from tinkerlab.options import settle
+
+    dataset = load("breast_cancer")
+    assert dataset.frame._mgr.nblocks > 1  # pandas' block manager (no public accessor)
+    plan = _plan(settle("compare", {"dataset": dataset}), workers=1)
+    assert plan.X_train._mgr.nblocks == plan.X_train.dtypes.nunique() == 1
+    recipe = make_recipe(dataset)
+    X, y = prepare_frame(recipe, dataset.frame)
+    X_train, *_ = split(recipe, X, y)
+    assert plan.X_train.equals(X_train.reset_index(drop=True))
+
+
 def _slow_entrant(dataset_name="iris"):
     """An entrant whose every fit runs for minutes: a neural net told never to stop."""
     from sklearn.neural_network import MLPClassifier

@@ -9,9 +9,10 @@ worker takes the next fit at once (asynchronous successive halving, as in Li et 
 "A system for massively parallel hyperparameter tuning", MLSys, but promoting only what
 the synchronous rule would promote):
 
-* :func:`run_inline` fits in this process, one fit at a time (forests grow their trees
-  on every core, on threads). Nothing is started, so tiny tables finish in a blink;
-  but a fit cannot be interrupted, so the limits are **soft**: checked between fits.
+* :func:`run_inline` fits in this process, one fit at a time (forests of a larger table
+  grow their trees on every core, on threads; a small table's on one). Nothing is
+  started, so tiny tables finish in a blink; but a fit cannot be interrupted, so the
+  limits are **soft**: checked between fits.
 * :func:`pool_runner` fits in a :class:`~tinkerlab.experiment._pool.WorkerPool`, one fit
   per worker at a time; a fit that overruns is **stopped** at once (its worker killed
   and replaced).
