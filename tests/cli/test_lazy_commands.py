@@ -93,3 +93,29 @@ def test_a_commands_help_imports_that_command_only():
     others = {e.module for e in COMMANDS} - {"tinkerlab.cli._models"}
     assert not others & modules
     assert "sklearn" not in modules
+
+
+def test_the_process_exits_with_its_objects_frozen_once_however_often_main_ran():
+    """``main`` has the interpreter skip the collector's last walks at exit (gc.freeze,
+    registered with atexit). A check registered before it runs after it (atexit is last
+    in, first out) and sees the objects frozen; two calls of main register it once."""
+    code = (
+        "import atexit, gc\n"
+        "freeze = gc.freeze\n"
+        "def counted():\n"
+        "    print('freezing')\n"
+        "    freeze()\n"
+        "gc.freeze = counted\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count()))\n"
+        "print('frozen before:', gc.get_freeze_count())\n"
+        "from tinkerlab.cli import main\n"
+        "main(['--help'])\n"
+        "main(['--help'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith(("frozen", "freezing"))]
+    assert lines[0] == "frozen before: 0"
+    assert lines[1:-1] == ["freezing"]  # once, and before the check
+    assert int(lines[-1].split(": ")[1]) > 1000  # every live object, modules and all
