@@ -93,7 +93,7 @@ def test_the_listener_hears_every_epoch(digits_xy):
 def test_a_cnn_refuses_columns_that_are_not_a_square_image():
     with pytest.raises(InputError, match="not a square"):
         ConvNetClassifier(epochs=1).fit(np.zeros((10, 63)), np.arange(10) % 2)
-    with pytest.raises(InputError, match="depth=3"):
+    with pytest.raises(InputError, match=r"Fix: params=\{'depth': 3\}"):  # Python's words
         ConvNetClassifier(epochs=1, depth=4).fit(np.zeros((10, 64)), np.arange(10) % 2)
 
 

@@ -48,7 +48,7 @@ def test_the_setting_round_trips_and_is_checked():
     assert Recipe.from_toml(recipe.to_toml()) == recipe
     with pytest.raises(RecipeError, match="'text_features' must be one of tfidf, minilm, vader"):
         Preprocessing(text_features="bert")  # type: ignore[arg-type]
-    with pytest.raises(RecipeError, match=r"has none\. Fix: name one with --text COLUMN"):
+    with pytest.raises(RecipeError, match=r"has none\. Fix: name one with text=\['COLUMN'\]"):
         make_recipe(tl.load("iris"), text_features="minilm")
 
 
