@@ -13,9 +13,9 @@ baseline, importances, plots), as it is now; with scikit-learn's ``SimpleImputer
 ``OneHotEncoder`` instead of the categorical block (``recipe/_onehot.py``, the same code
 with the block switched off); and before each fold's training rows were preprocessed once
 (``runner/_folds.py``, that reuse switched off). All three print the same scores, which
-is checked. Issue 12 asks for "seconds"; what remains (``docs/architecture.md``) is the
-random forest's six fits and scikit-learn's ``ColumnTransformer`` looking up 8,000
-column names one by one in each.
+is checked. Issue 12 asks for "seconds"; what remains (``docs/architecture.md``) is mostly
+the random forest's six fits (the 8,000 column names now reach ``ColumnTransformer`` as
+positions, ``recipe/_columns.py``, instead of being looked up one by one in each fit).
 
 Run:  python benchmarks/bench_wide_table.py [--repeats 3] [--columns 10000] [--run-repeats 1]
 Targets: load ratio (tinkerlab / pandas) <= 3; the whole run <= 10 s.
