@@ -14,6 +14,7 @@ from sklearn.metrics import mutual_info_score
 
 import tinkerlab as tl
 from tinkerlab.data import infer_schema
+from tinkerlab.options import speaking
 from tinkerlab.report import _relations as rel
 from tinkerlab.report import look
 from tinkerlab.report._columns import profile_column
@@ -132,7 +133,10 @@ def test_without_a_target_the_look_describes_the_table_only(tmp_path):
     assert result.task is None
     assert [a.kind for a in result.alerts] == ["duplicates"]
     assert all(c.dependence is None for c in result.columns)
-    assert any("--target" in n for n in result.notices)
+    assert any("Pass target='COLUMN' for the class balance" in n for n in result.notices)
+    with speaking("web", "look"):
+        notices = look(path).notices
+    assert any("Pass Target: COLUMN for the class balance" in n for n in notices)
 
 
 def test_html_escapes_user_text_and_embeds_the_charts():

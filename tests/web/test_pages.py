@@ -235,6 +235,28 @@ def test_the_playground_draws_a_boundary(client: Any) -> None:
     )
     assert bad.status_code == 400
     assert "n_neighbors" in bad.json()["detail"]
+    # the fix names the lab's knob field, even in a lab the command line started
+    assert "Knob values: n_neighbors=" in bad.json()["detail"]
+    assert "--set" not in bad.json()["detail"]
+
+
+def test_requests_speak_the_lab_even_when_the_command_line_started_it() -> None:
+    """`tinkerlab lab` runs uvicorn inside the CLI's surface, and uvicorn's tasks inherit
+    that context; the middleware puts every request back on the web lab's words."""
+    import asyncio
+
+    from tinkerlab.options import speaking, where
+    from tinkerlab.web._app import WebWords
+
+    heard: list[str] = []
+
+    async def page(scope: Any, receive: Any, send: Any) -> None:
+        heard.append(where().kind)
+
+    with speaking("cli", "lab"):
+        asyncio.run(WebWords(page)({"type": "http"}, None, None))
+        asyncio.run(page({"type": "http"}, None, None))  # without it: the CLI's words
+    assert heard == ["web", "cli"]
 
 
 def test_the_playground_matches_a_plain_scikit_learn_fit() -> None:

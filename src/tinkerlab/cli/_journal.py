@@ -108,7 +108,7 @@ def list_runs(
             [
                 str(e.id),
                 e.created_at.strftime("%Y-%m-%d %H:%M"),
-                escape(e.dataset),
+                escape(_short_name(e.dataset)),
                 escape(e.model),
                 name,
                 f"{_num(s.get('cv_mean'))} ± {_num(s.get('cv_std'))}",
@@ -119,6 +119,17 @@ def list_runs(
     title = f"Journal: {len(entries)} of {total} runs, newest first"
     console.print(fitted(columns, rows, width=console.width, title=title))
     console.print("One run in full:  [bold]tinkerlab journal show ID[/]")
+
+
+#: The most characters of a dataset's name the run list shows (``--json`` has it whole).
+NAME_SHOWN = 20
+
+
+def _short_name(dataset: str) -> str:
+    """A dataset as the run list shows it: a file by its name, not its folders, and a
+    long name by its end (``…_final_version_3.csv``), so the scores keep their room."""
+    name = dataset.replace("\\", "/").rsplit("/", 1)[-1] or dataset
+    return name if len(name) <= NAME_SHOWN else "…" + name[-(NAME_SHOWN - 1) :]
 
 
 @app.command("show")

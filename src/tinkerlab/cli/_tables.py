@@ -45,13 +45,20 @@ def fitted(
     title: str | None = None,
     caption: str | None = None,
 ) -> Table:
-    """A rich Table of *rows* whose columns fit *width* without splitting a word."""
+    """A rich Table of *rows* whose columns fit *width* without splitting a word.
+
+    When even the columns that are always shown do not fit, the widest of them folds
+    (its longest cells go on two lines) rather than the table losing its right edge.
+    """
     keep = list(range(len(columns)))
     while len(keep) > 1 and _needed(columns, rows, keep) > width:
         drop = max(keep, key=lambda i: (columns[i].priority, i))
         if columns[drop].priority == 0:
             break
         keep.remove(drop)
+    folds = None
+    if _needed(columns, rows, keep) > width:
+        folds = max(keep, key=lambda i: _longest_word(columns[i], rows, i))
     left_out = [columns[i].header for i in range(len(columns)) if i not in keep]
     note = f"(too narrow for: {', '.join(left_out)}; --json has them)" if left_out else None
     table = Table(
@@ -64,9 +71,9 @@ def fitted(
         table.add_column(
             column.header,
             justify=column.justify,  # type: ignore[arg-type]
-            no_wrap=not column.prose,
-            overflow="fold" if column.prose else "ellipsis",
-            min_width=_longest_word(column, rows, i),
+            no_wrap=not column.prose and i != folds,
+            overflow="fold" if column.prose or i == folds else "ellipsis",
+            min_width=None if i == folds else _longest_word(column, rows, i),
         )
     for row in rows:
         table.add_row(*(row[i] for i in keep))

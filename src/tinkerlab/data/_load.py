@@ -16,7 +16,7 @@ from tinkerlab.data._budget import default_max_rows
 from tinkerlab.data._catalog import DatasetInfo, dataset_info, is_builtin
 from tinkerlab.data._dataset import FEATURE_ROLES, Dataset, Source, Task
 from tinkerlab.data._fingerprint import ReadProgress
-from tinkerlab.data._names import did_you_mean, quoted
+from tinkerlab.data._names import closest, did_you_mean, quoted
 from tinkerlab.data._readers import FORMAT_NAMES, builtin_source, inspect_file
 from tinkerlab.data._reading import _literal, read_source
 from tinkerlab.data._schema import collect_overrides, infer_columns, no_features_error
@@ -167,8 +167,8 @@ def _pick_target(
     if target not in names:
         raise SchemaError(
             f"Column {target!r} not found in {src.name!r}. {did_you_mean(target, names)}"
-            f"Columns: {quoted(names, limit=30)}. Pass the exact name as the target "
-            f"({name_of('target')})."
+            f"Columns: {quoted(names, limit=30)}. Pass the exact name: "
+            f"{spell('target', (closest(target, names) or ['NAME'])[0])}."
         )
     return target
 

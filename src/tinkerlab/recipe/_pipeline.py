@@ -70,7 +70,7 @@ def _check_inputs(recipe: Recipe) -> None:
         raise RecipeError(
             f"The model '{spec.name}' reads the words of exactly one text column and nothing "
             f"else. This recipe has {len(recipe.text)} text column(s) and {_others(recipe)}. "
-            "Fix: pick a text dataset (reviews) and keep one text column (drop the others with "
+            "Fix: pick a text dataset (reviews) and keep one text column (the others in "
             f"{name_of('drop')}), or use {spell('model', 'logistic_regression')}, which takes "
             "any mix through TF-IDF."
         )

@@ -189,8 +189,8 @@ class ModelSpec:
             with_twins = [m.name for m in MODELS.values() if task in m.scratch]
             raise RecipeError(
                 f"{self.title} has no from-scratch twin for {task}. Models with one: "
-                f"{', '.join(with_twins)}. Fix: drop {spell('impl', 'scratch')}, or pick one of "
-                "those."
+                f"{', '.join(with_twins)}. Fix: use scikit-learn's ({spell('impl', 'sklearn')}), "
+                "or pick one of those."
             )
         from tinkerlab.scratch import TWINS
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tinkerlab.exceptions import DatasetError
+from tinkerlab.options import spell
 from tinkerlab.report._alerts import DataRef
 from tinkerlab.report._profile import Progress, profile_dataset
 from tinkerlab.report._stream import STREAMED_FORMATS, stream_bytes, stream_counts
@@ -177,8 +178,8 @@ def _assemble(frame: pd.DataFrame, source: Source, notices: list[str], name: str
     columns = infer_schema(frame)
     notices = [
         *notices,
-        "No target given: the look describes the table only. Pass --target COLUMN "
-        "(target='COLUMN') for the class balance, dependence on the target and the alerts.",
+        f"No target given: the look describes the table only. Pass {spell('target', 'COLUMN')} "
+        "for the class balance, dependence on the target and the alerts.",
     ]
     return Dataset(
         name=name,

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tinkerlab.exceptions import DatasetError
+from tinkerlab.options import name_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -282,8 +283,8 @@ def stream_counts(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, UnicodeDecodeError) as error:
         raise DatasetError(
             f"{source.name!r} could not be read in a stream: {' '.join(str(error).split())}. "
-            "Check the delimiter (--sep) and encoding (--encoding), or that every value in "
-            "a column has the same type."
+            f"Check the delimiter ({name_of('sep')}) and encoding ({name_of('encoding')}), or "
+            "that every value in a column has the same type."
         ) from None
     if rows == 0:
         raise DatasetError(f"{source.name!r} has a header but no data rows.")

@@ -94,8 +94,25 @@ def create_app(config: LabConfig | None = None) -> FastAPI:
         module = importlib.import_module(f"tinkerlab.web.routes.{name}")
         app.include_router(module.router)
     _add_error_pages(app)
+    app.add_middleware(WebWords)
     app.add_middleware(Guard, config=config)
     return app
+
+
+class WebWords:
+    """ASGI middleware: within every request, the library words its fixes for the lab's
+    forms (``Drop: x``), not for Python or for the command line that started the lab
+    (:func:`tinkerlab.options.speaking`). Pages that know their command name it too; the
+    jobs a request starts copy its context (``web/_jobs.py``)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        from tinkerlab.options import speaking
+
+        with speaking("web"):
+            await self.app(scope, receive, send)
 
 
 def journal(request: Request) -> Journal:
