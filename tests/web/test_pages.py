@@ -243,8 +243,6 @@ def test_the_playground_draws_a_boundary(client: Any) -> None:
 def test_requests_speak_the_lab_even_when_the_command_line_started_it() -> None:
     """`tinkerlab lab` runs uvicorn inside the CLI's surface, and uvicorn's tasks inherit
     that context; the middleware puts every request back on the web lab's words."""
-    import asyncio
-
     from tinkerlab.options import speaking, where
     from tinkerlab.web._app import WebWords
 
@@ -253,9 +251,15 @@ def test_requests_speak_the_lab_even_when_the_command_line_started_it() -> None:
     async def page(scope: Any, receive: Any, send: Any) -> None:
         heard.append(where().kind)
 
+    def serve(app: Any) -> None:
+        """Run one request through *app* here, in this context, as uvicorn's task would
+        (no event loop: this process may already run one for the browser tests)."""
+        with pytest.raises(StopIteration):
+            app({"type": "http"}, None, None).send(None)
+
     with speaking("cli", "lab"):
-        asyncio.run(WebWords(page)({"type": "http"}, None, None))
-        asyncio.run(page({"type": "http"}, None, None))  # without it: the CLI's words
+        serve(WebWords(page))
+        serve(page)  # without it: the CLI's words
     assert heard == ["web", "cli"]
 
 
