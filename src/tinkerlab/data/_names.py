@@ -48,19 +48,6 @@ def did_you_mean(name: str, choices: Sequence[str]) -> str:
     return f"Did you mean {' or '.join(repr(m) for m in matches)}? "
 
 
-def shell_word(name: str) -> str:
-    """Write a column name so that it can be pasted into a shell command as one word.
-
-    >>> shell_word("age")
-    'age'
-    >>> shell_word("Rating (1-5)")
-    "'Rating (1-5)'"
-    """
-    import shlex
-
-    return shlex.quote(name)
-
-
 def said(error: BaseException) -> str:
     """What an exception says, on one line, without a final period."""
     return " ".join(str(error).split()).rstrip(".") or type(error).__name__
