@@ -9,27 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lab_helpers import csrf_of, wait_job
+from lab_helpers import MAIN_PAGES, csrf_of, wait_job
 
+#: Every main page, and the variants a form or a question makes of some of them.
 PAGES = [
-    "/",
-    "/data",
-    "/data/titanic",
+    *MAIN_PAGES,
     "/run",
     "/run?dataset=titanic&model=knn",
-    "/tinker?dataset=iris&model=knn&knob=n_neighbors",
-    "/compare?dataset=iris",
     "/search",
-    "/search?dataset=iris&model=svm",
-    "/playground",
-    "/theory",
     "/theory?q=why+does+my+tree+overfit",
-    "/theory/overfitting",
-    "/scratch",
-    "/scratch/logistic_regression",
-    "/journal",
-    "/ship",
-    "/feedback",
 ]
 
 
