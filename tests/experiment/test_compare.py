@@ -465,10 +465,12 @@ def test_a_point_lands_as_soon_as_its_model_ends_while_another_still_fits(tmp_pa
     assert not multiprocessing.active_children()
 
 
+@pytest.mark.parametrize("ahead", [False, True], ids=["rule-only", "running-ahead"])
 @pytest.mark.parametrize("seed", range(20))
-def test_the_asynchronous_race_decides_as_the_synchronous_rule(seed):
+def test_the_asynchronous_race_decides_as_the_synchronous_rule(seed, ahead):
     """Fits finishing in any order, on up to three workers: the race promotes and drops
-    exactly the models that successive halving with a barrier at each rung would."""
+    exactly the models that successive halving with a barrier at each rung would, and
+    reports the same scores, also when idle workers run folds ahead of the rule."""
     from tinkerlab.experiment._compare_fit import FoldScore
     from tinkerlab.experiment._race import rungs, survivors
 
@@ -485,7 +487,7 @@ def test_the_asynchronous_race_decides_as_the_synchronous_rule(seed):
     def shuffled_workers(race):
         running = []
         while True:
-            while len(running) < 3 and (task := race.next_task()) is not None:
+            while len(running) < 3 and (task := race.next_task(ahead=ahead)) is not None:
                 running.append(task)
             if not running:
                 return
@@ -494,15 +496,20 @@ def test_the_asynchronous_race_decides_as_the_synchronous_rule(seed):
             race.accept(task, FoldScore(score, 0.0, 0.0, ""), 1.0)
 
     race.run(shuffled_workers)
-    alive = list(table)
+    alive, dropped_after = list(table), {}
     for end in rungs(n_folds)[:-1]:  # the rule with a barrier at each rung
         means = {m: float(np.mean(table[m][:end])) for m in alive}
         alive = survivors(means, {}, higher_is_better=True)
+        dropped_after |= {m: end for m in means if m not in alive}
     by_model = {e.result.model: e.result for e in entrants}
     assert sorted(m for m, r in by_model.items() if r.status == "done") == sorted(alive)
     assert all(r.status == "dropped" for m, r in by_model.items() if m not in alive)
     for m in alive:
         assert by_model[m].scores["score"] == list(table[m])  # every fold, in fold order
+    for m, end in dropped_after.items():  # only the folds of its rungs, none run ahead
+        assert by_model[m].scores["score"] == list(table[m][:end])
+        assert by_model[m].folds_done == end
+    assert race.done == sum(r.folds_done for r in by_model.values())
 
 
 def test_a_tie_at_the_cut_goes_to_the_model_that_starts_first_whatever_the_seconds():

@@ -15,7 +15,12 @@ the synchronous rule would promote):
   limits are **soft**: checked between fits.
 * :func:`pool_runner` fits in a :class:`~tinkerlab.experiment._pool.WorkerPool`, one fit
   per worker at a time; a fit that overruns is **stopped** at once (its worker killed
-  and replaced).
+  and replaced). A worker that would otherwise wait while the rule allows no fit (the
+  end of a race: one model's folds left, one of them running) **runs ahead**: it fits
+  the next fold of the model most likely to go on (:meth:`Race.next_task`). Its score is
+  parked until the model enters the rung of that fold, and thrown away if the model is
+  dropped first, so the race decides and reports exactly what it would without it;
+  only the idle time is used.
 
 The limits, for both: the whole ``budget``; a hard ``timeout`` per model (all its folds
 together); and, while other fits wait, a model's fair share: when it enters a rung,
@@ -69,6 +74,7 @@ class Entrant:
     next_fold: int = 0  # the next fold to hand out
     running: int = 0  # its fits running now
     by_fold: dict[int, float] = field(default_factory=dict)  # fold -> validation score
+    ahead: dict[int, FoldScore] = field(default_factory=dict)  # folds run ahead of its rung
     fit_times: list[float] = field(default_factory=list)
     predict_times: list[float] = field(default_factory=list)
 
@@ -151,21 +157,41 @@ class Race:
 
     # --- what runners call ---
 
-    def next_task(self) -> Task | None:
+    def next_task(self, *, ahead: bool = False) -> Task | None:
         """The next fit to start, or None while every fit that can run is running.
 
         Lower rungs first (their results decide who goes on), and among them a model with
         no fit running before one that has (so a quick model is not kept waiting behind
         the folds of a slow one); then the order the models were given in.
+
+        With *ahead*, when no fit is allowed yet, a fold of the next rung of the model
+        most likely to reach it: the furthest along, then the best so far (a free worker
+        would otherwise wait; the score is parked until the model enters that rung).
         """
         ready = [e for e in self.alive() if e.next_fold < self.schedule[e.rung]]
-        if not ready:
+        if ready:
+            e = min(ready, key=lambda x: (x.rung, x.running > 0))
+        elif ahead and (later := [e for e in self.alive() if self._may_run_ahead(e)]):
+            e = min(later, key=self._standing)
+        else:
             return None
-        e = min(ready, key=lambda x: (x.rung, x.running > 0))
         task = Task(e, e.next_fold)
         e.next_fold += 1
         e.running += 1
         return task
+
+    def _may_run_ahead(self, entrant: Entrant) -> bool:
+        """Whether *entrant* has a fold of its next rung not yet started."""
+        k = entrant.rung + 1
+        return k < len(self.schedule) and entrant.next_fold < self.schedule[k]
+
+    def _standing(self, entrant: Entrant) -> tuple[int, float, int]:
+        """Sort key of the models that may run ahead: furthest rung, then best mean over
+        the folds scored so far, then the start order."""
+        sign = 1.0 if self.higher_is_better else -1.0
+        mean = entrant.result.mean(self.metric[0])
+        return (-entrant.rung, math.inf if math.isnan(mean) else -sign * mean,
+                self.entrants.index(entrant))  # fmt: skip
 
     def waiting_besides(self, entrant: Entrant) -> bool:
         """Whether a fit of another model could start now if a worker were free."""
@@ -188,9 +214,18 @@ class Race:
         e = task.entrant
         e.spent += seconds
         e.running -= 1
-        if e.out:  # stopped while this fold ran in another worker
+        if e.out:  # stopped (or dropped, after running ahead) while this fold ran
             return
-        e.by_fold[task.fold] = scored.score  # workers may finish folds out of order
+        if task.fold >= self.schedule[e.rung]:  # ran ahead: filed when e enters that rung
+            e.ahead[task.fold] = scored
+            return
+        if self._file(e, task.fold, scored):
+            self._decide()
+
+    def _file(self, e: Entrant, fold: int, scored: FoldScore) -> bool:
+        """File one fold's score of *e*; True when it completes *e*'s rung (its mean then
+        enters the rung's standings)."""
+        e.by_fold[fold] = scored.score  # workers may finish folds out of order
         e.result.scores[self.metric[0]] = [e.by_fold[f] for f in sorted(e.by_fold)]
         e.result.folds_done += 1
         e.fit_times.append(scored.fit_time)
@@ -198,15 +233,16 @@ class Race:
         if scored.warnings and scored.warnings not in e.result.message:
             e.result.message = "; ".join(filter(None, [e.result.message, scored.warnings]))
         self.done += 1
-        self.say(self.done, self.total, f"{e.result.model}: fold {task.fold + 1}")
-        if len(e.by_fold) == self.schedule[e.rung]:
-            mean = e.result.mean(self.metric[0])
-            # Ties at the cut go to the model that starts first (quick ones first, see
-            # START_ORDER): a fixed order, so the same data gives the same race every time.
-            # Ties are common (accuracy on 100 rows moves in steps of 0.01); breaking them by
-            # measured seconds let a millisecond of noise pick the finalist.
-            self.finished[e.rung][id(e)] = (mean, self.entrants.index(e))
-            self._decide()
+        self.say(self.done, self.total, f"{e.result.model}: fold {fold + 1}")
+        if len(e.by_fold) < self.schedule[e.rung]:
+            return False
+        mean = e.result.mean(self.metric[0])
+        # Ties at the cut go to the model that starts first (quick ones first, see
+        # START_ORDER): a fixed order, so the same data gives the same race every time.
+        # Ties are common (accuracy on 100 rows moves in steps of 0.01); breaking them by
+        # measured seconds let a millisecond of noise pick the finalist.
+        self.finished[e.rung][id(e)] = (mean, self.entrants.index(e))
+        return True
 
     def fail(self, task: Task, message: str, seconds: float) -> None:
         task.entrant.spent += seconds
@@ -235,6 +271,8 @@ class Race:
         self.entered[rung].append(entrant)
         left = max(0.0, self.limits.end - time.monotonic())
         entrant.allowance = entrant.spent + left * self.limits.workers / len(self.alive())
+        for fold in sorted(f for f in entrant.ahead if f < self.schedule[rung]):
+            self._file(entrant, fold, entrant.ahead.pop(fold))  # the caller decides next
 
     def _decide(self) -> None:
         """Promote, drop or end every model whose fate at its rung is now sure."""
@@ -327,7 +365,7 @@ def pool_runner(pool: WorkerPool) -> Callable[[Race], None]:
     def run(race: Race) -> None:
         while race.alive() or pool.busy():
             for worker in pool.idle():
-                task = race.next_task()
+                task = race.next_task(ahead=True)  # rather than leave a worker idle
                 if task is None:
                     break
                 arrays = race.cache.get(task.entrant.key, task.fold)

@@ -148,10 +148,12 @@ def execute(
     while fitting (a solver that did not converge...) become notices on the run, counted
     once each, instead of one line per fold on the terminal.
 
-    *on_scores* is called with the run as soon as its numbers are known (cross-validated,
-    test and baseline scores, the inputs), before the permutation importances, which the
-    numbers do not need: the command line prints them at that moment. The plots are
-    drawn later still, when first asked for (``run.plots``, the journal).
+    *on_scores* is called with the run as soon as its numbers are known (cross-validated
+    and test scores, the baseline's test scores, the inputs), before the baseline's own
+    cross-validation and the permutation importances, which the printed numbers do not
+    need: the command line prints them at that moment, and ``run.baseline`` gains the
+    baseline's cross-validated scores right after. The plots are drawn later still, when
+    first asked for (``run.plots``, the journal).
     """
     from sklearn.exceptions import UndefinedMetricWarning
 
@@ -230,9 +232,9 @@ def _execute(
 
     say("scoring the baseline")
     dummy = DummyClassifier() if recipe.task == "classification" else DummyRegressor()
-    baseline, _ = _cross_validate(recipe, dummy, metrics, scorer, X_train, y_train)
     dummy.fit(X_train, y_train)
-    _add_test_scores(baseline, scorer(dummy, X_test, y_test), metrics)
+    baseline_test: dict[str, dict[str, Any]] = {m.name: {} for m in metrics}
+    _add_test_scores(baseline_test, scorer(dummy, X_test, y_test), metrics)
 
     summary = {
         "inputs": describe_inputs(recipe, dataset, X, y, len(X_train), len(X_test)),
@@ -241,13 +243,11 @@ def _execute(
     curve = getattr(pipeline[-1], "history_", None)  # a neural network's epochs
     if curve:
         summary["training_curve"] = curve
-    for m in metrics:
-        baseline[m.name].pop("folds")
     run = Run(
         recipe=recipe,
         pipeline=pipeline,
         metrics={name: {k: float(v) for k, v in s.items()} for name, s in scores.items()},
-        baseline={name: {k: float(v) for k, v in s.items()} for name, s in baseline.items()},
+        baseline={name: {k: float(v) for k, v in s.items()} for name, s in baseline_test.items()},
         metric_specs=metrics,
         summary=summary,
         timings=timings,
@@ -257,6 +257,13 @@ def _execute(
     )
     if on_scores is not None:
         on_scores(run)  # the numbers first; what follows only explains them
+    # The baseline's folds: the journal and the findings compare against them, the printed
+    # table does not (it shows the baseline's test score).
+    baseline, _ = _cross_validate(recipe, dummy, metrics, scorer, X_train, y_train)
+    for m in metrics:
+        baseline[m.name].pop("folds")
+        cv = {k: float(v) for k, v in baseline[m.name].items() if k != "test"}
+        run.baseline[m.name] = cv | run.baseline[m.name]  # the keys in the usual order
     say("explaining the model")
     found = importances(recipe, pipeline, X_test, y_test, metrics[0])
     summary["outputs"] = describe_outputs(recipe, y_test, y_pred, found)
