@@ -9,7 +9,8 @@ processes are timed in interleaved rounds so that machine noise hits them all al
 * ``tinkerlab run iris`` (a random forest, 5-fold CV, a test score, a dummy baseline,
   six metrics, permutation importances, the journal; the plots are drawn later, when
   first asked for), timed to the moment its scores are printed (they are printed before
-  the importances and the journal, which only explain them) and to its exit, and
+  the baseline's folds, the importances and the journal, which the table does not show)
+  and to its exit, and
   ``--json`` (one document at the end),
   against two plain scripts:
   a **hand-written** one (below: read the CSV, split, ``cross_validate`` a random
