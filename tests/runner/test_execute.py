@@ -202,21 +202,62 @@ def test_a_wide_run_preprocesses_each_scored_split_once(monkeypatch):
     assert "Dropped 10 constant columns: 'c0', 'c10', 'c20', … (+7)" in " ".join(run.notices)
 
 
-def test_one_pass_scores_equal_scikit_learns_metric_by_metric():
-    """The same arithmetic on the same rows in this process, only the preprocessing shared:
-    equal to the last bit, so compared exactly."""
+@pytest.mark.parametrize(
+    ("dataset", "model", "average"),
+    [
+        ("titanic", "logistic_regression", "macro"),  # two classes, a probability
+        ("make_classification", "decision_tree", "binary"),  # classes 0 and 1
+        ("iris", "random_forest", "macro"),  # a forest: predict read off predict_proba
+        ("wine", "knn", "weighted"),
+        ("penguins", "naive_bayes", "macro"),
+        ("diabetes", "ridge", "macro"),  # regression: no averaging
+    ],
+)
+def test_one_pass_scores_equal_scikit_learns_metric_by_metric(dataset, model, average):
+    """The same arithmetic on the same rows in this process, only the preprocessing, the
+    predictions and (precision, recall, F1) the one ``precision_recall_fscore_support``
+    call shared: equal to the last bit, so compared exactly, in the same order."""
     from sklearn.metrics import get_scorer
 
     from tinkerlab.recipe import build_pipeline, metrics_for
-    from tinkerlab.runner._execute import score_all
+    from tinkerlab.runner._execute import prepare_frame, score_all
 
-    ds = load("titanic")
-    recipe = make_recipe(ds, model="logistic_regression")
-    pipeline = build_pipeline(recipe).fit(ds.frame[recipe.features], ds.frame[recipe.target])
-    metrics = metrics_for(recipe.task, 2, pipeline)
-    X, y = ds.frame[recipe.features], ds.frame[recipe.target]
+    if dataset == "make_classification":  # the binary average scores class 1
+        import pandas as pd
+        from sklearn.datasets import make_classification
+
+        features, labels = make_classification(n_samples=300, random_state=0)
+        ds = load(pd.DataFrame(features).add_prefix("x").assign(label=labels), target="label")
+    else:
+        ds = load(dataset)
+    recipe = make_recipe(ds, model=model)
+    X, y = prepare_frame(recipe, ds.frame)
+    pipeline = build_pipeline(recipe).fit(X, y)
+    n_classes = int(y.nunique()) if recipe.task == "classification" else 0
+    metrics = metrics_for(recipe.task, n_classes, pipeline, average=average)
     expected = {m.name: get_scorer(m.scorer)(pipeline, X, y) for m in metrics}
-    assert score_all(metrics)(pipeline, X, y) == expected
+    got = score_all(metrics)(pipeline, X, y)
+    assert got == expected
+    assert list(got) == list(expected)
+
+
+def test_a_run_asks_the_model_for_its_predictions_once_per_scoring(monkeypatch):
+    """Six metrics, one ``predict`` and one ``predict_proba`` on the rows scored."""
+    from tinkerlab.recipe import build_pipeline, metrics_for
+    from tinkerlab.runner._execute import prepare_frame, score_all
+
+    ds = load("wine")
+    recipe = make_recipe(ds, model="knn")
+    X, y = prepare_frame(recipe, ds.frame)
+    pipeline = build_pipeline(recipe).fit(X, y)
+    model = pipeline[-1]
+    asked: list[str] = []
+    for name in ("predict", "predict_proba"):
+        method = getattr(model, name)
+        monkeypatch.setattr(model, name, lambda rows, m=method, n=name: asked.append(n) or m(rows))
+    metrics = metrics_for(recipe.task, 3, pipeline)
+    assert len(score_all(metrics)(pipeline, X, y)) == 6
+    assert sorted(asked) == ["predict", "predict_proba"]
 
 
 def test_text_columns_become_one_object_block_with_the_same_values():

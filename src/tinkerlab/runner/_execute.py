@@ -43,7 +43,7 @@ from tinkerlab.recipe import (
 from tinkerlab.runner._explain import describe_inputs, describe_outputs, importances
 from tinkerlab.runner._folds import fold_scores
 from tinkerlab.runner._plots import plot_data
-from tinkerlab.runner._responses import proba_once
+from tinkerlab.runner._responses import answered_once
 from tinkerlab.runner._run import Run
 
 if TYPE_CHECKING:
@@ -305,8 +305,9 @@ def score_all(metrics: tuple[Metric, ...]) -> Scorer:
     scikit-learn's scoring with several metrics already predicts once per kind of
     response (``predict``, ``predict_proba``), but each response runs the pipeline's
     preprocessing again; this runs it once (:func:`last_step`). The scores are the
-    same numbers. A random forest's ``predict`` and ``predict_proba`` come from one
-    pass over its trees (:func:`~tinkerlab.runner._responses.proba_once`).
+    same numbers. Each response is asked of the model once, and a random forest's
+    ``predict`` and ``predict_proba`` come from one pass over its trees
+    (:func:`~tinkerlab.runner._responses.answered_once`).
     """
     score_model = score_preprocessed(metrics)
 
@@ -325,19 +326,57 @@ def score_preprocessed(metrics: tuple[Metric, ...]) -> Scorer:
     times, and a pandas Series takes the long way through every one of those checks
     (its dataframe-library detection), a fifth of the scoring's time on iris. The values
     are the same, and so are the scores.
+
+    Precision, recall and F1 of one averaging are one call: scikit-learn's three scorers
+    each call ``precision_recall_fscore_support`` and keep one of its three answers
+    (:func:`prf_together`).
     """
-    from sklearn.metrics import check_scoring
+    from sklearn.metrics import check_scoring, precision_recall_fscore_support
     from sklearn.utils.validation import column_or_1d
 
     scoring = {m.name: m.scorer for m in metrics}
+    together, average = prf_together(scoring)
+    rest = {name: scorer for name, scorer in scoring.items() if name not in together}
 
     def score(model: Any, Xt: Any, y: Any) -> dict[str, float]:
-        asked = proba_once(model, Xt)  # a forest's predict and predict_proba in one pass
+        asked = answered_once(model, Xt)  # each response once; a forest's in one pass
         y = column_or_1d(y)  # (n_rows,): what each metric's checks would make of it
-        scores: dict[str, float] = check_scoring(model, scoring=scoring)(asked, Xt, y)
-        return scores
+        scores: dict[str, float] = {}
+        if rest:
+            scores = check_scoring(model, scoring=rest)(asked, Xt, y)
+        if together:
+            found = precision_recall_fscore_support(y, asked.predict(Xt), average=average)
+            scores |= {name: found[i] for name, i in together.items()}
+        return {name: scores[name] for name in scoring}  # in the metrics' order
 
     return score
+
+
+#: scikit-learn's precision, recall and F1 scorers: the part of
+#: ``precision_recall_fscore_support``'s answer each one keeps.
+PRF_PARTS = {"precision": 0, "recall": 1, "f1": 2}
+
+
+def prf_together(scoring: dict[str, str]) -> tuple[dict[str, int], str]:
+    """The metrics of *scoring* (name -> scikit-learn scorer) that one call of
+    ``precision_recall_fscore_support`` answers, each with its part of the answer, and
+    the averaging: all three of precision, recall and F1 averaged the same way, or none.
+
+    >>> prf_together({"accuracy": "accuracy", "p": "precision_macro",
+    ...               "r": "recall_macro", "f": "f1_macro"})
+    ({'p': 0, 'r': 1, 'f': 2}, 'macro')
+    >>> prf_together({"p": "precision_macro", "f": "f1_weighted"})
+    ({}, '')
+    """
+    by_average: dict[str, dict[str, int]] = {}
+    for name, scorer in scoring.items():
+        kind, _, average = scorer.partition("_")
+        if kind in PRF_PARTS and average in ("", "macro", "weighted", "micro"):
+            by_average.setdefault(average or "binary", {})[name] = PRF_PARTS[kind]
+    for average, parts in by_average.items():
+        if sorted(parts.values()) == [0, 1, 2]:
+            return parts, average
+    return {}, ""
 
 
 def _cross_validate(

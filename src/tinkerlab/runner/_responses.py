@@ -8,6 +8,8 @@ one), and give the very same numbers:
 
 * :func:`replay`: one prediction of a stacked table, each scorer call answered from its
   slice (the permutation importances: ``runner._explain``);
+* :func:`answered_once`: each response asked once, for scorers in and outside one
+  scikit-learn call;
 * :func:`proba_once`: a forest's ``predict`` is the class of largest ``predict_proba``,
   exactly as scikit-learn's ``ForestClassifier.predict`` computes it, so one pass
   answers both (a run's six metrics ask for both, on every fold).
@@ -88,3 +90,28 @@ def proba_once(model: Any, X: Any) -> Any:
         return model.classes_.take(np.argmax(predict_proba(rows), axis=1), axis=0)
 
     return _stand_in(model, {"predict": predict, "predict_proba": predict_proba})
+
+
+def answered_once(model: Any, X: Any) -> Any:
+    """A stand-in answering each of *model*'s responses on *X* from one call (a forest's
+    ``predict`` and ``predict_proba`` from one pass: :func:`proba_once`); other rows are
+    asked of the model itself.
+
+    scikit-learn's scoring with several metrics already asks once per response within
+    one call; this lets metrics scored outside that call (a run's precision, recall and
+    F1 from one ``precision_recall_fscore_support``) reuse the same predictions.
+    """
+    asked = proba_once(model, X)
+    made: dict[str, Any] = {}
+
+    def answering(name: str) -> Callable[[Any], Any]:
+        def answer(rows: Any) -> Any:
+            if rows is not X:
+                return getattr(asked, name)(rows)
+            if name not in made:
+                made[name] = getattr(asked, name)(X)
+            return made[name]
+
+        return answer
+
+    return _stand_in(model, {n: answering(n) for n in RESPONSES if hasattr(model, n)})
