@@ -261,8 +261,7 @@ def _execute(
     # table does not (it shows the baseline's test score).
     baseline, _ = _cross_validate(recipe, dummy, metrics, scorer, X_train, y_train)
     for m in metrics:
-        baseline[m.name].pop("folds")
-        cv = {k: float(v) for k, v in baseline[m.name].items() if k != "test"}
+        cv = {k: float(v) for k, v in baseline[m.name].items() if k != "folds"}
         run.baseline[m.name] = cv | run.baseline[m.name]  # the keys in the usual order
     say("explaining the model")
     found = importances(recipe, pipeline, X_test, y_test, metrics[0])
